@@ -1,0 +1,35 @@
+import type { AppInfo } from '../../../shared/domain/types';
+import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
+import type { ServiceContext } from '../context';
+import { DEPARTEMENTS, type Geography } from '../geography';
+import { createQrrService } from '../qrr';
+import { getSettings, requireDepartementCode, saveSettings } from '../settings';
+
+export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
+export type Handlers = { readonly [C in ChannelName]: Handler<C> };
+
+export interface HandlerDeps {
+  readonly ctx: ServiceContext;
+  readonly geography: Geography;
+  readonly info: Omit<AppInfo, 'schemaVersion'>;
+}
+
+/**
+ * The main process's answer to every request of the contract. Requests arrive
+ * here already validated by the dispatcher; these functions only call services.
+ */
+export function createHandlers({ ctx, geography, info }: HandlerDeps): Handlers {
+  const qrr = createQrrService(geography);
+  return {
+    getAppInfo: () => ({ ...info, schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number }),
+    listDepartements: () => DEPARTEMENTS,
+    listCommunes: () => geography.communesOf(requireDepartementCode(ctx)),
+    getSettings: () => getSettings(ctx),
+    saveSettings: (request) => saveSettings(ctx, request),
+    listQrrs: (request) => qrr.list(ctx, request),
+    createQrr: (request) => qrr.create(ctx, request),
+    updateQrr: ({ id, ...input }) => qrr.update(ctx, id, input),
+    archiveQrr: ({ id }) => qrr.archive(ctx, id),
+    restoreQrr: ({ id }) => qrr.restore(ctx, id),
+  };
+}

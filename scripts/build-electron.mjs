@@ -1,0 +1,44 @@
+// Bundles the Electron main process and preload with esbuild, and copies the
+// reference data the main process reads at run time beside the bundle.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist', 'electron');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  outExtension: { '.js': '.cjs' },
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { main: path.join(root, 'electron/main.ts') },
+    outdir,
+    // electron is provided by the runtime; better-sqlite3 is native and packaged unpacked.
+    external: ['electron', 'better-sqlite3'],
+  }),
+  build({
+    ...common,
+    entryPoints: { preload: path.join(root, 'electron/preload.ts') },
+    outdir,
+    // Sandboxed preloads may only require 'electron' (and a few polyfilled modules).
+    external: ['electron'],
+  }),
+]);
+
+const dataDir = path.join(outdir, 'data');
+fs.mkdirSync(dataDir, { recursive: true });
+fs.copyFileSync(
+  path.join(root, 'node_modules/@etalab/decoupage-administratif/data/communes.json'),
+  path.join(dataDir, 'communes.json'),
+);
+console.log(`main and preload bundled in ${path.relative(root, outdir)}`);

@@ -1,0 +1,24 @@
+/**
+ * The names of the requests in the IPC contract, as plain data. The preload
+ * imports only this file (no zod in the sandboxed preload bundle); contract.ts
+ * checks at compile time that this list and the contract's keys are the same.
+ */
+export const CHANNELS = [
+  'getAppInfo',
+  'listDepartements',
+  'listCommunes',
+  'getSettings',
+  'saveSettings',
+  'listQrrs',
+  'createQrr',
+  'updateQrr',
+  'archiveQrr',
+  'restoreQrr',
+] as const;
+
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** Prefix of every IPC channel string, so the application's channels are recognisable in logs. */
+export const CHANNEL_PREFIX = 'qrr-api:';
+
+export const isChannelName = (name: string): name is ChannelName => (CHANNELS as readonly string[]).includes(name);

@@ -1,0 +1,100 @@
+/**
+ * The one IPC contract: every request the renderer may send, its zod schema
+ * (validated in main before any handler runs) and its response type.
+ * The preload and the end-to-end bridge build `window.api` from CHANNELS, so
+ * adding a request here is the only way to widen the surface.
+ */
+import { z } from 'zod';
+import type { AppInfo, Commune, Departement, Qrr, Settings } from '../domain/types';
+import type { Result } from './result';
+import type { ChannelName } from './channels';
+import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR } from '../domain/qrr';
+
+// zod's own messages (wrong type, missing field…) in French, wherever the contract is loaded.
+z.config(z.locales.fr());
+
+/** Typed channel: the request schema is a value, the response only a type. */
+interface Channel<Req extends z.ZodType, Res> {
+  readonly request: Req;
+  /** Phantom field carrying the response type; always `undefined` at run time. */
+  readonly response: Res;
+}
+const channel =
+  <Res>() =>
+  <Req extends z.ZodType>(request: Req): Channel<Req, Res> => ({ request, response: undefined as Res });
+
+const NoRequest = z.undefined().or(z.strictObject({})).transform(() => undefined);
+
+const Id = z.number({ error: 'Identifiant invalide.' }).int('Identifiant invalide.').positive('Identifiant invalide.');
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} doit être un texte.` })
+    .trim()
+    .max(max, `${label} ne peut pas dépasser ${max} caractères.`);
+
+const requiredText = (label: string, max: number) => text(label, max).min(1, `${label} est obligatoire.`);
+
+export const DepartementCode = z
+  .string({ error: 'Code de département invalide.' })
+  .regex(/^(\d{2}|2A|2B|97\d|98\d)$/, 'Code de département invalide.');
+
+export const InseeCode = z
+  .string({ error: 'Code commune invalide.' })
+  .regex(/^(\d{5}|2[AB]\d{3})$/, 'Code commune INSEE invalide (5 caractères attendus).');
+
+const Communes = z
+  .array(InseeCode, { error: 'La liste des communes est invalide.' })
+  .max(MAX_COMMUNES_PER_QRR, `Un quartier ne peut pas compter plus de ${MAX_COMMUNES_PER_QRR} communes.`);
+
+export const SaveSettingsRequest = z.strictObject({
+  departementCode: DepartementCode,
+  prefetName: text('Le nom du préfet', PERSON_NAME_MAX),
+  coordinatorName: text('Le nom du coordinateur', PERSON_NAME_MAX),
+});
+
+export const CreateQrrRequest = z.strictObject({
+  name: requiredText('Le nom du quartier', QRR_NAME_MAX),
+  communes: Communes,
+});
+
+export const UpdateQrrRequest = z.strictObject({
+  id: Id,
+  name: requiredText('Le nom du quartier', QRR_NAME_MAX),
+  communes: Communes,
+});
+
+export const contract = {
+  getAppInfo: channel<AppInfo>()(NoRequest),
+  listDepartements: channel<readonly Departement[]>()(NoRequest),
+  /** Communes of the configured département (QRRs cannot span départements). */
+  listCommunes: channel<readonly Commune[]>()(NoRequest),
+  getSettings: channel<Settings | null>()(NoRequest),
+  saveSettings: channel<Settings>()(SaveSettingsRequest),
+  listQrrs: channel<readonly Qrr[]>()(z.strictObject({ includeArchived: z.boolean() })),
+  createQrr: channel<Qrr>()(CreateQrrRequest),
+  updateQrr: channel<Qrr>()(UpdateQrrRequest),
+  archiveQrr: channel<Qrr>()(z.strictObject({ id: Id })),
+  restoreQrr: channel<Qrr>()(z.strictObject({ id: Id })),
+} as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
+
+// Both directions: CHANNELS (used by the preload, which must not bundle zod) lists exactly the contract's keys.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelsMatchContract: Exact<keyof typeof contract, ChannelName> = true;
+void channelsMatchContract;
+
+export type Contract = typeof contract;
+export { CHANNELS, CHANNEL_PREFIX, isChannelName, type ChannelName } from './channels';
+export type RequestOf<C extends ChannelName> = z.input<Contract[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends ChannelName> = Contract[C]['response'];
+
+/**
+ * What `window.api` looks like: one method per channel, each resolving to the
+ * envelope. A request whose schema accepts `undefined` may be called without argument.
+ */
+export type Api = {
+  readonly [C in ChannelName]: undefined extends RequestOf<C>
+    ? (request?: RequestOf<C>) => Promise<Result<ResponseOf<C>>>
+    : (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+};
