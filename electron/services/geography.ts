@@ -13,6 +13,7 @@ interface RawDepartement {
   readonly nom: string;
   readonly region: string;
   readonly zone: 'metro' | 'drom' | 'com';
+  readonly typeLiaison: number;
 }
 interface RawCommune {
   readonly code: string;
@@ -29,6 +30,7 @@ export const DEPARTEMENTS: readonly Departement[] = (departementsData as readonl
   nom: d.nom,
   region: d.region,
   zone: d.zone,
+  typeLiaison: d.typeLiaison,
 }));
 
 const departementByCode = new Map(DEPARTEMENTS.map((d) => [d.code, d]));

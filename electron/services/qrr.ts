@@ -26,6 +26,7 @@ export function createQrrService(geography: Geography) {
     new Map(geography.communesOf(requireDepartementCode(ctx)).map((c) => [c.code, c.nom]));
 
   const hydrate = (ctx: ServiceContext, rows: QrrRow[]): Qrr[] => {
+    if (rows.length === 0) return [];
     const names = communeNames(ctx);
     const communes = ctx.db.prepare('SELECT insee_code AS code FROM qrr_commune WHERE qrr_id = ? ORDER BY insee_code');
     return rows.map((row) => ({

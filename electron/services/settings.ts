@@ -1,4 +1,5 @@
 import type { Settings } from '../../shared/domain/types';
+import { prefetTitle } from '../../shared/domain/departement';
 import { DomainError } from '../../shared/ipc/result';
 import { diffFields, recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
@@ -14,10 +15,14 @@ interface SettingsRow {
 const SELECT = `SELECT departement_code AS departementCode, prefet_name AS prefetName,
   coordinator_name AS coordinatorName, updated_at AS updatedAt FROM settings WHERE id = 1`;
 
-const toSettings = (row: SettingsRow): Settings => ({
-  ...row,
-  departementNom: findDepartement(row.departementCode)?.nom ?? row.departementCode,
-});
+const toSettings = (row: SettingsRow): Settings => {
+  const departement = findDepartement(row.departementCode);
+  return {
+    ...row,
+    departementNom: departement?.nom ?? row.departementCode,
+    prefetTitle: departement ? prefetTitle(departement) : `Préfet (${row.departementCode})`,
+  };
+};
 
 export function getSettings(ctx: ServiceContext): Settings | null {
   const row = ctx.db.prepare(SELECT).get() as SettingsRow | undefined;

@@ -5,6 +5,8 @@ export interface Departement {
   readonly nom: string;
   readonly region: string;
   readonly zone: 'metro' | 'drom' | 'com';
+  /** INSEE « type de nom en clair »: which article the name takes (see departement.ts). */
+  readonly typeLiaison: number;
 }
 
 export interface Commune {
@@ -16,6 +18,8 @@ export interface Commune {
 export interface Settings {
   readonly departementCode: string;
   readonly departementNom: string;
+  /** « Préfet de l'Hérault ». */
+  readonly prefetTitle: string;
   readonly prefetName: string;
   readonly coordinatorName: string;
   readonly updatedAt: string;

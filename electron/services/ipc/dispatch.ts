@@ -39,7 +39,7 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog) {
       const issues = toIssues(parsed.error);
       const message =
         issues.length === 1
-          ? `Saisie refusée : ${issues[0]!.message}`
+          ? issues[0]!.message
           : `Saisie refusée : ${issues.length} champs sont invalides (${issues.map((i) => i.message).join(' ; ')}).`;
       return fail('VALIDATION', message, issues);
     }

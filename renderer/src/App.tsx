@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Commune, Departement, Settings } from '../../shared/domain/types';
+import type { ApiError } from '../../shared/ipc/result';
+import { api, call } from './api';
+import { ErrorAlert } from './components/ErrorAlert';
+import { Header } from './components/Header';
+import { SideNav } from './components/SideNav';
+import { useRoute } from './routes';
+import { FirstRun } from './screens/FirstRun';
+import { Parametres } from './screens/Parametres';
+import { Quartiers } from './screens/Quartiers';
+
+interface Loaded {
+  settings: Settings | null;
+  departements: readonly Departement[];
+  communes: readonly Commune[];
+  qrrCount: number;
+}
+
+export function App() {
+  const [state, setState] = useState<Loaded | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [route, navigate] = useRoute();
+
+  const load = useCallback(async () => {
+    const [settings, departements, qrrs] = await Promise.all([
+      call(api().getSettings()),
+      call(api().listDepartements()),
+      call(api().listQrrs({ includeArchived: true })),
+    ]);
+    if (!settings.ok) return setError(settings.error);
+    if (!departements.ok) return setError(departements.error);
+    if (!qrrs.ok) return setError(qrrs.error);
+    let communes: readonly Commune[] = [];
+    if (settings.value) {
+      const result = await call(api().listCommunes());
+      if (!result.ok) return setError(result.error);
+      communes = result.value;
+    }
+    setError(null);
+    setState({ settings: settings.value, departements: departements.value, communes, qrrCount: qrrs.value.length });
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error) {
+    return (
+      <div className="fr-container fr-my-6w">
+        <ErrorAlert error={error} title="Chargement impossible" />
+      </div>
+    );
+  }
+  if (!state) {
+    return (
+      <div className="fr-container fr-my-6w" aria-busy="true">
+        Chargement…
+      </div>
+    );
+  }
+
+  const { settings } = state;
+  if (!settings || state.qrrCount === 0) {
+    return (
+      <>
+        <Header settings={settings} />
+        <main id="contenu" role="main">
+          <FirstRun
+            settings={settings}
+            departements={state.departements}
+            communes={state.communes}
+            onSettingsSaved={() => void load()}
+            onQrrCreated={() => {
+              navigate('quartiers');
+              void load();
+            }}
+          />
+        </main>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <Header settings={settings} />
+      <div className="qrr-layout">
+        <SideNav current={route} onNavigate={navigate} />
+        <main id="contenu" role="main" className="qrr-main">
+          {route === 'parametres' ? (
+            <Parametres
+              settings={settings}
+              departements={state.departements}
+              departementLocked={state.qrrCount > 0}
+              onSaved={() => void load()}
+            />
+          ) : (
+            <Quartiers communes={state.communes} onChanged={() => void load()} />
+          )}
+        </main>
+      </div>
+    </>
+  );
+}

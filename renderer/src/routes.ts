@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'react';
+
+/** The screens of the side navigation, in the order the coordinator's quarter goes. */
+export const ROUTES = [
+  { id: 'tableau-de-bord', label: 'Tableau de bord', available: false },
+  { id: 'quartiers', label: 'Quartiers', available: true },
+  { id: 'indicateurs', label: 'Indicateurs', available: false },
+  { id: 'actions', label: 'Actions', available: false },
+  { id: 'credits-fipd', label: 'Crédits FIPD', available: false },
+  { id: 'rapports', label: 'Rapports', available: false },
+  { id: 'echanges', label: 'Échanges', available: false },
+  { id: 'journal', label: 'Journal', available: false },
+  { id: 'parametres', label: 'Paramètres', available: true },
+] as const;
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+
+const DEFAULT_ROUTE: RouteId = 'quartiers';
+
+const parse = (hash: string): RouteId => {
+  const id = hash.replace(/^#\/?/, '');
+  const route = ROUTES.find((r) => r.id === id && r.available);
+  return route ? route.id : DEFAULT_ROUTE;
+};
+
+/**
+ * The current screen lives in the URL's hash, so a reload (Ctrl+R) stays on
+ * it; changing the hash is not a navigation, which the shell forbids.
+ */
+export function useRoute(): [RouteId, (id: RouteId) => void] {
+  const [route, setRoute] = useState<RouteId>(() => parse(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parse(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return [route, (id) => (window.location.hash = `#/${id}`)];
+}

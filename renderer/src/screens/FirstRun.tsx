@@ -1,0 +1,68 @@
+import type { Commune, Departement, Settings } from '../../../shared/domain/types';
+import { api, call } from '../api';
+import { QrrForm } from '../components/QrrForm';
+import { SettingsForm } from '../components/SettingsForm';
+
+/** First start: choose the département, then create the first QRR. */
+export function FirstRun({
+  settings,
+  departements,
+  communes,
+  onSettingsSaved,
+  onQrrCreated,
+}: {
+  settings: Settings | null;
+  departements: readonly Departement[];
+  communes: readonly Commune[];
+  onSettingsSaved: (settings: Settings) => void;
+  onQrrCreated: () => void;
+}) {
+  const step = settings ? 2 : 1;
+  return (
+    <div className="fr-container fr-my-6w qrr-first-run">
+      <div className="fr-stepper">
+        <h2 className="fr-stepper__title">
+          {step === 1 ? 'Choisir le département' : 'Créer le premier quartier'}
+          <span className="fr-stepper__state">Étape {step} sur 2</span>
+        </h2>
+        <div className="fr-stepper__steps" data-fr-current-step={step} data-fr-steps="2"></div>
+        {step === 1 && <p className="fr-stepper__details">Étape suivante : créer le premier quartier</p>}
+      </div>
+      {step === 1 ? (
+        <>
+          <p>
+            Bienvenue. Ce tableau de bord suit, trimestre par trimestre, la mise en œuvre de « La République en actes »
+            dans les quartiers de reconquête républicaine du département. Commencez par choisir le département.
+          </p>
+          <SettingsForm
+            departements={departements}
+            initial={null}
+            departementLocked={false}
+            submitLabel="Enregistrer et continuer"
+            onSubmit={async (draft) => {
+              const result = await call(api().saveSettings(draft));
+              if (result.ok) onSettingsSaved(result.value);
+              return result;
+            }}
+          />
+        </>
+      ) : (
+        <>
+          <p>
+            Département : <strong>{settings!.departementNom}</strong>. Créez maintenant le premier quartier de reconquête
+            républicaine ; les autres pourront être ajoutés depuis l'écran « Quartiers ».
+          </p>
+          <QrrForm
+            communes={communes}
+            submitLabel="Créer le quartier"
+            onSubmit={async (draft) => {
+              const result = await call(api().createQrr(draft));
+              if (result.ok) onQrrCreated();
+              return result;
+            }}
+          />
+        </>
+      )}
+    </div>
+  );
+}
