@@ -112,6 +112,8 @@ export async function startApp(
   await context.addInitScript({ content: await bundleBridge() });
 
   const page = await context.newPage();
+  // Fail with Playwright's own message (which step, which locator) well before vitest's timeout.
+  page.setDefaultTimeout(10_000);
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });

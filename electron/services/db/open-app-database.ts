@@ -3,7 +3,7 @@ import { recordAudit } from '../audit';
 import { backupDatabase } from './backup';
 import { migrate, type MigrationReport } from './migrate';
 import { MIGRATIONS } from './migrations';
-import { openSqlite } from './sqlite';
+import { enableWal, openSqlite } from './sqlite';
 
 export interface OpenedDatabase {
   readonly db: Database;
@@ -22,7 +22,7 @@ export async function openAppDatabase(options: {
   readonly osUser: string;
   readonly nativeBinding?: string;
 }): Promise<OpenedDatabase> {
-  const db = openSqlite(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = openSqlite(options.file, { wal: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
     const migration = await migrate(db, MIGRATIONS, {
       backup: () => backupDatabase(db, options.backupDir, 'avant-migration', options.now()),
@@ -31,6 +31,7 @@ export async function openAppDatabase(options: {
           { entity: 'schema', entityId: step.version, action: 'migrate', newValue: step.name },
         ]),
     });
+    enableWal(db);
     return { db, migration };
   } catch (error) {
     db.close();

@@ -3,7 +3,7 @@ import { DomainError } from '../../../shared/ipc/result';
 
 /**
  * Opens a SQLite file with the settings every connection of the application
- * uses: WAL (readers never block the writer), synchronous=FULL (an entry
+ * uses: WAL (see enableWal), synchronous=FULL (an entry
  * acknowledged to the user survives a power cut), foreign keys enforced.
  */
 export interface SqliteOptions {
@@ -13,7 +13,18 @@ export interface SqliteOptions {
    * builds one for Electron's ABI beside the Node one, which tests keep using.
    */
   readonly nativeBinding?: string;
+  /**
+   * Switch to WAL on open (default). Off when the caller must first check the
+   * schema version: turning WAL on writes to the file, and a database from a
+   * newer application must be left byte for byte as it was.
+   */
+  readonly wal?: boolean;
 }
+
+/** WAL: readers never block the writer, and a crash never leaves a half-written page. */
+export const enableWal = (db: Database.Database): void => {
+  db.pragma('journal_mode = WAL');
+};
 
 export function openSqlite(file: string, options: SqliteOptions = {}): Database.Database {
   let db: Database.Database;
@@ -30,12 +41,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Database.
     );
   }
   try {
-    if (!options.readonly) db.pragma('journal_mode = WAL');
+    // Reading the schema fails here, not later, when the file is not a database.
+    db.pragma('user_version', { simple: true });
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // Reading the schema fails here, not later, when the file is not a database.
-    db.pragma('user_version', { simple: true });
+    if (!options.readonly && options.wal !== false) enableWal(db);
   } catch (cause) {
     db.close();
     if ((cause as { code?: string }).code === 'SQLITE_NOTADB') {

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openAppDatabase } from '../../electron/services/db/open-app-database';
+import { migrate, schemaVersionOf, type Migration } from '../../electron/services/db/migrate';
+import { MIGRATIONS, LATEST_SCHEMA_VERSION } from '../../electron/services/db/migrations';
+import { backupDatabase } from '../../electron/services/db/backup';
+import { openSqlite } from '../../electron/services/db/sqlite';
+import { DomainError } from '../../shared/ipc/result';
+import { readOnly, steppingClock, tempDir } from '../support/db';
+
+const open = (dir: string) =>
+  openAppDatabase({ file: path.join(dir, 'qrr.sqlite'), backupDir: path.join(dir, 'sauvegardes'), now: steppingClock(), osUser: 'test' });
+
+describe('database opening and migrations', () => {
+  it('creates a new database at the latest schema, with WAL, foreign keys and STRICT tables', async () => {
+    const dir = tempDir();
+    const { db, migration } = await open(dir);
+    expect(migration).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, backupPath: null });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const tables = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`).all() as { name: string; sql: string }[];
+    expect(tables.map((t) => t.name).sort()).toEqual(['audit_log', 'qrr', 'qrr_commune', 'settings']);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
+    // No backup for a brand-new file: there was nothing to protect.
+    expect(fs.existsSync(path.join(dir, 'sauvegardes'))).toBe(false);
+    // Each applied step is in the audit trail.
+    expect(db.prepare(`SELECT entity, entity_id, action FROM audit_log`).all()).toEqual(
+      MIGRATIONS.map((m) => ({ entity: 'schema', entity_id: String(m.version), action: 'migrate' })),
+    );
+    db.close();
+  });
+
+  it('reopens an up-to-date database without touching it', async () => {
+    const dir = tempDir();
+    (await open(dir)).db.close();
+    const before = fs.readFileSync(path.join(dir, 'qrr.sqlite'));
+    const { db, migration } = await open(dir);
+    expect(migration.backupPath).toBeNull();
+    db.close();
+    expect(fs.readFileSync(path.join(dir, 'qrr.sqlite')).equals(before)).toBe(true);
+  });
+
+  it('refuses a database written by a newer version, in French, and leaves it unchanged', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'qrr.sqlite');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    raw.exec(`CREATE TABLE future (x TEXT) STRICT; INSERT INTO future VALUES ('donnée du futur')`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    const error = await open(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('DATABASE_TOO_NEW');
+    expect((error as DomainError).message).toMatch(/version plus récente de l'application.*n'a pas été modifié/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not a database with a French message', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'qrr.sqlite'), 'Ceci est un tableur, pas une base de données. '.repeat(200));
+    await expect(open(dir)).rejects.toThrow(/n'est pas une base de données SQLite/);
+  });
+
+  it('backs up an existing database before migrating, and applies pending steps all together', async () => {
+    const dir = tempDir();
+    const { db } = await open(dir);
+    db.prepare(`INSERT INTO qrr (name, created_at, updated_at) VALUES ('QRR Nord', 'x', 'x')`).run();
+    const step2: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'test : colonne population',
+      up: (d) => d.exec(`ALTER TABLE qrr ADD COLUMN population INTEGER`),
+    };
+    const step3: Migration = {
+      version: LATEST_SCHEMA_VERSION + 2,
+      name: 'test : table périodes',
+      up: (d) => d.exec(`CREATE TABLE period (id TEXT PRIMARY KEY) STRICT`),
+    };
+    const report = await migrate(db, [...MIGRATIONS, step2, step3], {
+      backup: () => backupDatabase(db, path.join(dir, 'sauvegardes'), 'avant-migration', new Date('2026-11-26T10:00:00Z')),
+      audit: () => undefined,
+    });
+    expect(report.from).toBe(LATEST_SCHEMA_VERSION);
+    expect(report.to).toBe(LATEST_SCHEMA_VERSION + 2);
+    expect(path.basename(report.backupPath!)).toBe('qrr-20261126-100000-000-avant-migration.sqlite');
+    // The backup is a consistent database at the previous version, with the data.
+    readOnly(report.backupPath!, (backup) => {
+      expect(schemaVersionOf(backup)).toBe(LATEST_SCHEMA_VERSION);
+      expect(backup.prepare('SELECT name FROM qrr').pluck().all()).toEqual(['QRR Nord']);
+    });
+    expect(schemaVersionOf(db)).toBe(LATEST_SCHEMA_VERSION + 2);
+    db.close();
+  });
+
+  it('rolls back every pending step when one fails: same version, same schema, same data', async () => {
+    const dir = tempDir();
+    const { db } = await open(dir);
+    db.prepare(`INSERT INTO qrr (name, created_at, updated_at) VALUES ('QRR Sud', 'x', 'x')`).run();
+    const schemaBefore = db.prepare(`SELECT sql FROM sqlite_schema ORDER BY name`).pluck().all();
+    const good: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: 'ok', up: (d) => d.exec(`ALTER TABLE qrr ADD COLUMN x TEXT`) };
+    const bad: Migration = { version: LATEST_SCHEMA_VERSION + 2, name: 'ko', up: (d) => d.exec(`ALTER TABLE nowhere ADD COLUMN y TEXT`) };
+    let backups = 0;
+    await expect(
+      migrate(db, [...MIGRATIONS, good, bad], { backup: async () => `backup-${++backups}`, audit: () => undefined }),
+    ).rejects.toThrow(/no such table: nowhere/);
+    expect(backups).toBe(1);
+    expect(schemaVersionOf(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare(`SELECT sql FROM sqlite_schema ORDER BY name`).pluck().all()).toEqual(schemaBefore);
+    expect(db.prepare('SELECT name FROM qrr').pluck().all()).toEqual(['QRR Sud']);
+    db.close();
+  });
+
+  it('refuses a broken migration list before touching anything', async () => {
+    const db = openSqlite(path.join(tempDir(), 'x.sqlite'));
+    const skip: Migration = { version: 3, name: 'trou', up: () => undefined };
+    await expect(migrate(db, [...MIGRATIONS, skip], { backup: async () => '', audit: () => undefined })).rejects.toThrow(
+      /Migration list broken/,
+    );
+    expect(schemaVersionOf(db)).toBe(0);
+    db.close();
+  });
+});

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { builtinModules } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths';
+
+/**
+ * The architecture, checked mechanically:
+ * - shared/ runs everywhere: only relative imports inside shared/ and zod; no Node, Electron or DOM.
+ * - electron/services/ is plain Node: never imports electron (so vitest and the CLI can load it).
+ * - renderer/ talks to main only through window.api: no Node, Electron or database.
+ */
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sourceFiles(full));
+    else if (/\.(ts|tsx|mts)$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/** Module specifiers of static imports, re-exports, dynamic imports and require calls. */
+export function importsOf(source: string): string[] {
+  const specs: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const pattern of patterns) for (const match of source.matchAll(pattern)) specs.push(match[1]!);
+  return specs;
+}
+
+const isNodeBuiltin = (spec: string): boolean =>
+  spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!);
+
+const rel = (file: string): string => path.relative(REPO_ROOT, file);
+
+describe('module boundaries', () => {
+  it('finds imports of every form (self-check of the scanner)', () => {
+    const sample = `import a from 'x';\nimport type { B } from "y";\nexport { c } from './z';\nconst d = await import('w');\nconst e = require('v');\nimport 'side-effect';`;
+    expect(importsOf(sample).sort()).toEqual(['./z', 'side-effect', 'v', 'w', 'x', 'y']);
+  });
+
+  it('shared/ imports only shared/ and zod', () => {
+    const sharedDir = path.join(REPO_ROOT, 'shared');
+    const offenders: string[] = [];
+    for (const file of sourceFiles(sharedDir)) {
+      for (const spec of importsOf(fs.readFileSync(file, 'utf8'))) {
+        if (spec === 'zod') continue;
+        const inside = spec.startsWith('.') && path.resolve(path.dirname(file), spec).startsWith(sharedDir + path.sep);
+        if (!inside) offenders.push(`${rel(file)} → ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('shared/ uses no DOM or Node globals', () => {
+    const globals = /\b(window|document|navigator|localStorage|sessionStorage|process|Buffer|__dirname|require)\s*[.([]/;
+    const offenders = sourceFiles(path.join(REPO_ROOT, 'shared'))
+      .filter((file) =>
+        fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .some((line) => !/^\s*(\/\/|\*|\/\*)/.test(line) && globals.test(line)),
+      )
+      .map(rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it('electron/services/ never imports electron', () => {
+    const offenders = sourceFiles(path.join(REPO_ROOT, 'electron', 'services')).flatMap((file) =>
+      importsOf(fs.readFileSync(file, 'utf8'))
+        .filter((spec) => spec === 'electron' || spec.startsWith('electron/'))
+        .map((spec) => `${rel(file)} → ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('renderer/src/ reaches main only through window.api', () => {
+    const forbidden = (spec: string) =>
+      isNodeBuiltin(spec) || spec === 'electron' || spec === 'better-sqlite3' || spec.includes('electron/services');
+    const offenders = sourceFiles(path.join(REPO_ROOT, 'renderer', 'src')).flatMap((file) =>
+      importsOf(fs.readFileSync(file, 'utf8'))
+        .filter(forbidden)
+        .map((spec) => `${rel(file)} → ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the preload bundles nothing but the channel list', () => {
+    const specs = importsOf(fs.readFileSync(path.join(REPO_ROOT, 'electron', 'preload.ts'), 'utf8'));
+    expect(specs.sort()).toEqual(['../shared/ipc/channels', '../shared/ipc/make-api', '../shared/ipc/result', 'electron']);
+  });
+});
