@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ServiceContext } from './context';
+import { backupDatabase } from './db/backup';
 import { openAppDatabase } from './db/open-app-database';
+import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
 import type { MigrationReport } from './db/migrate';
 import { createGeography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
@@ -45,6 +47,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const ctx: ServiceContext = { db, now, osUser: options.osUser, origin: options.origin };
+  try {
+    // A référentiel upgrade rewrites labels (never values): an existing database is backed up first.
+    if (referentialUpgradePending(db) && storedReferentialVersion(db) !== null) {
+      await backupDatabase(db, options.backupDir, 'avant-migration', now());
+    }
+    syncReferential({ ...ctx, origin: 'migration' });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const handlers = createHandlers({
     ctx,
     geography: createGeography(options.communesFile),

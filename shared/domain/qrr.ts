@@ -2,6 +2,7 @@
 export const QRR_NAME_MAX = 120;
 export const PERSON_NAME_MAX = 120;
 export const MAX_COMMUNES_PER_QRR = 50;
+export const MAX_QPV_PER_QRR = 30;
 
 /** Names are compared the way a coordinator reads them: case and surrounding spaces do not matter. */
 export const normaliseQrrName = (name: string): string => name.trim().replace(/\s+/g, ' ');

@@ -13,6 +13,7 @@ export const CHANNELS = [
   'createQrr',
   'updateQrr',
   'archiveQrr',
+  'deleteQrr',
   'restoreQrr',
 ] as const;
 

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { AppInfo, Commune, Departement, Qrr, Settings } from '../domain/types';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
-import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR } from '../domain/qrr';
+import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR, MAX_QPV_PER_QRR } from '../domain/qrr';
+import { QRR_WAVES, SECURITY_ZONES } from '../domain/types';
 
 // zod's own messages (wrong type, missing field…) in French, wherever the contract is loaded.
 z.config(z.locales.fr());
@@ -53,16 +54,39 @@ export const SaveSettingsRequest = z.strictObject({
   coordinatorName: text('Le nom du coordinateur', PERSON_NAME_MAX),
 });
 
-export const CreateQrrRequest = z.strictObject({
+const QrrFields = {
   name: requiredText('Le nom du quartier', QRR_NAME_MAX),
   communes: Communes,
+  qpvCodes: z
+    .array(z.string({ error: 'Code QPV invalide.' }).max(16, 'Code QPV invalide.'), { error: 'La liste des QPV est invalide.' })
+    .max(MAX_QPV_PER_QRR, `Un quartier ne peut pas compter plus de ${MAX_QPV_PER_QRR} QPV.`),
+  securityZone: z.enum(SECURITY_ZONES, { error: 'Zone de sécurité inconnue (police ou gendarmerie).' }).nullable(),
+  wave: z.enum(QRR_WAVES, { error: 'Vague inconnue (2018, 2019 ou 2020-2021).' }).nullable(),
+  deleguePrefet: text('Le nom du délégué du préfet', PERSON_NAME_MAX),
+  referents: text('Les référents', 2000),
+  population: z
+    .number({ error: 'La population doit être un nombre.' })
+    .int('La population doit être un nombre entier.')
+    .min(0, 'La population ne peut pas être négative.')
+    .max(10_000_000, 'La population semble trop grande.')
+    .nullable(),
+  notes: text('Les notes', 5000),
+};
+
+/** Creation: name and communes required, the rest may come later. */
+export const CreateQrrRequest = z.strictObject({
+  ...QrrFields,
+  qpvCodes: QrrFields.qpvCodes.default([]),
+  securityZone: QrrFields.securityZone.default(null),
+  wave: QrrFields.wave.default(null),
+  deleguePrefet: QrrFields.deleguePrefet.default(''),
+  referents: QrrFields.referents.default(''),
+  population: QrrFields.population.default(null),
+  notes: QrrFields.notes.default(''),
 });
 
-export const UpdateQrrRequest = z.strictObject({
-  id: Id,
-  name: requiredText('Le nom du quartier', QRR_NAME_MAX),
-  communes: Communes,
-});
+/** Update: only the fields sent change (a client that knows fewer fields never wipes the others). */
+export const UpdateQrrRequest = z.strictObject({ id: Id, ...QrrFields }).partial().required({ id: true });
 
 export const contract = {
   getAppInfo: channel<AppInfo>()(NoRequest),
@@ -75,6 +99,8 @@ export const contract = {
   createQrr: channel<Qrr>()(CreateQrrRequest),
   updateQrr: channel<Qrr>()(UpdateQrrRequest),
   archiveQrr: channel<Qrr>()(z.strictObject({ id: Id })),
+  /** Only a QRR without any entered data; otherwise it is archived. */
+  deleteQrr: channel<{ readonly deleted: number }>()(z.strictObject({ id: Id })),
   restoreQrr: channel<Qrr>()(z.strictObject({ id: Id })),
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 

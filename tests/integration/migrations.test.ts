@@ -9,6 +9,9 @@ import { backupDatabase } from '../../electron/services/db/backup';
 import { openSqlite } from '../../electron/services/db/sqlite';
 import { DomainError } from '../../shared/ipc/result';
 import { readOnly, steppingClock, tempDir } from '../support/db';
+import { REPO_ROOT } from '../support/paths';
+
+const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
 
 const open = (dir: string) =>
   openAppDatabase({ file: path.join(dir, 'qrr.sqlite'), backupDir: path.join(dir, 'sauvegardes'), now: steppingClock(), osUser: 'test' });
@@ -22,7 +25,21 @@ describe('database opening and migrations', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     const tables = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`).all() as { name: string; sql: string }[];
-    expect(tables.map((t) => t.name).sort()).toEqual(['audit_log', 'qrr', 'qrr_commune', 'settings']);
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'action',
+      'action_status',
+      'assessment',
+      'audit_log',
+      'engagement',
+      'indicator',
+      'indicator_value',
+      'period',
+      'qrr',
+      'qrr_commune',
+      'qrr_qpv',
+      'referential_meta',
+      'settings',
+    ]);
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
     // No backup for a brand-new file: there was nothing to protect.
     expect(fs.existsSync(path.join(dir, 'sauvegardes'))).toBe(false);
@@ -70,13 +87,13 @@ describe('database opening and migrations', () => {
     db.prepare(`INSERT INTO qrr (name, created_at, updated_at) VALUES ('QRR Nord', 'x', 'x')`).run();
     const step2: Migration = {
       version: LATEST_SCHEMA_VERSION + 1,
-      name: 'test : colonne population',
-      up: (d) => d.exec(`ALTER TABLE qrr ADD COLUMN population INTEGER`),
+      name: 'test : colonne test_extra',
+      up: (d) => d.exec(`ALTER TABLE qrr ADD COLUMN test_extra INTEGER`),
     };
     const step3: Migration = {
       version: LATEST_SCHEMA_VERSION + 2,
-      name: 'test : table périodes',
-      up: (d) => d.exec(`CREATE TABLE period (id TEXT PRIMARY KEY) STRICT`),
+      name: 'test : table supplémentaire',
+      up: (d) => d.exec(`CREATE TABLE test_extra (id TEXT PRIMARY KEY) STRICT`),
     };
     const report = await migrate(db, [...MIGRATIONS, step2, step3], {
       backup: () => backupDatabase(db, path.join(dir, 'sauvegardes'), 'avant-migration', new Date('2026-11-26T10:00:00Z')),
@@ -91,6 +108,31 @@ describe('database opening and migrations', () => {
       expect(backup.prepare('SELECT name FROM qrr').pluck().all()).toEqual(['QRR Nord']);
     });
     expect(schemaVersionOf(db)).toBe(LATEST_SCHEMA_VERSION + 2);
+    db.close();
+  });
+
+  it('migrates step 1 → 2 from a real version-1 file: data kept, new fields defaulted, backup first', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'qrr.sqlite');
+    fs.copyFileSync(path.join(FIXTURES, 'schema-v1.sqlite'), file);
+    const original = fs.readFileSync(file);
+    const { db, migration } = await open(dir);
+    expect(migration.from).toBe(1);
+    expect(migration.to).toBe(LATEST_SCHEMA_VERSION);
+    // The backup holds exactly the version-1 data.
+    readOnly(migration.backupPath!, (backup) => {
+      expect(schemaVersionOf(backup)).toBe(1);
+      expect(backup.prepare('SELECT name FROM qrr ORDER BY id').pluck().all()).toEqual(['QRR Saint-Denis', 'QRR Épinay (archivé)']);
+    });
+    expect(original.length).toBeGreaterThan(0);
+    expect(db.prepare('SELECT id, name, archived_at IS NOT NULL AS archived, security_zone, wave, delegue_prefet, population, notes FROM qrr ORDER BY id').all()).toEqual([
+      { id: 1, name: 'QRR Saint-Denis', archived: 0, security_zone: null, wave: null, delegue_prefet: '', population: null, notes: '' },
+      { id: 2, name: 'QRR Épinay (archivé)', archived: 1, security_zone: null, wave: null, delegue_prefet: '', population: null, notes: '' },
+    ]);
+    expect(db.prepare('SELECT insee_code FROM qrr_commune ORDER BY qrr_id, insee_code').pluck().all()).toEqual(['93001', '93066', '93031']);
+    expect(db.prepare('SELECT count(*) FROM audit_log WHERE entity = ?').pluck().get('qrr')).toBe(1);
+    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(['2']);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 
@@ -114,7 +156,7 @@ describe('database opening and migrations', () => {
 
   it('refuses a broken migration list before touching anything', async () => {
     const db = openSqlite(path.join(tempDir(), 'x.sqlite'));
-    const skip: Migration = { version: 3, name: 'trou', up: () => undefined };
+    const skip: Migration = { version: MIGRATIONS.length + 2, name: 'trou', up: () => undefined };
     await expect(migrate(db, [...MIGRATIONS, skip], { backup: async () => '', audit: () => undefined })).rejects.toThrow(
       /Migration list broken/,
     );

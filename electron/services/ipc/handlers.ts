@@ -30,6 +30,7 @@ export function createHandlers({ ctx, geography, info }: HandlerDeps): Handlers 
     createQrr: (request) => qrr.create(ctx, request),
     updateQrr: ({ id, ...input }) => qrr.update(ctx, id, input),
     archiveQrr: ({ id }) => qrr.archive(ctx, id),
+    deleteQrr: ({ id }) => qrr.remove(ctx, id),
     restoreQrr: ({ id }) => qrr.restore(ctx, id),
   };
 }
