@@ -114,6 +114,8 @@ function createWindow(): void {
       navigateOnDragDrop: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click must not open a link in a new window (new windows are denied anyway).
+      disableBlinkFeatures: 'Auxclick',
       devTools: !app.isPackaged,
     },
   });

@@ -1,0 +1,167 @@
+/**
+ * End-to-end launch of the built application in a real Electron, driven by
+ * Playwright's `_electron`. It needs:
+ * - an Electron binary: node_modules/electron/dist (downloaded by the first
+ *   `npm start`) or ELECTRON_OVERRIDE_DIST_PATH. Requiring `electron` would try
+ *   to download it, so the path is computed here without loading the package;
+ * - a display on Linux (run under `xvfb-run -a` on a server);
+ * - `npm run build` (dist/electron/main.cjs);
+ * - better-sqlite3 built for Electron's ABI (.electron-native/, made by
+ *   scripts/electron-native.mjs; built here if missing).
+ * Without an Electron binary or a display the tests are skipped, saying why.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..', '..');
+const APP_URL_PREFIX = 'app://qrr/';
+const TITLE = 'Tableau de bord QRR';
+
+function platformExecutable(): string {
+  if (process.platform === 'win32') return 'electron.exe';
+  if (process.platform === 'darwin') return 'Electron.app/Contents/MacOS/Electron';
+  return 'electron';
+}
+
+/** The Electron executable, found as node_modules/electron/index.js would, minus its download. */
+function findElectron(): { executable: string } | { reason: string } {
+  const packageDir = path.join(root, 'node_modules', 'electron');
+  const pathFile = path.join(packageDir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : null;
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (override) {
+    const executable = path.join(override, relative || platformExecutable());
+    return fs.existsSync(executable)
+      ? { executable }
+      : { reason: `ELECTRON_OVERRIDE_DIST_PATH=${override} ne contient pas ${relative || platformExecutable()}` };
+  }
+  if (!relative) {
+    return {
+      reason:
+        "pas de binaire Electron (node_modules/electron/path.txt absent : il est téléchargé depuis GitHub au premier « npm start », impossible hors ligne ; ou définir ELECTRON_OVERRIDE_DIST_PATH)",
+    };
+  }
+  const executable = path.join(packageDir, 'dist', relative);
+  return fs.existsSync(executable) ? { executable } : { reason: `binaire Electron absent : ${executable}` };
+}
+
+function skipReason(): string | null {
+  const electron = findElectron();
+  if ('reason' in electron) return electron.reason;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return "pas d'affichage (DISPLAY absent) : lancer sous « xvfb-run -a npx vitest run tests/electron »";
+  }
+  return null;
+}
+
+const reason = skipReason();
+if (reason) console.log(`tests/electron/launch.test.ts ignoré : ${reason}`);
+
+describe.skipIf(reason !== null)('application lancée dans Electron', () => {
+  let work: string;
+  let databasePath: string;
+  let app: ElectronApplication;
+  let page: Page;
+  let mainLog = '';
+  let extraWindows = 0;
+
+  beforeAll(async () => {
+    const electron = findElectron();
+    if (!('executable' in electron)) throw new Error(electron.reason);
+    const mainFile = path.join(root, 'dist', 'electron', 'main.cjs');
+    if (!fs.existsSync(mainFile)) throw new Error(`${path.relative(root, mainFile)} absent : lancez « npm run build » avant ce test.`);
+
+    // better-sqlite3 for Electron's ABI (node_modules keeps the Node build for the other tests).
+    let nativeBinding = process.env.QRR_NATIVE_BINDING;
+    if (!nativeBinding || !fs.existsSync(nativeBinding)) {
+      // A computed specifier: the script is plain JavaScript without type declarations.
+      const script = pathToFileURL(path.join(root, 'scripts', 'electron-native.mjs')).href;
+      const { ensureElectronNative } = (await import(script)) as {
+        ensureElectronNative(options?: { log?: (message: string) => void }): Promise<string>;
+      };
+      nativeBinding = await ensureElectronNative({ log: (message) => console.log(message) });
+    }
+
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-electron-launch-'));
+    databasePath = path.join(work, 'test.sqlite');
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+    delete env.ELECTRON_RUN_AS_NODE;
+    env.QRR_NATIVE_BINDING = nativeBinding;
+    // Own user-data folder (single-instance lock, Chromium profile) on Linux.
+    env.XDG_CONFIG_HOME = path.join(work, 'config');
+
+    const args = [root, `--db=${databasePath}`];
+    // Chromium refuses to run as root with its sandbox (containers, CI).
+    if (process.platform === 'linux' && process.getuid?.() === 0) args.unshift('--no-sandbox');
+
+    app = await _electron.launch({ executablePath: electron.executable, args, env, cwd: root, timeout: 60_000 });
+    const child = app.process();
+    child.stdout?.on('data', (chunk: Buffer) => (mainLog += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (mainLog += chunk.toString()));
+    page = await app.firstWindow({ timeout: 60_000 });
+    app.on('window', () => (extraWindows += 1));
+    await page.waitForLoadState('domcontentloaded');
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    if (mainLog) console.log(`Journal du processus principal :\n${mainLog}`);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('opens the application window on app://qrr/ with the French title', async () => {
+    expect(page.url().startsWith(APP_URL_PREFIX), page.url()).toBe(true);
+    expect(await page.title()).toBe(TITLE);
+    const name = await app.evaluate(({ app: electronApp }) => electronApp.getName());
+    expect(name).toBe(TITLE);
+  });
+
+  it('exposes window.api and nothing of Node to the page', async () => {
+    const globals = await page.evaluate(() => ({
+      api: typeof (window as unknown as { api?: unknown }).api,
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (globalThis as unknown as { process?: unknown }).process,
+      module: typeof (globalThis as unknown as { module?: unknown }).module,
+    }));
+    expect(globals).toEqual({ api: 'object', require: 'undefined', process: 'undefined', module: 'undefined' });
+  });
+
+  it('refuses navigation away from the application', async () => {
+    await page.evaluate(() => {
+      window.location.href = 'https://example.org/';
+    });
+    await page.waitForTimeout(1_500);
+    expect(page.url().startsWith(APP_URL_PREFIX), page.url()).toBe(true);
+    const mainUrl = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.getURL());
+    expect(mainUrl?.startsWith(APP_URL_PREFIX), mainUrl).toBe(true);
+    expect(await page.evaluate(() => typeof (window as unknown as { api?: unknown }).api)).toBe('object');
+  });
+
+  it('opens no new window (window.open is denied)', async () => {
+    const handle = await page.evaluate(() => window.open('https://example.org/', '_blank') === null);
+    await page.waitForTimeout(1_000);
+    expect(handle).toBe(true);
+    expect(extraWindows).toBe(0);
+    expect(app.windows()).toHaveLength(1);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  });
+
+  it('denies permissions (notifications)', async () => {
+    const requested = await page.evaluate(() => Notification.requestPermission());
+    expect(requested).toBe('denied');
+    const queried = await page.evaluate(async () => (await navigator.permissions.query({ name: 'notifications' })).state);
+    expect(queried).not.toBe('granted');
+  });
+
+  it('creates the SQLite database given by --db', async () => {
+    expect(fs.existsSync(databasePath), databasePath).toBe(true);
+    await app.close();
+    expect(fs.existsSync(databasePath), databasePath).toBe(true);
+    expect(fs.statSync(databasePath).size).toBeGreaterThan(0);
+  });
+});
