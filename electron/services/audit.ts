@@ -68,18 +68,55 @@ export interface AuditRow {
 }
 
 export function listAudit(db: Database, filter: { readonly entity?: string; readonly limit?: number } = {}): AuditRow[] {
+  return searchAudit(db, { entity: filter.entity, limit: filter.limit ?? 500, offset: 0 }).rows;
+}
+
+export interface AuditQuery {
+  readonly entity?: string | undefined;
+  /** Exact entity id, e.g. `3|01-01|2026-T4` for one cell's history. */
+  readonly entityId?: string | undefined;
+  /** Words found in the entity id, field, values, user or origin. */
+  readonly search?: string | undefined;
+  readonly osUser?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** The Journal screen's query: newest first, filtered, paginated, with the total count. */
+export function searchAudit(db: Database, q: AuditQuery): { rows: AuditRow[]; total: number } {
+  const where = `(@entity IS NULL OR entity = @entity)
+    AND (@entityId IS NULL OR entity_id = @entityId)
+    AND (@osUser IS NULL OR os_user = @osUser)
+    AND (@from IS NULL OR at >= @from)
+    AND (@to IS NULL OR at <= @to)
+    AND (@search IS NULL OR instr(lower(entity_id || ' ' || coalesce(field, '') || ' ' || coalesce(old_value, '') || ' ' ||
+         coalesce(new_value, '') || ' ' || os_user || ' ' || origin), lower(@search)) > 0)`;
+  const params = {
+    entity: q.entity ?? null,
+    entityId: q.entityId ?? null,
+    osUser: q.osUser ?? null,
+    from: q.from ?? null,
+    to: q.to ?? null,
+    search: q.search?.trim() ? q.search.trim() : null,
+  };
+  const total = db.prepare(`SELECT count(*) FROM audit_log WHERE ${where}`).pluck().get(params) as number;
   const rows = db
     .prepare(
       `SELECT id, at, os_user AS osUser, origin, entity, entity_id AS entityId, action, field,
               old_value AS oldValue, new_value AS newValue
-       FROM audit_log WHERE (@entity IS NULL OR entity = @entity) ORDER BY id DESC LIMIT @limit`,
+       FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
     )
-    .all({ entity: filter.entity ?? null, limit: filter.limit ?? 500 }) as Array<
+    .all({ ...params, limit: q.limit, offset: q.offset }) as Array<
     Omit<AuditRow, 'oldValue' | 'newValue'> & { oldValue: string | null; newValue: string | null }
   >;
-  return rows.map((r) => ({
-    ...r,
-    oldValue: r.oldValue === null ? null : JSON.parse(r.oldValue),
-    newValue: r.newValue === null ? null : JSON.parse(r.newValue),
-  }));
+  return {
+    total,
+    rows: rows.map((r) => ({
+      ...r,
+      oldValue: r.oldValue === null ? null : JSON.parse(r.oldValue),
+      newValue: r.newValue === null ? null : JSON.parse(r.newValue),
+    })),
+  };
 }

@@ -1,4 +1,5 @@
 /** Data shapes shared by main, renderer and reports. Dates are ISO 8601 strings (UTC). */
+import type { PeriodState } from './period';
 
 export interface Departement {
   readonly code: string; // INSEE code: '01'…'95', '2A', '2B', '971'…'976', '975', '977', '978', '986'…'988'
@@ -69,4 +70,93 @@ export interface AppInfo {
   readonly schemaVersion: number;
   readonly databasePath: string;
   readonly backupDir: string;
+}
+
+export interface Period {
+  /** `2026-T4` */
+  readonly code: string;
+  /** « 4e trimestre 2026 » */
+  readonly label: string;
+  readonly state: PeriodState;
+  readonly createdAt: string;
+  readonly transmittedAt: string | null;
+  readonly reopenedAt: string | null;
+  readonly reopenReason: string | null;
+}
+
+/** Status of an action of the référentiel in a QRR for a quarter. */
+export const ACTION_STATUSES = ['non_engagee', 'en_cours', 'realisee', 'sans_objet'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+export const ACTION_STATUS_LABELS: Readonly<Record<ActionStatus, string>> = {
+  non_engagee: 'Non engagée',
+  en_cours: 'En cours',
+  realisee: 'Réalisée',
+  sans_objet: 'Sans objet',
+};
+
+/** The « météo » of an engagement in a QRR, after the State's PILOTE tool. */
+export const METEOS = ['soleil', 'couvert', 'nuage', 'orage', 'non_renseignee'] as const;
+export type Meteo = (typeof METEOS)[number];
+export const METEO_LABELS: Readonly<Record<Meteo, string>> = {
+  soleil: 'Soleil',
+  couvert: 'Couvert',
+  nuage: 'Nuage',
+  orage: 'Orage',
+  non_renseignee: 'Non renseignée',
+};
+
+export const TRENDS = ['hausse', 'baisse', 'stagnation'] as const;
+export type Trend = (typeof TRENDS)[number];
+export const TREND_LABELS: Readonly<Record<Trend, string>> = { hausse: 'En hausse', baisse: 'En baisse', stagnation: 'Stable' };
+
+/** An indicator's typed value: one entry per part of the indicator (see seeds/referential.json). */
+export type IndicatorValuePayload = Readonly<Record<string, number | boolean | string | null>>;
+
+export interface IndicatorValueRecord {
+  readonly qrrId: number;
+  readonly indicatorCode: string;
+  readonly periodCode: string;
+  readonly value: IndicatorValuePayload | null;
+  readonly target: IndicatorValuePayload | null;
+  readonly comment: string;
+  readonly source: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface ActionStatusRecord {
+  readonly qrrId: number;
+  readonly actionCode: string;
+  readonly periodCode: string;
+  readonly status: ActionStatus | null;
+  readonly comment: string;
+  readonly referent: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface AssessmentRecord {
+  readonly qrrId: number;
+  readonly engagementCode: string;
+  readonly periodCode: string;
+  readonly meteo: Meteo;
+  readonly trend: Trend | null;
+  readonly comment: string;
+  readonly commentAuthor: string;
+  readonly commentDate: string | null;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface AuditRecord {
+  readonly id: number;
+  readonly at: string;
+  readonly osUser: string;
+  readonly origin: string;
+  readonly entity: string;
+  readonly entityId: string;
+  readonly action: string;
+  readonly field: string | null;
+  readonly oldValue: unknown;
+  readonly newValue: unknown;
 }

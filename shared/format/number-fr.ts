@@ -224,7 +224,8 @@ export function formatEurosFromCents(cents: number): string {
   const abs = Math.abs(cents);
   const euros = (abs - (abs % 100)) / 100;
   const rest = String(abs % 100).padStart(2, '0');
-  return euroFormat.format(`${cents < 0 ? '-' : ''}${euros}.${rest}`);
+  const decimal = `${cents < 0 ? '-' : ''}${euros}.${rest}` as Intl.StringNumericLiteral;
+  return euroFormat.format(decimal);
 }
 
 /** `12,5 %` from 12.5 (the value is already in percent), `digits` decimals. */

@@ -15,6 +15,18 @@ export const CHANNELS = [
   'archiveQrr',
   'deleteQrr',
   'restoreQrr',
+  'getReferential',
+  'listPeriods',
+  'openPeriod',
+  'transmitPeriod',
+  'reopenPeriod',
+  'listIndicatorValues',
+  'saveIndicatorValues',
+  'listActionStatuses',
+  'saveActionStatuses',
+  'listAssessments',
+  'saveAssessment',
+  'listAudit',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

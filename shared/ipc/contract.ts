@@ -5,11 +5,23 @@
  * adding a request here is the only way to widen the surface.
  */
 import { z } from 'zod';
-import type { AppInfo, Commune, Departement, Qrr, Settings } from '../domain/types';
+import type {
+  ActionStatusRecord,
+  AppInfo,
+  AssessmentRecord,
+  AuditRecord,
+  Commune,
+  Departement,
+  IndicatorValueRecord,
+  Period,
+  Qrr,
+  Settings,
+} from '../domain/types';
+import type { Engagement } from '../referential/types';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
 import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR, MAX_QPV_PER_QRR } from '../domain/qrr';
-import { QRR_WAVES, SECURITY_ZONES } from '../domain/types';
+import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
 
 // zod's own messages (wrong type, missing field…) in French, wherever the contract is loaded.
 z.config(z.locales.fr());
@@ -88,6 +100,72 @@ export const CreateQrrRequest = z.strictObject({
 /** Update: only the fields sent change (a client that knows fewer fields never wipes the others). */
 export const UpdateQrrRequest = z.strictObject({ id: Id, ...QrrFields }).partial().required({ id: true });
 
+export const PeriodCode = z
+  .string({ error: 'Période invalide.' })
+  .regex(/^\d{4}-T[1-4]$/, 'Période invalide (format attendu : 2026-T4).');
+
+const ReferentialCode = z.string({ error: 'Code invalide.' }).max(16, 'Code invalide.');
+
+/** A typed indicator value is checked against its indicator's kind in main (shared/domain/indicator-values.ts). */
+const IndicatorPayload = z
+  .record(z.string().max(40), z.union([z.number(), z.boolean(), z.string().max(2000), z.null()]), {
+    error: "La valeur de l'indicateur est invalide.",
+  })
+  .nullable();
+
+const MAX_BATCH = 5000;
+const batch = <T extends z.ZodType>(item: T) =>
+  z.array(item, { error: 'La liste des modifications est invalide.' }).min(1, 'Aucune modification à enregistrer.').max(MAX_BATCH, `Pas plus de ${MAX_BATCH} modifications à la fois.`);
+
+export const SaveIndicatorValuesRequest = z.strictObject({
+  periodCode: PeriodCode,
+  changes: batch(
+    z.strictObject({
+      qrrId: Id,
+      indicatorCode: ReferentialCode,
+      value: IndicatorPayload.optional(),
+      target: IndicatorPayload.optional(),
+      comment: text('Le commentaire', 2000).optional(),
+      source: text('La source', 500).optional(),
+    }),
+  ),
+});
+
+export const SaveActionStatusesRequest = z.strictObject({
+  periodCode: PeriodCode,
+  changes: batch(
+    z.strictObject({
+      qrrId: Id,
+      actionCode: ReferentialCode,
+      status: z.enum(ACTION_STATUSES, { error: 'Statut inconnu (non engagée, en cours, réalisée ou sans objet).' }).nullable().optional(),
+      comment: text('Le commentaire', 2000).optional(),
+      referent: text('Le référent', PERSON_NAME_MAX).optional(),
+    }),
+  ),
+});
+
+export const SaveAssessmentRequest = z.strictObject({
+  periodCode: PeriodCode,
+  qrrId: Id,
+  engagementCode: ReferentialCode,
+  meteo: z.enum(METEOS, { error: 'Météo inconnue (soleil, couvert, nuage, orage ou non renseignée).' }).optional(),
+  trend: z.enum(TRENDS, { error: 'Tendance inconnue (hausse, baisse ou stagnation).' }).nullable().optional(),
+  comment: text('Le commentaire de synthèse', 5000).optional(),
+});
+
+const FollowupQuery = z.strictObject({ periodCode: PeriodCode, qrrId: Id.optional() });
+
+export const ListAuditRequest = z.strictObject({
+  entity: z.string().max(40).optional(),
+  entityId: z.string().max(120).optional(),
+  search: z.string().max(200).optional(),
+  osUser: z.string().max(120).optional(),
+  from: z.iso.datetime({ error: 'Date de début invalide.' }).optional(),
+  to: z.iso.datetime({ error: 'Date de fin invalide.' }).optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+  offset: z.number().int().min(0).default(0),
+});
+
 export const contract = {
   getAppInfo: channel<AppInfo>()(NoRequest),
   listDepartements: channel<readonly Departement[]>()(NoRequest),
@@ -102,6 +180,19 @@ export const contract = {
   /** Only a QRR without any entered data; otherwise it is archived. */
   deleteQrr: channel<{ readonly deleted: number }>()(z.strictObject({ id: Id })),
   restoreQrr: channel<Qrr>()(z.strictObject({ id: Id })),
+  getReferential: channel<{ readonly version: number; readonly engagements: readonly Engagement[] }>()(NoRequest),
+  listPeriods: channel<readonly Period[]>()(NoRequest),
+  /** Creates the quarter if needed (idempotent). */
+  openPeriod: channel<Period>()(z.strictObject({ code: PeriodCode })),
+  transmitPeriod: channel<Period>()(z.strictObject({ code: PeriodCode })),
+  reopenPeriod: channel<Period>()(z.strictObject({ code: PeriodCode, reason: text('Le motif', 1000) })),
+  listIndicatorValues: channel<readonly IndicatorValueRecord[]>()(FollowupQuery),
+  saveIndicatorValues: channel<readonly IndicatorValueRecord[]>()(SaveIndicatorValuesRequest),
+  listActionStatuses: channel<readonly ActionStatusRecord[]>()(FollowupQuery),
+  saveActionStatuses: channel<readonly ActionStatusRecord[]>()(SaveActionStatusesRequest),
+  listAssessments: channel<readonly AssessmentRecord[]>()(FollowupQuery),
+  saveAssessment: channel<AssessmentRecord | null>()(SaveAssessmentRequest),
+  listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 
 // Both directions: CHANNELS (used by the preload, which must not bundle zod) lists exactly the contract's keys.

@@ -2,7 +2,18 @@ import type { AppInfo } from '../../../shared/domain/types';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { ServiceContext } from '../context';
 import { DEPARTEMENTS, type Geography } from '../geography';
+import { searchAudit } from '../audit';
+import {
+  listActionStatuses,
+  listAssessments,
+  listIndicatorValues,
+  saveActionStatuses,
+  saveAssessment,
+  saveIndicatorValues,
+} from '../followup';
+import { listPeriods, openPeriod, reopenPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
+import { readReferential } from '../referential';
 import { getSettings, requireDepartementCode, saveSettings } from '../settings';
 
 export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -32,5 +43,17 @@ export function createHandlers({ ctx, geography, info }: HandlerDeps): Handlers 
     archiveQrr: ({ id }) => qrr.archive(ctx, id),
     deleteQrr: ({ id }) => qrr.remove(ctx, id),
     restoreQrr: ({ id }) => qrr.restore(ctx, id),
+    getReferential: () => readReferential(ctx.db),
+    listPeriods: () => listPeriods(ctx),
+    openPeriod: ({ code }) => openPeriod(ctx, code),
+    transmitPeriod: ({ code }) => transmitPeriod(ctx, code),
+    reopenPeriod: ({ code, reason }) => reopenPeriod(ctx, code, reason),
+    listIndicatorValues: ({ periodCode, qrrId }) => listIndicatorValues(ctx, periodCode, qrrId),
+    saveIndicatorValues: ({ periodCode, changes }) => saveIndicatorValues(ctx, periodCode, changes),
+    listActionStatuses: ({ periodCode, qrrId }) => listActionStatuses(ctx, periodCode, qrrId),
+    saveActionStatuses: ({ periodCode, changes }) => saveActionStatuses(ctx, periodCode, changes),
+    listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
+    saveAssessment: ({ periodCode, ...change }) => saveAssessment(ctx, periodCode, change),
+    listAudit: (query) => searchAudit(ctx.db, query),
   };
 }

@@ -1,0 +1,250 @@
+import { validateIndicatorValue } from '../../shared/domain/indicator-values';
+import type {
+  ActionStatus,
+  ActionStatusRecord,
+  AssessmentRecord,
+  IndicatorValuePayload,
+  IndicatorValueRecord,
+  Meteo,
+  Trend,
+} from '../../shared/domain/types';
+import type { Indicator } from '../../shared/referential/types';
+import { DomainError, type FieldIssue } from '../../shared/ipc/result';
+import { isoNow, type ServiceContext } from './context';
+import { writeKeyed, type KeyedTable } from './keyed-record';
+import { requireWritablePeriod } from './periods';
+import { readReferential } from './referential';
+import { getSettings } from './settings';
+
+/*
+ * What is followed each quarter in each QRR: indicator values, action
+ * statuses, engagement assessments. Every save is a batch applied in one
+ * transaction, all or nothing: a paste of 40 cells with one bad cell writes
+ * nothing and names the bad cell.
+ */
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const unjson = (v: unknown): IndicatorValuePayload | null => (v === null ? null : (JSON.parse(v as string) as IndicatorValuePayload));
+
+type ValueFields = { value: IndicatorValuePayload | null; target: IndicatorValuePayload | null; comment: string; source: string };
+const VALUES: KeyedTable<ValueFields> = {
+  table: 'indicator_value',
+  entity: 'indicator_value',
+  columns: { value: 'value', target: 'target', comment: 'comment', source: 'source' },
+  empty: { value: null, target: null, comment: '', source: '' },
+  encode: { value: json, target: json },
+  decode: { value: unjson, target: unjson },
+};
+
+type StatusFields = { status: ActionStatus | null; comment: string; referent: string };
+const STATUSES: KeyedTable<StatusFields> = {
+  table: 'action_status',
+  entity: 'action_status',
+  columns: { status: 'status', comment: 'comment', referent: 'referent' },
+  empty: { status: null, comment: '', referent: '' },
+};
+
+type AssessmentFields = { meteo: Meteo; trend: Trend | null; comment: string; commentAuthor: string; commentDate: string | null };
+const ASSESSMENTS: KeyedTable<AssessmentFields> = {
+  table: 'assessment',
+  entity: 'assessment',
+  columns: { meteo: 'meteo', trend: 'trend', comment: 'comment', commentAuthor: 'comment_author', commentDate: 'comment_date' },
+  empty: { meteo: 'non_renseignee', trend: null, comment: '', commentAuthor: '', commentDate: null },
+};
+
+export const valueEntityId = (qrrId: number, code: string, period: string): string => `${qrrId}|${code}|${period}`;
+
+/** The QRRs a batch may write to: existing and not archived. */
+function requireActiveQrrs(ctx: ServiceContext, ids: Iterable<number>, pathOf: (id: number) => string): FieldIssue[] {
+  const get = ctx.db.prepare('SELECT name, archived_at AS archivedAt FROM qrr WHERE id = ?');
+  const issues: FieldIssue[] = [];
+  for (const id of new Set(ids)) {
+    const row = get.get(id) as { name: string; archivedAt: string | null } | undefined;
+    if (!row) issues.push({ path: pathOf(id), message: `Le quartier n° ${id} n'existe pas.` });
+    else if (row.archivedAt) issues.push({ path: pathOf(id), message: `Le quartier « ${row.name} » est archivé : ses données ne peuvent plus être modifiées.` });
+  }
+  return issues;
+}
+
+function refuseIfIssues(issues: FieldIssue[]): void {
+  if (issues.length === 0) return;
+  const message =
+    issues.length === 1
+      ? issues[0]!.message
+      : `${issues.length} saisies sont invalides ; rien n'a été enregistré. Première erreur : ${issues[0]!.message}`;
+  throw new DomainError('VALIDATION', message, issues);
+}
+
+export interface IndicatorValueChange {
+  readonly qrrId: number;
+  readonly indicatorCode: string;
+  readonly value?: unknown;
+  readonly target?: unknown;
+  readonly comment?: string;
+  readonly source?: string;
+}
+
+export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
+  const rows = ctx.db
+    .prepare(
+      `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
+              updated_at AS updatedAt, updated_by AS updatedBy
+       FROM indicator_value WHERE period_code = @periodCode AND (@qrrId IS NULL OR qrr_id = @qrrId)
+       ORDER BY qrr_id, indicator_code`,
+    )
+    .all({ periodCode, qrrId: qrrId ?? null }) as (Omit<IndicatorValueRecord, 'value' | 'target'> & { value: string | null; target: string | null })[];
+  return rows.map((r) => ({ ...r, value: unjson(r.value), target: unjson(r.target) }));
+}
+
+export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, changes: readonly IndicatorValueChange[]): IndicatorValueRecord[] {
+  return ctx.db.transaction(() => {
+    requireWritablePeriod(ctx, periodCode);
+    const indicators = new Map<string, Indicator>(
+      readReferential(ctx.db).engagements.flatMap((e) => e.indicators.map((i) => [i.code, i] as const)),
+    );
+    const issues: FieldIssue[] = requireActiveQrrs(
+      ctx,
+      changes.map((c) => c.qrrId),
+      (id) => `changes.${changes.findIndex((c) => c.qrrId === id)}.qrrId`,
+    );
+    const patches: { change: IndicatorValueChange; patch: Partial<ValueFields> }[] = [];
+    changes.forEach((change, index) => {
+      const indicator = indicators.get(change.indicatorCode);
+      if (!indicator) {
+        issues.push({ path: `changes.${index}.indicatorCode`, message: `L'indicateur « ${change.indicatorCode} » n'existe pas dans le référentiel.` });
+        return;
+      }
+      const patch: Partial<ValueFields> = {};
+      for (const field of ['value', 'target'] as const) {
+        const raw = change[field];
+        if (raw === undefined) continue;
+        if (raw === null) {
+          patch[field] = null;
+          continue;
+        }
+        const result = validateIndicatorValue(indicator, raw);
+        if (result.ok) patch[field] = isAllNull(result.value) ? null : result.value;
+        else
+          issues.push(
+            ...result.issues.map((issue) => ({
+              path: `changes.${index}.${field}${issue.path ? `.${issue.path}` : ''}`,
+              message: `Indicateur ${indicator.code}${field === 'target' ? ' (cible)' : ''} : ${lowerFirst(issue.message)}`,
+            })),
+          );
+      }
+      if (change.comment !== undefined) patch.comment = change.comment.trim();
+      if (change.source !== undefined) patch.source = change.source.trim();
+      patches.push({ change, patch });
+    });
+    refuseIfIssues(issues);
+    for (const { change, patch } of patches) {
+      writeKeyed(
+        ctx,
+        VALUES,
+        {
+          key: { qrr_id: change.qrrId, indicator_code: change.indicatorCode, period_code: periodCode },
+          entityId: valueEntityId(change.qrrId, change.indicatorCode, periodCode),
+        },
+        patch,
+      );
+    }
+    const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
+    return listIndicatorValues(ctx, periodCode).filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
+  })();
+}
+
+const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
+const lowerFirst = (s: string): string => (/^[A-ZÀ-Ý][a-zà-ÿ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
+
+export interface ActionStatusChange {
+  readonly qrrId: number;
+  readonly actionCode: string;
+  readonly status?: ActionStatus | null;
+  readonly comment?: string;
+  readonly referent?: string;
+}
+
+export function listActionStatuses(ctx: ServiceContext, periodCode: string, qrrId?: number): ActionStatusRecord[] {
+  return ctx.db
+    .prepare(
+      `SELECT qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
+              updated_at AS updatedAt, updated_by AS updatedBy
+       FROM action_status WHERE period_code = @periodCode AND (@qrrId IS NULL OR qrr_id = @qrrId)
+       ORDER BY qrr_id, action_code`,
+    )
+    .all({ periodCode, qrrId: qrrId ?? null }) as ActionStatusRecord[];
+}
+
+export function saveActionStatuses(ctx: ServiceContext, periodCode: string, changes: readonly ActionStatusChange[]): ActionStatusRecord[] {
+  return ctx.db.transaction(() => {
+    requireWritablePeriod(ctx, periodCode);
+    const actions = new Set(readReferential(ctx.db).engagements.flatMap((e) => e.actions.map((a) => a.code)));
+    const issues = requireActiveQrrs(ctx, changes.map((c) => c.qrrId), (id) => `changes.${changes.findIndex((c) => c.qrrId === id)}.qrrId`);
+    changes.forEach((c, index) => {
+      if (!actions.has(c.actionCode)) {
+        issues.push({ path: `changes.${index}.actionCode`, message: `L'action « ${c.actionCode} » n'existe pas dans le référentiel.` });
+      }
+    });
+    refuseIfIssues(issues);
+    for (const c of changes) {
+      const patch: Partial<StatusFields> = {};
+      if (c.status !== undefined) patch.status = c.status;
+      if (c.comment !== undefined) patch.comment = c.comment.trim();
+      if (c.referent !== undefined) patch.referent = c.referent.trim();
+      writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
+    }
+    const touched = new Set(changes.map((c) => `${c.qrrId}|${c.actionCode}`));
+    return listActionStatuses(ctx, periodCode).filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
+  })();
+}
+
+export interface AssessmentChange {
+  readonly qrrId: number;
+  readonly engagementCode: string;
+  readonly meteo?: Meteo;
+  readonly trend?: Trend | null;
+  readonly comment?: string;
+}
+
+export function listAssessments(ctx: ServiceContext, periodCode: string, qrrId?: number): AssessmentRecord[] {
+  return ctx.db
+    .prepare(
+      `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
+              comment_author AS commentAuthor, comment_date AS commentDate, updated_at AS updatedAt, updated_by AS updatedBy
+       FROM assessment WHERE period_code = @periodCode AND (@qrrId IS NULL OR qrr_id = @qrrId)
+       ORDER BY qrr_id, engagement_code`,
+    )
+    .all({ periodCode, qrrId: qrrId ?? null }) as AssessmentRecord[];
+}
+
+/** A changed synthesis comment is signed and dated automatically (PILOTE: « commentaire daté avec son auteur »). */
+export function saveAssessment(ctx: ServiceContext, periodCode: string, change: AssessmentChange): AssessmentRecord | null {
+  return ctx.db.transaction(() => {
+    requireWritablePeriod(ctx, periodCode);
+    refuseIfIssues(requireActiveQrrs(ctx, [change.qrrId], () => 'qrrId'));
+    if (!readReferential(ctx.db).engagements.some((e) => e.code === change.engagementCode)) {
+      refuseIfIssues([{ path: 'engagementCode', message: `L'engagement « ${change.engagementCode} » n'existe pas.` }]);
+    }
+    const patch: Partial<AssessmentFields> = {};
+    if (change.meteo !== undefined) patch.meteo = change.meteo;
+    if (change.trend !== undefined) patch.trend = change.trend;
+    if (change.comment !== undefined) {
+      patch.comment = change.comment.trim();
+      patch.commentAuthor = patch.comment === '' ? '' : getSettings(ctx)?.coordinatorName || ctx.osUser;
+      patch.commentDate = patch.comment === '' ? null : isoNow(ctx);
+    }
+    const write = {
+      key: { qrr_id: change.qrrId, engagement_code: change.engagementCode, period_code: periodCode },
+      entityId: valueEntityId(change.qrrId, change.engagementCode, periodCode),
+    };
+    // Re-saving the same comment must not re-sign it.
+    const current = listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode);
+    if (current && patch.comment === current.comment) {
+      delete patch.comment;
+      delete patch.commentAuthor;
+      delete patch.commentDate;
+    }
+    writeKeyed(ctx, ASSESSMENTS, write, patch);
+    return listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode) ?? null;
+  })();
+}
