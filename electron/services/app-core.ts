@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
+import type { BackupInfo } from '../../shared/domain/types';
+import { DomainError } from '../../shared/ipc/result';
 import type { ServiceContext } from './context';
-import { backupDatabase } from './db/backup';
-import { openAppDatabase } from './db/open-app-database';
-import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
+import { backupDatabase, type BackupReason } from './db/backup';
+import { listBackups, pruneBackups, restoreBackupInto } from './db/backups';
 import type { MigrationReport } from './db/migrate';
-import { createGeography } from './geography';
+import { openAppDatabase } from './db/open-app-database';
+import { createGeography, type Geography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
+import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
 
 export interface AppCoreOptions {
   readonly databasePath: string;
@@ -22,13 +25,29 @@ export interface AppCoreOptions {
   readonly log: DispatchLog;
   /** better-sqlite3 binary for Electron's ABI, when it is not the default one (see scripts/electron-native.mjs). */
   readonly nativeBinding?: string;
+  /** Take the rolling start-up backup (default true; tests that count files turn it off). */
+  readonly startupBackup?: boolean;
 }
 
 export interface AppCore {
+  /** The live connection (a new one after a restore). */
   readonly db: Database;
   readonly dispatch: Dispatch;
   readonly migration: MigrationReport;
   close(): void;
+}
+
+/** Backups the application makes and manages (start-up, before migrations, imports, restores). */
+export interface BackupService {
+  list(): BackupInfo[];
+  backupNow(reason: BackupReason): Promise<BackupInfo>;
+  restore(name: string): Promise<{ restoredFrom: string; safetyBackup: string | null }>;
+}
+
+interface Session {
+  readonly db: Database;
+  readonly dispatch: Dispatch;
+  readonly migration: MigrationReport;
 }
 
 /**
@@ -38,34 +57,94 @@ export interface AppCore {
  */
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const now = options.now ?? (() => new Date());
+  const binding = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
   fs.mkdirSync(path.dirname(options.databasePath), { recursive: true });
-  const { db, migration } = await openAppDatabase({
-    file: options.databasePath,
-    backupDir: options.backupDir,
-    now,
-    osUser: options.osUser,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-  });
-  const ctx: ServiceContext = { db, now, osUser: options.osUser, origin: options.origin };
-  try {
-    // A référentiel upgrade rewrites labels (never values): an existing database is backed up first.
-    if (referentialUpgradePending(db) && storedReferentialVersion(db) !== null) {
-      await backupDatabase(db, options.backupDir, 'avant-migration', now());
+  const geography: Geography = createGeography(options.communesFile);
+
+  const toInfo = (file: string): BackupInfo => {
+    const entry = listBackups(options.backupDir).find((b) => b.file === file);
+    if (!entry) throw new Error(`backup ${file} not listed`);
+    return { name: entry.name, at: entry.at, reason: entry.reason, sizeBytes: entry.sizeBytes };
+  };
+  /** Every backup the application makes goes through here, so the folder never grows without bound. */
+  const backup = async (db: Database, reason: BackupReason): Promise<string> => {
+    const file = await backupDatabase(db, options.backupDir, reason, now());
+    pruneBackups(options.backupDir, now(), undefined, [file]);
+    return file;
+  };
+
+  // Restores replace the connection: requests wait for the one in progress.
+  let restoring: Promise<unknown> | null = null;
+
+  const backups: BackupService = {
+    list: () => listBackups(options.backupDir).map(({ name, at, reason, sizeBytes }) => ({ name, at, reason, sizeBytes })),
+    backupNow: async (reason) => toInfo(await backup(session.db, reason)),
+    restore: async (name) => {
+      const entry = listBackups(options.backupDir).find((b) => b.name === name);
+      if (!entry) throw new DomainError('NOT_FOUND', `La sauvegarde « ${name} » n'existe pas (ou plus) dans le dossier des sauvegardes.`);
+      session.db.close();
+      try {
+        const report = await restoreBackupInto({
+          backupFile: entry.file,
+          databasePath: options.databasePath,
+          backupDir: options.backupDir,
+          now: now(),
+          ...binding,
+        });
+        return { restoredFrom: entry.name, safetyBackup: report.safetyBackup ? path.basename(report.safetyBackup) : null };
+      } finally {
+        // Whatever happened, reopen (and migrate, if the backup is older) the file now in place.
+        session = await openSession();
+      }
+    },
+  };
+
+  async function openSession(): Promise<Session> {
+    const { db, migration } = await openAppDatabase({
+      file: options.databasePath,
+      backupDir: options.backupDir,
+      now,
+      osUser: options.osUser,
+      ...binding,
+    });
+    const ctx: ServiceContext = { db, now, osUser: options.osUser, origin: options.origin };
+    try {
+      // A référentiel upgrade rewrites labels (never values): an existing database is backed up first.
+      if (referentialUpgradePending(db) && storedReferentialVersion(db) !== null) await backup(db, 'avant-migration');
+      syncReferential({ ...ctx, origin: 'migration' });
+    } catch (error) {
+      db.close();
+      throw error;
     }
-    syncReferential({ ...ctx, origin: 'migration' });
-  } catch (error) {
-    db.close();
-    throw error;
+    const handlers = createHandlers({
+      ctx,
+      geography,
+      backups: {
+        ...backups,
+        restore: (name) => {
+          const run = backups.restore(name);
+          // Waiters only need to know it is over; the outcome goes back to the caller through `run`.
+          restoring = run.catch(() => undefined).finally(() => (restoring = null));
+          return run;
+        },
+      },
+      info: { appVersion: options.appVersion, databasePath: options.databasePath, backupDir: options.backupDir },
+    });
+    return { db, dispatch: createDispatcher(handlers, options.log), migration };
   }
-  const handlers = createHandlers({
-    ctx,
-    geography: createGeography(options.communesFile),
-    info: { appVersion: options.appVersion, databasePath: options.databasePath, backupDir: options.backupDir },
-  });
+
+  let session = await openSession();
+  if (options.startupBackup !== false && session.migration.from > 0) await backup(session.db, 'demarrage');
+
   return {
-    db,
-    dispatch: createDispatcher(handlers, options.log),
-    migration,
-    close: () => db.close(),
+    get db() {
+      return session.db;
+    },
+    dispatch: async (channel, payload) => {
+      if (restoring) await restoring;
+      return session.dispatch(channel, payload);
+    },
+    migration: session.migration,
+    close: () => session.db.close(),
   };
 }

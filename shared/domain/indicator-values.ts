@@ -75,7 +75,9 @@ const describeType = (raw: unknown): string =>
       : typeof raw === 'string'
         ? 'un texte'
         : typeof raw === 'number'
-          ? 'un nombre'
+          ? Number.isNaN(raw)
+            ? 'une valeur invalide (NaN)'
+            : 'un nombre'
           : typeof raw === 'boolean'
             ? 'un booléen'
             : 'un objet';

@@ -160,3 +160,12 @@ export interface AuditRecord {
   readonly oldValue: unknown;
   readonly newValue: unknown;
 }
+
+export interface BackupInfo {
+  /** File name in the backups folder, e.g. `qrr-20261126-091500-000-demarrage.sqlite`. */
+  readonly name: string;
+  readonly at: string;
+  /** demarrage, avant-migration, avant-import, avant-restauration, manuelle */
+  readonly reason: string;
+  readonly sizeBytes: number;
+}

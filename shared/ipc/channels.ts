@@ -26,6 +26,9 @@ export const CHANNELS = [
   'saveActionStatuses',
   'listAssessments',
   'saveAssessment',
+  'listBackups',
+  'backupNow',
+  'restoreBackup',
   'listAudit',
 ] as const;
 

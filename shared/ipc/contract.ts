@@ -10,6 +10,7 @@ import type {
   AppInfo,
   AssessmentRecord,
   AuditRecord,
+  BackupInfo,
   Commune,
   Departement,
   IndicatorValueRecord,
@@ -192,6 +193,12 @@ export const contract = {
   saveActionStatuses: channel<readonly ActionStatusRecord[]>()(SaveActionStatusesRequest),
   listAssessments: channel<readonly AssessmentRecord[]>()(FollowupQuery),
   saveAssessment: channel<AssessmentRecord | null>()(SaveAssessmentRequest),
+  listBackups: channel<readonly BackupInfo[]>()(NoRequest),
+  backupNow: channel<BackupInfo>()(NoRequest),
+  /** Restores a backup of the backups folder; the current state is backed up first. */
+  restoreBackup: channel<{ readonly restoredFrom: string; readonly safetyBackup: string | null }>()(
+    z.strictObject({ name: z.string({ error: 'Sauvegarde invalide.' }).regex(/^qrr-[\w-]+\.sqlite$/, 'Sauvegarde invalide.') }),
+  ),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 

@@ -509,8 +509,10 @@ async function saveCurrentState(
  * 2. back up the current database (reason 'avant-restauration');
  * 3. write the backup's content with the online backup API into a temporary
  *    file beside the database, check it (`quick_check`, schema version) and fsync it;
- * 4. remove the live file's `-wal`/`-shm` (empty after the checkpoint of step 2:
- *    a stale one would otherwise be replayed onto the restored file);
+ * 4. when the live file was unreadable, remove its stale `-wal`/`-shm` (already
+ *    copied into the safety backup; SQLite would replay them onto the restored
+ *    file). A readable one has none left: step 2 checkpointed it and closed the
+ *    last connection, which deletes them;
  * 5. rename the temporary file over the database (atomic on the same volume),
  *    retried a few times on Windows' EPERM/EBUSY/EACCES, then fsync the folder.
  * On failure the temporary file is removed; the safety backup stays.

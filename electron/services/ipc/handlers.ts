@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../../shared/domain/types';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
+import type { BackupService } from '../app-core';
 import type { ServiceContext } from '../context';
 import { DEPARTEMENTS, type Geography } from '../geography';
 import { searchAudit } from '../audit';
@@ -22,6 +23,7 @@ export type Handlers = { readonly [C in ChannelName]: Handler<C> };
 export interface HandlerDeps {
   readonly ctx: ServiceContext;
   readonly geography: Geography;
+  readonly backups: BackupService;
   readonly info: Omit<AppInfo, 'schemaVersion'>;
 }
 
@@ -29,7 +31,7 @@ export interface HandlerDeps {
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
  */
-export function createHandlers({ ctx, geography, info }: HandlerDeps): Handlers {
+export function createHandlers({ ctx, geography, backups, info }: HandlerDeps): Handlers {
   const qrr = createQrrService(geography);
   return {
     getAppInfo: () => ({ ...info, schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number }),
@@ -55,5 +57,8 @@ export function createHandlers({ ctx, geography, info }: HandlerDeps): Handlers 
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
     saveAssessment: ({ periodCode, ...change }) => saveAssessment(ctx, periodCode, change),
     listAudit: (query) => searchAudit(ctx.db, query),
+    listBackups: () => backups.list(),
+    backupNow: () => backups.backupNow('manuelle'),
+    restoreBackup: ({ name }) => backups.restore(name),
   };
 }
