@@ -54,6 +54,8 @@ const EDITABLE: readonly (keyof QrrFields)[] = [
   'notes',
 ];
 
+const byName = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
 export function createQrrService(geography: Geography) {
   const communeNames = (ctx: ServiceContext): Map<string, string> => {
     const settings = getSettings(ctx);
@@ -174,9 +176,10 @@ export function createQrrService(geography: Geography) {
   return {
     list(ctx: ServiceContext, options: { includeArchived: boolean }): Qrr[] {
       const rows = ctx.db
-        .prepare(`${SELECT_QRR} WHERE (? OR archived_at IS NULL) ORDER BY name COLLATE NOCASE`)
+        .prepare(`${SELECT_QRR} WHERE (? OR archived_at IS NULL)`)
         .all(options.includeArchived ? 1 : 0) as QrrRow[];
-      return hydrate(ctx, rows);
+      // SQLite's NOCASE knows only ASCII: « Épinay » must come before « Saint-Denis ».
+      return hydrate(ctx, rows.sort((a, b) => byName.compare(a.name, b.name)));
     },
 
     get,

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Commune, Departement, Settings } from '../../shared/domain/types';
+import type { Engagement } from '../../shared/referential/types';
 import type { ApiError } from '../../shared/ipc/result';
 import { api, call } from './api';
 import { ErrorAlert } from './components/ErrorAlert';
@@ -7,11 +8,13 @@ import { Header } from './components/Header';
 import { SideNav } from './components/SideNav';
 import { useRoute } from './routes';
 import { FirstRun } from './screens/FirstRun';
+import { Indicateurs } from './screens/Indicateurs';
 import { Parametres } from './screens/Parametres';
 import { Quartiers } from './screens/Quartiers';
 
 interface Loaded {
   settings: Settings | null;
+  engagements: readonly Engagement[];
   departements: readonly Departement[];
   communes: readonly Commune[];
   qrrCount: number;
@@ -23,12 +26,14 @@ export function App() {
   const [route, navigate] = useRoute();
 
   const load = useCallback(async () => {
-    const [settings, departements, qrrs] = await Promise.all([
+    const [settings, departements, qrrs, referential] = await Promise.all([
       call(api().getSettings()),
       call(api().listDepartements()),
       call(api().listQrrs({ includeArchived: true })),
+      call(api().getReferential()),
     ]);
     if (!settings.ok) return setError(settings.error);
+    if (!referential.ok) return setError(referential.error);
     if (!departements.ok) return setError(departements.error);
     if (!qrrs.ok) return setError(qrrs.error);
     let communes: readonly Commune[] = [];
@@ -38,7 +43,13 @@ export function App() {
       communes = result.value;
     }
     setError(null);
-    setState({ settings: settings.value, departements: departements.value, communes, qrrCount: qrrs.value.length });
+    setState({
+      settings: settings.value,
+      engagements: referential.value.engagements,
+      departements: departements.value,
+      communes,
+      qrrCount: qrrs.value.length,
+    });
   }, []);
 
   useEffect(() => {
@@ -87,7 +98,9 @@ export function App() {
       <div className="qrr-layout">
         <SideNav current={route} onNavigate={navigate} />
         <main id="contenu" role="main" className="qrr-main">
-          {route === 'parametres' ? (
+          {route === 'indicateurs' ? (
+            <Indicateurs engagements={state.engagements} />
+          ) : route === 'parametres' ? (
             <Parametres
               settings={settings}
               departements={state.departements}

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 export const ROUTES = [
   { id: 'tableau-de-bord', label: 'Tableau de bord', available: false },
   { id: 'quartiers', label: 'Quartiers', available: true },
-  { id: 'indicateurs', label: 'Indicateurs', available: false },
+  { id: 'indicateurs', label: 'Indicateurs', available: true },
   { id: 'actions', label: 'Actions', available: false },
   { id: 'credits-fipd', label: 'Crédits FIPD', available: false },
   { id: 'rapports', label: 'Rapports', available: false },

@@ -1,10 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatDate, plural } from '../../../shared/format/fr';
-import type { Commune, Qrr } from '../../../shared/domain/types';
+import { QRR_WAVE_LABELS, SECURITY_ZONE_LABELS, type Commune, type Qrr } from '../../../shared/domain/types';
 import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert, SuccessNotice } from '../components/ErrorAlert';
-import { QrrForm } from '../components/QrrForm';
+import { QrrForm, type QrrDraft } from '../components/QrrForm';
+
+const draftOf = (qrr: Qrr): QrrDraft => ({
+  name: qrr.name,
+  communes: qrr.communes.map((c) => c.code),
+  qpvCodes: [...qrr.qpvCodes],
+  securityZone: qrr.securityZone,
+  wave: qrr.wave,
+  deleguePrefet: qrr.deleguePrefet,
+  referents: qrr.referents,
+  population: qrr.population,
+  notes: qrr.notes,
+});
 
 type Editing = { kind: 'none' } | { kind: 'create' } | { kind: 'edit'; qrr: Qrr };
 
@@ -32,6 +44,12 @@ export function Quartiers({ communes, onChanged }: { communes: readonly Commune[
     setNotice(message);
     await reload();
     onChanged();
+  };
+
+  const remove = async (qrr: Qrr) => {
+    const result = await call(api().deleteQrr({ id: qrr.id }));
+    if (result.ok) await done(`« ${qrr.name} » est supprimé.`);
+    else setError(result.error);
   };
 
   const toggleArchive = async (qrr: Qrr) => {
@@ -78,7 +96,7 @@ export function Quartiers({ communes, onChanged }: { communes: readonly Commune[
           <QrrForm
             key={editing.qrr.id}
             communes={communes}
-            initial={{ name: editing.qrr.name, communes: editing.qrr.communes.map((c) => c.code) }}
+            initial={draftOf(editing.qrr)}
             submitLabel="Enregistrer les modifications"
             onCancel={() => setEditing({ kind: 'none' })}
             onSubmit={async (draft) => {
@@ -110,6 +128,8 @@ export function Quartiers({ communes, onChanged }: { communes: readonly Commune[
               <tr>
                 <th scope="col">Nom</th>
                 <th scope="col">Communes</th>
+                <th scope="col">QPV</th>
+                <th scope="col">Zone, vague</th>
                 <th scope="col">Créé le</th>
                 <th scope="col">Modifié le</th>
                 <th scope="col">Actions</th>
@@ -127,6 +147,12 @@ export function Quartiers({ communes, onChanged }: { communes: readonly Commune[
                     )}
                   </td>
                   <td>{qrr.communes.length === 0 ? '—' : qrr.communes.map((c) => c.nom).join(', ')}</td>
+                  <td>{qrr.qpvCodes.length === 0 ? '—' : qrr.qpvCodes.join(', ')}</td>
+                  <td>
+                    {[qrr.securityZone && SECURITY_ZONE_LABELS[qrr.securityZone], qrr.wave && QRR_WAVE_LABELS[qrr.wave]]
+                      .filter(Boolean)
+                      .join(', ') || '—'}
+                  </td>
                   <td>{formatDate(qrr.createdAt)}</td>
                   <td>{formatDate(qrr.updatedAt)}</td>
                   <td>
@@ -153,6 +179,19 @@ export function Quartiers({ communes, onChanged }: { communes: readonly Commune[
                           {qrr.archivedAt ? 'Restaurer' : 'Archiver'}
                         </button>
                       </li>
+                      {!qrr.hasData && (
+                        <li>
+                          <button
+                            type="button"
+                            className="fr-btn fr-btn--tertiary-no-outline fr-btn--sm"
+                            aria-label={`Supprimer ${qrr.name}`}
+                            title="Possible tant qu'aucune donnée n'a été saisie pour ce quartier"
+                            onClick={() => void remove(qrr)}
+                          >
+                            Supprimer
+                          </button>
+                        </li>
+                      )}
                     </ul>
                   </td>
                 </tr>
