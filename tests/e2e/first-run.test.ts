@@ -43,7 +43,7 @@ describe('first run in Chromium, over a real SQLite file', () => {
       await table.getByRole('cell', { name: 'QRR Saint-Denis Franc-Moisin', exact: true }).waitFor();
       await table.getByRole('cell', { name: 'Épinay-sur-Seine, Saint-Denis', exact: true }).waitFor();
       // Dates the French way, in Paris time: the clock of the e2e core is the real one.
-      expect(await table.locator('tbody tr').first().locator('td').nth(2).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+      expect(await table.locator('tbody tr').first().locator('td').nth(4).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
 
       // The row is in the SQLite file, read by a separate connection.
       const stored = readOnly(app.databasePath, (db) => ({
