@@ -50,7 +50,7 @@ describe('first run in Chromium, over a real SQLite file', () => {
         settings: db.prepare('SELECT departement_code, prefet_name FROM settings').get(),
         qrr: db.prepare('SELECT name, archived_at FROM qrr').all(),
         communes: db.prepare('SELECT insee_code FROM qrr_commune ORDER BY insee_code').pluck().all(),
-        audit: db.prepare("SELECT entity, action, os_user, origin FROM audit_log WHERE entity != 'schema' ORDER BY id").all(),
+        audit: db.prepare("SELECT entity, action, os_user, origin FROM audit_log WHERE origin = 'ui' ORDER BY id").all(),
       }));
       expect(stored.settings).toEqual({ departement_code: '93', prefet_name: 'Jacques Witkowski' });
       expect(stored.qrr).toEqual([{ name: 'QRR Saint-Denis Franc-Moisin', archived_at: null }]);
