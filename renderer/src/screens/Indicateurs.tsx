@@ -1,5 +1,6 @@
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
-import { computeIndicator, computedUnit, formatIndicatorValue, isIndicatorValueComplete } from '../../../shared/domain/indicator-values';
+import { indicatorCompleteness } from '../../../shared/domain/completeness';
+import { computeIndicator, computedUnit, formatIndicatorValue } from '../../../shared/domain/indicator-values';
 import { isPeriodWritable } from '../../../shared/domain/period';
 import type { IndicatorValueRecord, Qrr } from '../../../shared/domain/types';
 import { formatDate } from '../../../shared/format/fr';
@@ -46,20 +47,11 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   }, [loadValues]);
 
   const completeness = useMemo(
-    () =>
-      new Map(
-        engagements.map((e) => [
-          e.code,
-          e.indicators.filter((i) => {
-            const v = values.get(i.code)?.value;
-            return v ? isIndicatorValueComplete(i, v) : false;
-          }).length,
-        ]),
-      ),
+    () => new Map(indicatorCompleteness(engagements, (code) => values.get(code)?.value).map((c) => [c.engagementCode, c])),
     [engagements, values],
   );
-  const filled = [...completeness.values()].reduce((a, b) => a + b, 0);
-  const total = engagements.reduce((n, e) => n + e.indicators.length, 0);
+  const filled = [...completeness.values()].reduce((n, c) => n + c.filled, 0);
+  const total = [...completeness.values()].reduce((n, c) => n + c.total, 0);
   const readOnly = selected ? !isPeriodWritable(selected.state) : true;
 
   return (
@@ -124,12 +116,12 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                       <th colSpan={7} scope="rowgroup">
                         Engagement {engagement.code} — {engagement.title}
                         <span className="fr-badge fr-badge--sm fr-ml-2w">
-                          {completeness.get(engagement.code)} / {engagement.indicators.length}
+                          {completeness.get(engagement.code)?.filled} / {engagement.indicators.length}
                         </span>
                       </th>
                     </tr>
                     {engagement.indicators
-                      .filter((i) => !onlyMissing || !(values.get(i.code)?.value && isIndicatorValueComplete(i, values.get(i.code)!.value!)))
+                      .filter((i) => !onlyMissing || completeness.get(engagement.code)?.missing.includes(i.code))
                       .map((indicator) => {
                         const record = values.get(indicator.code);
                         const computed = record?.value ? computeIndicator(indicator, record.value) : null;

@@ -1,0 +1,34 @@
+import type { IndicatorValuePayload } from './types';
+import type { Engagement } from '../referential/types';
+import { isIndicatorValueComplete } from './indicator-values';
+
+export interface EngagementCompleteness {
+  readonly engagementCode: string;
+  readonly filled: number;
+  readonly total: number;
+  /** Codes of the indicators still to fill, in the référentiel's order. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * How many indicators of each engagement have a complete value: the one
+ * computation behind the Indicateurs screen, the dashboard and the report's
+ * transmission check.
+ */
+export function indicatorCompleteness(
+  engagements: readonly Engagement[],
+  valueOf: (indicatorCode: string) => IndicatorValuePayload | null | undefined,
+): EngagementCompleteness[] {
+  return engagements.map((e) => {
+    const missing = e.indicators.filter((i) => {
+      const v = valueOf(i.code);
+      return !v || !isIndicatorValueComplete(i, v);
+    });
+    return {
+      engagementCode: e.code,
+      filled: e.indicators.length - missing.length,
+      total: e.indicators.length,
+      missing: missing.map((i) => i.code),
+    };
+  });
+}
