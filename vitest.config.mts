@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     // End-to-end tests start Chromium; 2 cores here, so no more than 2 files at once.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: end-to-end scenarios take 5–15 s alone and several run at once on 2 cores.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     reporters: ['default', './tests/support/summary-reporter.ts'],
   },

@@ -24,6 +24,8 @@ const log = (message: string, details?: unknown): void => {
 let mainWindow: BrowserWindow | null = null;
 let core: AppCore | null = null;
 
+// French date pickers and number inputs (jj/mm/aaaa) whatever the workstation's language.
+app.commandLine.appendSwitch('lang', 'fr-FR');
 registerAppScheme();
 hardenApp(log);
 

@@ -9,6 +9,7 @@ import { SideNav } from './components/SideNav';
 import { useRoute } from './routes';
 import { FirstRun } from './screens/FirstRun';
 import { Indicateurs } from './screens/Indicateurs';
+import { Journal } from './screens/Journal';
 import { Parametres } from './screens/Parametres';
 import { Quartiers } from './screens/Quartiers';
 
@@ -98,7 +99,9 @@ export function App() {
       <div className="qrr-layout">
         <SideNav current={route} onNavigate={navigate} />
         <main id="contenu" role="main" className="qrr-main">
-          {route === 'indicateurs' ? (
+          {route === 'journal' ? (
+            <Journal />
+          ) : route === 'indicateurs' ? (
             <Indicateurs engagements={state.engagements} />
           ) : route === 'parametres' ? (
             <Parametres
@@ -106,6 +109,7 @@ export function App() {
               departements={state.departements}
               departementLocked={state.qrrCount > 0}
               onSaved={() => void load()}
+              onRestored={() => void load()}
             />
           ) : (
             <Quartiers communes={state.communes} onChanged={() => void load()} />

@@ -9,7 +9,7 @@ export const ROUTES = [
   { id: 'credits-fipd', label: 'Crédits FIPD', available: false },
   { id: 'rapports', label: 'Rapports', available: false },
   { id: 'echanges', label: 'Échanges', available: false },
-  { id: 'journal', label: 'Journal', available: false },
+  { id: 'journal', label: 'Journal', available: true },
   { id: 'parametres', label: 'Paramètres', available: true },
 ] as const;
 

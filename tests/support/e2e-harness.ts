@@ -31,6 +31,8 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // As electron/main.ts does: date inputs in the French order.
+  '--lang=fr-FR',
 ];
 
 let bridgeScript: Promise<string> | undefined;

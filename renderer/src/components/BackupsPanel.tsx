@@ -21,6 +21,8 @@ export function BackupsPanel({ onRestored }: { onRestored: () => void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [fresh, setFresh] = useState<string | null>(null);
   const confirmTitle = useRef<HTMLHeadingElement>(null);
+  /** The « Restaurer » button that opened the confirmation, focused again when it is cancelled. */
+  const opener = useRef<HTMLButtonElement | null>(null);
 
   const reload = useCallback(async () => {
     const result = await call(api().listBackups());
@@ -51,6 +53,11 @@ export function BackupsPanel({ onRestored }: { onRestored: () => void }) {
       setError({ error: result.error, title: 'Sauvegarde impossible' });
     }
     await reload();
+  };
+
+  const cancel = () => {
+    setConfirming(null);
+    opener.current?.focus();
   };
 
   const restore = async (backup: BackupInfo) => {
@@ -126,7 +133,8 @@ export function BackupsPanel({ onRestored }: { onRestored: () => void }) {
                           aria-label={`Restaurer la sauvegarde du ${when} (${backupReasonLabel(backup.reason).toLowerCase()})`}
                           aria-expanded={open}
                           disabled={busy !== null}
-                          onClick={() => {
+                          onClick={(event) => {
+                            opener.current = event.currentTarget;
                             setNotice(null);
                             setError(null);
                             setConfirming(open ? null : backup);
@@ -144,6 +152,9 @@ export function BackupsPanel({ onRestored }: { onRestored: () => void }) {
                             role="group"
                             aria-labelledby="backup-confirm-title"
                             data-testid="restore-confirmation"
+                            onKeyDown={(event) => {
+                              if (event.key === 'Escape' && busy === null) cancel();
+                            }}
                           >
                             <h3 id="backup-confirm-title" className="fr-alert__title" tabIndex={-1} ref={confirmTitle}>
                               Restaurer la sauvegarde du {when} ?
@@ -168,7 +179,7 @@ export function BackupsPanel({ onRestored }: { onRestored: () => void }) {
                                   type="button"
                                   className="fr-btn fr-btn--secondary fr-btn--sm"
                                   disabled={busy !== null}
-                                  onClick={() => setConfirming(null)}
+                                  onClick={cancel}
                                 >
                                   Annuler
                                 </button>

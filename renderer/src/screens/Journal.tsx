@@ -238,7 +238,8 @@ export function Journal() {
                   const full = formatChange(record);
                   return (
                     <tr key={record.id} data-audit-id={record.id}>
-                      <td>{formatDateTime(record.at)}</td>
+                      {/* No-break space: the date and the time stay on one line. */}
+                      <td>{formatDateTime(record.at).replace(' ', '\u00a0')}</td>
                       <td>{record.osUser}</td>
                       <td>{originLabel(record.origin)}</td>
                       <td>{elementLabel(record, qrrNames)}</td>

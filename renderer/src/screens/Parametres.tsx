@@ -3,17 +3,20 @@ import type { AppInfo, Departement, Settings } from '../../../shared/domain/type
 import { api, call } from '../api';
 import { SuccessNotice } from '../components/ErrorAlert';
 import { SettingsForm } from '../components/SettingsForm';
+import { BackupsPanel } from '../components/BackupsPanel';
 
 export function Parametres({
   settings,
   departements,
   departementLocked,
   onSaved,
+  onRestored,
 }: {
   settings: Settings;
   departements: readonly Departement[];
   departementLocked: boolean;
   onSaved: (settings: Settings) => void;
+  onRestored: () => void;
 }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -57,6 +60,8 @@ export function Parametres({
           <dd>{info.schemaVersion}</dd>
         </dl>
       )}
+      <h2 className="fr-h4 fr-mt-6w">Sauvegardes</h2>
+      <BackupsPanel onRestored={onRestored} />
     </section>
   );
 }

@@ -1,0 +1,470 @@
+import { AgGridReact } from 'ag-grid-react';
+import type { CellClassParams, ColDef, ColGroupDef, GridApi, GridReadyEvent } from 'ag-grid-community';
+import { useCallback, useEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { formatInteger, plural } from '../../../shared/format/fr';
+import { parseTsv, toTsv } from '../../../shared/format/tsv';
+import { cspNonce } from '../api';
+import { GRID_LOCALE, GRID_THEME } from './ag-grid-setup';
+import { clamp, inRect, pasteTarget, rectOf, rectSize, type CellPos, type Rect } from './selection';
+import {
+  flattenColumns,
+  isGroup,
+  WRITE_KIND_LABELS,
+  type CellWrite,
+  type RejectedCell,
+  type SheetColumn,
+  type SheetColumnDef,
+  type UndoStep,
+  type WriteKind,
+  type WriteOutcome,
+} from './types';
+
+interface Status {
+  readonly tone: 'info' | 'success' | 'error';
+  readonly message: string;
+  readonly rejected?: readonly RejectedCell[];
+}
+
+const MAX_UNDO = 50;
+
+/**
+ * A spreadsheet on AG Grid Community. The enterprise clipboard, range
+ * selection and fill handle are rebuilt here: rectangle selection (mouse,
+ * Shift+arrows), copy as TSV, paste of a block from Excel or LibreOffice,
+ * Delete to clear, Ctrl+D to fill down, Ctrl+Z / Ctrl+Y over our own undo
+ * stack (AG Grid's forgets programmatic changes and is cleared on refresh).
+ *
+ * Every write goes to `onWrite` as text; the screen parses, validates and
+ * persists it, and answers what was applied, what was refused and how to undo.
+ */
+export function SpreadsheetGrid<R>({
+  rows,
+  getRowId,
+  columns,
+  isDataRow,
+  readOnly,
+  readOnlyReason,
+  onWrite,
+  onCellFocused,
+  ariaLabel,
+  fullWidthGroupRow,
+  height = 560,
+  resetKey,
+}: {
+  rows: readonly R[];
+  getRowId: (row: R) => string;
+  columns: readonly SheetColumnDef<R>[];
+  /** Group header rows are skipped by paste, fill and clear. */
+  isDataRow: (row: R) => boolean;
+  readOnly: boolean;
+  readOnlyReason?: string;
+  onWrite: (writes: readonly CellWrite[], kind: WriteKind) => Promise<WriteOutcome>;
+  onCellFocused?: (row: R | null, colId: string | null) => void;
+  ariaLabel: string;
+  /** Text of a group row, drawn across the whole width. */
+  fullWidthGroupRow?: (row: R) => string;
+  height?: number;
+  /** Changing it clears the undo history (e.g. another quarter). */
+  resetKey?: string;
+}) {
+  const apiRef = useRef<GridApi<R> | null>(null);
+  const anchor = useRef<CellPos | null>(null);
+  const focus = useRef<CellPos | null>(null);
+  const dragging = useRef(false);
+  const undoStack = useRef<UndoStep[]>([]);
+  const redoStack = useRef<UndoStep[]>([]);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [selectionSize, setSelectionSize] = useState(0);
+  const [, setHistoryVersion] = useState(0);
+  const busy = useRef(false);
+
+  const flat = useMemo(() => flattenColumns(columns), [columns]);
+  const byId = useMemo(() => new Map(flat.map((c) => [c.colId, c])), [flat]);
+
+  useEffect(() => {
+    const stop = () => (dragging.current = false);
+    document.addEventListener('mouseup', stop);
+    return () => document.removeEventListener('mouseup', stop);
+  }, []);
+
+  useEffect(() => {
+    undoStack.current = [];
+    redoStack.current = [];
+    setHistoryVersion((v) => v + 1);
+  }, [resetKey]);
+
+  const displayedColumns = (): SheetColumn<R>[] =>
+    (apiRef.current?.getAllDisplayedColumns() ?? []).map((c) => byId.get(c.getColId())).filter((c): c is SheetColumn<R> => !!c);
+
+  const selectionRect = (): Rect | null => (anchor.current && focus.current ? rectOf(anchor.current, focus.current) : null);
+
+  const refreshSelection = useCallback(() => {
+    const r = selectionRect();
+    setSelectionSize(r ? rectSize(r) : 0);
+    apiRef.current?.refreshCells({ force: true, suppressFlash: true });
+  }, []);
+
+  const colIndexOf = (colId: string): number => displayedColumns().findIndex((c) => c.colId === colId);
+
+  const selectedClass = (params: CellClassParams<R>): boolean => {
+    const r = selectionRect();
+    if (!r || rectSize(r) < 2 || params.node.rowIndex === null) return false;
+    return inRect(r, params.node.rowIndex, colIndexOf(params.column.getColId()));
+  };
+
+  const isEditable = (column: SheetColumn<R> | undefined, row: R | undefined): boolean =>
+    !readOnly && !!column && !!row && isDataRow(row) && (column.editable?.(row) ?? false);
+
+  const colDefs = useMemo((): (ColDef<R> | ColGroupDef<R>)[] => {
+    const toColDef = (c: SheetColumn<R>): ColDef<R> => ({
+      ...c.colDef,
+      colId: c.colId,
+      headerName: c.headerName,
+      valueGetter: (p) => (p.data ? c.text(p.data) : ''),
+      editable: (p) => isEditable(c, p.data),
+      cellClassRules: {
+        ...(c.colDef?.cellClassRules ?? {}),
+        'qrr-cell--selected': selectedClass,
+        'qrr-cell--editable': (p) => isEditable(c, p.data),
+        'qrr-cell--placeholder': (p) => !!p.data && !!c.placeholder && isEditable(c, p.data) && c.text(p.data) === '',
+      },
+      cellRenderer: c.placeholder
+        ? (p: { value: string; data?: R }) => (p.value === '' && p.data && isEditable(c, p.data) ? c.placeholder!(p.data) : p.value)
+        : undefined,
+      cellEditorParams: {
+        getValidationErrors: (p: { value: unknown; data: R }) => {
+          const problem = c.validate?.(p.data, String(p.value ?? ''));
+          return problem ? [problem] : null;
+        },
+      },
+      suppressKeyboardEvent: (p) => {
+        if (p.editing) return false;
+        const e = p.event;
+        const ctrl = e.ctrlKey || e.metaKey;
+        if (e.shiftKey && e.key.startsWith('Arrow')) return true;
+        if (e.key === 'Delete' || e.key === 'Backspace') return true;
+        if (ctrl && ['d', 'z', 'y', 'c', 'v', 'x', 'a'].includes(e.key.toLowerCase())) return true;
+        return false;
+      },
+    });
+    return columns.map((d) =>
+      isGroup(d) ? ({ groupId: d.groupId, headerName: d.headerName, children: d.children.map(toColDef) } satisfies ColGroupDef<R>) : toColDef(d),
+    );
+    // Column definitions depend on readOnly; selection is read from refs at render time.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [columns, readOnly]);
+
+  /**
+   * The cells a write touches, group rows skipped.
+   * - 'block': the lines of a pasted block, from the rectangle's top-left cell downwards;
+   * - 'fill': every data row of the rectangle gets the block's first line (one cell repeats across).
+   */
+  const writesFor = (rect: Rect, block: string[][], mode: 'block' | 'fill'): { writes: CellWrite[]; rejected: RejectedCell[] } => {
+    const api = apiRef.current!;
+    const cols = displayedColumns();
+    const writes: CellWrite[] = [];
+    const rejected: RejectedCell[] = [];
+    const rowCount = api.getDisplayedRowCount();
+    let line = 0;
+    for (let rowIndex = rect.top; rowIndex < rowCount; rowIndex++) {
+      if (mode === 'fill' ? rowIndex > rect.bottom : line >= block.length) break;
+      const row = api.getDisplayedRowAtIndex(rowIndex)?.data;
+      if (!row || !isDataRow(row)) continue;
+      const cells = mode === 'fill' ? block[0]! : block[line]!;
+      const width = mode === 'fill' ? rect.right - rect.left + 1 : cells.length;
+      for (let k = 0; k < width; k++) {
+        const column = cols[rect.left + k];
+        if (!column) break;
+        const text = cells.length === 1 ? cells[0]! : (cells[k] ?? '');
+        if (!isEditable(column, row)) {
+          rejected.push({ rowId: getRowId(row), colId: column.colId, text, reason: `La colonne « ${column.headerName} » n'est pas modifiable ici.` });
+          continue;
+        }
+        writes.push({ rowId: getRowId(row), colId: column.colId, text });
+      }
+      line++;
+    }
+    return { writes, rejected };
+  };
+
+  const commit = async (writes: CellWrite[], preRejected: RejectedCell[], kind: WriteKind) => {
+    if (readOnly) {
+      setStatus({ tone: 'error', message: readOnlyReason ?? 'Ce tableau est en lecture seule.' });
+      return;
+    }
+    if (busy.current) return;
+    if (writes.length === 0 && preRejected.length === 0) return;
+    busy.current = true;
+    setStatus({ tone: 'info', message: 'Enregistrement…' });
+    try {
+      const outcome = writes.length > 0 ? await onWrite(writes, kind) : { applied: 0, rejected: [] };
+      const rejected = [...preRejected, ...outcome.rejected];
+      if (outcome.error) {
+        setStatus({ tone: 'error', message: outcome.error, rejected: rejected });
+        return;
+      }
+      if (outcome.undo) {
+        undoStack.current = [...undoStack.current.slice(-MAX_UNDO + 1), outcome.undo];
+        redoStack.current = [];
+        setHistoryVersion((v) => v + 1);
+      }
+      const done = `${WRITE_KIND_LABELS[kind]} : ${plural(outcome.applied, 'cellule enregistrée', 'cellules enregistrées')}`;
+      setStatus(
+        rejected.length > 0
+          ? { tone: 'error', message: `${done}, ${plural(rejected.length, 'refusée', 'refusées')}.`, rejected: rejected }
+          : { tone: 'success', message: `${done}.` },
+      );
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  const focusedPos = (): CellPos | null => {
+    const cell = apiRef.current?.getFocusedCell();
+    if (!cell) return null;
+    return { row: cell.rowIndex, col: colIndexOf(cell.column.getColId()) };
+  };
+
+  const currentRect = (): Rect | null => selectionRect() ?? (focusedPos() ? rectOf(focusedPos()!, focusedPos()!) : null);
+
+  const history = async (direction: 'undo' | 'redo') => {
+    const from = direction === 'undo' ? undoStack : redoStack;
+    const to = direction === 'undo' ? redoStack : undoStack;
+    const step = from.current.at(-1);
+    if (!step || busy.current) return;
+    if (readOnly) {
+      setStatus({ tone: 'error', message: readOnlyReason ?? 'Ce tableau est en lecture seule.' });
+      return;
+    }
+    busy.current = true;
+    try {
+      const result = await (direction === 'undo' ? step.undo() : step.redo());
+      if (!result.ok) {
+        setStatus({ tone: 'error', message: result.error.message });
+        return;
+      }
+      from.current = from.current.slice(0, -1);
+      to.current = [...to.current, step];
+      setHistoryVersion((v) => v + 1);
+      setStatus({ tone: 'success', message: `${direction === 'undo' ? 'Annulé' : 'Rétabli'} : ${step.label}.` });
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  const moveFocus = (pos: CellPos) => {
+    const api = apiRef.current!;
+    const cols = api.getAllDisplayedColumns();
+    const row = clamp(pos.row, 0, api.getDisplayedRowCount() - 1);
+    const col = clamp(pos.col, 0, cols.length - 1);
+    api.ensureIndexVisible(row);
+    api.ensureColumnVisible(cols[col]!);
+    api.setFocusedCell(row, cols[col]!);
+    focus.current = { row, col };
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const api = apiRef.current;
+    if (!api || api.getEditingCells().length > 0) return;
+    const ctrl = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    if (event.shiftKey && event.key.startsWith('Arrow')) {
+      event.preventDefault();
+      const start = focus.current ?? focusedPos();
+      if (!start) return;
+      anchor.current ??= start;
+      const delta = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key] ?? [0, 0];
+      moveFocus({ row: start.row + delta[0]!, col: start.col + delta[1]! });
+      refreshSelection();
+      return;
+    }
+    if (event.key === 'Delete' || event.key === 'Backspace') {
+      event.preventDefault();
+      const r = currentRect();
+      if (!r) return;
+      // Clearing skips read-only cells silently, as a spreadsheet with locked cells does.
+      void commit(writesFor(r, [['']], 'fill').writes, [], 'effacement');
+      return;
+    }
+    if (ctrl && key === 'd') {
+      event.preventDefault();
+      const r = currentRect();
+      if (!r || r.bottom === r.top) return;
+      const cols = displayedColumns();
+      const firstRow = api.getDisplayedRowAtIndex(r.top)?.data;
+      if (!firstRow) return;
+      // Fill: the first row's texts written on every selected row below it.
+      const line = cols.slice(r.left, r.right + 1).map((c) => c.text(firstRow));
+      const { writes } = writesFor({ ...r, top: r.top + 1 }, [line], 'fill');
+      void commit(writes, [], 'recopie');
+      return;
+    }
+    if (ctrl && key === 'z') {
+      event.preventDefault();
+      void history('undo');
+      return;
+    }
+    if (ctrl && key === 'y') {
+      event.preventDefault();
+      void history('redo');
+      return;
+    }
+    if (ctrl && key === 'a') {
+      event.preventDefault();
+      anchor.current = { row: 0, col: 0 };
+      focus.current = { row: api.getDisplayedRowCount() - 1, col: api.getAllDisplayedColumns().length - 1 };
+      refreshSelection();
+      return;
+    }
+    if (event.key.startsWith('Arrow') || event.key === 'Tab' || event.key === 'Enter' || event.key === 'Home' || event.key === 'End') {
+      // Plain navigation collapses the selection to the new focused cell (see onCellFocused).
+      anchor.current = null;
+    }
+  };
+
+  const onCopy = (event: ClipboardEvent<HTMLDivElement>) => {
+    const api = apiRef.current;
+    if (!api || api.getEditingCells().length > 0) return;
+    const r = currentRect();
+    if (!r) return;
+    const cols = displayedColumns().slice(r.left, r.right + 1);
+    const lines: string[][] = [];
+    for (let i = r.top; i <= r.bottom; i++) {
+      const row = api.getDisplayedRowAtIndex(i)?.data;
+      if (row && isDataRow(row)) lines.push(cols.map((c) => c.text(row)));
+    }
+    event.clipboardData.setData('text/plain', toTsv(lines));
+    event.preventDefault();
+    setStatus({ tone: 'info', message: `${plural(lines.length * cols.length, 'cellule copiée', 'cellules copiées')}.` });
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLDivElement>) => {
+    const api = apiRef.current;
+    if (!api || api.getEditingCells().length > 0) return;
+    const r = currentRect();
+    if (!r) return;
+    event.preventDefault();
+    const block = parseTsv(event.clipboardData.getData('text/plain'));
+    if (block.length === 0) return;
+    const width = Math.max(...block.map((l) => l.length));
+    const normalised = block.map((l) => [...l, ...Array<string>(width - l.length).fill('')]);
+    const target = pasteTarget(r, normalised.length, width);
+    const { writes, rejected } = writesFor(target.rect, normalised, target.repeat ? 'fill' : 'block');
+    void commit(writes, rejected, 'collage');
+  };
+
+  const selectionText =
+    selectionSize > 1 ? `${formatInteger(selectionSize)} cellules sélectionnées` : readOnly ? 'Lecture seule' : 'Modifications enregistrées automatiquement';
+
+  return (
+    <div className="qrr-sheet">
+      <div className="qrr-sheet__toolbar" role="toolbar" aria-label={`Outils du tableau ${ariaLabel}`}>
+        <button
+          type="button"
+          className="fr-btn fr-btn--tertiary fr-btn--sm"
+          disabled={undoStack.current.length === 0 || readOnly}
+          onClick={() => void history('undo')}
+          title="Ctrl+Z"
+        >
+          Annuler
+        </button>
+        <button
+          type="button"
+          className="fr-btn fr-btn--tertiary fr-btn--sm"
+          disabled={redoStack.current.length === 0 || readOnly}
+          onClick={() => void history('redo')}
+          title="Ctrl+Y"
+        >
+          Rétablir
+        </button>
+        <span className="qrr-sheet__hint" aria-live="polite">
+          {selectionText}
+        </span>
+      </div>
+      <div
+        className="qrr-sheet__grid"
+        style={{ height }}
+        onKeyDownCapture={onKeyDown}
+        onCopy={onCopy}
+        onPaste={onPaste}
+        aria-label={ariaLabel}
+        role="region"
+      >
+        <AgGridReact<R>
+          theme={GRID_THEME}
+          localeText={GRID_LOCALE}
+          styleNonce={cspNonce()}
+          rowData={rows as R[]}
+          columnDefs={colDefs}
+          getRowId={(p) => getRowId(p.data)}
+          readOnlyEdit
+          onCellEditRequest={(e) => {
+            if (!e.data) return;
+            void commit([{ rowId: getRowId(e.data), colId: e.column.getColId(), text: String(e.newValue ?? '') }], [], 'saisie');
+          }}
+          invalidEditValueMode="block"
+          stopEditingWhenCellsLoseFocus
+          enterNavigatesVertically
+          enterNavigatesVerticallyAfterEdit
+          singleClickEdit={false}
+          suppressMovableColumns
+          tooltipShowDelay={300}
+          isFullWidthRow={fullWidthGroupRow ? (p) => !!p.rowNode.data && !isDataRow(p.rowNode.data) : undefined}
+          fullWidthCellRenderer={fullWidthGroupRow ? (p: { data?: R }) => (p.data ? fullWidthGroupRow(p.data) : '') : undefined}
+          getRowClass={(p) => (p.data && !isDataRow(p.data) ? 'qrr-row--group' : undefined)}
+          onGridReady={(e: GridReadyEvent<R>) => {
+            apiRef.current = e.api;
+          }}
+          onCellMouseDown={(e) => {
+            const pos = { row: e.rowIndex ?? 0, col: colIndexOf(e.column.getColId()) };
+            const mouse = e.event as MouseEvent | null;
+            if (mouse?.shiftKey && anchor.current) focus.current = pos;
+            else {
+              anchor.current = pos;
+              focus.current = pos;
+            }
+            dragging.current = true;
+            refreshSelection();
+          }}
+          onCellMouseOver={(e) => {
+            if (!dragging.current || !anchor.current) return;
+            const mouse = e.event as MouseEvent | null;
+            if (mouse && mouse.buttons !== 1) {
+              dragging.current = false;
+              return;
+            }
+            focus.current = { row: e.rowIndex ?? 0, col: colIndexOf(e.column.getColId()) };
+            refreshSelection();
+          }}
+          onCellFocused={(e) => {
+            if (e.rowIndex === null || !e.column || typeof e.column === 'string') {
+              onCellFocused?.(null, null);
+              return;
+            }
+            const pos = { row: e.rowIndex, col: colIndexOf(e.column.getColId()) };
+            if (!anchor.current) {
+              focus.current = pos;
+              refreshSelection();
+            }
+            onCellFocused?.(apiRef.current?.getDisplayedRowAtIndex(e.rowIndex)?.data ?? null, e.column.getColId());
+          }}
+        />
+      </div>
+      {status && (
+        <div className={`fr-alert fr-alert--${status.tone} fr-alert--sm fr-mt-1w`} role={status.tone === 'error' ? 'alert' : 'status'} data-testid="grid-status">
+          <p>{status.message}</p>
+          {status.rejected && status.rejected.length > 0 && (
+            <ul className="qrr-sheet__rejected">
+              {status.rejected.slice(0, 20).map((r, i) => (
+                <li key={i}>
+                  {r.rowId}, {byId.get(r.colId)?.headerName ?? r.colId} : {r.reason}
+                </li>
+              ))}
+              {status.rejected.length > 20 && <li>… et {formatInteger(status.rejected.length - 20)} autres.</li>}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
