@@ -99,7 +99,8 @@ describe('QRR edits and their audit trail', () => {
           core.close();
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
-  });
+    // Each run creates a real database: allow for a loaded 2-core machine.
+  }, 240_000);
 });

@@ -19,21 +19,15 @@ import {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-const SEED_NAME = '000_3bd3fc46f7e685e9.txt';
+/**
+ * The circular and its vade-mecum as handed to the project, kept in the repo
+ * (seeds/source/) so the référentiel can always be checked against its source.
+ */
+const SOURCE = path.join(repoRoot, 'seeds', 'source', 'circulaire-6280-SG-la-republique-en-actes.txt');
 
 function loadSeedText(): string {
-  const candidates: string[] = [path.resolve(here, '../../../shared/seeds', SEED_NAME)];
-  const fromEnv = process.env.QRR_SEED_TEXT;
-  if (fromEnv) candidates.push(path.resolve(fromEnv));
-  for (const candidate of candidates) {
-    if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
-  }
-  throw new Error(
-    `Source text of the référentiel not found. Looked for: ${candidates.join(', ')}. ` +
-      'Place the seed at ../shared/seeds/' +
-      SEED_NAME +
-      ' (relative to the repo root) or set QRR_SEED_TEXT to its path.',
-  );
+  if (!existsSync(SOURCE)) throw new Error(`Source text of the référentiel not found: ${SOURCE}.`);
+  return readFileSync(SOURCE, 'utf8');
 }
 
 function loadReferential(): Referential {
