@@ -114,12 +114,17 @@ const IndicatorPayload = z
   })
   .nullable();
 
+/** How a batch came about in the UI; recorded as the audit origin (`ui:collage`…). */
+export const WRITE_VIAS = ['saisie', 'collage', 'effacement', 'recopie', 'reprise', 'annulation', 'retablissement'] as const;
+const Via = z.enum(WRITE_VIAS, { error: 'Origine de la modification inconnue.' }).optional();
+
 const MAX_BATCH = 5000;
 const batch = <T extends z.ZodType>(item: T) =>
   z.array(item, { error: 'La liste des modifications est invalide.' }).min(1, 'Aucune modification à enregistrer.').max(MAX_BATCH, `Pas plus de ${MAX_BATCH} modifications à la fois.`);
 
 export const SaveIndicatorValuesRequest = z.strictObject({
   periodCode: PeriodCode,
+  via: Via,
   changes: batch(
     z.strictObject({
       qrrId: Id,
@@ -134,6 +139,7 @@ export const SaveIndicatorValuesRequest = z.strictObject({
 
 export const SaveActionStatusesRequest = z.strictObject({
   periodCode: PeriodCode,
+  via: Via,
   changes: batch(
     z.strictObject({
       qrrId: Id,
@@ -147,6 +153,7 @@ export const SaveActionStatusesRequest = z.strictObject({
 
 export const SaveAssessmentRequest = z.strictObject({
   periodCode: PeriodCode,
+  via: Via,
   qrrId: Id,
   engagementCode: ReferentialCode,
   meteo: z.enum(METEOS, { error: 'Météo inconnue (soleil, couvert, nuage, orage ou non renseignée).' }).optional(),

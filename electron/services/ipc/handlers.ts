@@ -27,6 +27,9 @@ export interface HandlerDeps {
   readonly info: Omit<AppInfo, 'schemaVersion'>;
 }
 
+/** The audit origin of a UI batch says how it came about: `ui:collage`, `ui:annulation`… */
+const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext => (via ? { ...ctx, origin: `${ctx.origin}:${via}` } : ctx);
+
 /**
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
@@ -51,11 +54,11 @@ export function createHandlers({ ctx, geography, backups, info }: HandlerDeps): 
     transmitPeriod: ({ code }) => transmitPeriod(ctx, code),
     reopenPeriod: ({ code, reason }) => reopenPeriod(ctx, code, reason),
     listIndicatorValues: ({ periodCode, qrrId }) => listIndicatorValues(ctx, periodCode, qrrId),
-    saveIndicatorValues: ({ periodCode, changes }) => saveIndicatorValues(ctx, periodCode, changes),
+    saveIndicatorValues: ({ periodCode, changes, via }) => saveIndicatorValues(withVia(ctx, via), periodCode, changes),
     listActionStatuses: ({ periodCode, qrrId }) => listActionStatuses(ctx, periodCode, qrrId),
-    saveActionStatuses: ({ periodCode, changes }) => saveActionStatuses(ctx, periodCode, changes),
+    saveActionStatuses: ({ periodCode, changes, via }) => saveActionStatuses(withVia(ctx, via), periodCode, changes),
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
-    saveAssessment: ({ periodCode, ...change }) => saveAssessment(ctx, periodCode, change),
+    saveAssessment: ({ periodCode, via, ...change }) => saveAssessment(withVia(ctx, via), periodCode, change),
     listAudit: (query) => searchAudit(ctx.db, query),
     listBackups: () => backups.list(),
     backupNow: () => backups.backupNow('manuelle'),

@@ -1,6 +1,17 @@
 import { AgGridReact } from 'ag-grid-react';
-import type { CellClassParams, ColDef, ColGroupDef, GridApi, GridReadyEvent } from 'ag-grid-community';
-import { useCallback, useEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import type {
+  CellClassParams,
+  CellEditRequestEvent,
+  CellFocusedEvent,
+  CellMouseDownEvent,
+  CellMouseOverEvent,
+  ColDef,
+  ColGroupDef,
+  GridApi,
+  GridReadyEvent,
+  IErrorValidationParams,
+} from 'ag-grid-community';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type Ref } from 'react';
 import { formatInteger, plural } from '../../../shared/format/fr';
 import { parseTsv, toTsv } from '../../../shared/format/tsv';
 import { cspNonce } from '../api';
@@ -27,6 +38,11 @@ interface Status {
 
 const MAX_UNDO = 50;
 
+/** What a screen can ask of its grid: apply writes it computed (carry-over) with the grid's status and undo. */
+export interface SheetHandle {
+  apply(writes: readonly CellWrite[], kind: WriteKind): Promise<void>;
+}
+
 /**
  * A spreadsheet on AG Grid Community. The enterprise clipboard, range
  * selection and fill handle are rebuilt here: rectangle selection (mouse,
@@ -50,6 +66,7 @@ export function SpreadsheetGrid<R>({
   fullWidthGroupRow,
   height = 560,
   resetKey,
+  handleRef,
 }: {
   rows: readonly R[];
   getRowId: (row: R) => string;
@@ -66,6 +83,7 @@ export function SpreadsheetGrid<R>({
   height?: number;
   /** Changing it clears the undo history (e.g. another quarter). */
   resetKey?: string;
+  handleRef?: Ref<SheetHandle>;
 }) {
   const apiRef = useRef<GridApi<R> | null>(null);
   const anchor = useRef<CellPos | null>(null);
@@ -101,7 +119,10 @@ export function SpreadsheetGrid<R>({
   const refreshSelection = useCallback(() => {
     const r = selectionRect();
     setSelectionSize(r ? rectSize(r) : 0);
-    apiRef.current?.refreshCells({ force: true, suppressFlash: true });
+    const api = apiRef.current;
+    // A forced refresh re-creates cells: never while an editor is open (the edit would be lost).
+    if (!api || api.getEditingCells().length > 0) return;
+    api.refreshCells({ force: true, suppressFlash: true });
   }, []);
 
   const colIndexOf = (colId: string): number => displayedColumns().findIndex((c) => c.colId === colId);
@@ -132,8 +153,9 @@ export function SpreadsheetGrid<R>({
         ? (p: { value: string; data?: R }) => (p.value === '' && p.data && isEditable(c, p.data) ? c.placeholder!(p.data) : p.value)
         : undefined,
       cellEditorParams: {
-        getValidationErrors: (p: { value: unknown; data: R }) => {
-          const problem = c.validate?.(p.data, String(p.value ?? ''));
+        getValidationErrors: (p: IErrorValidationParams<R>) => {
+          const row = p.cellEditorParams.data;
+          const problem = row ? c.validate?.(row, String(p.value ?? '')) : null;
           return problem ? [problem] : null;
         },
       },
@@ -177,6 +199,8 @@ export function SpreadsheetGrid<R>({
         if (!column) break;
         const text = cells.length === 1 ? cells[0]! : (cells[k] ?? '');
         if (!isEditable(column, row)) {
+          // Blank cells copied along (ragged rows, trailing columns) are no attempt to write.
+          if (text.trim() === '') continue;
           rejected.push({ rowId: getRowId(row), colId: column.colId, text, reason: `La colonne « ${column.headerName} » n'est pas modifiable ici.` });
           continue;
         }
@@ -218,6 +242,8 @@ export function SpreadsheetGrid<R>({
       busy.current = false;
     }
   };
+
+  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind) }));
 
   const focusedPos = (): CellPos | null => {
     const cell = apiRef.current?.getFocusedCell();
@@ -353,6 +379,81 @@ export function SpreadsheetGrid<R>({
     void commit(writes, rejected, 'collage');
   };
 
+  // AG Grid redraws rows when a callback prop changes identity (and an edit in
+  // progress is lost): every function handed to it is created once and reads
+  // the latest props and helpers through this ref.
+  const latest = useRef({ getRowId, isDataRow, fullWidthGroupRow, onCellFocused, commit, colIndexOf, refreshSelection });
+  latest.current = { getRowId, isDataRow, fullWidthGroupRow, onCellFocused, commit, colIndexOf, refreshSelection };
+  const nonce = useMemo(() => cspNonce(), []);
+
+  const fullWidthCallbacks = useMemo(
+    () => ({
+      isFullWidthRow: (p: { rowNode: { data?: R } }) => !!p.rowNode.data && !latest.current.isDataRow(p.rowNode.data),
+      // The group header still holds a gridcell, as ARIA requires of every grid row.
+      fullWidthCellRenderer: (p: { data?: R }) => (
+        <div role="gridcell" aria-colindex={1}>
+          {p.data && latest.current.fullWidthGroupRow ? latest.current.fullWidthGroupRow(p.data) : ''}
+        </div>
+      ),
+    }),
+    [],
+  );
+
+  const gridCallbacks = useMemo(
+    () => ({
+      getRowId: (p: { data: R }) => latest.current.getRowId(p.data),
+      getRowClass: (p: { data?: R }) => (p.data && !latest.current.isDataRow(p.data) ? 'qrr-row--group' : undefined),
+      onGridReady: (e: GridReadyEvent<R>) => {
+        apiRef.current = e.api;
+      },
+      onCellEditRequest: (e: CellEditRequestEvent<R>) => {
+        if (!e.data) return;
+        void latest.current.commit(
+          [{ rowId: latest.current.getRowId(e.data), colId: e.column.getColId(), text: String(e.newValue ?? '') }],
+          [],
+          'saisie',
+        );
+      },
+      onCellMouseDown: (e: CellMouseDownEvent<R>) => {
+        const pos = { row: e.rowIndex ?? 0, col: latest.current.colIndexOf(e.column.getColId()) };
+        const mouse = e.event as MouseEvent | null;
+        if (mouse?.shiftKey && anchor.current) focus.current = pos;
+        else {
+          anchor.current = pos;
+          focus.current = pos;
+        }
+        dragging.current = true;
+        latest.current.refreshSelection();
+      },
+      onCellMouseOver: (e: CellMouseOverEvent<R>) => {
+        if (!dragging.current || !anchor.current) return;
+        const mouse = e.event as MouseEvent | null;
+        if (mouse && mouse.buttons !== 1) {
+          dragging.current = false;
+          return;
+        }
+        const pos = { row: e.rowIndex ?? 0, col: latest.current.colIndexOf(e.column.getColId()) };
+        if (focus.current && focus.current.row === pos.row && focus.current.col === pos.col) return;
+        focus.current = pos;
+        latest.current.refreshSelection();
+      },
+      onCellFocused: (e: CellFocusedEvent<R>) => {
+        const { onCellFocused: notify, colIndexOf: indexOf, refreshSelection: refresh } = latest.current;
+        if (e.rowIndex === null || !e.column || typeof e.column === 'string') {
+          notify?.(null, null);
+          return;
+        }
+        const pos = { row: e.rowIndex, col: indexOf(e.column.getColId()) };
+        if (!anchor.current) {
+          focus.current = pos;
+          refresh();
+        }
+        notify?.(apiRef.current?.getDisplayedRowAtIndex(e.rowIndex)?.data ?? null, e.column.getColId());
+      },
+    }),
+    [],
+  );
+
   const selectionText =
     selectionSize > 1 ? `${formatInteger(selectionSize)} cellules sélectionnées` : readOnly ? 'Lecture seule' : 'Modifications enregistrées automatiquement';
 
@@ -393,61 +494,23 @@ export function SpreadsheetGrid<R>({
         <AgGridReact<R>
           theme={GRID_THEME}
           localeText={GRID_LOCALE}
-          styleNonce={cspNonce()}
+          styleNonce={nonce}
           rowData={rows as R[]}
           columnDefs={colDefs}
-          getRowId={(p) => getRowId(p.data)}
           readOnlyEdit
-          onCellEditRequest={(e) => {
-            if (!e.data) return;
-            void commit([{ rowId: getRowId(e.data), colId: e.column.getColId(), text: String(e.newValue ?? '') }], [], 'saisie');
-          }}
           invalidEditValueMode="block"
           stopEditingWhenCellsLoseFocus
           enterNavigatesVertically
           enterNavigatesVerticallyAfterEdit
           singleClickEdit={false}
           suppressMovableColumns
+          // Grids here hold tens of rows, not thousands: render them all so find-in-page,
+          // screen readers and paste targets see every row.
+          rowBuffer={Math.min(rows.length, 400)}
+          suppressColumnVirtualisation={flat.length <= 80}
           tooltipShowDelay={300}
-          isFullWidthRow={fullWidthGroupRow ? (p) => !!p.rowNode.data && !isDataRow(p.rowNode.data) : undefined}
-          fullWidthCellRenderer={fullWidthGroupRow ? (p: { data?: R }) => (p.data ? fullWidthGroupRow(p.data) : '') : undefined}
-          getRowClass={(p) => (p.data && !isDataRow(p.data) ? 'qrr-row--group' : undefined)}
-          onGridReady={(e: GridReadyEvent<R>) => {
-            apiRef.current = e.api;
-          }}
-          onCellMouseDown={(e) => {
-            const pos = { row: e.rowIndex ?? 0, col: colIndexOf(e.column.getColId()) };
-            const mouse = e.event as MouseEvent | null;
-            if (mouse?.shiftKey && anchor.current) focus.current = pos;
-            else {
-              anchor.current = pos;
-              focus.current = pos;
-            }
-            dragging.current = true;
-            refreshSelection();
-          }}
-          onCellMouseOver={(e) => {
-            if (!dragging.current || !anchor.current) return;
-            const mouse = e.event as MouseEvent | null;
-            if (mouse && mouse.buttons !== 1) {
-              dragging.current = false;
-              return;
-            }
-            focus.current = { row: e.rowIndex ?? 0, col: colIndexOf(e.column.getColId()) };
-            refreshSelection();
-          }}
-          onCellFocused={(e) => {
-            if (e.rowIndex === null || !e.column || typeof e.column === 'string') {
-              onCellFocused?.(null, null);
-              return;
-            }
-            const pos = { row: e.rowIndex, col: colIndexOf(e.column.getColId()) };
-            if (!anchor.current) {
-              focus.current = pos;
-              refreshSelection();
-            }
-            onCellFocused?.(apiRef.current?.getDisplayedRowAtIndex(e.rowIndex)?.data ?? null, e.column.getColId());
-          }}
+          {...gridCallbacks}
+          {...(fullWidthGroupRow ? fullWidthCallbacks : {})}
         />
       </div>
       {status && (

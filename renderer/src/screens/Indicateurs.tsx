@@ -1,58 +1,153 @@
-import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
-import { computeIndicator, computedUnit, formatIndicatorValue } from '../../../shared/domain/indicator-values';
-import { isPeriodWritable } from '../../../shared/domain/period';
+import { isPeriodWritable, periodLabel, previousPeriod } from '../../../shared/domain/period';
 import type { IndicatorValueRecord, Qrr } from '../../../shared/domain/types';
-import { formatDate } from '../../../shared/format/fr';
-import { formatPercentFr, formatPerThousandFr } from '../../../shared/format/number-fr';
+import { plural } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { PeriodBar } from '../components/PeriodBar';
+import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
+import { WRITE_KIND_LABELS, type CellWrite, type WriteKind, type WriteOutcome } from '../grid/types';
 import { usePeriods } from '../usePeriods';
+import {
+  buildColumns,
+  buildRows,
+  carryOverWrites,
+  isIndicatorRow,
+  parseColId,
+  planWrites,
+  type IndicatorRow,
+  type PlannedChange,
+} from './indicators/indicator-grid-model';
+
+const ALL = 'all';
 
 /**
- * Indicator values of one QRR for one quarter, grouped by engagement, with
- * completeness per engagement. Each line opens the full editor (every part,
- * target, comment, source, history).
+ * Indicator values for a quarter in a spreadsheet: one QRR in detail (with
+ * previous quarter, change, target, comment) or all QRRs side by side. Every
+ * change is saved at once; the focused cell's full detail and history are
+ * shown below the grid.
  */
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
   const { periods, selected, select, changed, error: periodError } = usePeriods();
   const [qrrs, setQrrs] = useState<readonly Qrr[]>([]);
-  const [qrrId, setQrrId] = useState<number | null>(null);
-  const [values, setValues] = useState<ReadonlyMap<string, IndicatorValueRecord>>(new Map());
-  const [editing, setEditing] = useState<string | null>(null);
+  const [shown, setShown] = useState<string>(''); // a QRR id, or ALL
+  const [records, setRecords] = useState<readonly IndicatorValueRecord[]>([]);
+  const [previous, setPrevious] = useState<readonly IndicatorValueRecord[]>([]);
   const [onlyMissing, setOnlyMissing] = useState(false);
+  const [focused, setFocused] = useState<{ code: string; qrrId: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const sheet = useRef<SheetHandle | null>(null);
 
   useEffect(() => {
     void call(api().listQrrs({ includeArchived: false })).then((r) => {
       if (!r.ok) return setError(r.error);
       setQrrs(r.value);
-      setQrrId((current) => current ?? r.value[0]?.id ?? null);
+      setShown((current) => current || (r.value[0] ? String(r.value[0].id) : ''));
     });
   }, []);
 
-  const loadValues = useCallback(async () => {
-    if (!selected || qrrId === null) return setValues(new Map());
-    const r = await call(api().listIndicatorValues({ periodCode: selected.code, qrrId }));
-    if (!r.ok) return setError(r.error);
-    setValues(new Map(r.value.map((v) => [v.indicatorCode, v])));
-  }, [selected, qrrId]);
+  const visibleQrrs = useMemo(() => (shown === ALL ? qrrs : qrrs.filter((q) => String(q.id) === shown)), [qrrs, shown]);
+  const previousCode = selected ? previousPeriod(selected.code) : null;
+  const hasPreviousPeriod = periods.some((p) => p.code === previousCode);
+
+  const reload = useCallback(async () => {
+    if (!selected) return;
+    const [current, prev] = await Promise.all([
+      call(api().listIndicatorValues({ periodCode: selected.code })),
+      previousCode && hasPreviousPeriod ? call(api().listIndicatorValues({ periodCode: previousCode })) : Promise.resolve(null),
+    ]);
+    if (!current.ok) return setError(current.error);
+    setRecords(current.value);
+    if (prev && !prev.ok) return setError(prev.error);
+    setPrevious(prev ? prev.value : []);
+  }, [selected, previousCode, hasPreviousPeriod]);
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
 
   useEffect(() => {
-    void loadValues();
-  }, [loadValues]);
+    void reload();
+  }, [reload]);
 
   const completeness = useMemo(
-    () => new Map(indicatorCompleteness(engagements, (code) => values.get(code)?.value).map((c) => [c.engagementCode, c])),
-    [engagements, values],
+    () =>
+      new Map(
+        visibleQrrs.map((q) => {
+          const mine = new Map(records.filter((r) => r.qrrId === q.id).map((r) => [r.indicatorCode, r.value]));
+          return [q.id, indicatorCompleteness(engagements, (code) => mine.get(code))] as const;
+        }),
+      ),
+    [engagements, records, visibleQrrs],
   );
-  const filled = [...completeness.values()].reduce((n, c) => n + c.filled, 0);
-  const total = [...completeness.values()].reduce((n, c) => n + c.total, 0);
-  const readOnly = selected ? !isPeriodWritable(selected.state) : true;
+  const missingCodes = useMemo(() => {
+    const set = new Set<string>();
+    for (const list of completeness.values()) for (const c of list) for (const code of c.missing) set.add(code);
+    return set;
+  }, [completeness]);
+
+  const rows = useMemo(
+    () => buildRows(engagements, records, previous, onlyMissing ? { onlyMissing: missingCodes } : {}),
+    [engagements, records, previous, onlyMissing, missingCodes],
+  );
+  const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1), [visibleQrrs]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+
+  const readOnly = !selected || !isPeriodWritable(selected.state);
+  const readOnlyReason = selected ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : undefined;
+
+  const save = async (changes: readonly PlannedChange[], direction: 'after' | 'before', via: string) => {
+    if (!selected) throw new Error('no period');
+    const request = changes.map((c) => ({
+      qrrId: c.qrrId,
+      indicatorCode: c.indicatorCode,
+      ...('value' in c ? { value: direction === 'after' ? c.value! : c.before.value } : {}),
+      ...('comment' in c ? { comment: direction === 'after' ? c.comment! : c.before.comment } : {}),
+    }));
+    const result = await call(api().saveIndicatorValues({ periodCode: selected.code, via: via as never, changes: request }));
+    await reloadRef.current();
+    return result;
+  };
+
+  const onWrite = async (writes: readonly CellWrite[], kind: WriteKind): Promise<WriteOutcome> => {
+    const { changes, rejected } = planWrites(rowsRef.current, writes);
+    if (changes.length === 0) return { applied: 0, rejected };
+    const result = await save(changes, 'after', kind);
+    if (!result.ok) return { applied: 0, rejected, error: result.error.message };
+    const applied = writes.length - rejected.length;
+    return {
+      applied,
+      rejected,
+      undo: {
+        label: `${WRITE_KIND_LABELS[kind].toLowerCase()} de ${plural(applied, 'cellule')}`,
+        undo: () => save(changes, 'before', 'annulation'),
+        redo: () => save(changes, 'after', 'retablissement'),
+      },
+    };
+  };
+
+  const carryOver = async () => {
+    if (!sheet.current || !previousCode) return;
+    const { writes, copied, kept } = carryOverWrites(rows, visibleQrrs.map((q) => q.id));
+    if (copied === 0) {
+      setNotice(`Rien à reprendre du ${periodLabel(previousCode)} : ${plural(kept, 'valeur déjà saisie', 'valeurs déjà saisies')} ce trimestre, aucune case vide à compléter.`);
+      return;
+    }
+    await sheet.current.apply(writes, 'reprise');
+    setNotice(
+      `${plural(copied, 'valeur reprise', 'valeurs reprises')} du ${periodLabel(previousCode)} dans les cases vides ; ` +
+        `${plural(kept, 'case déjà remplie laissée', 'cases déjà remplies laissées')} telle${kept > 1 ? 's' : ''} quelle${kept > 1 ? 's' : ''}.`,
+    );
+  };
+
+  const focusedIndicator = focused ? engagements.flatMap((e) => e.indicators).find((i) => i.code === focused.code) : undefined;
+  const focusedRecord = focused ? records.find((r) => r.qrrId === focused.qrrId && r.indicatorCode === focused.code) : undefined;
+  const filled = [...completeness.values()].flat().reduce((n, c) => n + c.filled, 0);
+  const total = [...completeness.values()].flat().reduce((n, c) => n + c.total, 0);
 
   return (
     <section aria-labelledby="indicateurs-title">
@@ -70,12 +165,13 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
               <label className="fr-label" htmlFor="indicateurs-qrr">
                 Quartier
               </label>
-              <select id="indicateurs-qrr" className="fr-select" value={qrrId ?? ''} onChange={(e) => { setEditing(null); setQrrId(Number(e.target.value)); }}>
+              <select id="indicateurs-qrr" className="fr-select" value={shown} onChange={(e) => setShown(e.target.value)}>
                 {qrrs.map((q) => (
-                  <option key={q.id} value={q.id}>
+                  <option key={q.id} value={String(q.id)}>
                     {q.name}
                   </option>
                 ))}
+                {qrrs.length > 1 && <option value={ALL}>Tous les quartiers, côte à côte</option>}
               </select>
             </div>
             <p className="qrr-toolbar__summary" data-testid="completeness">
@@ -87,94 +183,79 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 Seulement les indicateurs à renseigner
               </label>
             </div>
+            {previousCode && (
+              <button
+                type="button"
+                className="fr-btn fr-btn--secondary fr-btn--sm"
+                disabled={readOnly || !hasPreviousPeriod}
+                title={hasPreviousPeriod ? undefined : `Le ${periodLabel(previousCode)} n'a pas été ouvert.`}
+                onClick={() => void carryOver()}
+              >
+                Reprendre le trimestre précédent
+              </button>
+            )}
           </div>
-          {readOnly && selected && (
-            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
-              <p>Le {selected.label} a été transmis : les valeurs sont en lecture seule.</p>
+          {notice && (
+            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
+              <p>{notice}</p>
             </div>
           )}
-          <div className="fr-table fr-table--no-caption qrr-indicator-table">
-            <table data-testid="indicator-table">
-              <caption>Indicateurs du trimestre</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Code</th>
-                  <th scope="col">Indicateur</th>
-                  <th scope="col">Valeur</th>
-                  <th scope="col">Taux</th>
-                  <th scope="col">Cible</th>
-                  <th scope="col">Mise à jour</th>
-                  <th scope="col">
-                    <span className="fr-sr-only">Saisie</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {engagements.map((engagement) => (
-                  <Fragment key={engagement.code}>
-                    <tr className="qrr-group-row">
-                      <th colSpan={7} scope="rowgroup">
-                        Engagement {engagement.code} — {engagement.title}
-                        <span className="fr-badge fr-badge--sm fr-ml-2w">
-                          {completeness.get(engagement.code)?.filled} / {engagement.indicators.length}
-                        </span>
-                      </th>
-                    </tr>
-                    {engagement.indicators
-                      .filter((i) => !onlyMissing || completeness.get(engagement.code)?.missing.includes(i.code))
-                      .map((indicator) => {
-                        const record = values.get(indicator.code);
-                        const computed = record?.value ? computeIndicator(indicator, record.value) : null;
-                        const unit = computedUnit(indicator);
-                        return (
-                          <Fragment key={indicator.code}>
-                            <tr data-indicator={indicator.code}>
-                              <td>{indicator.code}</td>
-                              <td>{indicator.label}</td>
-                              <td>{record?.value ? formatIndicatorValue(indicator, record.value) : '—'}</td>
-                              <td>
-                                {computed === null ? '—' : unit === '‰' ? formatPerThousandFr(computed) : formatPercentFr(computed)}
-                              </td>
-                              <td>{record?.target ? formatIndicatorValue(indicator, record.target) : '—'}</td>
-                              <td>{record ? `${formatDate(record.updatedAt)} (${record.updatedBy})` : '—'}</td>
-                              <td>
-                                <button
-                                  type="button"
-                                  className="fr-btn fr-btn--tertiary fr-btn--sm"
-                                  aria-label={`${readOnly ? 'Consulter' : 'Saisir'} l'indicateur ${indicator.code}`}
-                                  onClick={() => setEditing(editing === indicator.code ? null : indicator.code)}
-                                >
-                                  {readOnly ? 'Consulter' : 'Saisir'}
-                                </button>
-                              </td>
-                            </tr>
-                            {editing === indicator.code && selected && qrrId !== null && (
-                              <tr>
-                                <td colSpan={7}>
-                                  <IndicatorEditor
-                                    key={`${qrrId}-${indicator.code}-${selected.code}`}
-                                    indicator={indicator}
-                                    qrrId={qrrId}
-                                    periodCode={selected.code}
-                                    record={record}
-                                    readOnly={readOnly}
-                                    onSaved={() => {
-                                      setEditing(null);
-                                      void loadValues();
-                                    }}
-                                    onClose={() => setEditing(null)}
-                                  />
-                                </td>
-                              </tr>
-                            )}
-                          </Fragment>
-                        );
-                      })}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {readOnly && selected && (
+            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
+              <p>{readOnlyReason}</p>
+            </div>
+          )}
+          <ul className="qrr-completeness" aria-label="Complétude par engagement">
+            {engagements.map((e) => (
+              <li key={e.code}>
+                <span className="qrr-completeness__code">{e.code}</span>
+                {visibleQrrs.map((q) => {
+                  const c = completeness.get(q.id)?.find((x) => x.engagementCode === e.code);
+                  return (
+                    <span key={q.id} className={`fr-badge fr-badge--sm ${c && c.filled === c.total ? 'fr-badge--success' : ''}`} title={q.name}>
+                      {c?.filled ?? 0} / {c?.total ?? 0}
+                    </span>
+                  );
+                })}
+              </li>
+            ))}
+          </ul>
+          <SpreadsheetGrid<IndicatorRow>
+            handleRef={sheet}
+            ariaLabel="Indicateurs du trimestre"
+            rows={rows}
+            getRowId={(r) => r.id}
+            columns={columns}
+            isDataRow={isIndicatorRow}
+            readOnly={readOnly}
+            {...(readOnlyReason ? { readOnlyReason } : {})}
+            onWrite={onWrite}
+            resetKey={selected?.code ?? ''}
+            fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
+            onCellFocused={(row, colId) => {
+              const col = colId ? parseColId(colId) : null;
+              const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
+              setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, qrrId } : null);
+            }}
+          />
+          {focused && focusedIndicator && selected && (
+            <div className="fr-mt-3w" data-testid="cell-detail">
+              <h2 className="fr-h5">
+                Détail : indicateur {focusedIndicator.code}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
+              </h2>
+              <p className="fr-text--sm">{focusedIndicator.label}</p>
+              <IndicatorEditor
+                key={`${focused.qrrId}-${focused.code}-${selected.code}-${focusedRecord?.updatedAt ?? ''}`}
+                indicator={focusedIndicator}
+                qrrId={focused.qrrId}
+                periodCode={selected.code}
+                record={focusedRecord}
+                readOnly={readOnly}
+                onSaved={() => void reload()}
+                onClose={() => setFocused(null)}
+              />
+            </div>
+          )}
         </>
       )}
     </section>

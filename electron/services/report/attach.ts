@@ -1,0 +1,86 @@
+/**
+ * The report's data inside the report: a JSON file attached to the PDF with
+ * pdf-lib (jsPDF cannot attach), as an associated file with relationship
+ * « Data » (PDF/A-3 style), readable with `pdfdetach` or any PDF reader.
+ *
+ * Must run BEFORE signing: pdf-lib rewrites the whole file (no incremental
+ * save), which would break an existing signature.
+ *
+ * The JSON is a self-describing envelope, until the import issue fixes the
+ * exchange format:
+ *
+ *     {
+ *       "format": "qrr-rapport",      // constant
+ *       "version": 1,                 // bumped on incompatible changes
+ *       "departement": "34",          // INSEE code
+ *       "period": "2026-T3",          // quarter
+ *       "generatedAt": "2026-11-26T10:00:00.000Z",
+ *       "data": { ...ReportModel }    // shared/report/report-model.ts, as computed for the PDF
+ *     }
+ *
+ * Plain Node, never imports electron.
+ */
+import { AFRelationship, PDFDocument } from 'pdf-lib';
+import type { ReportModel } from '../../../shared/report/report-model';
+
+export const REPORT_DATA_FORMAT = 'qrr-rapport';
+export const REPORT_DATA_VERSION = 1;
+export const REPORT_DATA_MIME = 'application/json';
+
+export interface ReportDataEnvelope {
+  readonly format: typeof REPORT_DATA_FORMAT;
+  readonly version: typeof REPORT_DATA_VERSION;
+  readonly departement: string;
+  readonly period: string;
+  readonly generatedAt: string;
+  readonly data: ReportModel;
+}
+
+/** `rapport-qrr-34-2026-T3.json` */
+export const reportDataFileName = (model: Pick<ReportModel, 'departement' | 'period'>): string =>
+  `rapport-qrr-${model.departement.code}-${model.period.code}.json`;
+
+export const REPORT_DATA_FILE_PATTERN = /^rapport-qrr-[0-9AB]{2,3}-\d{4}-T[1-4]\.json$/;
+
+export function reportDataEnvelope(model: ReportModel, generatedAt: string): ReportDataEnvelope {
+  return {
+    format: REPORT_DATA_FORMAT,
+    version: REPORT_DATA_VERSION,
+    departement: model.departement.code,
+    period: model.period.code,
+    generatedAt,
+    data: model,
+  };
+}
+
+/** The envelope's bytes: UTF-8, indented, key order fixed by the model (deterministic). */
+export const serializeEnvelope = (envelope: ReportDataEnvelope): Uint8Array => new TextEncoder().encode(`${JSON.stringify(envelope, null, 2)}\n`);
+
+/** Checks the envelope's header (not the whole model); null when it is not one of ours. */
+export function parseReportDataEnvelope(value: unknown): ReportDataEnvelope | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (v.format !== REPORT_DATA_FORMAT || v.version !== REPORT_DATA_VERSION) return null;
+  if (typeof v.departement !== 'string' || typeof v.period !== 'string' || typeof v.generatedAt !== 'string') return null;
+  if (typeof v.data !== 'object' || v.data === null) return null;
+  return value as ReportDataEnvelope;
+}
+
+export interface AttachOptions {
+  /** ISO 8601: the envelope's `generatedAt` and the attachment's dates. */
+  readonly generatedAt: string;
+}
+
+/** The PDF with the report data attached (`rapport-qrr-<dep>-<period>.json`, application/json, AFRelationship Data). */
+export async function attachReportData(pdf: Uint8Array, model: ReportModel, options: AttachOptions): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const date = new Date(options.generatedAt);
+  await doc.attach(serializeEnvelope(reportDataEnvelope(model, options.generatedAt)), reportDataFileName(model), {
+    mimeType: REPORT_DATA_MIME,
+    description: `Données du rapport QRR, ${model.departement.nom}, ${model.period.label}`,
+    creationDate: date,
+    modificationDate: date,
+    afRelationship: AFRelationship.Data,
+  });
+  return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+}

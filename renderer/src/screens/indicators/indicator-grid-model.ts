@@ -1,0 +1,281 @@
+/**
+ * The indicator grid as data: its rows (engagement headers and indicators),
+ * its columns (per QRR: one editable cell per part of the typed value, the
+ * computed rate, previous quarter, change, target, comment, last update), and
+ * the translation of cell texts into validated changes. Pure: unit tested
+ * without a browser.
+ */
+import { computeIndicator, computedUnit, formatIndicatorValue, formatPartValue, parsePartInput, validateIndicatorValue } from '../../../../shared/domain/indicator-values';
+import type { IndicatorValuePayload, IndicatorValueRecord, Qrr } from '../../../../shared/domain/types';
+import { formatDate } from '../../../../shared/format/fr';
+import { formatPercentFr, formatPerThousandFr } from '../../../../shared/format/number-fr';
+import { indicatorChange } from '../../../../shared/report/report-model';
+import type { Engagement, Indicator } from '../../../../shared/referential/types';
+import type { CellWrite, RejectedCell, SheetColumn, SheetColumnDef } from '../../grid/types';
+
+export const MAX_PARTS = 3;
+
+export type IndicatorRow =
+  | { readonly type: 'group'; readonly id: string; readonly engagement: Engagement }
+  | {
+      readonly type: 'indicator';
+      readonly id: string;
+      readonly engagementCode: string;
+      readonly indicator: Indicator;
+      /** Per QRR id. */
+      readonly records: ReadonlyMap<number, IndicatorValueRecord>;
+      readonly previous: ReadonlyMap<number, IndicatorValuePayload>;
+    };
+
+export type IndicatorDataRow = Extract<IndicatorRow, { type: 'indicator' }>;
+
+export const isIndicatorRow = (r: IndicatorRow): r is IndicatorDataRow => r.type === 'indicator';
+
+export function buildRows(
+  engagements: readonly Engagement[],
+  records: readonly IndicatorValueRecord[],
+  previous: readonly IndicatorValueRecord[],
+  options: { readonly onlyMissing?: ReadonlySet<string> } = {},
+): IndicatorRow[] {
+  const byCode = new Map<string, Map<number, IndicatorValueRecord>>();
+  for (const r of records) {
+    if (!byCode.has(r.indicatorCode)) byCode.set(r.indicatorCode, new Map());
+    byCode.get(r.indicatorCode)!.set(r.qrrId, r);
+  }
+  const prevByCode = new Map<string, Map<number, IndicatorValuePayload>>();
+  for (const r of previous) {
+    if (!r.value) continue;
+    if (!prevByCode.has(r.indicatorCode)) prevByCode.set(r.indicatorCode, new Map());
+    prevByCode.get(r.indicatorCode)!.set(r.qrrId, r.value);
+  }
+  const rows: IndicatorRow[] = [];
+  for (const engagement of engagements) {
+    const indicators = engagement.indicators.filter((i) => !options.onlyMissing || options.onlyMissing.has(i.code));
+    if (indicators.length === 0) continue;
+    rows.push({ type: 'group', id: `engagement-${engagement.code}`, engagement });
+    for (const indicator of indicators) {
+      rows.push({
+        type: 'indicator',
+        id: indicator.code,
+        engagementCode: engagement.code,
+        indicator,
+        records: byCode.get(indicator.code) ?? new Map(),
+        previous: prevByCode.get(indicator.code) ?? new Map(),
+      });
+    }
+  }
+  return rows;
+}
+
+const valueOf = (row: IndicatorDataRow, qrrId: number): IndicatorValuePayload | null => row.records.get(qrrId)?.value ?? null;
+
+const computedText = (indicator: Indicator, value: IndicatorValuePayload | null): string => {
+  if (!value) return '';
+  const n = computeIndicator(indicator, value);
+  if (n === null) return '';
+  return computedUnit(indicator) === '‰' ? formatPerThousandFr(n) : formatPercentFr(n);
+};
+
+/** Column ids: `<qrrId>:p0`…`p2` for the parts, `<qrrId>:comment`, and read-only ones. */
+export const partColId = (qrrId: number, index: number): string => `${qrrId}:p${index}`;
+export const parseColId = (colId: string): { qrrId: number; field: string } | null => {
+  const match = /^(\d+):(\w+)$/.exec(colId);
+  return match ? { qrrId: Number(match[1]), field: match[2]! } : null;
+};
+
+const PART_HEADERS = ['Valeur', '2e valeur', '3e valeur'];
+
+export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColumnDef<IndicatorRow>[] {
+  const data = (f: (row: IndicatorDataRow) => string) => (row: IndicatorRow) => (isIndicatorRow(row) ? f(row) : '');
+  const fixed: SheetColumn<IndicatorRow>[] = [
+    { colId: 'code', headerName: 'Code', text: (r) => (isIndicatorRow(r) ? r.indicator.code : ''), colDef: { pinned: 'left', width: 80 } },
+    {
+      colId: 'label',
+      headerName: 'Indicateur',
+      text: data((r) => r.indicator.label),
+      colDef: { pinned: 'left', width: detailed ? 360 : 300, tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.label : undefined) },
+    },
+  ];
+  const perQrr = (q: Qrr): SheetColumn<IndicatorRow>[] => {
+    const parts: SheetColumn<IndicatorRow>[] = Array.from({ length: MAX_PARTS }, (_, index) => ({
+      colId: partColId(q.id, index),
+      headerName: PART_HEADERS[index]!,
+      text: data((r) => {
+        const part = r.indicator.parts[index];
+        const v = valueOf(r, q.id);
+        return part && v ? formatPartValue(part, v[part.key] ?? null) : '';
+      }),
+      editable: (r) => isIndicatorRow(r) && index < r.indicator.parts.length,
+      placeholder: (r) => (isIndicatorRow(r) ? (r.indicator.parts[index]?.label ?? '') : ''),
+      validate: (r, text) => {
+        if (!isIndicatorRow(r)) return null;
+        const part = r.indicator.parts[index];
+        if (!part) return null;
+        const parsed = parsePartInput(part, text);
+        return parsed.ok ? null : `${part.label} : ${parsed.message}`;
+      },
+      colDef: {
+        width: 130,
+        type: 'rightAligned',
+        tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.parts[index]?.label : undefined),
+      },
+    }));
+    const computed: SheetColumn<IndicatorRow> = {
+      colId: `${q.id}:rate`,
+      headerName: 'Taux',
+      text: data((r) => computedText(r.indicator, valueOf(r, q.id))),
+      colDef: { width: 90, type: 'rightAligned' },
+    };
+    if (!detailed) return [...parts, computed];
+    return [
+      ...parts,
+      computed,
+      {
+        colId: `${q.id}:previous`,
+        headerName: 'Trimestre précédent',
+        text: data((r) => {
+          const p = r.previous.get(q.id);
+          return p ? formatIndicatorValue(r.indicator, p) : '';
+        }),
+        colDef: { width: 190 },
+      },
+      {
+        colId: `${q.id}:change`,
+        headerName: 'Évolution',
+        text: data((r) => indicatorChange(r.indicator, valueOf(r, q.id), r.previous.get(q.id) ?? null)?.text ?? ''),
+        colDef: { width: 130 },
+      },
+      {
+        colId: `${q.id}:target`,
+        headerName: 'Cible',
+        text: data((r) => {
+          const t = r.records.get(q.id)?.target;
+          return t ? formatIndicatorValue(r.indicator, t) : '';
+        }),
+        colDef: { width: 150 },
+      },
+      {
+        colId: `${q.id}:comment`,
+        headerName: 'Commentaire',
+        text: data((r) => r.records.get(q.id)?.comment ?? ''),
+        editable: isIndicatorRow,
+        validate: (_r, text) => (text.length > 2000 ? 'Le commentaire ne peut pas dépasser 2 000 caractères.' : null),
+        colDef: { width: 220 },
+      },
+      {
+        colId: `${q.id}:updated`,
+        headerName: 'Mise à jour',
+        text: data((r) => {
+          const rec = r.records.get(q.id);
+          return rec ? `${formatDate(rec.updatedAt)} ${rec.updatedBy}` : '';
+        }),
+        colDef: { width: 170 },
+      },
+    ];
+  };
+  if (qrrs.length === 1) return [...fixed, ...perQrr(qrrs[0]!)];
+  return [...fixed, ...qrrs.map((q) => ({ groupId: `qrr-${q.id}`, headerName: q.name, children: perQrr(q) }))];
+}
+
+/** One change of the saveIndicatorValues request, with what it replaces (for undo). */
+export interface PlannedChange {
+  readonly qrrId: number;
+  readonly indicatorCode: string;
+  readonly value?: IndicatorValuePayload | null;
+  readonly comment?: string;
+  readonly before: { readonly value: IndicatorValuePayload | null; readonly comment: string };
+}
+
+/**
+ * Cell texts → per (QRR, indicator) changes. A cell that does not parse is
+ * refused alone; an indicator whose resulting value breaks a rule between its
+ * parts (numerator above denominator…) is refused with all its cells.
+ */
+export function planWrites(rows: readonly IndicatorRow[], writes: readonly CellWrite[]): { changes: PlannedChange[]; rejected: RejectedCell[] } {
+  const rowById = new Map(rows.filter(isIndicatorRow).map((r) => [r.id, r]));
+  const rejected: RejectedCell[] = [];
+  const drafts = new Map<string, { row: IndicatorDataRow; qrrId: number; parts: Record<string, unknown>; comment?: string; cells: CellWrite[] }>();
+  for (const w of writes) {
+    const row = rowById.get(w.rowId);
+    const col = parseColId(w.colId);
+    if (!row || !col) continue;
+    const key = `${col.qrrId}|${row.id}`;
+    const current = valueOf(row, col.qrrId);
+    const draft =
+      drafts.get(key) ??
+      drafts
+        .set(key, {
+          row,
+          qrrId: col.qrrId,
+          parts: Object.fromEntries(row.indicator.parts.map((p) => [p.key, current?.[p.key] ?? null])),
+          cells: [],
+        })
+        .get(key)!;
+    if (col.field === 'comment') {
+      draft.comment = w.text.trim();
+      draft.cells.push(w);
+      continue;
+    }
+    const index = /^p(\d)$/.exec(col.field)?.[1];
+    const part = index === undefined ? undefined : row.indicator.parts[Number(index)];
+    if (!part) continue;
+    const parsed = parsePartInput(part, w.text);
+    if (!parsed.ok) {
+      rejected.push({ ...w, reason: `${part.label} : ${parsed.message}` });
+      continue;
+    }
+    draft.parts[part.key] = parsed.value;
+    draft.cells.push(w);
+  }
+  const changes: PlannedChange[] = [];
+  for (const d of drafts.values()) {
+    const record = d.row.records.get(d.qrrId);
+    const before = { value: record?.value ?? null, comment: record?.comment ?? '' };
+    const allNull = Object.values(d.parts).every((v) => v === null);
+    let value: IndicatorValuePayload | null = null;
+    if (!allNull) {
+      const checked = validateIndicatorValue(d.row.indicator, d.parts);
+      if (!checked.ok) {
+        for (const cell of d.cells.filter((c) => parseColId(c.colId)?.field !== 'comment')) rejected.push({ ...cell, reason: checked.message });
+        if (d.comment === undefined) continue;
+        changes.push({ qrrId: d.qrrId, indicatorCode: d.row.id, comment: d.comment, before });
+        continue;
+      }
+      value = checked.value;
+    }
+    const valueChanged = JSON.stringify(value) !== JSON.stringify(before.value);
+    const commentChanged = d.comment !== undefined && d.comment !== before.comment;
+    if (!valueChanged && !commentChanged) continue;
+    changes.push({
+      qrrId: d.qrrId,
+      indicatorCode: d.row.id,
+      ...(valueChanged ? { value } : {}),
+      ...(commentChanged ? { comment: d.comment } : {}),
+      before,
+    });
+  }
+  return { changes, rejected };
+}
+
+/** Texts that fill the empty cells of the given QRRs with last quarter's values (« reprendre le trimestre précédent »). */
+export function carryOverWrites(rows: readonly IndicatorRow[], qrrIds: readonly number[]): { writes: CellWrite[]; copied: number; kept: number } {
+  const writes: CellWrite[] = [];
+  let copied = 0;
+  let kept = 0;
+  for (const row of rows.filter(isIndicatorRow)) {
+    for (const qrrId of qrrIds) {
+      const previous = row.previous.get(qrrId);
+      if (!previous) continue;
+      const current = valueOf(row, qrrId);
+      if (current && Object.values(current).some((v) => v !== null && v !== '')) {
+        kept++;
+        continue;
+      }
+      copied++;
+      row.indicator.parts.forEach((part, index) =>
+        writes.push({ rowId: row.id, colId: partColId(qrrId, index), text: formatPartValue(part, previous[part.key] ?? null) }),
+      );
+    }
+  }
+  return { writes, copied, kept };
+}

@@ -1,0 +1,44 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * Drives a SpreadsheetGrid (renderer/src/grid) the way a user does: click a
+ * cell, type, press keys, paste what a spreadsheet put on the clipboard.
+ */
+export const cell = (page: Page, rowId: string, colId: string): Locator =>
+  page.locator(`.ag-row[row-id="${rowId}"] .ag-cell[col-id="${colId}"]`).first();
+
+/** Clicks a cell, types a text over it and confirms with Enter (which moves down, as in Excel). */
+export async function typeInto(page: Page, rowId: string, colId: string, text: string): Promise<void> {
+  await cell(page, rowId, colId).click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await page.locator('.ag-cell-inline-editing').waitFor({ state: 'detached' });
+}
+
+/** Pastes TSV at the focused cell, as Ctrl+V of a block copied from Excel does. */
+export async function pasteTsv(page: Page, tsv: string): Promise<void> {
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, tsv);
+}
+
+/** Copies the selection (Ctrl+C) and returns what the grid put on the clipboard. */
+export async function copySelection(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const data = new DataTransfer();
+    document.activeElement!.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
+    return data.getData('text/plain');
+  });
+}
+
+export const cellText = async (page: Page, rowId: string, colId: string): Promise<string> =>
+  (await cell(page, rowId, colId).textContent()) ?? '';
+
+/** Waits for the grid's status line to say something matching. */
+export async function statusSays(page: Page, pattern: RegExp): Promise<string> {
+  const status = page.getByTestId('grid-status');
+  await status.filter({ hasText: pattern }).waitFor();
+  return (await status.textContent()) ?? '';
+}
