@@ -41,4 +41,10 @@ fs.copyFileSync(
   path.join(root, 'node_modules/@etalab/decoupage-administratif/data/communes.json'),
   path.join(dataDir, 'communes.json'),
 );
+// The report's Unicode font (DejaVu Sans, see seeds/fonts/README.md): jsPDF reads it at run time.
+const fontsDir = path.join(outdir, 'fonts');
+fs.mkdirSync(fontsDir, { recursive: true });
+for (const name of fs.readdirSync(path.join(root, 'seeds', 'fonts'))) {
+  if (/\.(ttf|txt)$/i.test(name)) fs.copyFileSync(path.join(root, 'seeds', 'fonts', name), path.join(fontsDir, name));
+}
 console.log(`main and preload bundled in ${path.relative(root, outdir)}`);

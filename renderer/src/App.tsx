@@ -7,6 +7,7 @@ import { ErrorAlert } from './components/ErrorAlert';
 import { Header } from './components/Header';
 import { SideNav } from './components/SideNav';
 import { useRoute } from './routes';
+import { Actions } from './screens/Actions';
 import { FirstRun } from './screens/FirstRun';
 import { Indicateurs } from './screens/Indicateurs';
 import { Journal } from './screens/Journal';
@@ -99,7 +100,9 @@ export function App() {
       <div className="qrr-layout">
         <SideNav current={route} onNavigate={navigate} />
         <main id="contenu" role="main" className="qrr-main">
-          {route === 'journal' ? (
+          {route === 'actions' ? (
+            <Actions engagements={state.engagements} />
+          ) : route === 'journal' ? (
             <Journal />
           ) : route === 'indicateurs' ? (
             <Indicateurs engagements={state.engagements} />

@@ -5,7 +5,7 @@ export const ROUTES = [
   { id: 'tableau-de-bord', label: 'Tableau de bord', available: false },
   { id: 'quartiers', label: 'Quartiers', available: true },
   { id: 'indicateurs', label: 'Indicateurs', available: true },
-  { id: 'actions', label: 'Actions', available: false },
+  { id: 'actions', label: 'Actions', available: true },
   { id: 'credits-fipd', label: 'Crédits FIPD', available: false },
   { id: 'rapports', label: 'Rapports', available: false },
   { id: 'echanges', label: 'Échanges', available: false },

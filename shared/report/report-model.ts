@@ -323,7 +323,7 @@ const EMPTY_STATUS_COUNTS: Readonly<Record<ActionStatus | 'non_renseigne', numbe
   non_renseigne: 0,
 };
 
-function implementationOf(statuses: readonly (ActionStatus | null)[]): Implementation {
+export function implementationOf(statuses: readonly (ActionStatus | null)[]): Implementation {
   const byStatus = { ...EMPTY_STATUS_COUNTS };
   for (const s of statuses) byStatus[s ?? 'non_renseigne']++;
   return { ...ratio(byStatus.realisee, statuses.length - byStatus.sans_objet), byStatus };

@@ -466,7 +466,7 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
     },
   });
 
-  const previous = model.previousPeriod.label ? `${model.previousPeriod.label[0]!.toUpperCase()}${model.previousPeriod.label.slice(1)}` : 'Trimestre précédent';
+  const previous = `${model.previousPeriod.label ?? 'Trimestre précédent'}${model.previousPeriod.available ? '' : ' (non saisi)'}`;
   for (const e of q.engagements) {
     w.heading(`${e.code} — ${e.title}`, 2);
     // Météo and synthesis comment
@@ -733,6 +733,16 @@ export function renderReportPdf(model: ReportModel, options: RenderReportOptions
       doc.link(x, y - 4, CONTENT_W - (x - MARGIN_X), TOC_LINE, { pageNumber: entry.page });
       w.y += TOC_LINE;
     }
+  }
+
+  // Bookmarks (the viewer's side panel), same entries as the table of contents.
+  let parent: unknown = null;
+  doc.outline.add(null, 'Couverture', { pageNumber: 1 });
+  doc.outline.add(null, 'Sommaire', { pageNumber: firstTocPage });
+  for (const entry of toc) {
+    if (entry.page === 0) continue;
+    const item = doc.outline.add(entry.level === 1 ? parent : null, entry.title, { pageNumber: entry.page });
+    if (entry.level === 0) parent = item;
   }
 
   // Header, footer, page numbers, « non signé » mark on every page.

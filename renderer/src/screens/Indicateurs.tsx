@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
 import { isPeriodWritable, periodLabel, previousPeriod } from '../../../shared/domain/period';
-import type { IndicatorValueRecord, Qrr } from '../../../shared/domain/types';
+import type { IndicatorValueRecord } from '../../../shared/domain/types';
 import { plural } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
+import { AssessmentPanel } from '../components/AssessmentPanel';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { PeriodBar } from '../components/PeriodBar';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
@@ -23,8 +25,6 @@ import {
   type PlannedChange,
 } from './indicators/indicator-grid-model';
 
-const ALL = 'all';
-
 /**
  * Indicator values for a quarter in a spreadsheet: one QRR in detail (with
  * previous quarter, change, target, comment) or all QRRs side by side. Every
@@ -33,25 +33,15 @@ const ALL = 'all';
  */
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
   const { periods, selected, select, changed, error: periodError } = usePeriods();
-  const [qrrs, setQrrs] = useState<readonly Qrr[]>([]);
-  const [shown, setShown] = useState<string>(''); // a QRR id, or ALL
+  const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
   const [records, setRecords] = useState<readonly IndicatorValueRecord[]>([]);
   const [previous, setPrevious] = useState<readonly IndicatorValueRecord[]>([]);
   const [onlyMissing, setOnlyMissing] = useState(false);
-  const [focused, setFocused] = useState<{ code: string; qrrId: number } | null>(null);
+  const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
 
-  useEffect(() => {
-    void call(api().listQrrs({ includeArchived: false })).then((r) => {
-      if (!r.ok) return setError(r.error);
-      setQrrs(r.value);
-      setShown((current) => current || (r.value[0] ? String(r.value[0].id) : ''));
-    });
-  }, []);
-
-  const visibleQrrs = useMemo(() => (shown === ALL ? qrrs : qrrs.filter((q) => String(q.id) === shown)), [qrrs, shown]);
   const previousCode = selected ? previousPeriod(selected.code) : null;
   const hasPreviousPeriod = periods.some((p) => p.code === previousCode);
 
@@ -152,7 +142,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   return (
     <section aria-labelledby="indicateurs-title">
       <h1 id="indicateurs-title">Indicateurs</h1>
-      <ErrorAlert error={error ?? periodError} title="Chargement impossible" />
+      <ErrorAlert error={error ?? periodError ?? qrrError} title="Chargement impossible" />
       <PeriodBar periods={periods} selected={selected} onSelect={select} onChanged={changed} />
       {periods.length === 0 ? (
         <p>Ouvrez un trimestre pour commencer la saisie.</p>
@@ -161,19 +151,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
       ) : (
         <>
           <div className="qrr-toolbar">
-            <div className="fr-select-group">
-              <label className="fr-label" htmlFor="indicateurs-qrr">
-                Quartier
-              </label>
-              <select id="indicateurs-qrr" className="fr-select" value={shown} onChange={(e) => setShown(e.target.value)}>
-                {qrrs.map((q) => (
-                  <option key={q.id} value={String(q.id)}>
-                    {q.name}
-                  </option>
-                ))}
-                {qrrs.length > 1 && <option value={ALL}>Tous les quartiers, côte à côte</option>}
-              </select>
-            </div>
+            <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
             <p className="qrr-toolbar__summary" data-testid="completeness">
               {filled} / {total} indicateurs renseignés
             </p>
@@ -235,7 +213,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
             onCellFocused={(row, colId) => {
               const col = colId ? parseColId(colId) : null;
               const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
-              setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, qrrId } : null);
+              setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
             }}
           />
           {focused && focusedIndicator && selected && (
@@ -253,6 +231,14 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 readOnly={readOnly}
                 onSaved={() => void reload()}
                 onClose={() => setFocused(null)}
+              />
+              <AssessmentPanel
+                key={`assessment-${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
+                engagement={engagements.find((e) => e.code === focused.engagementCode)!}
+                qrrId={focused.qrrId}
+                qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
+                periodCode={selected.code}
+                readOnly={readOnly}
               />
             </div>
           )}

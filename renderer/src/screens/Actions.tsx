@@ -1,0 +1,158 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { isPeriodWritable, previousPeriod } from '../../../shared/domain/period';
+import type { ActionStatusRecord } from '../../../shared/domain/types';
+import { plural } from '../../../shared/format/fr';
+import type { ApiError } from '../../../shared/ipc/result';
+import { implementationOf } from '../../../shared/report/report-model';
+import type { Engagement } from '../../../shared/referential/types';
+import { api, call } from '../api';
+import { AssessmentPanel } from '../components/AssessmentPanel';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { ImplementationChart } from '../components/ImplementationChart';
+import { PeriodBar } from '../components/PeriodBar';
+import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
+import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
+import { WRITE_KIND_LABELS, type CellWrite, type WriteKind, type WriteOutcome } from '../grid/types';
+import { usePeriods } from '../usePeriods';
+import {
+  buildActionColumns,
+  buildActionRows,
+  isActionRow,
+  planActionWrites,
+  type ActionRow,
+  type PlannedActionChange,
+} from './actions/action-grid-model';
+
+/**
+ * The 64 actions of the référentiel per QRR and quarter: status, référent and
+ * comment in a spreadsheet, the share carried out per engagement, and the
+ * engagement's assessment (météo, trend, synthesis) for the focused row.
+ */
+export function Actions({ engagements }: { engagements: readonly Engagement[] }) {
+  const { periods, selected, select, changed, error: periodError } = usePeriods();
+  const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
+  const [records, setRecords] = useState<readonly ActionStatusRecord[]>([]);
+  const [previous, setPrevious] = useState<readonly ActionStatusRecord[]>([]);
+  const [focused, setFocused] = useState<{ engagementCode: string; qrrId: number } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const previousCode = selected ? previousPeriod(selected.code) : null;
+  const hasPreviousPeriod = periods.some((p) => p.code === previousCode);
+
+  const reload = useCallback(async () => {
+    if (!selected) return;
+    const [current, prev] = await Promise.all([
+      call(api().listActionStatuses({ periodCode: selected.code })),
+      previousCode && hasPreviousPeriod ? call(api().listActionStatuses({ periodCode: previousCode })) : Promise.resolve(null),
+    ]);
+    if (!current.ok) return setError(current.error);
+    setRecords(current.value);
+    if (prev && !prev.ok) return setError(prev.error);
+    setPrevious(prev ? prev.value : []);
+  }, [selected, previousCode, hasPreviousPeriod]);
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const rows = useMemo(() => buildActionRows(engagements, records, previous), [engagements, records, previous]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const columns = useMemo(() => buildActionColumns(visibleQrrs, visibleQrrs.length === 1), [visibleQrrs]);
+
+  const chartRows = useMemo(() => {
+    const status = new Map(records.map((r) => [`${r.qrrId}|${r.actionCode}`, r.status]));
+    return engagements.map((e) => ({
+      code: e.code,
+      title: e.title,
+      implementation: implementationOf(e.actions.flatMap((a) => visibleQrrs.map((q) => status.get(`${q.id}|${a.code}`) ?? null))),
+    }));
+  }, [engagements, records, visibleQrrs]);
+
+  const readOnly = !selected || !isPeriodWritable(selected.state);
+  const readOnlyReason = selected ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : undefined;
+
+  const save = async (changes: readonly PlannedActionChange[], direction: 'after' | 'before', via: string) => {
+    if (!selected) throw new Error('no period');
+    const result = await call(
+      api().saveActionStatuses({
+        periodCode: selected.code,
+        via: via as never,
+        changes: changes.map((c) => ({ qrrId: c.qrrId, actionCode: c.actionCode, ...(direction === 'after' ? c.after : c.before) })),
+      }),
+    );
+    await reloadRef.current();
+    return result;
+  };
+
+  const onWrite = async (writes: readonly CellWrite[], kind: WriteKind): Promise<WriteOutcome> => {
+    const { changes, rejected } = planActionWrites(rowsRef.current, writes);
+    if (changes.length === 0) return { applied: 0, rejected };
+    const result = await save(changes, 'after', kind);
+    if (!result.ok) return { applied: 0, rejected, error: result.error.message };
+    const applied = writes.length - rejected.length;
+    return {
+      applied,
+      rejected,
+      undo: {
+        label: `${WRITE_KIND_LABELS[kind].toLowerCase()} de ${plural(applied, 'cellule')}`,
+        undo: () => save(changes, 'before', 'annulation'),
+        redo: () => save(changes, 'after', 'retablissement'),
+      },
+    };
+  };
+
+  const focusedEngagement = focused ? engagements.find((e) => e.code === focused.engagementCode) : undefined;
+
+  return (
+    <section aria-labelledby="actions-title">
+      <h1 id="actions-title">Actions</h1>
+      <ErrorAlert error={error ?? periodError ?? qrrError} title="Chargement impossible" />
+      <PeriodBar periods={periods} selected={selected} onSelect={select} onChanged={changed} />
+      {periods.length === 0 ? (
+        <p>Ouvrez un trimestre pour commencer la saisie.</p>
+      ) : qrrs.length === 0 ? (
+        <p>Aucun quartier actif : créez-en un dans l'écran « Quartiers ».</p>
+      ) : (
+        <>
+          <div className="qrr-toolbar">
+            <QrrChoice id="actions-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
+          </div>
+          {readOnly && selected && (
+            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
+              <p>{readOnlyReason}</p>
+            </div>
+          )}
+          <ImplementationChart rows={chartRows} />
+          <SpreadsheetGrid<ActionRow>
+            ariaLabel="Actions du trimestre"
+            rows={rows}
+            getRowId={(r) => r.id}
+            columns={columns}
+            isDataRow={isActionRow}
+            readOnly={readOnly}
+            {...(readOnlyReason ? { readOnlyReason } : {})}
+            onWrite={onWrite}
+            resetKey={selected?.code ?? ''}
+            fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
+            onCellFocused={(row, colId) => {
+              const qrrId = colId && /^\d+:/.test(colId) ? Number(colId.split(':')[0]) : visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null;
+              setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, qrrId } : null);
+            }}
+          />
+          {focused && focusedEngagement && selected && (
+            <AssessmentPanel
+              key={`${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
+              engagement={focusedEngagement}
+              qrrId={focused.qrrId}
+              qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
+              periodCode={selected.code}
+              readOnly={readOnly}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
