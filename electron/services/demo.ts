@@ -108,7 +108,10 @@ interface QrrPlan {
 const FICTION_NOTE =
   'Quartier FICTIF créé par la démonstration : toutes les données (valeurs, statuts, appréciations, noms) sont inventées. Ne pas utiliser.';
 
-/** Real communes of Seine-Saint-Denis; QPV numbers in the 90s, which no real QPV of the département uses. */
+/**
+ * Real communes of Seine-Saint-Denis; QPV codes that pass validation but are meant to be fictional
+ * (order numbers 91–94 and 901, chosen high; not checked against the official list).
+ */
 const DEPARTEMENT_QRRS: readonly QrrPlan[] = [
   {
     name: 'QRR Nord (démonstration)',

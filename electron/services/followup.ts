@@ -89,7 +89,7 @@ export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrr
     .prepare(
       `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
               updated_at AS updatedAt, updated_by AS updatedBy
-       FROM indicator_value WHERE period_code = @periodCode AND (@qrrId IS NULL OR qrr_id = @qrrId)
+       FROM indicator_value WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
        ORDER BY qrr_id, indicator_code`,
     )
     .all({ periodCode, qrrId: qrrId ?? null }) as (Omit<IndicatorValueRecord, 'value' | 'target'> & { value: string | null; target: string | null })[];
@@ -149,7 +149,10 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
       );
     }
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
-    return listIndicatorValues(ctx, periodCode).filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
+    // Read back only the QRRs written to: a save must not cost more as the quarter fills up.
+    return [...new Set(changes.map((c) => c.qrrId))]
+      .flatMap((qrrId) => listIndicatorValues(ctx, periodCode, qrrId))
+      .filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
   })();
 }
 
@@ -169,7 +172,7 @@ export function listActionStatuses(ctx: ServiceContext, periodCode: string, qrrI
     .prepare(
       `SELECT qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
               updated_at AS updatedAt, updated_by AS updatedBy
-       FROM action_status WHERE period_code = @periodCode AND (@qrrId IS NULL OR qrr_id = @qrrId)
+       FROM action_status WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
        ORDER BY qrr_id, action_code`,
     )
     .all({ periodCode, qrrId: qrrId ?? null }) as ActionStatusRecord[];
@@ -194,7 +197,9 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
       writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
     }
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.actionCode}`));
-    return listActionStatuses(ctx, periodCode).filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
+    return [...new Set(changes.map((c) => c.qrrId))]
+      .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
+      .filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
   })();
 }
 
@@ -211,7 +216,7 @@ export function listAssessments(ctx: ServiceContext, periodCode: string, qrrId?:
     .prepare(
       `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
               comment_author AS commentAuthor, comment_date AS commentDate, updated_at AS updatedAt, updated_by AS updatedBy
-       FROM assessment WHERE period_code = @periodCode AND (@qrrId IS NULL OR qrr_id = @qrrId)
+       FROM assessment WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
        ORDER BY qrr_id, engagement_code`,
     )
     .all({ periodCode, qrrId: qrrId ?? null }) as AssessmentRecord[];

@@ -113,8 +113,22 @@ interface IndicatorRow {
   parts: string;
 }
 
-/** The active référentiel as stored, in the table's order (what the screens and reports use). */
+const cache = new WeakMap<Database, { version: number; referential: { version: number; engagements: Engagement[] } }>();
+
+/**
+ * The active référentiel as stored, in the table's order (what the screens and
+ * reports use). Read once per connection and version: every save consults it.
+ */
 export function readReferential(db: Database): { version: number; engagements: Engagement[] } {
+  const version = storedReferentialVersion(db) ?? 0;
+  const cached = cache.get(db);
+  if (cached && cached.version === version) return cached.referential;
+  const referential = loadReferential(db);
+  cache.set(db, { version, referential });
+  return referential;
+}
+
+function loadReferential(db: Database): { version: number; engagements: Engagement[] } {
   const engagements = db
     .prepare('SELECT code, title, objectives, levers FROM engagement ORDER BY position')
     .all() as { code: string; title: string; objectives: string; levers: string }[];

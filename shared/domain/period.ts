@@ -5,10 +5,11 @@
 export const PERIOD_STATES = ['open', 'transmitted', 'reopened'] as const;
 export type PeriodState = (typeof PERIOD_STATES)[number];
 
+/** Said of a « trimestre » (masculine). */
 export const PERIOD_STATE_LABELS: Readonly<Record<PeriodState, string>> = {
-  open: 'ouverte',
-  transmitted: 'transmise',
-  reopened: 'rouverte',
+  open: 'ouvert',
+  transmitted: 'transmis',
+  reopened: 'rouvert',
 };
 
 export const PERIOD_CODE_PATTERN = /^(\d{4})-T([1-4])$/;

@@ -169,3 +169,16 @@ export interface BackupInfo {
   readonly reason: string;
   readonly sizeBytes: number;
 }
+
+export interface ReportRecord {
+  readonly id: number;
+  readonly periodCode: string;
+  readonly generatedAt: string;
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly signed: boolean;
+  readonly signer: string;
+  readonly transmitted: boolean;
+  readonly generatedBy: string;
+}

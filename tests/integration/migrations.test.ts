@@ -38,6 +38,7 @@ describe('database opening and migrations', () => {
       'qrr_commune',
       'qrr_qpv',
       'referential_meta',
+      'report',
       'settings',
     ]);
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
@@ -131,7 +132,22 @@ describe('database opening and migrations', () => {
     ]);
     expect(db.prepare('SELECT insee_code FROM qrr_commune ORDER BY qrr_id, insee_code').pluck().all()).toEqual(['93001', '93066', '93031']);
     expect(db.prepare('SELECT count(*) FROM audit_log WHERE entity = ?').pluck().get('qrr')).toBe(1);
-    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(['2']);
+    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(['2', '3']);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('migrates step 2 → 3 from a real version-2 file: values, statuses and assessments kept, reports table added', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(FIXTURES, 'schema-v2.sqlite'), path.join(dir, 'qrr.sqlite'));
+    const { db, migration } = await open(dir);
+    expect([migration.from, migration.to]).toEqual([2, LATEST_SCHEMA_VERSION]);
+    readOnly(migration.backupPath!, (backup) => expect(schemaVersionOf(backup)).toBe(2));
+    expect(db.prepare('SELECT value FROM indicator_value').pluck().all()).toEqual(['{"count":12}']);
+    expect(db.prepare('SELECT status FROM action_status').pluck().all()).toEqual(['realisee']);
+    expect(db.prepare('SELECT meteo, comment FROM assessment').get()).toEqual({ meteo: 'orage', comment: 'Tensions.' });
+    expect(db.prepare('SELECT count(*) FROM report').pluck().get()).toBe(0);
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'assessment_period'`).pluck().get()).toBe('assessment_period');
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

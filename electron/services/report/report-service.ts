@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ReportRecord } from '../../../shared/domain/types';
+import { DomainError } from '../../../shared/ipc/result';
+import { buildReportModel, type ReportModel } from '../../../shared/report/report-model';
+import { recordAudit } from '../audit';
+import { isoNow, type ServiceContext } from '../context';
+import type { Geography } from '../geography';
+import { getPeriod, transmitPeriod } from '../periods';
+import { attachReportData, reportDataFileName } from './attach';
+import { loadReportData } from './load-report-data';
+import { renderReportPdf } from './pdf';
+import { displayName, openP12, signReportPdf } from './sign';
+
+/**
+ * The quarterly report from the database to a file: model, PDF, data
+ * attachment, optional signature, then the record (hash, signer) and, when
+ * asked, the quarter marked transmitted. One code path for the app and the CLI.
+ */
+export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string): ReportModel {
+  return buildReportModel(loadReportData(ctx, periodCode, { geography }));
+}
+
+export interface ProduceReportOptions {
+  readonly periodCode: string;
+  readonly outputDir: string;
+  readonly appVersion: string;
+  readonly signature?: {
+    readonly p12: Uint8Array;
+    readonly password: string;
+    /** Title under the signer's name in the visible block, e.g. « Préfet de l'Hérault ». */
+    readonly title?: string;
+    readonly location?: string;
+    readonly visible: boolean;
+  };
+  /** Mark the quarter transmitted once the file is written (only for a signed report). */
+  readonly transmit: boolean;
+}
+
+export interface ProducedReport extends ReportRecord {
+  readonly path: string;
+  readonly pages: number;
+}
+
+const pageCount = (pdf: Uint8Array): number => (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+
+export async function produceReport(ctx: ServiceContext, geography: Geography, options: ProduceReportOptions): Promise<ProducedReport> {
+  const period = getPeriod(ctx, options.periodCode);
+  if (options.transmit && period.state === 'transmitted') {
+    throw new DomainError('CONFLICT', `Le ${period.label} est déjà transmis.`);
+  }
+  if (options.transmit && !options.signature) {
+    throw new DomainError('VALIDATION', 'Seul un rapport signé peut accompagner la transmission du trimestre.');
+  }
+  const at = ctx.now();
+  const generatedAt = at.toISOString();
+  const model = reportModelFor(ctx, geography, period.code);
+  // Opened first: a wrong password fails before any work, and names the signatory.
+  const identity = options.signature ? openP12(options.signature.p12, options.signature.password, at) : null;
+  const signer = identity ? displayName(identity.subject) : '';
+  const pdf = renderReportPdf(model, {
+    generatedAt,
+    appVersion: options.appVersion,
+    signed: identity !== null,
+    ...(identity && options.signature?.visible
+      ? { signatureBlock: { name: signer, title: options.signature.title ?? model.departement.prefetTitle, date: generatedAt } }
+      : {}),
+  });
+  const attached = await attachReportData(pdf, model, { generatedAt });
+  const bytes =
+    identity && options.signature
+      ? await signReportPdf(attached, {
+          p12: options.signature.p12,
+          password: options.signature.password,
+          signingTime: at,
+          visible: options.signature.visible,
+          ...(options.signature.location ? { location: options.signature.location } : {}),
+        })
+      : attached;
+
+  const fileName = reportDataFileName(model).replace(/\.json$/, identity ? '-signe.pdf' : '-non-signe.pdf');
+  fs.mkdirSync(options.outputDir, { recursive: true });
+  const file = path.join(options.outputDir, fileName);
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, bytes);
+  fs.renameSync(temp, file);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+  const record = ctx.db.transaction(() => {
+    const { lastInsertRowid } = ctx.db
+      .prepare(
+        `INSERT INTO report (period_code, generated_at, file_name, sha256, size_bytes, signed, signer, transmitted, generated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(period.code, isoNow(ctx), fileName, sha256, bytes.length, identity ? 1 : 0, signer, options.transmit ? 1 : 0, ctx.osUser);
+    recordAudit(ctx, [
+      {
+        entity: 'report',
+        entityId: Number(lastInsertRowid),
+        action: 'create',
+        newValue: { period: period.code, fileName, sha256, signed: identity !== null, signer, transmitted: options.transmit },
+      },
+    ]);
+    if (options.transmit) transmitPeriod(ctx, period.code);
+    return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
+  })();
+  return { ...record, path: file, pages: pageCount(bytes) };
+}
+
+export function listReports(ctx: ServiceContext, periodCode?: string): ReportRecord[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT id, period_code AS periodCode, generated_at AS generatedAt, file_name AS fileName, sha256, size_bytes AS sizeBytes,
+                signed, signer, transmitted, generated_by AS generatedBy
+         FROM report WHERE (@period IS NULL OR period_code = @period) ORDER BY id DESC`,
+      )
+      .all({ period: periodCode ?? null }) as (Omit<ReportRecord, 'signed' | 'transmitted'> & { signed: 0 | 1; transmitted: 0 | 1 })[]
+  ).map((r) => ({ ...r, signed: r.signed === 1, transmitted: r.transmitted === 1 }));
+}
