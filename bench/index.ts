@@ -43,7 +43,7 @@ async function unwrap<T>(promise: Promise<{ ok: boolean; value?: unknown; error?
 
 async function openNational(): Promise<{ core: AppCore; file: string }> {
   const now = new Date();
-  const file = path.join(os.tmpdir(), `qrr-bench-national-${DEFAULT_DEMO_SEED}-${periodOfDate(now)}.sqlite`);
+  const file = path.join(os.tmpdir(), `qrr-bench-national-8t-${DEFAULT_DEMO_SEED}-${periodOfDate(now)}.sqlite`);
   const fresh = !fs.existsSync(file);
   const open = () =>
     createAppCore({

@@ -11,6 +11,7 @@ import { openAppDatabase } from './db/open-app-database';
 import { createGeography, type Geography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
+import { generateDemo } from './demo';
 import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
 
 export interface AppCoreOptions {
@@ -128,22 +129,27 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
           return run;
         },
       },
+      // Through the dispatcher, so the demonstration obeys every rule and fills the audit trail.
+      installDemo: () => generateDemo({ dispatch: (channel, payload) => dispatchRef.current(channel, payload) }, { scale: 'departement', now: now() }),
       info: { appVersion: options.appVersion, databasePath: options.databasePath, backupDir: options.backupDir },
     });
     return { db, dispatch: createDispatcher(handlers, options.log), migration };
   }
 
+  const dispatchRef: { current: Dispatch } = { current: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'Application en cours de démarrage.' } }) };
   let session = await openSession();
   if (options.startupBackup !== false && session.migration.from > 0) await backup(session.db, 'demarrage');
 
+  const dispatch: Dispatch = async (channel, payload) => {
+    if (restoring) await restoring;
+    return session.dispatch(channel, payload);
+  };
+  dispatchRef.current = dispatch;
   return {
     get db() {
       return session.db;
     },
-    dispatch: async (channel, payload) => {
-      if (restoring) await restoring;
-      return session.dispatch(channel, payload);
-    },
+    dispatch,
     migration: session.migration,
     close: () => session.db.close(),
   };

@@ -35,7 +35,7 @@ export const DEMO_NOT_EMPTY_MESSAGE =
   "La base contient déjà des données : la démonstration ne s'installe que dans une base vide.";
 
 const NATIONAL_QRRS = 1600;
-const QUARTERS: Readonly<Record<DemoScale, number>> = { departement: 8, national: 2 };
+const QUARTERS: Readonly<Record<DemoScale, number>> = { departement: 8, national: 8 };
 
 /** Anything that answers the IPC contract like `createAppCore`'s dispatch. */
 export interface DemoCore {

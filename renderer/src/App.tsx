@@ -13,6 +13,8 @@ import { Indicateurs } from './screens/Indicateurs';
 import { Journal } from './screens/Journal';
 import { Parametres } from './screens/Parametres';
 import { Quartiers } from './screens/Quartiers';
+import { Rapports } from './screens/Rapports';
+import { TableauDeBord } from './screens/TableauDeBord';
 
 interface Loaded {
   settings: Settings | null;
@@ -94,29 +96,40 @@ export function App() {
     );
   }
 
+  const screen = (() => {
+    switch (route) {
+      case 'tableau-de-bord':
+        return <TableauDeBord />;
+      case 'indicateurs':
+        return <Indicateurs engagements={state.engagements} />;
+      case 'actions':
+        return <Actions engagements={state.engagements} />;
+      case 'rapports':
+        return <Rapports />;
+      case 'journal':
+        return <Journal />;
+      case 'parametres':
+        return (
+          <Parametres
+            settings={settings}
+            departements={state.departements}
+            departementLocked={state.qrrCount > 0}
+            onSaved={() => void load()}
+            onRestored={() => void load()}
+          />
+        );
+      default:
+        return <Quartiers communes={state.communes} onChanged={() => void load()} />;
+    }
+  })();
+
   return (
     <>
       <Header settings={settings} />
       <div className="qrr-layout">
         <SideNav current={route} onNavigate={navigate} />
         <main id="contenu" role="main" className="qrr-main">
-          {route === 'actions' ? (
-            <Actions engagements={state.engagements} />
-          ) : route === 'journal' ? (
-            <Journal />
-          ) : route === 'indicateurs' ? (
-            <Indicateurs engagements={state.engagements} />
-          ) : route === 'parametres' ? (
-            <Parametres
-              settings={settings}
-              departements={state.departements}
-              departementLocked={state.qrrCount > 0}
-              onSaved={() => void load()}
-              onRestored={() => void load()}
-            />
-          ) : (
-            <Quartiers communes={state.communes} onChanged={() => void load()} />
-          )}
+          {screen}
         </main>
       </div>
     </>

@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 
 /** The screens of the side navigation, in the order the coordinator's quarter goes. */
 export const ROUTES = [
-  { id: 'tableau-de-bord', label: 'Tableau de bord', available: false },
+  { id: 'tableau-de-bord', label: 'Tableau de bord', available: true },
   { id: 'quartiers', label: 'Quartiers', available: true },
   { id: 'indicateurs', label: 'Indicateurs', available: true },
   { id: 'actions', label: 'Actions', available: true },
   { id: 'credits-fipd', label: 'Crédits FIPD', available: false },
-  { id: 'rapports', label: 'Rapports', available: false },
+  { id: 'rapports', label: 'Rapports', available: true },
   { id: 'echanges', label: 'Échanges', available: false },
   { id: 'journal', label: 'Journal', available: true },
   { id: 'parametres', label: 'Paramètres', available: true },
@@ -15,7 +15,7 @@ export const ROUTES = [
 
 export type RouteId = (typeof ROUTES)[number]['id'];
 
-const DEFAULT_ROUTE: RouteId = 'quartiers';
+const DEFAULT_ROUTE: RouteId = 'tableau-de-bord';
 
 const parse = (hash: string): RouteId => {
   const id = hash.replace(/^#\/?/, '');

@@ -182,3 +182,26 @@ export interface ReportRecord {
   readonly transmitted: boolean;
   readonly generatedBy: string;
 }
+
+/** What the application says of a report PDF it is given (electron/services/report/verify.ts, summarised). */
+export interface ReportVerdict {
+  readonly signed: boolean;
+  readonly signer: string | null;
+  readonly signingTime: string | null;
+  readonly coversWholeFile: boolean;
+  readonly intact: boolean;
+  readonly trusted: boolean;
+  readonly chain: readonly string[];
+  /** The attached data, when present and covered by a valid signature: its département and quarter. */
+  readonly attachment: { readonly departement: string; readonly period: string; readonly trusted: boolean } | null;
+  /** French, for the user. */
+  readonly problems: readonly string[];
+}
+
+export interface DemoSummaryDto {
+  readonly qrrs: number;
+  readonly periods: number;
+  readonly indicatorValues: number;
+  readonly actionStatuses: number;
+  readonly assessments: number;
+}

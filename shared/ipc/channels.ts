@@ -29,6 +29,11 @@ export const CHANNELS = [
   'listBackups',
   'backupNow',
   'restoreBackup',
+  'getReportModel',
+  'generateReport',
+  'listReports',
+  'verifyReport',
+  'installDemo',
   'listAudit',
 ] as const;
 

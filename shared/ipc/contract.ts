@@ -16,8 +16,12 @@ import type {
   IndicatorValueRecord,
   Period,
   Qrr,
+  ReportRecord,
+  ReportVerdict,
+  DemoSummaryDto,
   Settings,
 } from '../domain/types';
+import type { ReportModel } from '../report/report-model';
 import type { Engagement } from '../referential/types';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
@@ -32,10 +36,25 @@ interface Channel<Req extends z.ZodType, Res> {
   readonly request: Req;
   /** Phantom field carrying the response type; always `undefined` at run time. */
   readonly response: Res;
+  /** Larger requests are refused before parsing (default: MAX_REQUEST_BYTES of the dispatcher). */
+  readonly maxBytes?: number;
 }
 const channel =
   <Res>() =>
-  <Req extends z.ZodType>(request: Req): Channel<Req, Res> => ({ request, response: undefined as Res });
+  <Req extends z.ZodType>(request: Req, options: { maxBytes?: number } = {}): Channel<Req, Res> => ({
+    request,
+    response: undefined as Res,
+    ...options,
+  });
+
+const base64 = (label: string, maxBytes: number) =>
+  z
+    .string({ error: `${label} est invalide.` })
+    .max(Math.ceil((maxBytes * 4) / 3) + 4, `${label} est trop volumineux.`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${label} est invalide.`);
+
+const P12_MAX = 200 * 1024;
+const PDF_MAX = 30 * 1024 * 1024;
 
 const NoRequest = z.undefined().or(z.strictObject({})).transform(() => undefined);
 
@@ -206,6 +225,32 @@ export const contract = {
   restoreBackup: channel<{ readonly restoredFrom: string; readonly safetyBackup: string | null }>()(
     z.strictObject({ name: z.string({ error: 'Sauvegarde invalide.' }).regex(/^qrr-[\w-]+\.sqlite$/, 'Sauvegarde invalide.') }),
   ),
+  /** Everything the dashboard and the report show for a quarter (shared/report/report-model.ts). */
+  getReportModel: channel<ReportModel>()(z.strictObject({ periodCode: PeriodCode })),
+  /**
+   * Produces the report in the « rapports » folder beside the database; signed with the
+   * certificate sent (its password is used once, never stored); optionally transmits the quarter.
+   */
+  generateReport: channel<ReportRecord & { readonly path: string; readonly pages: number }>()(
+    z.strictObject({
+      periodCode: PeriodCode,
+      signature: z
+        .strictObject({
+          p12Base64: base64('Le certificat', P12_MAX),
+          password: z.string({ error: 'Le mot de passe est invalide.' }).max(500, 'Le mot de passe est trop long.'),
+          title: text('La qualité du signataire', PERSON_NAME_MAX).optional(),
+          visible: z.boolean(),
+        })
+        .optional(),
+      transmit: z.boolean(),
+    }),
+    { maxBytes: P12_MAX * 2 },
+  ),
+  listReports: channel<readonly ReportRecord[]>()(z.strictObject({ periodCode: PeriodCode.optional() })),
+  /** Checks a report PDF chosen by the user: signature, integrity, coverage, trust, attached data. */
+  verifyReport: channel<ReportVerdict>()(z.strictObject({ pdfBase64: base64('Le fichier PDF', PDF_MAX) }), { maxBytes: PDF_MAX * 2 }),
+  /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
+  installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 

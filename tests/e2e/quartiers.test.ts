@@ -9,6 +9,7 @@ async function seeded(browser: Browser): Promise<AppSession> {
   await app.core.dispatch('saveSettings', { departementCode: '34', prefetName: 'Préfet', coordinatorName: '' });
   await app.core.dispatch('createQrr', { name: 'QRR Mosson', communes: ['34172'] });
   await app.open();
+  await app.page.getByRole('link', { name: 'Quartiers' }).click();
   await app.page.getByTestId('qrr-table').waitFor();
   return app;
 }

@@ -31,7 +31,7 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog) {
     if (!isChannelName(channel)) {
       return fail('UNKNOWN_CHANNEL', `Requête inconnue de l'application : « ${channel.slice(0, 80)} ».`);
     }
-    if (requestSize(payload) > MAX_REQUEST_BYTES) {
+    if (requestSize(payload) > (contract[channel].maxBytes ?? MAX_REQUEST_BYTES)) {
       return fail('PAYLOAD_TOO_LARGE', 'La demande est trop volumineuse et a été refusée.');
     }
     const parsed = contract[channel].request.safeParse(payload);

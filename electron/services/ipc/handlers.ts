@@ -1,4 +1,5 @@
-import type { AppInfo } from '../../../shared/domain/types';
+import path from 'node:path';
+import type { AppInfo, DemoSummaryDto, ReportVerdict } from '../../../shared/domain/types';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { BackupService } from '../app-core';
 import type { ServiceContext } from '../context';
@@ -15,6 +16,8 @@ import {
 import { listPeriods, openPeriod, reopenPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { readReferential } from '../referential';
+import { listReports, produceReport, reportModelFor } from '../report/report-service';
+import { verifyReportPdf, type ReportVerification } from '../report/verify';
 import { getSettings, requireDepartementCode, saveSettings } from '../settings';
 
 export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -24,7 +27,27 @@ export interface HandlerDeps {
   readonly ctx: ServiceContext;
   readonly geography: Geography;
   readonly backups: BackupService;
+  /** Fills an empty database with the demonstration (needs the dispatcher, so the app core provides it). */
+  readonly installDemo: () => Promise<DemoSummaryDto>;
+  /** Roots the user trusts for report signatures (PEM). */
+  readonly trustedRoots?: () => readonly string[];
   readonly info: Omit<AppInfo, 'schemaVersion'>;
+}
+
+/** What the renderer needs of a verification: readable names, and the attachment summarised. */
+function verdictOf(v: ReportVerification): ReportVerdict {
+  const envelope = v.attachment ?? v.untrustedAttachment;
+  return {
+    signed: v.signed,
+    signer: v.signer ? (v.signer.commonName ?? v.signer.organization ?? v.signer.text) : null,
+    signingTime: v.signingTime,
+    coversWholeFile: v.coversWholeFile,
+    intact: v.intact,
+    trusted: v.trusted,
+    chain: v.chain,
+    attachment: envelope ? { departement: envelope.departement, period: envelope.period, trusted: v.attachment !== null } : null,
+    problems: v.problems,
+  };
 }
 
 /** The audit origin of a UI batch says how it came about: `ui:collage`, `ui:annulation`… */
@@ -34,7 +57,8 @@ const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext =
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
  */
-export function createHandlers({ ctx, geography, backups, info }: HandlerDeps): Handlers {
+export function createHandlers({ ctx, geography, backups, installDemo, trustedRoots, info }: HandlerDeps): Handlers {
+  const reportsDir = path.join(path.dirname(info.databasePath), 'rapports');
   const qrr = createQrrService(geography);
   return {
     getAppInfo: () => ({ ...info, schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number }),
@@ -59,6 +83,27 @@ export function createHandlers({ ctx, geography, backups, info }: HandlerDeps): 
     saveActionStatuses: ({ periodCode, changes, via }) => saveActionStatuses(withVia(ctx, via), periodCode, changes),
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
     saveAssessment: ({ periodCode, via, ...change }) => saveAssessment(withVia(ctx, via), periodCode, change),
+    getReportModel: ({ periodCode }) => reportModelFor(ctx, geography, periodCode),
+    generateReport: ({ periodCode, signature, transmit }) =>
+      produceReport(ctx, geography, {
+        periodCode,
+        transmit,
+        outputDir: reportsDir,
+        appVersion: info.appVersion,
+        ...(signature
+          ? {
+              signature: {
+                p12: Buffer.from(signature.p12Base64, 'base64'),
+                password: signature.password,
+                visible: signature.visible,
+                ...(signature.title ? { title: signature.title } : {}),
+              },
+            }
+          : {}),
+      }),
+    listReports: ({ periodCode }) => listReports(ctx, periodCode),
+    verifyReport: async ({ pdfBase64 }) => verdictOf(await verifyReportPdf(Buffer.from(pdfBase64, 'base64'), { trustedRoots: [...(trustedRoots?.() ?? [])] })),
+    installDemo: () => installDemo(),
     listAudit: (query) => searchAudit(ctx.db, query),
     listBackups: () => backups.list(),
     backupNow: () => backups.backupNow('manuelle'),

@@ -1,7 +1,41 @@
+import { useState } from 'react';
 import type { Commune, Departement, Settings } from '../../../shared/domain/types';
+import type { ApiError } from '../../../shared/ipc/result';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { api, call } from '../api';
 import { QrrForm } from '../components/QrrForm';
 import { SettingsForm } from '../components/SettingsForm';
+
+/** A fictional dataset to try every screen before entering real figures (only in an empty database). */
+function DemoChoice({ onInstalled }: { onInstalled: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  return (
+    <div className="fr-callout fr-mt-6w">
+      <h3 className="fr-callout__title">Découvrir avec des données de démonstration</h3>
+      <p className="fr-callout__text">
+        Installe trois quartiers fictifs de la Seine-Saint-Denis avec huit trimestres de valeurs, de statuts et
+        d'appréciations, pour essayer l'application. À faire dans une base d'essai : pour le suivi réel, utilisez une
+        base vide.
+      </p>
+      <ErrorAlert error={error} title="Démonstration non installée" />
+      <button
+        type="button"
+        className="fr-btn fr-btn--secondary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          const result = await call(api().installDemo());
+          setBusy(false);
+          if (result.ok) onInstalled();
+          else setError(result.error);
+        }}
+      >
+        {busy ? 'Installation…' : 'Installer les données de démonstration'}
+      </button>
+    </div>
+  );
+}
 
 /** First start: choose the département, then create the first QRR. */
 export function FirstRun({
@@ -45,6 +79,7 @@ export function FirstRun({
               return result;
             }}
           />
+          <DemoChoice onInstalled={onQrrCreated} />
         </>
       ) : (
         <>

@@ -1,0 +1,127 @@
+import { Fragment, useEffect, useState } from 'react';
+import { parsePeriodCode } from '../../../shared/domain/period';
+import { formatDate } from '../../../shared/format/fr';
+import type { ApiError } from '../../../shared/ipc/result';
+import { formatRatioCount, formatRatioPercent, type ReportModel } from '../../../shared/report/report-model';
+import { api, call } from '../api';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { MissingSummary } from '../components/MissingSummary';
+import { PeriodBar } from '../components/PeriodBar';
+import { usePeriods } from '../usePeriods';
+
+/** Last day of a quarter, the date its figures are due. */
+function quarterEnd(code: string): string | null {
+  const p = parsePeriodCode(code);
+  if (!p) return null;
+  return new Date(Date.UTC(p.year, p.quarter * 3, 0, 12)).toISOString();
+}
+
+/**
+ * Home screen: the quarter at a glance, per QRR and engagement (completeness of
+ * the indicators, share of actions carried out, météo), what is missing before
+ * transmission and the next deadline. Same computation as the report.
+ */
+export function TableauDeBord() {
+  const { periods, selected, select, changed, error: periodError } = usePeriods();
+  const [model, setModel] = useState<ReportModel | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    if (!selected) return;
+    void call(api().getReportModel({ periodCode: selected.code })).then((r) => (r.ok ? (setModel(r.value), setError(null)) : setError(r.error)));
+  }, [selected]);
+
+  const end = selected ? quarterEnd(selected.code) : null;
+  return (
+    <section aria-labelledby="dashboard-title">
+      <h1 id="dashboard-title">Tableau de bord</h1>
+      <ErrorAlert error={error ?? periodError} title="Chargement impossible" />
+      <PeriodBar periods={periods} selected={selected} onSelect={select} onChanged={changed} />
+      {periods.length === 0 && <p>Ouvrez un trimestre pour commencer le suivi.</p>}
+      {model && selected && (
+        <>
+          <div className="fr-grid-row fr-grid-row--gutters fr-mb-3w" data-testid="dashboard-totals">
+            <div className="fr-col-12 fr-col-md-4">
+              <div className="fr-tile fr-tile--sm">
+                <div className="fr-tile__body">
+                  <p className="fr-tile__title">Indicateurs renseignés</p>
+                  <p className="fr-tile__desc qrr-big">
+                    {formatRatioPercent(model.completeness)} ({formatRatioCount(model.completeness)})
+                  </p>
+                </div>
+              </div>
+            </div>
+            <div className="fr-col-12 fr-col-md-4">
+              <div className="fr-tile fr-tile--sm">
+                <div className="fr-tile__body">
+                  <p className="fr-tile__title">Actions réalisées</p>
+                  <p className="fr-tile__desc qrr-big">
+                    {formatRatioPercent(model.implementation)} ({formatRatioCount(model.implementation)})
+                  </p>
+                </div>
+              </div>
+            </div>
+            <div className="fr-col-12 fr-col-md-4">
+              <div className="fr-tile fr-tile--sm">
+                <div className="fr-tile__body">
+                  <p className="fr-tile__title">Prochaine échéance</p>
+                  <p className="fr-tile__desc">
+                    {selected.state === 'transmitted'
+                      ? `${model.period.label} transmis le ${formatDate(selected.transmittedAt!)}`
+                      : `Transmission du ${model.period.label}${end ? ` (fin du trimestre le ${formatDate(end)})` : ''}`}
+                  </p>
+                </div>
+              </div>
+            </div>
+          </div>
+          {selected.state !== 'transmitted' && <MissingSummary missing={model.missing} />}
+          <div className="fr-table qrr-dashboard-table">
+            <table data-testid="dashboard-table">
+              <caption>Par quartier et par engagement : indicateurs renseignés, actions réalisées, météo</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Engagement</th>
+                  {model.qrrs.map((q) => (
+                    <th key={q.id} scope="col">
+                      {q.name}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {model.engagements.map((e) => (
+                  <tr key={e.code}>
+                    <th scope="row">
+                      {e.code} — {e.title}
+                    </th>
+                    {e.byQrr.map((q) => (
+                      <td key={q.qrrId}>
+                        <span title="Indicateurs renseignés">{formatRatioCount(q.completeness)}</span>
+                        {' · '}
+                        <span title="Actions réalisées">{formatRatioPercent(q.implementation)}</span>
+                        {' · '}
+                        <span className={`qrr-meteo qrr-meteo--${q.meteo}`}>{q.meteoLabel}</span>
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+                <tr>
+                  <th scope="row">Ensemble</th>
+                  {model.qrrs.map((q) => (
+                    <Fragment key={q.id}>
+                      <td>
+                        {formatRatioCount(q.completeness)} · {formatRatioPercent(q.implementation)}
+                      </td>
+                    </Fragment>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </div>
+          <h2 className="fr-h5">Crédits FIPD</h2>
+          <p>{model.fipd.empty ? 'Aucun crédit FIPD enregistré pour cette période (le suivi des crédits arrive avec l\'écran « Crédits FIPD »).' : ''}</p>
+        </>
+      )}
+    </section>
+  );
+}
