@@ -49,10 +49,14 @@ export function Rapports() {
     if (r.ok) setReports(r.value);
   }, [selected]);
   useEffect(() => {
-    setProduced(null);
-    setConfirmIncomplete(false);
     void reload();
   }, [reload]);
+  // Another quarter: forget what was produced and confirmed for the previous one.
+  useEffect(() => {
+    setProduced(null);
+    setConfirmIncomplete(false);
+    setTransmit(false);
+  }, [selected?.code]);
 
   const generate = async (event: FormEvent) => {
     event.preventDefault();
@@ -73,7 +77,10 @@ export function Rapports() {
     setPassword(''); // asked each time, never kept
     if (!result.ok) return setError(result.error);
     setProduced(result.value);
-    if (transmit) changed({ ...selected, state: 'transmitted' });
+    if (transmit) {
+      setTransmit(false);
+      changed({ ...selected, state: 'transmitted' });
+    }
     void reload();
   };
 
