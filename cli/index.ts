@@ -1,14 +1,10 @@
 /**
  * Command line: `npm run cli -- <commande> --db CHEMIN [options]`.
  * Argument parsing and printing only; the work is done by the services,
- * through the same createAppCore as the application.
+ * through the same createAppCore as the application. report and verify live
+ * in cli/commands/, with what the commands share (cli/commands/shared.ts).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pkg from '../package.json';
-import { createAppCore, type AppCore } from '../electron/services/app-core';
 import {
   DEFAULT_DEMO_SEED,
   DEMO_NOT_EMPTY_MESSAGE,
@@ -23,46 +19,71 @@ import type { Period } from '../shared/domain/types';
 import { formatDateTime, formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
 import { DomainError } from '../shared/ipc/result';
+import { report } from './commands/report';
+import { err, formatSize, line, out, requireDb, UsageError, withCore } from './commands/shared';
+import { verify } from './commands/verify';
 
 const HELP = `Tableau de bord QRR — ligne de commande
 
 Utilisation : npm run cli -- <commande> --db CHEMIN [options]
+              npm run cli -- verify FICHIER.pdf [options]
 
 Commandes :
   demo      Installe un jeu de données de démonstration (fictif) dans une base vide.
               --scale departement|national  département fictif de 3 quartiers sur 8 trimestres
                                             (par défaut), ou essai de charge de 1 600 quartiers
-                                            sur 2 trimestres
+                                            sur 8 trimestres
               --seed N                      graine du générateur (par défaut ${DEFAULT_DEMO_SEED}) :
                                             même graine, mêmes données
   info      Affiche le contenu d'une base : versions, département, nombre de quartiers,
             de trimestres et de valeurs, taille du fichier.
   periods   Liste les trimestres et leur état (ouvert, transmis, rouvert).
+  report    Produit le rapport trimestriel en PDF, signé si un certificat est fourni.
+              --period 2026-T4              trimestre du rapport (obligatoire)
+              --out FICHIER.pdf             fichier à créer (obligatoire ; remplacé s'il existe)
+              --p12 FICHIER                 certificat de signature (.p12 ou .pfx)
+              --password-env VARIABLE       NOM de la variable d'environnement qui contient le
+                                            mot de passe du certificat : le mot de passe ne se
+                                            donne jamais sur la ligne de commande (il resterait
+                                            dans l'historique et la liste des processus)
+              --trust RACINE.pem            avant de produire quoi que ce soit, exige que le
+                                            certificat remonte à cette autorité (répétable)
+              --transmit                    marque le trimestre transmis (rapport signé
+                                            seulement, trimestre pas encore transmis)
+  verify    Vérifie la signature d'un rapport PDF (sans --db).
+              --trust RACINE.pem            autorité de confiance (PEM ou DER, répétable) : le
+                                            certificat doit alors remonter à l'une d'elles
+              --json                        verdict au format JSON
+            Code de sortie 0 seulement pour un document signé, intact et couvert en entier
+            par la signature (avec --trust : et un certificat de confiance) ; 1 sinon.
   help      Affiche cette aide.
 
 Options communes :
-  --db CHEMIN   fichier de la base SQLite (obligatoire ; relatif au dossier courant)
+  --db CHEMIN   fichier de la base SQLite (obligatoire sauf pour verify ; relatif au dossier courant)
   -h, --help    affiche cette aide
+
+Codes de sortie : 0 réussite, 1 erreur (ou, pour verify, signature non valide), 2 ligne de commande invalide.
 
 Exemples :
   npm run cli -- demo --db essais/demo.sqlite
   npm run cli -- info --db essais/demo.sqlite
+  read -rs QRR_MDP && export QRR_MDP     (saisie masquée du mot de passe)
+  npm run cli -- report --db essais/demo.sqlite --period 2026-T4 --out rapport.pdf --p12 signature.p12 --password-env QRR_MDP
+  npm run cli -- verify rapport.pdf --trust racine.pem
 `;
 
-const COMMANDS = ['demo', 'info', 'periods', 'help'] as const;
+const COMMANDS = ['demo', 'info', 'periods', 'report', 'verify', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   demo: ['db', 'scale', 'seed', 'help'],
   info: ['db', 'help'],
   periods: ['db', 'help'],
+  report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'help'],
+  verify: ['trust', 'json', 'help'],
   help: ['help'],
 };
-
-/** A mistake in the command line: French message, help shown, exit code 2. */
-class UsageError extends Error {}
-
-const out = (text = ''): void => void process.stdout.write(`${text}\n`);
-const err = (text = ''): void => void process.stderr.write(`${text}\n`);
+/** Positional arguments after the command name. */
+const POSITIONALS_OF: Readonly<Record<Command, number>> = { demo: 0, info: 0, periods: 0, report: 0, verify: 1, help: 0 };
 
 /** node:util parseArgs errors are in English: say the same in French. */
 function frenchParseError(error: unknown): UsageError {
@@ -70,8 +91,12 @@ function frenchParseError(error: unknown): UsageError {
   const option = /'([^']+)'/.exec(e.message ?? '')?.[1]?.split(/[ ,]/)[0];
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      if (option === '--password' || option?.startsWith('--password=')) {
+        return new UsageError('Le mot de passe du certificat ne se donne jamais sur la ligne de commande : mettez-le dans une variable d\'environnement et indiquez son nom avec --password-env VARIABLE.');
+      }
       return new UsageError(`Option inconnue : ${option ?? '?'}.`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(e.message ?? '')) return new UsageError(`L'option ${option ?? ''} ne prend pas de valeur.`);
       return new UsageError(`L'option ${option ?? ''} attend une valeur (par exemple --db base.sqlite).`.replace('  ', ' '));
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new UsageError(`Argument inattendu : ${option ?? '?'}.`);
@@ -83,9 +108,17 @@ function frenchParseError(error: unknown): UsageError {
 interface Parsed {
   readonly command: Command | null;
   readonly help: boolean;
+  readonly positionals: readonly string[];
   readonly db?: string;
   readonly scale?: string;
   readonly seed?: string;
+  readonly period?: string;
+  readonly out?: string;
+  readonly p12?: string;
+  readonly 'password-env'?: string;
+  readonly trust?: readonly string[];
+  readonly transmit?: boolean;
+  readonly json?: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -97,6 +130,13 @@ function parse(argv: readonly string[]): Parsed {
         db: { type: 'string' },
         scale: { type: 'string' },
         seed: { type: 'string' },
+        period: { type: 'string' },
+        out: { type: 'string' },
+        p12: { type: 'string' },
+        'password-env': { type: 'string' },
+        trust: { type: 'string', multiple: true },
+        transmit: { type: 'boolean' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -105,68 +145,21 @@ function parse(argv: readonly string[]): Parsed {
   } catch (error) {
     throw frenchParseError(error);
   }
-  const [name, ...extra] = parsed.positionals;
-  if (name === undefined) return { command: null, help: parsed.values.help ?? false };
+  const [name, ...positionals] = parsed.positionals;
+  if (name === undefined) return { command: null, help: parsed.values.help ?? false, positionals: [] };
   if (!(COMMANDS as readonly string[]).includes(name)) throw new UsageError(`Commande inconnue : « ${name} ».`);
-  if (extra.length > 0) throw new UsageError(`Argument inattendu : « ${extra[0]} ».`);
   const command = name as Command;
+  if (positionals.length > POSITIONALS_OF[command]) throw new UsageError(`Argument inattendu : « ${positionals[POSITIONALS_OF[command]]} ».`);
   for (const [key, v] of Object.entries(parsed.values)) {
     if (v !== undefined && !OPTIONS_OF[command].includes(key)) {
       throw new UsageError(`L'option --${key} ne s'applique pas à la commande ${command}.`);
     }
   }
-  return { command, help: parsed.values.help ?? false, ...parsed.values };
+  return { ...parsed.values, command, help: parsed.values.help ?? false, positionals };
 }
-
-function requireDb(parsed: Parsed, mustExist: boolean): string {
-  if (!parsed.db || parsed.db.trim() === '') throw new UsageError(`L'option --db CHEMIN est obligatoire pour la commande ${parsed.command}.`);
-  const file = path.resolve(process.cwd(), parsed.db);
-  if (mustExist && !fs.existsSync(file)) throw new DomainError('NOT_FOUND', `Le fichier « ${file} » n'existe pas.`);
-  return file;
-}
-
-function osUserName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USERNAME ?? process.env.USER ?? 'inconnu';
-  }
-}
-
-/** No start-up backup: info and periods only read, demo only fills an empty base (a migration still backs up first). */
-async function openCore(databasePath: string, origin: string): Promise<AppCore> {
-  return createAppCore({
-    startupBackup: false,
-    databasePath,
-    backupDir: path.join(path.dirname(databasePath), 'sauvegardes'),
-    communesFile: require.resolve('@etalab/decoupage-administratif/data/communes.json'),
-    appVersion: pkg.version,
-    osUser: osUserName(),
-    origin,
-    log: { error: (message, details) => err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`) },
-  });
-}
-
-async function withCore<T>(databasePath: string, origin: string, run: (core: AppCore) => Promise<T>): Promise<T> {
-  const core = await openCore(databasePath, origin);
-  try {
-    return await run(core);
-  } finally {
-    core.close();
-  }
-}
-
-/** `12,3 Mo` */
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${formatInteger(bytes)} octets`;
-  if (bytes < 1024 * 1024) return `${formatFixedFr(bytes / 1024, 1)} Ko`;
-  return `${formatFixedFr(bytes / (1024 * 1024), 1)} Mo`;
-}
-
-const line = (label: string, value: string): string => `  ${`${label} :`.padEnd(28)} ${value}`;
 
 async function demo(parsed: Parsed): Promise<void> {
-  const databasePath = requireDb(parsed, false);
+  const databasePath = requireDb(parsed.db, 'demo', false);
   const scale = (parsed.scale ?? 'departement') as DemoScale;
   if (!(DEMO_SCALES as readonly string[]).includes(scale)) {
     throw new UsageError(`Échelle inconnue « ${parsed.scale} » : departement ou national.`);
@@ -198,7 +191,7 @@ async function demo(parsed: Parsed): Promise<void> {
 }
 
 async function info(parsed: Parsed): Promise<void> {
-  const databasePath = requireDb(parsed, true);
+  const databasePath = requireDb(parsed.db, 'info', true);
   const d = await withCore(databasePath, 'cli', (core) => describeDatabase(core, databasePath));
   out(`Base de données : ${databasePath}`);
   out(line('Version du schéma', String(d.schemaVersion)));
@@ -220,7 +213,7 @@ async function info(parsed: Parsed): Promise<void> {
 }
 
 async function periods(parsed: Parsed): Promise<void> {
-  const databasePath = requireDb(parsed, true);
+  const databasePath = requireDb(parsed.db, 'periods', true);
   const list = await withCore(databasePath, 'cli', async (core) => {
     const result = await core.dispatch('listPeriods', undefined);
     if (!result.ok) throw new DomainError(result.error.code, result.error.message);
@@ -264,10 +257,22 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    if (parsed.command === 'demo') await demo(parsed);
-    else if (parsed.command === 'info') await info(parsed);
-    else await periods(parsed);
-    return 0;
+    switch (parsed.command) {
+      case 'demo':
+        await demo(parsed);
+        return 0;
+      case 'info':
+        await info(parsed);
+        return 0;
+      case 'periods':
+        await periods(parsed);
+        return 0;
+      case 'report':
+        await report({ ...parsed, passwordEnv: parsed['password-env'] });
+        return 0;
+      case 'verify':
+        return await verify({ ...parsed, file: parsed.positionals[0] });
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       err(error.message);

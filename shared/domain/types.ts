@@ -205,3 +205,11 @@ export interface DemoSummaryDto {
   readonly actionStatuses: number;
   readonly assessments: number;
 }
+
+/** A certification authority the user trusts for report signatures. */
+export interface TrustedRoot {
+  /** SHA-256 of the certificate, hex. */
+  readonly fingerprint: string;
+  readonly subject: string;
+  readonly validTo: string;
+}

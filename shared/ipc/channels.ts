@@ -33,6 +33,9 @@ export const CHANNELS = [
   'generateReport',
   'listReports',
   'verifyReport',
+  'listTrustedRoots',
+  'addTrustedRoot',
+  'removeTrustedRoot',
   'installDemo',
   'listAudit',
 ] as const;

@@ -20,6 +20,7 @@ import type {
   ReportVerdict,
   DemoSummaryDto,
   Settings,
+  TrustedRoot,
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
 import type { Engagement } from '../referential/types';
@@ -249,6 +250,11 @@ export const contract = {
   listReports: channel<readonly ReportRecord[]>()(z.strictObject({ periodCode: PeriodCode.optional() })),
   /** Checks a report PDF chosen by the user: signature, integrity, coverage, trust, attached data. */
   verifyReport: channel<ReportVerdict>()(z.strictObject({ pdfBase64: base64('Le fichier PDF', PDF_MAX) }), { maxBytes: PDF_MAX * 2 }),
+  listTrustedRoots: channel<readonly TrustedRoot[]>()(NoRequest),
+  addTrustedRoot: channel<TrustedRoot>()(z.strictObject({ certificateBase64: base64('Le certificat', 64 * 1024) }), { maxBytes: 200 * 1024 }),
+  removeTrustedRoot: channel<{ readonly removed: string }>()(
+    z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'Empreinte invalide.') }),
+  ),
   /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
   installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),

@@ -1,7 +1,7 @@
 /**
  * The quarterly report end to end: a real database → model → PDF (jsPDF) →
  * JSON attached (pdf-lib) → PAdES signature (pkijs) with a test PKI made here
- * (root CA → intermediate CA → « Coordinatrice QRR — Préfecture de l'Hérault »),
+ * (root CA → intermediate CA → « Coordinatrice QRR — Préfecture de l'Hérault », tests/support/pki.ts),
  * checked by poppler (pdfsig, pdftotext, pdfdetach), qpdf and our own verifier.
  *
  * pdfsig and trust: pdfsig reports the signature (« Signature Validation »)
@@ -15,7 +15,6 @@
  * the trust check. pdfsig always exits 0, so its output is parsed.
  */
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -32,6 +31,7 @@ import { NBSP, NNBSP } from '../../shared/format/number-fr';
 import { buildReportModel, type ReportModel } from '../../shared/report/report-model';
 import { openCore, tempDir } from '../support/db';
 import { COMMUNES_FILE, REPO_ROOT } from '../support/paths';
+import { dn, issue, makeTestPki, p12Of, type Issued } from '../support/pki';
 
 const NOW = new Date('2026-11-26T10:00:00.000Z');
 const P = '2026-T3';
@@ -41,60 +41,6 @@ const SIGNER_CN = "Coordinatrice QRR — Préfecture de l'Hérault";
 const FONTS = loadReportFonts(path.join(REPO_ROOT, 'seeds', 'fonts'));
 
 type Core = Awaited<ReturnType<typeof openCore>>;
-
-// ---------------------------------------------------------------------------
-// Test PKI (node:crypto for the keys, node-forge for certificates and the .p12)
-
-interface Issued {
-  readonly cert: forge.pki.Certificate;
-  readonly key: forge.pki.rsa.PrivateKey;
-}
-
-const UTF8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
-const dn = (cn: string, o: string): forge.pki.CertificateField[] => [
-  { shortName: 'C', value: 'FR' },
-  { shortName: 'O', value: o, valueTagClass: UTF8 },
-  { shortName: 'CN', value: cn, valueTagClass: UTF8 },
-];
-
-function issue(options: {
-  subject: forge.pki.CertificateField[];
-  issuer?: Issued;
-  ca: boolean;
-  serial: string;
-  notBefore?: Date;
-  notAfter?: Date;
-}): Issued {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.serialNumber = options.serial;
-  cert.validity.notBefore = options.notBefore ?? new Date('2020-01-01T00:00:00Z');
-  cert.validity.notAfter = options.notAfter ?? new Date('2040-01-01T00:00:00Z');
-  cert.setSubject(options.subject);
-  cert.setIssuer(options.issuer ? options.issuer.cert.subject.attributes : options.subject);
-  cert.setExtensions(
-    options.ca
-      ? [
-          { name: 'basicConstraints', cA: true, critical: true },
-          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-          { name: 'subjectKeyIdentifier' },
-        ]
-      : [
-          { name: 'basicConstraints', cA: false },
-          { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
-          { name: 'subjectKeyIdentifier' },
-        ],
-  );
-  cert.sign(options.issuer?.key ?? key, forge.md.sha256.create());
-  return { cert, key };
-}
-
-function p12Of(key: forge.pki.rsa.PrivateKey | null, certs: forge.pki.Certificate[], password: string): Uint8Array {
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, password, { algorithm: '3des', friendlyName: 'Signature QRR' });
-  return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
-}
 
 // ---------------------------------------------------------------------------
 // Tools
@@ -220,10 +166,7 @@ describe('quarterly report: model, PDF, attached data, PAdES signature, verifica
     model = buildReportModel(loadReportData(ctx, P, { geography: createGeography(COMMUNES_FILE) }));
 
     // PKI
-    root = issue({ subject: dn('Autorité racine de test QRR', 'Ministère de l’Intérieur (test)'), ca: true, serial: '01' });
-    intermediate = issue({ subject: dn('AC intermédiaire des préfectures (test)', 'Ministère de l’Intérieur (test)'), issuer: root, ca: true, serial: '02' });
-    signer = issue({ subject: dn(SIGNER_CN, "Préfecture de l'Hérault"), issuer: intermediate, ca: false, serial: '03' });
-    p12 = p12Of(signer.key, [signer.cert, intermediate.cert, root.cert], PASSWORD);
+    ({ root, intermediate, signer, p12 } = makeTestPki({ password: PASSWORD, signerCommonName: SIGNER_CN }));
     fs.writeFileSync(path.join(dir, 'racine.pem'), forge.pki.certificateToPem(root.cert));
 
     // Report: unsigned export, and the signed one (visible block, no « non signé » mark).

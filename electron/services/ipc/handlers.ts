@@ -5,6 +5,7 @@ import type { BackupService } from '../app-core';
 import type { ServiceContext } from '../context';
 import { DEPARTEMENTS, type Geography } from '../geography';
 import { searchAudit } from '../audit';
+import { createTrustStore } from '../trust';
 import {
   listActionStatuses,
   listAssessments,
@@ -29,8 +30,7 @@ export interface HandlerDeps {
   readonly backups: BackupService;
   /** Fills an empty database with the demonstration (needs the dispatcher, so the app core provides it). */
   readonly installDemo: () => Promise<DemoSummaryDto>;
-  /** Roots the user trusts for report signatures (PEM). */
-  readonly trustedRoots?: () => readonly string[];
+
   readonly info: Omit<AppInfo, 'schemaVersion'>;
 }
 
@@ -57,8 +57,10 @@ const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext =
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
  */
-export function createHandlers({ ctx, geography, backups, installDemo, trustedRoots, info }: HandlerDeps): Handlers {
-  const reportsDir = path.join(path.dirname(info.databasePath), 'rapports');
+export function createHandlers({ ctx, geography, backups, installDemo, info }: HandlerDeps): Handlers {
+  const dataDir = path.dirname(info.databasePath);
+  const reportsDir = path.join(dataDir, 'rapports');
+  const trust = createTrustStore(path.join(dataDir, 'autorites-de-confiance'));
   const qrr = createQrrService(geography);
   return {
     getAppInfo: () => ({ ...info, schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number }),
@@ -102,7 +104,10 @@ export function createHandlers({ ctx, geography, backups, installDemo, trustedRo
           : {}),
       }),
     listReports: ({ periodCode }) => listReports(ctx, periodCode),
-    verifyReport: async ({ pdfBase64 }) => verdictOf(await verifyReportPdf(Buffer.from(pdfBase64, 'base64'), { trustedRoots: [...(trustedRoots?.() ?? [])] })),
+    verifyReport: async ({ pdfBase64 }) => verdictOf(await verifyReportPdf(Buffer.from(pdfBase64, 'base64'), { trustedRoots: trust.pems() })),
+    listTrustedRoots: () => trust.list(),
+    addTrustedRoot: ({ certificateBase64 }) => trust.add(ctx, Buffer.from(certificateBase64, 'base64')),
+    removeTrustedRoot: ({ fingerprint }) => (trust.remove(ctx, fingerprint), { removed: fingerprint }),
     installDemo: () => installDemo(),
     listAudit: (query) => searchAudit(ctx.db, query),
     listBackups: () => backups.list(),

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit';
 import { isoNow, type ServiceContext } from '../context';
 import type { Geography } from '../geography';
 import { getPeriod, transmitPeriod } from '../periods';
+import { requireDepartementCode } from '../settings';
 import { attachReportData, reportDataFileName } from './attach';
 import { loadReportData } from './load-report-data';
 import { renderReportPdf } from './pdf';
@@ -36,6 +37,8 @@ export interface ProduceReportOptions {
   };
   /** Mark the quarter transmitted once the file is written (only for a signed report). */
   readonly transmit: boolean;
+  /** Name of the file in `outputDir` (default `rapport-qrr-<dep>-<period>-signe.pdf` / `-non-signe.pdf`). */
+  readonly fileName?: string;
 }
 
 export interface ProducedReport extends ReportRecord {
@@ -46,6 +49,7 @@ export interface ProducedReport extends ReportRecord {
 const pageCount = (pdf: Uint8Array): number => (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 
 export async function produceReport(ctx: ServiceContext, geography: Geography, options: ProduceReportOptions): Promise<ProducedReport> {
+  requireDepartementCode(ctx);
   const period = getPeriod(ctx, options.periodCode);
   if (options.transmit && period.state === 'transmitted') {
     throw new DomainError('CONFLICT', `Le ${period.label} est déjà transmis.`);
@@ -79,7 +83,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
         })
       : attached;
 
-  const fileName = reportDataFileName(model).replace(/\.json$/, identity ? '-signe.pdf' : '-non-signe.pdf');
+  const fileName = options.fileName ?? reportDataFileName(model).replace(/\.json$/, identity ? '-signe.pdf' : '-non-signe.pdf');
   fs.mkdirSync(options.outputDir, { recursive: true });
   const file = path.join(options.outputDir, fileName);
   const temp = `${file}.${process.pid}.tmp`;
@@ -87,7 +91,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
   fs.renameSync(temp, file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
-  const record = ctx.db.transaction(() => {
+  const record = recordOrRemove(file, () => ctx.db.transaction(() => {
     const { lastInsertRowid } = ctx.db
       .prepare(
         `INSERT INTO report (period_code, generated_at, file_name, sha256, size_bytes, signed, signer, transmitted, generated_by)
@@ -104,8 +108,18 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
     ]);
     if (options.transmit) transmitPeriod(ctx, period.code);
     return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
-  })();
+  })());
   return { ...record, path: file, pages: pageCount(bytes) };
+}
+
+/** A report file exists only if it is recorded: when recording fails, the file goes. */
+function recordOrRemove<T>(file: string, record: () => T): T {
+  try {
+    return record();
+  } catch (error) {
+    fs.rmSync(file, { force: true });
+    throw error;
+  }
 }
 
 export function listReports(ctx: ServiceContext, periodCode?: string): ReportRecord[] {

@@ -4,6 +4,7 @@ import { api, call } from '../api';
 import { SuccessNotice } from '../components/ErrorAlert';
 import { SettingsForm } from '../components/SettingsForm';
 import { BackupsPanel } from '../components/BackupsPanel';
+import { TrustedRootsPanel } from '../components/TrustedRootsPanel';
 
 export function Parametres({
   settings,
@@ -60,6 +61,8 @@ export function Parametres({
           <dd>{info.schemaVersion}</dd>
         </dl>
       )}
+      <h2 className="fr-h4 fr-mt-6w">Autorités de certification de confiance</h2>
+      <TrustedRootsPanel />
       <h2 className="fr-h4 fr-mt-6w">Sauvegardes</h2>
       <BackupsPanel onRestored={onRestored} />
     </section>

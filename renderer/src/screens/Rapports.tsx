@@ -4,17 +4,12 @@ import { formatDateTime, formatInteger } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import type { ReportModel } from '../../../shared/report/report-model';
 import { api, call } from '../api';
+import { fileToBase64 } from '../files';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MissingSummary } from '../components/MissingSummary';
 import { PeriodBar } from '../components/PeriodBar';
 import { usePeriods } from '../usePeriods';
 
-async function fileToBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 const yesNo = (v: boolean): string => (v ? 'oui' : 'non');
 

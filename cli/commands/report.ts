@@ -1,0 +1,179 @@
+/**
+ * `report`: the quarterly report of a database to a PDF file, signed with a
+ * .p12 when asked, the quarter marked transmitted with --transmit. The work is
+ * produceReport's, the same as the application's.
+ *
+ * The password of the .p12 is read from the environment variable named by
+ * --password-env, never from the command line (shell history, process list).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { createGeography } from '../../electron/services/geography';
+import { getPeriod } from '../../electron/services/periods';
+import { produceReport, type ProducedReport } from '../../electron/services/report/report-service';
+import { signReportPdf } from '../../electron/services/report/sign';
+import { verifyReportPdf } from '../../electron/services/report/verify';
+import { PERIOD_STATE_LABELS, parsePeriodCode, periodLabel } from '../../shared/domain/period';
+import type { Period } from '../../shared/domain/types';
+import { formatDateTime, formatInteger } from '../../shared/format/fr';
+import { DomainError } from '../../shared/ipc/result';
+import {
+  APP_VERSION,
+  COMMUNES_FILE,
+  formatSize,
+  line,
+  osUserName,
+  out,
+  readTrustedRoots,
+  requireDb,
+  requireFile,
+  UsageError,
+  withCore,
+  yesNo,
+} from './shared';
+
+export interface ReportArgs {
+  readonly db?: string;
+  readonly period?: string;
+  readonly out?: string;
+  readonly p12?: string;
+  readonly passwordEnv?: string;
+  readonly trust?: readonly string[];
+  readonly transmit?: boolean;
+}
+
+interface Signing {
+  readonly p12: Uint8Array;
+  readonly password: string;
+  readonly trustedRoots: readonly string[];
+}
+
+/** Checks the whole command line and reads the inputs before anything is produced. */
+function prepare(args: ReportArgs): { databasePath: string; periodCode: string; target: string; signing: Signing | null } {
+  const databasePath = requireDb(args.db, 'report', true);
+  if (!args.period) throw new UsageError("L'option --period TRIMESTRE est obligatoire pour la commande report (par exemple --period 2026-T4).");
+  if (!parsePeriodCode(args.period)) throw new UsageError(`« ${args.period} » n'est pas un trimestre (format attendu : 2026-T4).`);
+  if (!args.out) throw new UsageError("L'option --out FICHIER.pdf est obligatoire pour la commande report.");
+  if (!/\.pdf$/i.test(args.out)) throw new UsageError(`Le fichier du rapport doit se terminer par .pdf (reçu « ${args.out} »).`);
+  const trust = args.trust ?? [];
+  if (!args.p12) {
+    if (args.passwordEnv) throw new UsageError("L'option --password-env ne sert qu'avec --p12 (certificat de signature).");
+    if (args.transmit) throw new UsageError('Seul un rapport signé peut accompagner la transmission : --transmit demande --p12 et --password-env.');
+    if (trust.length > 0) throw new UsageError("L'option --trust ne sert qu'avec --p12 (certificat de signature).");
+  } else if (!args.passwordEnv) {
+    throw new UsageError(
+      "Indiquez --password-env VARIABLE : le mot de passe du certificat est lu dans cette variable d'environnement, jamais sur la ligne de commande.",
+    );
+  }
+
+  const target = path.resolve(process.cwd(), args.out);
+  const folder = path.dirname(target);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new DomainError('NOT_FOUND', `Le dossier « ${folder} » n'existe pas : créez-le avant d'y enregistrer le rapport.`);
+  }
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+    throw new DomainError('VALIDATION', `« ${target} » est un dossier : indiquez le nom du fichier PDF à créer.`);
+  }
+
+  let signing: Signing | null = null;
+  if (args.p12 && args.passwordEnv) {
+    const p12File = requireFile(args.p12, 'Le certificat');
+    const password = process.env[args.passwordEnv];
+    if (password === undefined) {
+      throw new DomainError(
+        'VALIDATION',
+        `La variable d'environnement ${args.passwordEnv} n'est pas définie : elle doit contenir le mot de passe du certificat « ${path.basename(p12File)} ».`,
+      );
+    }
+    signing = { p12: new Uint8Array(fs.readFileSync(p12File)), password, trustedRoots: readTrustedRoots(trust) };
+  }
+  return { databasePath, periodCode: args.period, target, signing };
+}
+
+/**
+ * With --trust, before anything is written or transmitted: a one-page probe
+ * signed with the certificate must verify as trusted, by the same verifier as
+ * the `verify` command. Also refuses a wrong password or an expired certificate.
+ */
+async function requireTrusted(signing: Signing, at: Date): Promise<void> {
+  const probe = await PDFDocument.create();
+  probe.addPage();
+  const signed = await signReportPdf(await probe.save(), { p12: signing.p12, password: signing.password, signingTime: at });
+  const verdict = await verifyReportPdf(signed, { trustedRoots: signing.trustedRoots });
+  if (!verdict.trusted) {
+    const why = verdict.problems.filter((p) => /confiance|certificat/i.test(p));
+    throw new DomainError(
+      'VALIDATION',
+      [
+        `Le certificat de « ${verdict.signer?.commonName ?? verdict.signer?.text ?? '?'} » ne remonte à aucune autorité de confiance fournie (--trust) : aucun rapport n'a été produit.`,
+        ...why,
+      ].join('\n'),
+    );
+  }
+}
+
+export async function report(args: ReportArgs): Promise<void> {
+  const { databasePath, periodCode, target, signing } = prepare(args);
+  const now = new Date();
+  if (signing && signing.trustedRoots.length > 0) await requireTrusted(signing, now);
+
+  const { produced, period } = await withCore(databasePath, 'cli', async (core) => {
+    const ctx = { db: core.db, now: () => new Date(), osUser: osUserName(), origin: 'cli' };
+    // Written in a private folder beside the target, then renamed (same file system): never half a file at --out.
+    const temp = fs.mkdtempSync(path.join(path.dirname(target), '.rapport-qrr-'));
+    let result: ProducedReport;
+    try {
+      result = await produceReport(ctx, createGeography(COMMUNES_FILE), {
+        periodCode,
+        outputDir: temp,
+        // The name recorded in the database is the one the user asked for.
+        fileName: path.basename(target),
+        appVersion: APP_VERSION,
+        ...(signing ? { signature: { p12: signing.p12, password: signing.password, visible: true } } : {}),
+        transmit: args.transmit === true,
+      });
+    } catch (error) {
+      fs.rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+    try {
+      fs.renameSync(result.path, target);
+    } catch (error) {
+      // Recorded (and maybe transmitted) already: the file is kept where it is.
+      throw new DomainError(
+        'INTERNAL',
+        `Le rapport a été produit${result.transmitted ? ' et le trimestre transmis' : ''}, mais il n'a pas pu être enregistré sous « ${target} » (${error instanceof Error ? error.message : String(error)}) : il se trouve dans « ${result.path} ».`,
+      );
+    }
+    fs.rmSync(temp, { recursive: true, force: true });
+    return { produced: result, period: getPeriod(ctx, periodCode) };
+  });
+
+  // What was written is what was recorded.
+  const bytes = fs.readFileSync(target);
+  if (createHash('sha256').update(bytes).digest('hex') !== produced.sha256) {
+    throw new DomainError('INTERNAL', `Le fichier « ${target} » ne correspond pas au rapport produit (empreinte différente).`);
+  }
+  const verdict = signing ? await verifyReportPdf(bytes, { trustedRoots: signing.trustedRoots }) : null;
+
+  out(`Rapport du ${periodLabel(periodCode)} enregistré : ${target}`);
+  out(line('Pages', formatInteger(produced.pages)));
+  out(line('Taille', formatSize(produced.sizeBytes)));
+  out(line('SHA-256', produced.sha256));
+  out(line('Signé par', produced.signed ? produced.signer : 'non signé'));
+  if (verdict && signing && signing.trustedRoots.length > 0) out(line('Certificat de confiance', yesNo(verdict.trusted)));
+  out(line('Trimestre transmis', transmittedText(period, produced.transmitted)));
+  if (verdict && !(verdict.intact && verdict.coversWholeFile)) {
+    throw new DomainError('INTERNAL', ['La signature du rapport produit ne se vérifie pas :', ...verdict.problems].join('\n'));
+  }
+}
+
+function transmittedText(period: Period, justNow: boolean): string {
+  if (period.state === 'transmitted') {
+    const when = period.transmittedAt ? ` le ${formatDateTime(period.transmittedAt)}` : '';
+    return justNow ? `oui, transmis${when} avec ce rapport` : `oui (déjà transmis${when})`;
+  }
+  return `non (${PERIOD_STATE_LABELS[period.state]})`;
+}

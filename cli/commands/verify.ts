@@ -1,0 +1,101 @@
+/**
+ * `verify FICHIER.pdf`: is a report signed, by whom, when, intact, covered to
+ * its last byte, chained to a trusted root — with verifyReportPdf, the
+ * application's verifier. No database needed.
+ *
+ * Exit code 0 only for a valid signature: signed, intact, covering the whole
+ * file; with --trust, the certificate must also chain to one of the given
+ * roots. Otherwise 1.
+ */
+import fs from 'node:fs';
+import { displayName } from '../../electron/services/report/sign';
+import { verifyReportPdf, type ReportVerification } from '../../electron/services/report/verify';
+import { formatDateTime } from '../../shared/format/fr';
+import { line, out, readTrustedRoots, requireFile, UsageError, yesNo } from './shared';
+
+export interface VerifyArgs {
+  readonly file?: string;
+  readonly trust?: readonly string[];
+  readonly json?: boolean;
+}
+
+/** The `--json` output. */
+export interface VerifyVerdict {
+  /** The exit-code criterion: signed, intact, whole file covered (and trusted when --trust was given). */
+  readonly valid: boolean;
+  readonly signed: boolean;
+  /** The signer's common name (else organisation, else full name). */
+  readonly signer: string | null;
+  /** ISO 8601, as claimed by the signer (/M). */
+  readonly signingTime: string | null;
+  readonly wholeFileCovered: boolean;
+  readonly intact: boolean;
+  readonly trusted: boolean;
+  /** Report data (JSON) found attached, protected by the signature or not. */
+  readonly attachmentFound: boolean;
+  readonly problems: readonly string[];
+}
+
+export function verdictOf(v: ReportVerification, trustRequired: boolean): VerifyVerdict {
+  return {
+    valid: v.signed && v.intact && v.coversWholeFile && (!trustRequired || v.trusted),
+    signed: v.signed,
+    signer: v.signer ? displayName(v.signer) : null,
+    signingTime: v.signingTime,
+    wholeFileCovered: v.coversWholeFile,
+    intact: v.intact,
+    trusted: v.trusted,
+    attachmentFound: (v.attachment ?? v.untrustedAttachment) !== null,
+    problems: v.problems,
+  };
+}
+
+function conclusion(v: ReportVerification, verdict: VerifyVerdict, trustRequired: boolean): string {
+  if (!v.signed) return 'Résultat : document non signé.';
+  if (!v.intact) return 'Résultat : signature NON valide — le document ne peut pas être tenu pour authentique.';
+  if (!v.coversWholeFile) return 'Résultat : signature NON valide pour ce fichier — du contenu a été ajouté après la signature.';
+  if (!verdict.valid) return 'Résultat : signature valide, mais le certificat ne remonte à aucune autorité de confiance fournie.';
+  return trustRequired
+    ? 'Résultat : signature valide, document intact et entièrement couvert, certificat de confiance.'
+    : 'Résultat : signature valide, document intact et entièrement couvert (certificat non vérifié : ajoutez --trust RACINE.pem).';
+}
+
+export async function verify(args: VerifyArgs): Promise<number> {
+  if (!args.file) throw new UsageError('Indiquez le fichier PDF à vérifier : npm run cli -- verify FICHIER.pdf.');
+  const file = requireFile(args.file, 'Le fichier');
+  const trustedRoots = readTrustedRoots(args.trust ?? []);
+  const trustRequired = trustedRoots.length > 0;
+  const v = await verifyReportPdf(new Uint8Array(fs.readFileSync(file)), { trustedRoots });
+  const verdict = verdictOf(v, trustRequired);
+
+  if (args.json) {
+    out(JSON.stringify(verdict, null, 2));
+    return verdict.valid ? 0 : 1;
+  }
+
+  const dash = '—';
+  const signer = v.signer
+    ? `${displayName(v.signer)}${v.signer.organization && v.signer.organization !== displayName(v.signer) ? ` (${v.signer.organization})` : ''}`
+    : dash;
+  const attachment =
+    v.attachment !== null
+      ? `oui (${v.attachmentName ?? '?'}), protégées par la signature`
+      : v.untrustedAttachment !== null
+        ? `oui (${v.attachmentName ?? '?'}), NON protégées par la signature`
+        : 'non';
+  out(`Vérification de ${file}`);
+  out(line('Signé', yesNo(v.signed)));
+  out(line('Signataire', signer));
+  if (v.signer) out(line('Autorité émettrice', v.signer.issuer.commonName ?? v.signer.issuer.text));
+  out(line('Date de signature', v.signingTime ? `${formatDateTime(v.signingTime)} (heure de Paris, déclarée par le signataire)` : dash));
+  out(line('Document entier couvert', yesNo(v.coversWholeFile)));
+  out(line('Intact', yesNo(v.intact)));
+  out(line('Certificat de confiance', trustRequired ? yesNo(v.trusted) : 'non vérifié (aucune autorité indiquée par --trust)'));
+  out(line('Données jointes trouvées', attachment));
+  if (v.problems.length > 0) {
+    out('Problèmes :');
+    for (const problem of v.problems) out(`  - ${problem}`);
+  }
+  out(conclusion(v, verdict, trustRequired));
+  return verdict.valid ? 0 : 1;
+}
