@@ -44,6 +44,14 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
 
 const ORIGIN_LABELS: Readonly<Record<string, string>> = {
   ui: 'Saisie',
+  // How a grid change came about (electron/services/ipc/handlers.ts: `ui:<via>`).
+  'ui:saisie': 'Saisie',
+  'ui:collage': 'Collage',
+  'ui:effacement': 'Effacement',
+  'ui:recopie': 'Recopie vers le bas',
+  'ui:reprise': 'Reprise du trimestre précédent',
+  'ui:annulation': 'Annulation',
+  'ui:retablissement': 'Rétablissement',
   cli: 'Ligne de commande',
   migration: 'Migration',
   demo: 'Démonstration',

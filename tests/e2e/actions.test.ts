@@ -41,7 +41,9 @@ describe('actions grid and engagement assessment in Chromium', () => {
       const chart = page.getByTestId('implementation-chart');
       await expect.poll(async () => (await chart.locator('li').nth(9).textContent()) ?? '').toMatch(/^1040\u00a0% \(2 \/ 5\)$/);
 
-      // Assessment of the focused row's engagement: météo, trend, comment signed and dated.
+      // The focused cell's history, then the assessment of its engagement.
+      await cell(page, '10-03', `${q}:referent`).click();
+      await page.getByTestId('cell-history').filter({ hasText: /Collage — référent : .*Préfecture/ }).waitFor();
       await cell(page, '10-01', `${q}:comment`).click();
       const panel = page.getByTestId('assessment-panel');
       await panel.waitFor();

@@ -104,7 +104,7 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
       await cell(page, '05-02', `${q}:p1`).click();
       const history = page.getByTestId('cell-history');
       await history.waitFor();
-      expect(await history.textContent()).toMatch(/e2e-user — valeur : .*Montant \(€\) 12\u202f500,50\u00a0€/);
+      expect(await history.textContent()).toMatch(/e2e-user — Saisie — valeur : .*Montant \(€\) 12\u202f500,50\u00a0€/);
 
       const stored = readOnly(app.databasePath, (db) => ({
         qpv: db.prepare('SELECT qpv_code FROM qrr_qpv ORDER BY qpv_code').pluck().all(),

@@ -115,8 +115,8 @@ describe('journal values', () => {
     expect(formatAuditValue('en_cours', { entity: 'action_status', field: 'status' })).toBe('En cours');
     expect(formatAuditValue('soleil', { entity: 'assessment', field: 'meteo' })).toBe('Soleil');
     expect(formatAuditValue('baisse', { entity: 'assessment', field: 'trend' })).toBe('En baisse');
-    expect(formatAuditValue('transmitted', { entity: 'period', field: 'state' })).toBe('Transmise');
-    expect(formatAuditValue({ state: 'open' }, { entity: 'period', field: null })).toBe('État : Ouverte');
+    expect(formatAuditValue('transmitted', { entity: 'period', field: 'state' })).toBe('Transmis');
+    expect(formatAuditValue({ state: 'open' }, { entity: 'period', field: null })).toBe('État : Ouvert');
     expect(formatAuditValue('police', { entity: 'qrr', field: 'securityZone' })).toBe('Zone police');
     expect(formatAuditValue('2019', { entity: 'qrr', field: 'wave' })).toBe('2e vague (2019)');
     expect(formatAuditValue(['93066', '93001'], { entity: 'qrr', field: 'communes' })).toBe('93066, 93001');

@@ -1,10 +1,10 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { formatPartValue, parsePartInput } from '../../../shared/domain/indicator-values';
-import type { AuditRecord, IndicatorValuePayload, IndicatorValueRecord } from '../../../shared/domain/types';
-import { formatDateTime } from '../../../shared/format/fr';
+import type { IndicatorValuePayload, IndicatorValueRecord } from '../../../shared/domain/types';
 import type { ApiError } from '../../../shared/ipc/result';
 import type { Indicator, IndicatorPart } from '../../../shared/referential/types';
 import { api, call } from '../api';
+import { CellHistory } from './CellHistory';
 import { ErrorAlert } from './ErrorAlert';
 
 type Texts = Record<string, string>;
@@ -94,13 +94,6 @@ export function IndicatorEditor({
   const [comment, setComment] = useState(record?.comment ?? '');
   const [source, setSource] = useState(record?.source ?? '');
   const [error, setError] = useState<ApiError | null>(null);
-  const [history, setHistory] = useState<readonly AuditRecord[]>([]);
-
-  useEffect(() => {
-    void call(api().listAudit({ entity: 'indicator_value', entityId: `${qrrId}|${indicator.code}|${periodCode}`, limit: 50 })).then(
-      (r) => r.ok && setHistory(r.value.rows),
-    );
-  }, [qrrId, indicator.code, periodCode, record?.updatedAt]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -171,26 +164,15 @@ export function IndicatorEditor({
           </button>
         </li>
       </ul>
-      <h4 className="fr-h6 fr-mt-2w">Historique</h4>
-      {history.length === 0 ? (
-        <p className="fr-text--sm">Aucune modification enregistrée pour cette case.</p>
-      ) : (
-        <ul className="qrr-history fr-text--sm" data-testid="cell-history">
-          {history.map((h) => (
-            <li key={h.id}>
-              {formatDateTime(h.at)} — {h.osUser} — {FIELD_LABELS[h.field ?? ''] ?? h.field ?? h.action}
-              {h.field === 'value' || h.field === 'target'
-                ? ` : ${describe(indicator, h.oldValue)} → ${describe(indicator, h.newValue)}`
-                : ` : « ${String(h.oldValue ?? '')} » → « ${String(h.newValue ?? '')} »`}
-            </li>
-          ))}
-        </ul>
-      )}
+      <CellHistory
+        entity="indicator_value"
+        entityId={`${qrrId}|${indicator.code}|${periodCode}`}
+        refreshKey={record?.updatedAt ?? ''}
+        describe={(h) => (h.field === 'value' || h.field === 'target' ? `${describe(indicator, h.oldValue)} → ${describe(indicator, h.newValue)}` : null)}
+      />
     </form>
   );
 }
-
-const FIELD_LABELS: Readonly<Record<string, string>> = { value: 'valeur', target: 'cible', comment: 'commentaire', source: 'source' };
 
 function describe(indicator: Indicator, payload: unknown): string {
   if (!payload || typeof payload !== 'object') return '—';

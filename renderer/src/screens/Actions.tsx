@@ -7,6 +7,7 @@ import { implementationOf } from '../../../shared/report/report-model';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
+import { CellHistory } from '../components/CellHistory';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ImplementationChart } from '../components/ImplementationChart';
 import { PeriodBar } from '../components/PeriodBar';
@@ -33,7 +34,7 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
   const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
   const [records, setRecords] = useState<readonly ActionStatusRecord[]>([]);
   const [previous, setPrevious] = useState<readonly ActionStatusRecord[]>([]);
-  const [focused, setFocused] = useState<{ engagementCode: string; qrrId: number } | null>(null);
+  const [focused, setFocused] = useState<{ engagementCode: string; actionCode: string; qrrId: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   const previousCode = selected ? previousPeriod(selected.code) : null;
@@ -138,9 +139,21 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
             fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
             onCellFocused={(row, colId) => {
               const qrrId = colId && /^\d+:/.test(colId) ? Number(colId.split(':')[0]) : visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null;
-              setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, qrrId } : null);
+              setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, actionCode: row.id, qrrId } : null);
             }}
           />
+          {focused && selected && (
+            <div className="fr-mt-2w" data-testid="action-cell-detail">
+              <p className="fr-text--sm fr-mb-0">
+                Action {focused.actionCode}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
+              </p>
+              <CellHistory
+                entity="action_status"
+                entityId={`${focused.qrrId}|${focused.actionCode}|${selected.code}`}
+                refreshKey={records.find((r) => r.qrrId === focused.qrrId && r.actionCode === focused.actionCode)?.updatedAt ?? ''}
+              />
+            </div>
+          )}
           {focused && focusedEngagement && selected && (
             <AssessmentPanel
               key={`${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
