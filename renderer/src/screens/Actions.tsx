@@ -1,8 +1,6 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { isPeriodWritable, previousPeriod } from '../../../shared/domain/period';
+import { useMemo, useRef, useState } from 'react';
+import { isPeriodWritable } from '../../../shared/domain/period';
 import type { ActionStatusRecord } from '../../../shared/domain/types';
-import { plural } from '../../../shared/format/fr';
-import type { ApiError } from '../../../shared/ipc/result';
 import { implementationOf } from '../../../shared/report/report-model';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
@@ -13,8 +11,9 @@ import { ImplementationChart } from '../components/ImplementationChart';
 import { PeriodBar } from '../components/PeriodBar';
 import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
-import { WRITE_KIND_LABELS, type CellWrite, type WriteKind, type WriteOutcome } from '../grid/types';
+import { gridWriter } from '../grid/writer';
 import { usePeriods } from '../usePeriods';
+import { useQuarterRecords } from '../useQuarterRecords';
 import {
   buildActionColumns,
   buildActionRows,
@@ -32,30 +31,11 @@ import {
 export function Actions({ engagements }: { engagements: readonly Engagement[] }) {
   const { periods, selected, select, changed, error: periodError } = usePeriods();
   const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
-  const [records, setRecords] = useState<readonly ActionStatusRecord[]>([]);
-  const [previous, setPrevious] = useState<readonly ActionStatusRecord[]>([]);
   const [focused, setFocused] = useState<{ engagementCode: string; actionCode: string; qrrId: number } | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
 
-  const previousCode = selected ? previousPeriod(selected.code) : null;
-  const hasPreviousPeriod = periods.some((p) => p.code === previousCode);
-
-  const reload = useCallback(async () => {
-    if (!selected) return;
-    const [current, prev] = await Promise.all([
-      call(api().listActionStatuses({ periodCode: selected.code })),
-      previousCode && hasPreviousPeriod ? call(api().listActionStatuses({ periodCode: previousCode })) : Promise.resolve(null),
-    ]);
-    if (!current.ok) return setError(current.error);
-    setRecords(current.value);
-    if (prev && !prev.ok) return setError(prev.error);
-    setPrevious(prev ? prev.value : []);
-  }, [selected, previousCode, hasPreviousPeriod]);
-  const reloadRef = useRef(reload);
-  reloadRef.current = reload;
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { records, previous, reload, error } = useQuarterRecords<ActionStatusRecord>(periods, selected, (periodCode) =>
+    call(api().listActionStatuses({ periodCode })),
+  );
 
   const rows = useMemo(() => buildActionRows(engagements, records, previous), [engagements, records, previous]);
   const rowsRef = useRef(rows);
@@ -75,34 +55,17 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
   const readOnlyReason = selected ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : undefined;
 
   const save = async (changes: readonly PlannedActionChange[], direction: 'after' | 'before', via: string) => {
-    if (!selected) throw new Error('no period');
     const result = await call(
       api().saveActionStatuses({
-        periodCode: selected.code,
+        periodCode: selected!.code,
         via: via as never,
         changes: changes.map((c) => ({ qrrId: c.qrrId, actionCode: c.actionCode, ...(direction === 'after' ? c.after : c.before) })),
       }),
     );
-    await reloadRef.current();
+    await reload();
     return result;
   };
-
-  const onWrite = async (writes: readonly CellWrite[], kind: WriteKind): Promise<WriteOutcome> => {
-    const { changes, rejected } = planActionWrites(rowsRef.current, writes);
-    if (changes.length === 0) return { applied: 0, rejected };
-    const result = await save(changes, 'after', kind);
-    if (!result.ok) return { applied: 0, rejected, error: result.error.message };
-    const applied = writes.length - rejected.length;
-    return {
-      applied,
-      rejected,
-      undo: {
-        label: `${WRITE_KIND_LABELS[kind].toLowerCase()} de ${plural(applied, 'cellule')}`,
-        undo: () => save(changes, 'before', 'annulation'),
-        redo: () => save(changes, 'after', 'retablissement'),
-      },
-    };
-  };
+  const onWrite = gridWriter((writes) => planActionWrites(rowsRef.current, writes), save);
 
   const focusedEngagement = focused ? engagements.find((e) => e.code === focused.engagementCode) : undefined;
 

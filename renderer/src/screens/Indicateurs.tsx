@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
-import { isPeriodWritable, periodLabel, previousPeriod } from '../../../shared/domain/period';
+import { isPeriodWritable, periodLabel } from '../../../shared/domain/period';
 import type { IndicatorValueRecord } from '../../../shared/domain/types';
 import { plural } from '../../../shared/format/fr';
-import type { ApiError } from '../../../shared/ipc/result';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
@@ -12,8 +11,9 @@ import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { PeriodBar } from '../components/PeriodBar';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
-import { WRITE_KIND_LABELS, type CellWrite, type WriteKind, type WriteOutcome } from '../grid/types';
+import { gridWriter } from '../grid/writer';
 import { usePeriods } from '../usePeriods';
+import { useQuarterRecords } from '../useQuarterRecords';
 import {
   buildColumns,
   buildRows,
@@ -34,34 +34,16 @@ import {
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
   const { periods, selected, select, changed, error: periodError } = usePeriods();
   const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
-  const [records, setRecords] = useState<readonly IndicatorValueRecord[]>([]);
-  const [previous, setPrevious] = useState<readonly IndicatorValueRecord[]>([]);
   const [onlyMissing, setOnlyMissing] = useState(false);
   const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
 
-  const previousCode = selected ? previousPeriod(selected.code) : null;
-  const hasPreviousPeriod = periods.some((p) => p.code === previousCode);
-
-  const reload = useCallback(async () => {
-    if (!selected) return;
-    const [current, prev] = await Promise.all([
-      call(api().listIndicatorValues({ periodCode: selected.code })),
-      previousCode && hasPreviousPeriod ? call(api().listIndicatorValues({ periodCode: previousCode })) : Promise.resolve(null),
-    ]);
-    if (!current.ok) return setError(current.error);
-    setRecords(current.value);
-    if (prev && !prev.ok) return setError(prev.error);
-    setPrevious(prev ? prev.value : []);
-  }, [selected, previousCode, hasPreviousPeriod]);
-  const reloadRef = useRef(reload);
-  reloadRef.current = reload;
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { records, previous, previousCode, hasPreviousPeriod, reload, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
+    periods,
+    selected,
+    (periodCode) => call(api().listIndicatorValues({ periodCode })),
+  );
 
   const completeness = useMemo(
     () =>
@@ -91,34 +73,17 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const readOnlyReason = selected ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : undefined;
 
   const save = async (changes: readonly PlannedChange[], direction: 'after' | 'before', via: string) => {
-    if (!selected) throw new Error('no period');
     const request = changes.map((c) => ({
       qrrId: c.qrrId,
       indicatorCode: c.indicatorCode,
       ...('value' in c ? { value: direction === 'after' ? c.value! : c.before.value } : {}),
       ...('comment' in c ? { comment: direction === 'after' ? c.comment! : c.before.comment } : {}),
     }));
-    const result = await call(api().saveIndicatorValues({ periodCode: selected.code, via: via as never, changes: request }));
-    await reloadRef.current();
+    const result = await call(api().saveIndicatorValues({ periodCode: selected!.code, via: via as never, changes: request }));
+    await reload();
     return result;
   };
-
-  const onWrite = async (writes: readonly CellWrite[], kind: WriteKind): Promise<WriteOutcome> => {
-    const { changes, rejected } = planWrites(rowsRef.current, writes);
-    if (changes.length === 0) return { applied: 0, rejected };
-    const result = await save(changes, 'after', kind);
-    if (!result.ok) return { applied: 0, rejected, error: result.error.message };
-    const applied = writes.length - rejected.length;
-    return {
-      applied,
-      rejected,
-      undo: {
-        label: `${WRITE_KIND_LABELS[kind].toLowerCase()} de ${plural(applied, 'cellule')}`,
-        undo: () => save(changes, 'before', 'annulation'),
-        redo: () => save(changes, 'after', 'retablissement'),
-      },
-    };
-  };
+  const onWrite = gridWriter((writes) => planWrites(rowsRef.current, writes), save);
 
   const carryOver = async () => {
     if (!sheet.current || !previousCode) return;
@@ -142,7 +107,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   return (
     <section aria-labelledby="indicateurs-title">
       <h1 id="indicateurs-title">Indicateurs</h1>
-      <ErrorAlert error={error ?? periodError ?? qrrError} title="Chargement impossible" />
+      <ErrorAlert error={recordsError ?? periodError ?? qrrError} title="Chargement impossible" />
       <PeriodBar periods={periods} selected={selected} onSelect={select} onChanged={changed} />
       {periods.length === 0 ? (
         <p>Ouvrez un trimestre pour commencer la saisie.</p>

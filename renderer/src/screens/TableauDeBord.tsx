@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { parsePeriodCode } from '../../../shared/domain/period';
 import { formatDate } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
@@ -14,6 +14,19 @@ function quarterEnd(code: string): string | null {
   const p = parsePeriodCode(code);
   if (!p) return null;
   return new Date(Date.UTC(p.year, p.quarter * 3, 0, 12)).toISOString();
+}
+
+function Tile({ title, big = false, children }: { title: string; big?: boolean; children: ReactNode }) {
+  return (
+    <div className="fr-col-12 fr-col-md-4">
+      <div className="fr-tile fr-tile--sm">
+        <div className="fr-tile__body">
+          <p className="fr-tile__title">{title}</p>
+          <p className={`fr-tile__desc${big ? ' qrr-big' : ''}`}>{children}</p>
+        </div>
+      </div>
+    </div>
+  );
 }
 
 /**
@@ -41,38 +54,17 @@ export function TableauDeBord() {
       {model && selected && (
         <>
           <div className="fr-grid-row fr-grid-row--gutters fr-mb-3w" data-testid="dashboard-totals">
-            <div className="fr-col-12 fr-col-md-4">
-              <div className="fr-tile fr-tile--sm">
-                <div className="fr-tile__body">
-                  <p className="fr-tile__title">Indicateurs renseignés</p>
-                  <p className="fr-tile__desc qrr-big">
-                    {formatRatioPercent(model.completeness)} ({formatRatioCount(model.completeness)})
-                  </p>
-                </div>
-              </div>
-            </div>
-            <div className="fr-col-12 fr-col-md-4">
-              <div className="fr-tile fr-tile--sm">
-                <div className="fr-tile__body">
-                  <p className="fr-tile__title">Actions réalisées</p>
-                  <p className="fr-tile__desc qrr-big">
-                    {formatRatioPercent(model.implementation)} ({formatRatioCount(model.implementation)})
-                  </p>
-                </div>
-              </div>
-            </div>
-            <div className="fr-col-12 fr-col-md-4">
-              <div className="fr-tile fr-tile--sm">
-                <div className="fr-tile__body">
-                  <p className="fr-tile__title">Prochaine échéance</p>
-                  <p className="fr-tile__desc">
-                    {selected.state === 'transmitted'
-                      ? `${model.period.label} transmis le ${formatDate(selected.transmittedAt!)}`
-                      : `Transmission du ${model.period.label}${end ? ` (fin du trimestre le ${formatDate(end)})` : ''}`}
-                  </p>
-                </div>
-              </div>
-            </div>
+            <Tile title="Indicateurs renseignés" big>
+              {formatRatioPercent(model.completeness)} ({formatRatioCount(model.completeness)})
+            </Tile>
+            <Tile title="Actions réalisées" big>
+              {formatRatioPercent(model.implementation)} ({formatRatioCount(model.implementation)})
+            </Tile>
+            <Tile title="Prochaine échéance">
+              {selected.state === 'transmitted'
+                ? `${model.period.label} transmis le ${formatDate(selected.transmittedAt!)}`
+                : `Transmission du ${model.period.label}${end ? ` (fin du trimestre le ${formatDate(end)})` : ''}`}
+            </Tile>
           </div>
           {selected.state !== 'transmitted' && <MissingSummary missing={model.missing} />}
           <div className="fr-table qrr-dashboard-table">
@@ -108,11 +100,9 @@ export function TableauDeBord() {
                 <tr>
                   <th scope="row">Ensemble</th>
                   {model.qrrs.map((q) => (
-                    <Fragment key={q.id}>
-                      <td>
-                        {formatRatioCount(q.completeness)} · {formatRatioPercent(q.implementation)}
-                      </td>
-                    </Fragment>
+                    <td key={q.id}>
+                      {formatRatioCount(q.completeness)} · {formatRatioPercent(q.implementation)}
+                    </td>
                   ))}
                 </tr>
               </tbody>
