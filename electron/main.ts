@@ -6,20 +6,48 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, screen, type Rectangle } from 'electron';
 import { CHANNEL_PREFIX, CHANNELS } from '../shared/ipc/channels';
 import { DomainError, fail } from '../shared/ipc/result';
 import { createAppCore, type AppCore } from './services/app-core';
 import { resolveDataPaths } from './services/paths';
+import { SEED_REFERENTIAL } from './services/referential';
+import { databaseLocationProblem, nearestRealPath } from './services/shell/network-share';
+import { createRotatingLog, logsDirOf } from './services/shell/rotating-log';
+import { loadWindowState, restoreWindowState, saveWindowState, WINDOW_STATE_FILE } from './services/shell/window-state';
 import { APP_ORIGIN, isTrustedSender } from './services/shell/security-policy';
 import { hardenApp, hardenSession } from './shell/hardening';
 import { installMenu } from './shell/menu';
 import { handleAppScheme, registerAppScheme } from './shell/protocol';
 
-const log = (message: string, details?: unknown): void => {
+const userDataDir = app.getPath('userData');
+const logsDir = logsDirOf(userDataDir);
+const windowStateFile = path.join(userDataDir, WINDOW_STATE_FILE);
+const WINDOW_DEFAULTS = { width: 1280, height: 800, minWidth: 960, minHeight: 600 };
+
+// journaux/qrr.log in the user-data folder (rotated); also printed in the terminal in development.
+const logger = createRotatingLog(logsDir, {
   // eslint-disable-next-line no-console
-  console.log(`[qrr] ${message}`, details ?? '');
-};
+  ...(app.isPackaged ? {} : { echo: (line: string) => console.log(`[qrr] ${line}`) }),
+});
+const log = (message: string, details?: unknown): void => logger.info(message, details);
+
+process.on('uncaughtException', (error) => {
+  logger.error('Exception non traitée', error);
+  // Installing this handler replaces Electron's own error box: tell the user, as it would.
+  if (app.isReady()) {
+    dialog.showErrorBox(
+      'Tableau de bord QRR',
+      `Une erreur inattendue est survenue : ${error?.message ?? String(error)}\n\n` +
+        "Le détail est enregistré dans le journal (menu Aide, « Ouvrir le dossier des journaux »). " +
+        "Vos saisies déjà enregistrées ne sont pas perdues ; il est conseillé de redémarrer l'application.",
+    );
+  }
+});
+process.on('unhandledRejection', (reason) => logger.error('Promesse rejetée non traitée', reason));
+app.on('render-process-gone', (_event, _contents, details) => logger.error("Arrêt du processus d'affichage", details));
+app.on('child-process-gone', (_event, details) => logger.error("Arrêt d'un processus auxiliaire", details));
+app.on('will-quit', () => logger.info("Fermeture de l'application"));
 
 let mainWindow: BrowserWindow | null = null;
 let core: AppCore | null = null;
@@ -38,7 +66,14 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-  app.whenReady().then(start, (error: unknown) => fatal(error));
+  logger.info('Démarrage', {
+    version: app.getVersion(),
+    electron: process.versions.electron,
+    platform: `${process.platform} ${os.release()} ${process.arch}`,
+    packaged: app.isPackaged,
+  });
+  // .catch, not then's second argument: a failure inside start() must reach fatal() too.
+  app.whenReady().then(start).catch((error: unknown) => fatal(error));
 }
 
 function osUserName(): string {
@@ -58,10 +93,31 @@ async function start(): Promise<void> {
   const paths = resolveDataPaths({
     argv: process.argv,
     env: process.env,
-    userDataDir: app.getPath('userData'),
+    userDataDir,
     cwd: process.cwd(),
   });
   log(`Base de données : ${paths.databasePath} (${paths.source})`);
+  // SQLite over SMB/NFS loses data: the user decides, knowingly, before the database is opened.
+  const locationProblem = databaseLocationProblem(paths.databasePath, { platform: process.platform, realpath: nearestRealPath });
+  if (locationProblem) {
+    logger.warn('Base de données sur un partage réseau', { databasePath: paths.databasePath });
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'Tableau de bord QRR',
+      message: 'La base de données est sur un partage réseau',
+      detail: locationProblem,
+      buttons: ['Continuer quand même', 'Quitter'],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+    });
+    if (response !== 0) {
+      logger.info('Arrêt demandé : base de données sur un partage réseau');
+      app.quit();
+      return;
+    }
+    logger.warn('Ouverture confirmée malgré le partage réseau');
+  }
   const nativeBinding = electronNativeBinding();
   core = await createAppCore({
     databasePath: paths.databasePath,
@@ -70,7 +126,7 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     osUser: osUserName(),
     origin: 'ui',
-    log: { error: (message, details) => log(message, details) },
+    log: { error: (message, details) => logger.error(message, details) },
     ...(nativeBinding ? { nativeBinding } : {}),
   });
   const { dispatch } = core;
@@ -87,19 +143,31 @@ async function start(): Promise<void> {
 
   hardenSession(APP_ORIGIN, log);
   handleAppScheme(path.join(__dirname, '..', 'renderer'));
-  installMenu(
-    () => mainWindow,
-    () => `Version ${app.getVersion()}\nBase de données : ${paths.databasePath}`,
-  );
+  installMenu(() => mainWindow, {
+    appVersion: app.getVersion(),
+    referentialVersion: SEED_REFERENTIAL.version,
+    databasePath: paths.databasePath,
+    dataDir: path.dirname(paths.databasePath),
+    logsDir,
+  });
   createWindow();
 }
 
+/** Work areas of the connected screens, the primary one first (where a window with no valid saved place goes). */
+function workAreas(): Rectangle[] {
+  const primary = screen.getPrimaryDisplay();
+  return [primary, ...screen.getAllDisplays().filter((display) => display.id !== primary.id)].map((display) => display.workArea);
+}
+
 function createWindow(): void {
-  mainWindow = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 960,
-    minHeight: 600,
+  const state = restoreWindowState(loadWindowState(windowStateFile), workAreas(), WINDOW_DEFAULTS);
+  const win = new BrowserWindow({
+    x: state.x,
+    y: state.y,
+    width: state.width,
+    height: state.height,
+    minWidth: WINDOW_DEFAULTS.minWidth,
+    minHeight: WINDOW_DEFAULTS.minHeight,
     show: false,
     title: 'Tableau de bord QRR',
     backgroundColor: '#ffffff',
@@ -121,11 +189,22 @@ function createWindow(): void {
       devTools: !app.isPackaged,
     },
   });
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('closed', () => {
+  mainWindow = win;
+  win.once('ready-to-show', () => {
+    // maximize() also shows the window.
+    if (state.maximized) win.maximize();
+    else win.show();
+  });
+  win.on('close', () => {
+    // The size and place to come back to, even when closed maximised.
+    if (!saveWindowState(windowStateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() })) {
+      logger.warn('Position de la fenêtre non enregistrée', { file: windowStateFile });
+    }
+  });
+  win.on('closed', () => {
     mainWindow = null;
   });
-  void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
 app.on('window-all-closed', () => {
@@ -135,7 +214,7 @@ app.on('window-all-closed', () => {
 });
 
 function fatal(error: unknown): void {
-  log('Démarrage impossible', error);
+  logger.error('Démarrage impossible', error);
   const message =
     error instanceof DomainError
       ? error.message
@@ -143,5 +222,3 @@ function fatal(error: unknown): void {
   dialog.showErrorBox('Tableau de bord QRR', message);
   app.exit(1);
 }
-
-process.on('unhandledRejection', (reason) => log('Promesse rejetée non traitée', reason));

@@ -1,7 +1,48 @@
-import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import fs from 'node:fs';
+import { app, dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions, type MessageBoxOptions } from 'electron';
+
+export interface MenuInfo {
+  readonly appVersion: string;
+  readonly referentialVersion: number;
+  readonly databasePath: string;
+  /** Folder of the database (rapports, sauvegardes and autorités de confiance sit beside it). */
+  readonly dataDir: string;
+  readonly logsDir: string;
+}
 
 /** French application menu with the usual accelerators. */
-export function installMenu(getWindow: () => BrowserWindow | null, about: () => string): void {
+export function installMenu(getWindow: () => BrowserWindow | null, info: MenuInfo): void {
+  const showMessage = (options: MessageBoxOptions): void => {
+    const win = getWindow();
+    void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
+  };
+
+  const openFolder = async (folder: string, what: string): Promise<void> => {
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+    } catch {
+      // shell.openPath reports the problem below.
+    }
+    const problem = await shell.openPath(folder);
+    if (problem) {
+      showMessage({
+        type: 'error',
+        title: 'Ouverture impossible',
+        message: `Le dossier ${what} n'a pas pu être ouvert.`,
+        detail: `${folder}\n\n${problem}`,
+      });
+    }
+  };
+
+  const about = (): string =>
+    [
+      `Version de l'application : ${info.appVersion}`,
+      `Référentiel « La République en actes » : version ${info.referentialVersion}`,
+      `Base de données : ${info.databasePath}`,
+      `Journaux : ${info.logsDir}`,
+      `Electron ${process.versions.electron ?? '?'}, Chromium ${process.versions.chrome ?? '?'}`,
+    ].join('\n');
+
   const template: MenuItemConstructorOptions[] = [
     { label: 'Fichier', submenu: [{ role: 'quit', label: 'Quitter' }] },
     {
@@ -32,13 +73,12 @@ export function installMenu(getWindow: () => BrowserWindow | null, about: () => 
     {
       label: 'Aide',
       submenu: [
+        { label: 'Ouvrir le dossier des données', click: () => void openFolder(info.dataDir, 'des données') },
+        { label: 'Ouvrir le dossier des journaux', click: () => void openFolder(info.logsDir, 'des journaux') },
+        { type: 'separator' },
         {
           label: 'À propos',
-          click: () => {
-            const win = getWindow();
-            const options = { type: 'info' as const, title: 'À propos', message: app.getName(), detail: about() };
-            void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
-          },
+          click: () => showMessage({ type: 'info', title: 'À propos', message: app.getName(), detail: about() }),
         },
       ],
     },
