@@ -1,4 +1,6 @@
+import { indicator0502ByQrr } from '../../shared/domain/fipd';
 import { validateIndicatorValue } from '../../shared/domain/indicator-values';
+import { listSubsidies } from './fipd/subsidies';
 import type {
   ActionStatus,
   ActionStatusRecord,
@@ -84,7 +86,40 @@ export interface IndicatorValueChange {
   readonly source?: string;
 }
 
+/** Indicator 05-02 (associations supported, amounts) is not typed: it is computed from the FIPD credits. */
+export const COMPUTED_INDICATOR = '05-02';
+export const COMPUTED_SOURCE = 'Calculé depuis les crédits FIPD';
+
+function computed0502(ctx: ServiceContext, periodCode: string): Map<number, { count: number; amountCents: number }> {
+  const year = Number(periodCode.slice(0, 4));
+  return indicator0502ByQrr(listSubsidies(ctx, { budgetYear: year }), periodCode);
+}
+
 export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
+  const stored = listStoredIndicatorValues(ctx, periodCode, qrrId);
+  const computed = computed0502(ctx, periodCode);
+  if (computed.size === 0) return stored;
+  const out = stored.filter((r) => !(r.indicatorCode === COMPUTED_INDICATOR && computed.has(r.qrrId)));
+  for (const [id, value] of computed) {
+    if (qrrId !== undefined && id !== qrrId) continue;
+    const typed = stored.find((r) => r.qrrId === id && r.indicatorCode === COMPUTED_INDICATOR);
+    out.push({
+      qrrId: id,
+      indicatorCode: COMPUTED_INDICATOR,
+      periodCode,
+      value,
+      target: typed?.target ?? null,
+      comment: typed?.comment ?? '',
+      source: COMPUTED_SOURCE,
+      updatedAt: typed?.updatedAt ?? new Date(0).toISOString(),
+      updatedBy: 'Crédits FIPD',
+      computed: true,
+    });
+  }
+  return out.sort((a, b) => a.qrrId - b.qrrId || a.indicatorCode.localeCompare(b.indicatorCode));
+}
+
+function listStoredIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
   const rows = ctx.db
     .prepare(
       `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
@@ -108,7 +143,16 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
       (id) => `changes.${changes.findIndex((c) => c.qrrId === id)}.qrrId`,
     );
     const patches: { change: IndicatorValueChange; patch: Partial<ValueFields> }[] = [];
+    const computed = changes.some((c) => c.indicatorCode === COMPUTED_INDICATOR && c.value !== undefined) ? computed0502(ctx, periodCode) : new Map();
     changes.forEach((change, index) => {
+      if (change.indicatorCode === COMPUTED_INDICATOR && change.value !== undefined && computed.has(change.qrrId)) {
+        issues.push({
+          path: `changes.${index}.value`,
+          message:
+            "L'indicateur 05-02 est calculé à partir des subventions enregistrées pour ce trimestre : modifiez-les dans l'écran « Crédits FIPD ».",
+        });
+        return;
+      }
       const indicator = indicators.get(change.indicatorCode);
       if (!indicator) {
         issues.push({ path: `changes.${index}.indicatorCode`, message: `L'indicateur « ${change.indicatorCode} » n'existe pas dans le référentiel.` });
@@ -151,7 +195,7 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
     // Read back only the QRRs written to: a save must not cost more as the quarter fills up.
     return [...new Set(changes.map((c) => c.qrrId))]
-      .flatMap((qrrId) => listIndicatorValues(ctx, periodCode, qrrId))
+      .flatMap((qrrId) => listStoredIndicatorValues(ctx, periodCode, qrrId))
       .filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
   })();
 }

@@ -8,6 +8,7 @@ import { Header } from './components/Header';
 import { SideNav } from './components/SideNav';
 import { useRoute } from './routes';
 import { Actions } from './screens/Actions';
+import { CreditsFipd } from './screens/CreditsFipd';
 import { FirstRun } from './screens/FirstRun';
 import { Indicateurs } from './screens/Indicateurs';
 import { Journal } from './screens/Journal';
@@ -106,6 +107,8 @@ export function App() {
         return <Actions engagements={state.engagements} />;
       case 'rapports':
         return <Rapports />;
+      case 'credits-fipd':
+        return <CreditsFipd />;
       case 'journal':
         return <Journal />;
       case 'parametres':

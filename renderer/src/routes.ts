@@ -6,7 +6,7 @@ export const ROUTES = [
   { id: 'quartiers', label: 'Quartiers', available: true },
   { id: 'indicateurs', label: 'Indicateurs', available: true },
   { id: 'actions', label: 'Actions', available: true },
-  { id: 'credits-fipd', label: 'Crédits FIPD', available: false },
+  { id: 'credits-fipd', label: 'Crédits FIPD', available: true },
   { id: 'rapports', label: 'Rapports', available: true },
   { id: 'echanges', label: 'Échanges', available: false },
   { id: 'journal', label: 'Journal', available: true },

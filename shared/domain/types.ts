@@ -122,6 +122,8 @@ export interface IndicatorValueRecord {
   readonly source: string;
   readonly updatedAt: string;
   readonly updatedBy: string;
+  /** Computed from other data (05-02 from the FIPD credits), not typed: read-only in the grids. */
+  readonly computed?: boolean;
 }
 
 export interface ActionStatusRecord {

@@ -38,6 +38,17 @@ export const CHANNELS = [
   'removeTrustedRoot',
   'installDemo',
   'listAudit',
+  // FIPD credits (shared/ipc/contract-fipd.ts, FIPD_CHANNELS: same names)
+  'listEnvelopes',
+  'setEnvelope',
+  'listSubsidies',
+  'saveSubsidy',
+  'saveSubsidies',
+  'deleteSubsidy',
+  'addPayment',
+  'deletePayment',
+  'getLedger',
+  'exportSubsidies',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

@@ -26,6 +26,7 @@ import type { ReportModel } from '../report/report-model';
 import type { Engagement } from '../referential/types';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
+import { fipdContract, SubsidyFiltersSchema } from './contract-fipd';
 import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR, MAX_QPV_PER_QRR } from '../domain/qrr';
 import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
 
@@ -258,6 +259,12 @@ export const contract = {
   /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
   installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
+  /** FIPD credits: envelopes, subsidies, payments, ledger (shared/ipc/contract-fipd.ts). */
+  ...fipdContract,
+  /** The subsidies shown, as CSV or .xlsx in the « exports » folder beside the database. */
+  exportSubsidies: channel<{ readonly path: string; readonly fileName: string; readonly lines: number }>()(
+    z.strictObject({ filters: SubsidyFiltersSchema.optional(), format: z.enum(['csv', 'xlsx'], { error: 'Format inconnu (csv ou xlsx).' }) }),
+  ),
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 
 // Both directions: CHANNELS (used by the preload, which must not bundle zod) lists exactly the contract's keys.

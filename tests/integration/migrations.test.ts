@@ -31,6 +31,7 @@ describe('database opening and migrations', () => {
       'assessment',
       'audit_log',
       'engagement',
+      'fipd_envelope',
       'indicator',
       'indicator_value',
       'period',
@@ -40,6 +41,8 @@ describe('database opening and migrations', () => {
       'referential_meta',
       'report',
       'settings',
+      'subsidy',
+      'subsidy_payment',
     ]);
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
     // No backup for a brand-new file: there was nothing to protect.
@@ -132,7 +135,7 @@ describe('database opening and migrations', () => {
     ]);
     expect(db.prepare('SELECT insee_code FROM qrr_commune ORDER BY qrr_id, insee_code').pluck().all()).toEqual(['93001', '93066', '93031']);
     expect(db.prepare('SELECT count(*) FROM audit_log WHERE entity = ?').pluck().get('qrr')).toBe(1);
-    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(['2', '3']);
+    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(['2', '3', '4']);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
@@ -148,6 +151,23 @@ describe('database opening and migrations', () => {
     expect(db.prepare('SELECT meteo, comment FROM assessment').get()).toEqual({ meteo: 'orage', comment: 'Tensions.' });
     expect(db.prepare('SELECT count(*) FROM report').pluck().get()).toBe(0);
     expect(db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'assessment_period'`).pluck().get()).toBe('assessment_period');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('migrates step 3 → 4 from a real version-3 file: reports kept, FIPD tables added', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(FIXTURES, 'schema-v3.sqlite'), path.join(dir, 'qrr.sqlite'));
+    const { db, migration } = await open(dir);
+    expect([migration.from, migration.to]).toEqual([3, LATEST_SCHEMA_VERSION]);
+    readOnly(migration.backupPath!, (backup) => expect(schemaVersionOf(backup)).toBe(3));
+    expect(db.prepare('SELECT file_name, signer, transmitted FROM report').get()).toEqual({
+      file_name: 'rapport-qrr-34-2026-T1-signe.pdf',
+      signer: 'Préfète de test',
+      transmitted: 1,
+    });
+    expect(db.prepare('SELECT value FROM indicator_value').pluck().all()).toEqual(['{"count":12}']);
+    expect(db.prepare('SELECT count(*) FROM subsidy').pluck().get()).toBe(0);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

@@ -36,9 +36,9 @@ export async function copySelection(page: Page): Promise<string> {
 export const cellText = async (page: Page, rowId: string, colId: string): Promise<string> =>
   (await cell(page, rowId, colId).textContent()) ?? '';
 
-/** Waits for the grid's status line to say something matching. */
+/** Waits for a grid's status line (of any grid on the page) to say something matching, and returns it. */
 export async function statusSays(page: Page, pattern: RegExp): Promise<string> {
-  const status = page.getByTestId('grid-status');
-  await status.filter({ hasText: pattern }).waitFor();
+  const status = page.getByTestId('grid-status').filter({ hasText: pattern }).first();
+  await status.waitFor();
   return (await status.textContent()) ?? '';
 }

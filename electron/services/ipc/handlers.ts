@@ -5,6 +5,8 @@ import type { BackupService } from '../app-core';
 import type { ServiceContext } from '../context';
 import { DEPARTEMENTS, type Geography } from '../geography';
 import { searchAudit } from '../audit';
+import { exportSubsidies } from '../fipd/export';
+import { createFipdHandlers } from '../fipd/handlers';
 import { createTrustStore } from '../trust';
 import {
   listActionStatuses,
@@ -110,6 +112,8 @@ export function createHandlers({ ctx, geography, backups, installDemo, info }: H
     removeTrustedRoot: ({ fingerprint }) => (trust.remove(ctx, fingerprint), { removed: fingerprint }),
     installDemo: () => installDemo(),
     listAudit: (query) => searchAudit(ctx.db, query),
+    ...createFipdHandlers(ctx),
+    exportSubsidies: ({ filters, format }) => exportSubsidies(ctx, geography, { filters: filters ?? {}, format, outputDir: path.join(dataDir, 'exports') }),
     listBackups: () => backups.list(),
     backupNow: () => backups.backupNow('manuelle'),
     restoreBackup: ({ name }) => backups.restore(name),

@@ -67,6 +67,7 @@ export function SpreadsheetGrid<R>({
   height = 560,
   resetKey,
   handleRef,
+  pinnedBottomRows,
 }: {
   rows: readonly R[];
   getRowId: (row: R) => string;
@@ -84,6 +85,8 @@ export function SpreadsheetGrid<R>({
   /** Changing it clears the undo history (e.g. another quarter). */
   resetKey?: string;
   handleRef?: Ref<SheetHandle>;
+  /** Rows kept under the grid whatever the scroll (totals); never written to. */
+  pinnedBottomRows?: readonly R[];
 }) {
   const apiRef = useRef<GridApi<R> | null>(null);
   const anchor = useRef<CellPos | null>(null);
@@ -496,6 +499,7 @@ export function SpreadsheetGrid<R>({
           localeText={GRID_LOCALE}
           styleNonce={nonce}
           rowData={rows as R[]}
+          {...(pinnedBottomRows ? { pinnedBottomRowData: pinnedBottomRows as R[] } : {})}
           columnDefs={colDefs}
           readOnlyEdit
           invalidEditValueMode="block"

@@ -105,7 +105,8 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
         const v = valueOf(r, q.id);
         return part && v ? formatPartValue(part, v[part.key] ?? null) : '';
       }),
-      editable: (r) => isIndicatorRow(r) && index < r.indicator.parts.length,
+      // A computed value (05-02 from the FIPD credits) is shown, never typed.
+      editable: (r) => isIndicatorRow(r) && index < r.indicator.parts.length && !r.records.get(q.id)?.computed,
       placeholder: (r) => (isIndicatorRow(r) ? (r.indicator.parts[index]?.label ?? '') : ''),
       validate: (r, text) => {
         if (!isIndicatorRow(r)) return null;
