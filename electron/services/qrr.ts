@@ -26,7 +26,9 @@ const SELECT_QRR = `SELECT id, name, security_zone AS securityZone, wave, delegu
   referents, population, notes, archived_at AS archivedAt, created_at AS createdAt, updated_at AS updatedAt,
   (EXISTS (SELECT 1 FROM indicator_value v WHERE v.qrr_id = qrr.id)
    OR EXISTS (SELECT 1 FROM action_status s WHERE s.qrr_id = qrr.id)
-   OR EXISTS (SELECT 1 FROM assessment a WHERE a.qrr_id = qrr.id)) AS hasData
+   OR EXISTS (SELECT 1 FROM assessment a WHERE a.qrr_id = qrr.id)
+   OR EXISTS (SELECT 1 FROM subsidy sub WHERE sub.qrr_id = qrr.id)
+   OR EXISTS (SELECT 1 FROM fipd_envelope env WHERE env.qrr_id = qrr.id)) AS hasData
   FROM qrr`;
 
 /** Everything a QRR record holds that the user edits. */

@@ -141,5 +141,10 @@ describe('quarterly follow-up: periods, indicator values, action statuses, asses
     expect(await core.dispatch('deleteQrr', { id: otherId })).toEqual({ ok: true, value: { deleted: otherId } });
     await core.dispatch('saveIndicatorValues', { periodCode: P, changes: [{ qrrId, indicatorCode: '01-03', value: { count: 1 } }] });
     expect((await refused('deleteQrr', { id: qrrId })).message).toMatch(/contient des données saisies : archivez-le/);
+    // FIPD credits are data too.
+    const third = await core.dispatch('createQrr', { name: 'QRR Crédits', communes: [] });
+    const thirdId = (third as { ok: true; value: { id: number } }).value.id;
+    expect((await core.dispatch('setEnvelope', { qrrId: thirdId, budgetYear: 2026, amountCents: 5_000_000 })).ok).toBe(true);
+    expect((await refused('deleteQrr', { id: thirdId })).message).toMatch(/contient des données saisies/);
   });
 });
