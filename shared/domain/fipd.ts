@@ -537,11 +537,6 @@ export function ledgerTotals(
   };
 }
 
-/** Committed amount of the lines given (granted of those attribuées, versées or soldées). */
-export function committedCents(subsidies: readonly Pick<SubsidyFields, 'status' | 'grantedCents'>[]): number {
-  return subsidies.reduce((sum, s) => sum + (isCommitted(s.status) ? s.grantedCents : 0), 0);
-}
-
 // ---------------------------------------------------------------------------
 // Indicator 05-02
 
