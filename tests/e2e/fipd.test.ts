@@ -80,6 +80,12 @@ describe('FIPD credits in Chromium', () => {
       await expect.poll(async () => (await ledger.textContent()) ?? '').toMatch(/Délégué 80\u202f000,00\u00a0€ · engagé 40\u202f000,50\u00a0€ · versé 15\u202f000,50\u00a0€/);
       expect(await page.getByTestId('fipd-chart').textContent()).toMatch(/Versé15\u202f000,50\u00a0€/);
 
+      // The dashboard (and the report, same model) shows the credits of the year.
+      await page.getByRole('link', { name: 'Tableau de bord' }).click();
+      await expect
+        .poll(async () => (await page.getByTestId('dashboard-fipd').textContent()) ?? '')
+        .toMatch(/Délégué 80\u202f000,00\u00a0€ · engagé 40\u202f000,50\u00a0€ · versé 15\u202f000,50\u00a0€/);
+
       // Indicator 05-02 is computed from these lines, and read-only in the grid.
       await page.getByRole('link', { name: 'Indicateurs' }).click();
       await cell(page, '05-02', `${q}:p0`).waitFor();

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportRecord } from '../../../shared/domain/types';
 import { DomainError } from '../../../shared/ipc/result';
-import { buildReportModel, type ReportModel } from '../../../shared/report/report-model';
+import { isCommitted, quarterBounds } from '../../../shared/domain/fipd';
+import { buildReportModel, type ReportFipdInput, type ReportModel } from '../../../shared/report/report-model';
+import { getLedger } from '../fipd/ledger';
+import { listSubsidies } from '../fipd/subsidies';
 import { recordAudit } from '../audit';
 import { isoNow, type ServiceContext } from '../context';
 import type { Geography } from '../geography';
@@ -20,7 +23,32 @@ import { displayName, openP12, signReportPdf } from './sign';
  * asked, the quarter marked transmitted. One code path for the app and the CLI.
  */
 export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string): ReportModel {
-  return buildReportModel(loadReportData(ctx, periodCode, { geography }));
+  return buildReportModel(loadReportData(ctx, periodCode, { geography, fipd: fipdForReport(ctx, periodCode) }));
+}
+
+/**
+ * The FIPD part of the report: for the period's budget year, each QRR's FIPD
+ * envelope with what is committed and paid, and the subsidies decided in the quarter.
+ */
+function fipdForReport(ctx: ServiceContext, periodCode: string): ReportFipdInput {
+  const budgetYear = Number(periodCode.slice(0, 4));
+  const bounds = quarterBounds(periodCode);
+  const ledger = getLedger(ctx, { budgetYear });
+  const envelopes = ledger.totals.byQrr.flatMap((q) =>
+    q.bySource
+      .filter((s) => s.source === 'fipd')
+      .map((s) => ({
+        qrrId: q.qrrId,
+        label: `Enveloppe FIPD ${budgetYear}`,
+        delegatedCents: s.delegatedCents,
+        committedCents: s.committedCents,
+        paidCents: s.paidCents,
+      })),
+  );
+  const subsidies = listSubsidies(ctx, { budgetYear })
+    .filter((s) => isCommitted(s.status) && bounds && s.decisionDate !== null && s.decisionDate >= bounds.from && s.decisionDate <= bounds.to)
+    .map((s) => ({ qrrId: s.qrrId, beneficiary: s.beneficiaryName, object: s.title, grantedCents: s.grantedCents, paidCents: s.paidCents }));
+  return { envelopes, subsidies };
 }
 
 export interface ProduceReportOptions {

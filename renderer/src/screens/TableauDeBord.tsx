@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { parsePeriodCode } from '../../../shared/domain/period';
 import { formatDate } from '../../../shared/format/fr';
+import { formatEurosFromCents } from '../../../shared/format/number-fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import { formatRatioCount, formatRatioPercent, type ReportModel } from '../../../shared/report/report-model';
 import { api, call } from '../api';
@@ -108,8 +109,12 @@ export function TableauDeBord() {
               </tbody>
             </table>
           </div>
-          <h2 className="fr-h5">Crédits FIPD</h2>
-          <p>{model.fipd.empty ? 'Aucun crédit FIPD enregistré pour cette période (le suivi des crédits arrive avec l\'écran « Crédits FIPD »).' : ''}</p>
+          <h2 className="fr-h5">Crédits FIPD {model.period.code.slice(0, 4)}</h2>
+          <p data-testid="dashboard-fipd">
+            {model.fipd.empty
+              ? model.fipd.emptyText
+              : `Délégué ${formatEurosFromCents(model.fipd.totals.delegatedCents)} · engagé ${formatEurosFromCents(model.fipd.totals.committedCents)} · versé ${formatEurosFromCents(model.fipd.totals.paidCents)} · reste à engager ${formatEurosFromCents(model.fipd.totals.remainingToCommitCents)}`}
+          </p>
         </>
       )}
     </section>
