@@ -36,41 +36,7 @@ import {
   type SubsidyLineInput,
   type SubsidyRecord,
 } from '../domain/fipd';
-import type { WRITE_VIAS } from './contract';
-
-// zod's own messages in French even when this file is loaded alone (tests).
-z.config(z.locales.fr());
-
-/** Same shape as contract.ts's Channel (kept structural so `fipdContract` spreads into `contract`). */
-interface Channel<Req extends z.ZodType, Res> {
-  readonly request: Req;
-  /** Phantom field carrying the response type; always `undefined` at run time. */
-  readonly response: Res;
-  readonly maxBytes?: number;
-}
-const channel =
-  <Res>() =>
-  <Req extends z.ZodType>(request: Req, options: { maxBytes?: number } = {}): Channel<Req, Res> => ({
-    request,
-    response: undefined as Res,
-    ...options,
-  });
-
-const Id = z.number({ error: 'Identifiant invalide.' }).int('Identifiant invalide.').positive('Identifiant invalide.');
-
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label} doit être un texte.` })
-    .trim()
-    .max(max, `${label} ne peut pas dépasser ${max} caractères.`);
-const requiredText = (label: string, max: number) => text(label, max).min(1, `${label} est obligatoire.`);
-
-/** Same list as contract.ts's WRITE_VIAS (checked below at compile time, without importing it at run time). */
-const FIPD_WRITE_VIAS = ['saisie', 'collage', 'effacement', 'recopie', 'reprise', 'annulation', 'retablissement'] as const;
-type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const viasMatch: Exact<(typeof FIPD_WRITE_VIAS)[number], (typeof WRITE_VIAS)[number]> = true;
-void viasMatch;
-const Via = z.enum(FIPD_WRITE_VIAS, { error: 'Origine de la modification inconnue.' }).optional();
+import { channel, Id, requiredText, text, Via, type Exact } from './schema-kit';
 
 const BudgetYear = z
   .number({ error: "L'année budgétaire doit être une année (par exemple 2026)." })

@@ -27,27 +27,10 @@ import type { Engagement } from '../referential/types';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
 import { fipdContract, SubsidyFiltersSchema } from './contract-fipd';
+import { channel, Id, requiredText, text, Via, type Channel, type Exact } from './schema-kit';
+export { WRITE_VIAS } from './schema-kit';
 import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR, MAX_QPV_PER_QRR } from '../domain/qrr';
 import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
-
-// zod's own messages (wrong type, missing field…) in French, wherever the contract is loaded.
-z.config(z.locales.fr());
-
-/** Typed channel: the request schema is a value, the response only a type. */
-interface Channel<Req extends z.ZodType, Res> {
-  readonly request: Req;
-  /** Phantom field carrying the response type; always `undefined` at run time. */
-  readonly response: Res;
-  /** Larger requests are refused before parsing (default: MAX_REQUEST_BYTES of the dispatcher). */
-  readonly maxBytes?: number;
-}
-const channel =
-  <Res>() =>
-  <Req extends z.ZodType>(request: Req, options: { maxBytes?: number } = {}): Channel<Req, Res> => ({
-    request,
-    response: undefined as Res,
-    ...options,
-  });
 
 const base64 = (label: string, maxBytes: number) =>
   z
@@ -59,16 +42,6 @@ const P12_MAX = 200 * 1024;
 const PDF_MAX = 30 * 1024 * 1024;
 
 const NoRequest = z.undefined().or(z.strictObject({})).transform(() => undefined);
-
-const Id = z.number({ error: 'Identifiant invalide.' }).int('Identifiant invalide.').positive('Identifiant invalide.');
-
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label} doit être un texte.` })
-    .trim()
-    .max(max, `${label} ne peut pas dépasser ${max} caractères.`);
-
-const requiredText = (label: string, max: number) => text(label, max).min(1, `${label} est obligatoire.`);
 
 export const DepartementCode = z
   .string({ error: 'Code de département invalide.' })
@@ -135,9 +108,6 @@ const IndicatorPayload = z
   })
   .nullable();
 
-/** How a batch came about in the UI; recorded as the audit origin (`ui:collage`…). */
-export const WRITE_VIAS = ['saisie', 'collage', 'effacement', 'recopie', 'reprise', 'annulation', 'retablissement'] as const;
-const Via = z.enum(WRITE_VIAS, { error: 'Origine de la modification inconnue.' }).optional();
 
 const MAX_BATCH = 5000;
 const batch = <T extends z.ZodType>(item: T) =>
@@ -268,7 +238,6 @@ export const contract = {
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 
 // Both directions: CHANNELS (used by the preload, which must not bundle zod) lists exactly the contract's keys.
-type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const channelsMatchContract: Exact<keyof typeof contract, ChannelName> = true;
 void channelsMatchContract;
 

@@ -33,6 +33,38 @@ interface EnvelopeRow {
 
 const thisYear = new Date().getFullYear();
 
+function FilterSelect({
+  id,
+  label,
+  allLabel,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  allLabel: string;
+  value: string;
+  options: readonly (readonly [string, string])[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="fr-select-group">
+      <label className="fr-label" htmlFor={id}>
+        {label}
+      </label>
+      <select id={id} className="fr-select" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{allLabel}</option>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** Lines still being typed move up to the first blank rows once the lines above them are saved. */
 function compactDrafts(drafts: ReadonlyMap<string, Record<string, string>>): Map<string, Record<string, string>> {
   const ordered = [...drafts.entries()].sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)));
@@ -236,60 +268,30 @@ export function CreditsFipd() {
             ))}
           </select>
         </div>
-        <div className="fr-select-group">
-          <label className="fr-label" htmlFor="fipd-qrr">
-            Quartier
-          </label>
-          <select
-            id="fipd-qrr"
-            className="fr-select"
-            value={filters.qrrId ?? ''}
-            onChange={(e) => setFilters(({ qrrId: _q, ...rest }) => (e.target.value ? { ...rest, qrrId: Number(e.target.value) } : rest))}
-          >
-            <option value="">Tous</option>
-            {qrrs.map((q) => (
-              <option key={q.id} value={q.id}>
-                {q.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="fr-select-group">
-          <label className="fr-label" htmlFor="fipd-status">
-            Statut
-          </label>
-          <select
-            id="fipd-status"
-            className="fr-select"
-            value={filters.status ?? ''}
-            onChange={(e) => setFilters(({ status: _s, ...rest }) => (e.target.value ? { ...rest, status: e.target.value as SubsidyStatus } : rest))}
-          >
-            <option value="">Tous</option>
-            {SUBSIDY_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {SUBSIDY_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="fr-select-group">
-          <label className="fr-label" htmlFor="fipd-source">
-            Source
-          </label>
-          <select
-            id="fipd-source"
-            className="fr-select"
-            value={filters.source ?? ''}
-            onChange={(e) => setFilters(({ source: _s, ...rest }) => (e.target.value ? { ...rest, source: e.target.value as FundingSource } : rest))}
-          >
-            <option value="">Toutes</option>
-            {FUNDING_SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {FUNDING_SOURCE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="fipd-qrr"
+          label="Quartier"
+          allLabel="Tous"
+          value={filters.qrrId === undefined ? '' : String(filters.qrrId)}
+          options={qrrs.map((q) => [String(q.id), q.name] as const)}
+          onChange={(v) => setFilters(({ qrrId: _q, ...rest }) => (v ? { ...rest, qrrId: Number(v) } : rest))}
+        />
+        <FilterSelect
+          id="fipd-status"
+          label="Statut"
+          allLabel="Tous"
+          value={filters.status ?? ''}
+          options={SUBSIDY_STATUSES.map((s) => [s, SUBSIDY_STATUS_LABELS[s]] as const)}
+          onChange={(v) => setFilters(({ status: _s, ...rest }) => (v ? { ...rest, status: v as SubsidyStatus } : rest))}
+        />
+        <FilterSelect
+          id="fipd-source"
+          label="Source"
+          allLabel="Toutes"
+          value={filters.source ?? ''}
+          options={FUNDING_SOURCES.map((s) => [s, FUNDING_SOURCE_LABELS[s]] as const)}
+          onChange={(v) => setFilters(({ source: _s, ...rest }) => (v ? { ...rest, source: v as FundingSource } : rest))}
+        />
       </div>
       {ledger && <FipdLedgerPanel ledger={ledger} qrrs={qrrs} />}
       <h2 className="fr-h5">Enveloppes déléguées</h2>

@@ -1,0 +1,368 @@
+import { z } from 'zod';
+import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
+import { PERIOD_CODE_PATTERN, PERIOD_STATES } from '../domain/period';
+import { normaliseQrrName } from '../domain/qrr';
+
+/*
+ * The exchange file (« fichier d'échange ») between colleagues: one
+ * self-describing, versioned JSON document. Pure: parsing, validation and the
+ * SHA-256 check run anywhere (main, renderer, CLI, report generator).
+ *
+ * Integrity: `sha256` is the SHA-256 (hex, lower case) of the UTF-8 bytes of
+ * `canonicalJson(document without its sha256 field)`. Canonical JSON = no
+ * whitespace, object keys sorted by UTF-16 code units, JSON.stringify for
+ * primitives. The file itself may be pretty-printed or have its keys in any
+ * order: the hash does not depend on the layout. SHA-256 is implemented here
+ * in plain TypeScript (no dependency, no Node `crypto`) so that shared/ stays
+ * runnable in the renderer; tests check it against node:crypto.
+ */
+
+export const EXCHANGE_FORMAT = 'qrr-echange';
+export const EXCHANGE_VERSION = 1;
+export const EXCHANGE_EXTENSION = '.qrr.json';
+export const EXCHANGE_MAX_BYTES = 50 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------
+// SHA-256 (FIPS 180-4), over the UTF-8 encoding of a string.
+
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+  0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+/** UTF-8 bytes of a string (lone surrogates become U+FFFD, as TextEncoder does). */
+export function utf8Bytes(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      } else c = 0xfffd;
+    } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+/** Byte length of the UTF-8 encoding, without building it. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export function sha256Hex(input: string | Uint8Array): string {
+  const data = typeof input === 'string' ? utf8Bytes(input) : input;
+  const bitLength = data.length * 8;
+  const padded = new Uint8Array(Math.ceil((data.length + 9) / 64) * 64);
+  padded.set(data);
+  padded[data.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
+  view.setUint32(padded.length - 4, bitLength >>> 0);
+  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const w = new Uint32Array(64);
+  const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
+  for (let offset = 0; offset < padded.length; offset += 64) {
+    for (let t = 0; t < 16; t++) w[t] = view.getUint32(offset + t * 4);
+    for (let t = 16; t < 64; t++) {
+      const s0 = rotr(w[t - 15]!, 7) ^ rotr(w[t - 15]!, 18) ^ (w[t - 15]! >>> 3);
+      const s1 = rotr(w[t - 2]!, 17) ^ rotr(w[t - 2]!, 19) ^ (w[t - 2]! >>> 10);
+      w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) >>> 0;
+    }
+    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
+    for (let t = 0; t < 64; t++) {
+      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (hh + S1 + ch + K[t]! + w[t]!) >>> 0;
+      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) >>> 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    h[0] = (h[0]! + a) >>> 0;
+    h[1] = (h[1]! + b) >>> 0;
+    h[2] = (h[2]! + c) >>> 0;
+    h[3] = (h[3]! + d) >>> 0;
+    h[4] = (h[4]! + e) >>> 0;
+    h[5] = (h[5]! + f) >>> 0;
+    h[6] = (h[6]! + g) >>> 0;
+    h[7] = (h[7]! + hh) >>> 0;
+  }
+  return [...h].map((x) => x.toString(16).padStart(8, '0')).join('');
+}
+
+// ---------------------------------------------------------------------------
+// Canonical JSON
+
+/** JSON with object keys sorted and no whitespace: the same data always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`canonicalJson: ${typeof value} cannot be serialised`);
+    return text;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+// ---------------------------------------------------------------------------
+// Schema (version 1)
+
+const TEXT_MAX = 10_000;
+const NAME_MAX = 200;
+const LIST_MAX = 200_000;
+
+const text = (max = TEXT_MAX) => z.string().max(max);
+const isoDate = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'date ISO 8601 (UTC) attendue');
+const periodCodeSchema = z.string().regex(PERIOD_CODE_PATTERN, 'code de trimestre attendu (ex. 2026-T4)');
+const code = z.string().min(1).max(20);
+const payload = z.record(z.string().max(60), z.union([z.number(), z.boolean(), z.string().max(TEXT_MAX), z.null()])).nullable();
+
+export const ExchangeQrrSchema = z.strictObject({
+  key: text(2_000).min(1),
+  name: text(NAME_MAX).min(1),
+  communes: z.array(z.string().regex(/^[0-9][0-9AB][0-9]{3}$/, 'code INSEE de commune attendu')).max(50),
+  qpvCodes: z.array(text(20)).max(30),
+  securityZone: z.enum(SECURITY_ZONES).nullable(),
+  wave: z.enum(QRR_WAVES).nullable(),
+  population: z.number().int().min(0).nullable(),
+});
+
+export const ExchangeIndicatorValueSchema = z.strictObject({
+  qrrKey: text(2_000),
+  indicatorCode: code,
+  periodCode: periodCodeSchema,
+  value: payload,
+  target: payload,
+  comment: text(),
+  source: text(),
+  updatedAt: isoDate,
+  updatedBy: text(NAME_MAX),
+});
+
+export const ExchangeActionStatusSchema = z.strictObject({
+  qrrKey: text(2_000),
+  actionCode: code,
+  periodCode: periodCodeSchema,
+  status: z.enum(ACTION_STATUSES).nullable(),
+  comment: text(),
+  referent: text(),
+  updatedAt: isoDate,
+  updatedBy: text(NAME_MAX),
+});
+
+export const ExchangeAssessmentSchema = z.strictObject({
+  qrrKey: text(2_000),
+  engagementCode: code,
+  periodCode: periodCodeSchema,
+  meteo: z.enum(METEOS),
+  trend: z.enum(TRENDS).nullable(),
+  comment: text(),
+  commentAuthor: text(NAME_MAX),
+  commentDate: isoDate.nullable(),
+  updatedAt: isoDate,
+  updatedBy: text(NAME_MAX),
+});
+
+export const ExchangeDocumentSchema = z.strictObject({
+  format: z.literal(EXCHANGE_FORMAT),
+  version: z.literal(EXCHANGE_VERSION),
+  referentialVersion: z.number().int().min(1),
+  departement: z.strictObject({ code: z.string().regex(/^(\d{2}|2A|2B|\d{3})$/, 'code de département attendu'), nom: text(NAME_MAX) }),
+  sender: z.strictObject({ name: text(NAME_MAX), osUser: text(NAME_MAX) }),
+  exportedAt: isoDate,
+  scope: z.strictObject({ periods: z.array(periodCodeSchema).max(400) }),
+  qrrs: z.array(ExchangeQrrSchema).max(5_000),
+  periods: z.array(z.strictObject({ code: periodCodeSchema, state: z.enum(PERIOD_STATES) })).max(400),
+  indicatorValues: z.array(ExchangeIndicatorValueSchema).max(LIST_MAX),
+  actionStatuses: z.array(ExchangeActionStatusSchema).max(LIST_MAX),
+  assessments: z.array(ExchangeAssessmentSchema).max(LIST_MAX),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'empreinte SHA-256 attendue (64 caractères hexadécimaux)'),
+});
+
+export type ExchangeDocument = z.infer<typeof ExchangeDocumentSchema>;
+export type ExchangeQrr = z.infer<typeof ExchangeQrrSchema>;
+export type ExchangeIndicatorValue = z.infer<typeof ExchangeIndicatorValueSchema>;
+export type ExchangeActionStatus = z.infer<typeof ExchangeActionStatusSchema>;
+export type ExchangeAssessment = z.infer<typeof ExchangeAssessmentSchema>;
+export type UnsignedExchangeDocument = Omit<ExchangeDocument, 'sha256'>;
+
+/** The JSON Schema published as docs/exchange-format.schema.json (a test keeps the file up to date). */
+export function exchangeJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ExchangeDocumentSchema, { target: 'draft-2020-12' }),
+    $id: 'https://qrr.interieur.gouv.fr/schemas/exchange-format.v1.schema.json',
+    title: "Fichier d'échange du Tableau de bord QRR (version 1)",
+    description:
+      "sha256 = SHA-256 (hexadécimal) des octets UTF-8 du JSON canonique du document sans son champ sha256 " +
+      '(clés triées, sans espaces). Extension de fichier : .qrr.json.',
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Identity of a QRR across databases
+
+/** Stable across databases: the normalised name (case-insensitive) and the sorted commune codes. */
+export function qrrExchangeKey(name: string, communes: readonly string[]): string {
+  return `${normaliseQrrName(name).toLocaleLowerCase('fr')}|${[...new Set(communes)].sort().join(',')}`;
+}
+
+// ---------------------------------------------------------------------------
+// Writing and reading
+
+/** Adds the hash. */
+export function sealExchangeDocument(unsigned: UnsignedExchangeDocument): ExchangeDocument {
+  return { ...unsigned, sha256: sha256Hex(canonicalJson(unsigned)) };
+}
+
+/** The file's text: indented for humans (the hash does not depend on the layout). */
+export const serializeExchangeDocument = (document: ExchangeDocument): string => `${JSON.stringify(document, null, 2)}\n`;
+
+export const EXCHANGE_MESSAGES = {
+  notJson: "Le fichier est tronqué ou n'est pas un fichier d'échange JSON.",
+  notExchange: "Ce fichier n'est pas un fichier d'échange du Tableau de bord QRR.",
+  newerVersion: (v: number) =>
+    `Ce fichier d'échange (version ${v}) a été produit par une version plus récente de l'application : installez la dernière version pour l'importer.`,
+  unknownVersion: (v: unknown) => `La version du fichier d'échange (${String(v)}) n'est pas reconnue.`,
+  duplicateKey: (key: string) => `Le fichier d'échange est invalide : le champ « ${key} » apparaît deux fois au même endroit.`,
+  tooBig: (maxBytes: number) =>
+    `Le fichier est trop volumineux (plus de ${Math.round(maxBytes / (1024 * 1024))} Mo) pour être un fichier d'échange.`,
+  invalid: (detail: string) => `Le fichier d'échange est invalide : ${detail}`,
+  hashMismatch: 'Le contenu a été modifié depuis son export (empreinte SHA-256 différente).',
+} as const;
+
+export type ParseExchangeResult = { readonly ok: true; readonly document: ExchangeDocument } | { readonly ok: false; readonly message: string };
+
+/**
+ * The first key that appears twice in the same object, or null. Runs only on
+ * text JSON.parse accepted (so the syntax is known valid); iterative, so deep
+ * nesting cannot overflow the stack.
+ */
+export function findDuplicateKey(jsonText: string): string | null {
+  const stack: ({ keys: Set<string>; expectKey: boolean } | null)[] = [];
+  for (let i = 0; i < jsonText.length; i++) {
+    const ch = jsonText[i];
+    if (ch === '{') stack.push({ keys: new Set(), expectKey: true });
+    else if (ch === '[') stack.push(null);
+    else if (ch === '}' || ch === ']') stack.pop();
+    else if (ch === ',') {
+      const top = stack[stack.length - 1];
+      if (top) top.expectKey = true;
+    } else if (ch === '"') {
+      const start = i;
+      for (i++; i < jsonText.length && jsonText[i] !== '"'; i++) if (jsonText[i] === '\\') i++;
+      const top = stack[stack.length - 1];
+      if (top && top.expectKey) {
+        const key = JSON.parse(jsonText.slice(start, i + 1)) as string;
+        if (top.keys.has(key)) return key;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+    }
+  }
+  return null;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'un texte',
+  number: 'un nombre',
+  boolean: 'vrai ou faux',
+  object: 'un objet',
+  array: 'une liste',
+  null: 'null',
+};
+
+/** French wording of a zod issue. */
+function frenchIssue(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${TYPE_NAMES[issue.expected] ?? issue.expected} est attendu`;
+    case 'unrecognized_keys':
+      return `champ inconnu : ${issue.keys.join(', ')}`;
+    case 'too_big':
+      return `valeur trop grande ou trop longue (maximum ${String(issue.maximum)})`;
+    case 'too_small':
+      return `valeur trop petite ou trop courte (minimum ${String(issue.minimum)})`;
+    case 'invalid_value':
+      return `valeur non reconnue (attendu : ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
+    case 'invalid_format':
+      return 'format incorrect';
+    case 'invalid_union':
+      return 'valeur de type incorrect';
+    case 'not_multiple_of':
+      return 'valeur incorrecte';
+    default:
+      return 'valeur incorrecte';
+  }
+}
+
+const pathText = (path: readonly PropertyKey[]): string => (path.length === 0 ? 'document' : path.map(String).join('.'));
+
+/**
+ * Reads an exchange file's text. Never throws: every refusal is a French message.
+ * Order: size, JSON syntax, duplicate keys, format identifier, version, types, hash.
+ */
+export function parseExchangeText(textIn: string, options: { maxBytes?: number } = {}): ParseExchangeResult {
+  const maxBytes = options.maxBytes ?? EXCHANGE_MAX_BYTES;
+  try {
+    if (textIn.length > maxBytes || utf8Length(textIn) > maxBytes) return { ok: false, message: EXCHANGE_MESSAGES.tooBig(maxBytes) };
+    const body = textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body);
+    } catch {
+      return { ok: false, message: EXCHANGE_MESSAGES.notJson };
+    }
+    const duplicate = findDuplicateKey(body);
+    if (duplicate !== null) return { ok: false, message: EXCHANGE_MESSAGES.duplicateKey(duplicate) };
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, message: EXCHANGE_MESSAGES.notJson };
+    const record = raw as Record<string, unknown>;
+    if (record.format !== EXCHANGE_FORMAT) return { ok: false, message: EXCHANGE_MESSAGES.notExchange };
+    if (typeof record.version === 'number' && Number.isInteger(record.version) && record.version > EXCHANGE_VERSION) {
+      return { ok: false, message: EXCHANGE_MESSAGES.newerVersion(record.version) };
+    }
+    if (record.version !== EXCHANGE_VERSION) return { ok: false, message: EXCHANGE_MESSAGES.unknownVersion(record.version) };
+    const parsed = ExchangeDocumentSchema.safeParse(raw, { error: frenchIssue });
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      const more = parsed.error.issues.length > 1 ? ` (et ${parsed.error.issues.length - 1} autre(s) erreur(s))` : '';
+      return { ok: false, message: EXCHANGE_MESSAGES.invalid(`${pathText(first.path)} : ${first.message}${more}.`) };
+    }
+    const { sha256, ...unsigned } = record;
+    if (sha256Hex(canonicalJson(unsigned)) !== sha256) return { ok: false, message: EXCHANGE_MESSAGES.hashMismatch };
+    return { ok: true, document: parsed.data };
+  } catch {
+    // Defensive: nothing above should throw, but a refusal is always better than an exception.
+    return { ok: false, message: EXCHANGE_MESSAGES.notJson };
+  }
+}
