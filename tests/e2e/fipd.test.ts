@@ -70,6 +70,12 @@ describe('FIPD credits in Chromium', () => {
         await detail.getByRole('button', { name: 'Enregistrer le versement' }).click();
         await detail.getByTestId('payments').filter({ hasText: kind }).waitFor();
       }
+      // The balance was paid without the financial report: flagged until the documents are ticked.
+      expect(await detail.textContent()).toMatch(/solde/i);
+      await detail.locator('label', { hasText: 'Compte-rendu financier (CERFA 15059)' }).click();
+      await expect
+        .poll(() => readOnly(app.databasePath, (db) => db.prepare('SELECT documents FROM subsidy WHERE id = ?').pluck().get(first) as string))
+        .toContain('compte_rendu');
       // More than granted is refused.
       await detail.getByLabel(/Date du versement/).fill(decided);
       await detail.getByLabel('Montant (€)').fill('1');

@@ -1,5 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
-import { PAYMENT_KINDS, PAYMENT_KIND_LABELS, parseFrenchDateToIso, type PaymentKind, type SubsidyRecord } from '../../../../shared/domain/fipd';
+import {
+  PAYMENT_KINDS,
+  PAYMENT_KIND_LABELS,
+  SUBSIDY_DOCUMENTS,
+  SUBSIDY_DOCUMENT_LABELS,
+  parseFrenchDateToIso,
+  type PaymentKind,
+  type SubsidyRecord,
+} from '../../../../shared/domain/fipd';
 import { formatDate } from '../../../../shared/format/fr';
 import { formatEurosFromCents, parseFrenchAmountToCents } from '../../../../shared/format/number-fr';
 import type { ApiError } from '../../../../shared/ipc/result';
@@ -43,6 +51,29 @@ export function SubsidyDetail({ subsidy, onChanged }: { subsidy: SubsidyRecord; 
           ))}
         </ul>
       )}
+      <fieldset className="fr-fieldset" aria-labelledby={`${id}-docs`}>
+        <legend id={`${id}-docs`} className="fr-fieldset__legend fr-text--regular">
+          Pièces reçues
+        </legend>
+        {SUBSIDY_DOCUMENTS.map((doc) => (
+          <div key={doc} className="fr-checkbox-group fr-checkbox-group--sm">
+            <input
+              type="checkbox"
+              id={`${id}-${doc}`}
+              checked={subsidy.documents.includes(doc)}
+              onChange={async (e) => {
+                const documents = e.target.checked ? [...subsidy.documents, doc] : subsidy.documents.filter((d) => d !== doc);
+                const result = await call(api().saveSubsidy({ id: subsidy.id, documents, via: 'saisie' }));
+                if (result.ok) onChanged();
+                else setError(result.error);
+              }}
+            />
+            <label className="fr-label" htmlFor={`${id}-${doc}`}>
+              {SUBSIDY_DOCUMENT_LABELS[doc]}
+            </label>
+          </div>
+        ))}
+      </fieldset>
       <h3 className="fr-h6">Versements</h3>
       {subsidy.payments.length === 0 ? (
         <p className="fr-text--sm">Aucun versement.</p>
