@@ -93,6 +93,9 @@ export async function startApp(
   });
 
   const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } });
+  // Only the tests use the clipboard API (to put what Excel would on the clipboard, and read it back);
+  // the application itself reads nothing but paste events, which need no permission.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: E2E_ORIGIN });
   const externalRequests: string[] = [];
   const consoleErrors: string[] = [];
   await context.route('**/*', async (route) => {

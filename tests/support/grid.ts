@@ -15,22 +15,17 @@ export async function typeInto(page: Page, rowId: string, colId: string, text: s
   await page.locator('.ag-cell-inline-editing').waitFor({ state: 'detached' });
 }
 
-/** Pastes TSV at the focused cell, as Ctrl+V of a block copied from Excel does. */
+/** Puts TSV on the system clipboard, as Excel does, and presses Ctrl+V on the focused cell. */
 export async function pasteTsv(page: Page, tsv: string): Promise<void> {
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, tsv);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), tsv);
+  await page.keyboard.press('Control+v');
 }
 
-/** Copies the selection (Ctrl+C) and returns what the grid put on the clipboard. */
+/** Presses Ctrl+C on the selection and returns what the grid put on the system clipboard. */
 export async function copySelection(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const data = new DataTransfer();
-    document.activeElement!.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
-    return data.getData('text/plain');
-  });
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await page.keyboard.press('Control+c');
+  return page.evaluate(() => navigator.clipboard.readText());
 }
 
 export const cellText = async (page: Page, rowId: string, colId: string): Promise<string> =>
