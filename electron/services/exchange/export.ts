@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PeriodState } from '../../../shared/domain/period';
+import { periodLabel } from '../../../shared/domain/period';
+import type { QrrWave, SecurityZone } from '../../../shared/domain/types';
+import {
+  EXCHANGE_EXTENSION,
+  EXCHANGE_FORMAT,
+  EXCHANGE_VERSION,
+  qrrExchangeKey,
+  sealExchangeDocument,
+  serializeExchangeDocument,
+  type ExchangeDocument,
+} from '../../../shared/exchange/format';
+import { DomainError } from '../../../shared/ipc/result';
+import { isoNow, type ServiceContext } from '../context';
+import { SEED_REFERENTIAL, storedReferentialVersion } from '../referential';
+import { getSettings } from '../settings';
+
+/*
+ * « Exporter »: the exchange document of one or more periods (or all of them).
+ * Read-only; the stored rows are exported as they are (05-02 computed from the
+ * FIPD credits is not exported as a value: only what was typed).
+ */
+
+export interface ExportOptions {
+  /** Periods to export; all the periods of the database when absent or empty. */
+  readonly periods?: readonly string[];
+  /** Who sends the file; defaults to the coordinator of the settings and the OS user. */
+  readonly sender?: { readonly name: string; readonly osUser: string };
+}
+
+interface QrrRow {
+  id: number;
+  name: string;
+  securityZone: SecurityZone | null;
+  wave: QrrWave | null;
+  population: number | null;
+}
+
+/** Key of every QRR of the database, as the exchange file names it. */
+export function localQrrKeys(ctx: ServiceContext): Map<number, string> {
+  const communes = ctx.db.prepare('SELECT insee_code FROM qrr_commune WHERE qrr_id = ? ORDER BY insee_code').pluck();
+  const rows = ctx.db.prepare('SELECT id, name FROM qrr ORDER BY id').all() as { id: number; name: string }[];
+  return new Map(rows.map((r) => [r.id, qrrExchangeKey(r.name, communes.all(r.id) as string[])]));
+}
+
+const unjson = (v: unknown): Record<string, number | boolean | string | null> | null => (v === null ? null : JSON.parse(v as string));
+
+export function exportExchange(ctx: ServiceContext, options: ExportOptions = {}): ExchangeDocument {
+  const settings = getSettings(ctx);
+  if (!settings) throw new DomainError('NOT_CONFIGURED', "Choisissez d'abord le département dans les paramètres.");
+  const allPeriods = ctx.db.prepare('SELECT code, state FROM period ORDER BY code').all() as { code: string; state: PeriodState }[];
+  const wanted = options.periods && options.periods.length > 0 ? [...new Set(options.periods)].sort() : allPeriods.map((p) => p.code);
+  const known = new Set(allPeriods.map((p) => p.code));
+  const missing = wanted.filter((p) => !known.has(p));
+  if (missing.length > 0) {
+    throw new DomainError('NOT_FOUND', `Rien à exporter pour ${missing.map(periodLabel).join(', ')} : cette période n'a pas été ouverte.`);
+  }
+  const inScope = new Set(wanted);
+
+  const keys = localQrrKeys(ctx);
+  const communes = ctx.db.prepare('SELECT insee_code FROM qrr_commune WHERE qrr_id = ? ORDER BY insee_code').pluck();
+  const qpvs = ctx.db.prepare('SELECT qpv_code FROM qrr_qpv WHERE qrr_id = ? ORDER BY qpv_code').pluck();
+  const qrrs = (ctx.db.prepare('SELECT id, name, security_zone AS securityZone, wave, population FROM qrr ORDER BY id').all() as QrrRow[]).map(
+    (q) => ({
+      key: keys.get(q.id)!,
+      name: q.name,
+      communes: communes.all(q.id) as string[],
+      qpvCodes: qpvs.all(q.id) as string[],
+      securityZone: q.securityZone,
+      wave: q.wave,
+      population: q.population,
+    }),
+  );
+  const keyOf = (row: { qrrId: number }): string => keys.get(row.qrrId)!;
+  const filter = <T extends { periodCode: string }>(rows: T[]): T[] => rows.filter((r) => inScope.has(r.periodCode));
+
+  const values = filter(
+    ctx.db
+      .prepare(
+        `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
+                updated_at AS updatedAt, updated_by AS updatedBy FROM indicator_value ORDER BY period_code, qrr_id, indicator_code`,
+      )
+      .all() as { qrrId: number; indicatorCode: string; periodCode: string; value: string | null; target: string | null; comment: string; source: string; updatedAt: string; updatedBy: string }[],
+  );
+  const statuses = filter(
+    ctx.db
+      .prepare(
+        `SELECT qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
+                updated_at AS updatedAt, updated_by AS updatedBy FROM action_status ORDER BY period_code, qrr_id, action_code`,
+      )
+      .all() as { qrrId: number; actionCode: string; periodCode: string; status: ExchangeDocument['actionStatuses'][number]['status']; comment: string; referent: string; updatedAt: string; updatedBy: string }[],
+  );
+  const assessments = filter(
+    ctx.db
+      .prepare(
+        `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
+                comment_author AS commentAuthor, comment_date AS commentDate, updated_at AS updatedAt, updated_by AS updatedBy
+         FROM assessment ORDER BY period_code, qrr_id, engagement_code`,
+      )
+      .all() as (Omit<ExchangeDocument['assessments'][number], 'qrrKey'> & { qrrId: number })[],
+  );
+
+  return sealExchangeDocument({
+    format: EXCHANGE_FORMAT,
+    version: EXCHANGE_VERSION,
+    referentialVersion: storedReferentialVersion(ctx.db) ?? SEED_REFERENTIAL.version,
+    departement: { code: settings.departementCode, nom: settings.departementNom },
+    sender: options.sender ?? { name: settings.coordinatorName, osUser: ctx.osUser },
+    exportedAt: isoNow(ctx),
+    scope: { periods: wanted },
+    qrrs,
+    periods: allPeriods.filter((p) => inScope.has(p.code)),
+    indicatorValues: values.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }), value: unjson(r.value), target: unjson(r.target) })),
+    actionStatuses: statuses.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
+    assessments: assessments.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
+  });
+}
+
+/** `qrr-93-2026-T4.qrr.json`, or `qrr-93-tout.qrr.json` for several periods. */
+export function exchangeFileName(document: ExchangeDocument): string {
+  const scope = document.scope.periods.length === 1 ? document.scope.periods[0]! : 'tout';
+  return `qrr-${document.departement.code}-${scope}${EXCHANGE_EXTENSION}`;
+}
+
+/** Writes the file (adding the extension when missing), through a temporary file so a crash never leaves half a file. */
+export function writeExchangeFile(document: ExchangeDocument, target: string): string {
+  const file = target.endsWith(EXCHANGE_EXTENSION) ? target : `${target}${EXCHANGE_EXTENSION}`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, serializeExchangeDocument(document), 'utf8');
+  fs.renameSync(temporary, file);
+  return file;
+}

@@ -1,0 +1,259 @@
+import type { PeriodState } from '../domain/period';
+import { normaliseQrrName } from '../domain/qrr';
+import { canonicalJson, type ExchangeDocument } from './format';
+
+/*
+ * The preview of an import, pure: given what this database holds and an
+ * incoming exchange document, classify every incoming cell
+ * (QRR × code × period × field):
+ *   - new:       nothing here for that cell (or no such QRR / period here yet);
+ *   - identical: same value on both sides;
+ *   - conflict:  both sides hold a different value (both values, authors, dates given);
+ *   - locked:    would change something, but the period is transmitted here
+ *                (or the QRR archived): an import never changes it.
+ * An empty incoming cell (null, '' or « non renseignée ») is not a line: an
+ * import never erases what is here.
+ */
+
+export const EXCHANGE_TABLES = ['indicator_value', 'action_status', 'assessment'] as const;
+export type ExchangeTable = (typeof EXCHANGE_TABLES)[number];
+
+export const EXCHANGE_FIELDS: Readonly<Record<ExchangeTable, readonly string[]>> = {
+  indicator_value: ['value', 'target', 'comment', 'source'],
+  action_status: ['status', 'comment', 'referent'],
+  assessment: ['meteo', 'trend', 'comment'],
+};
+
+export const FIELD_LABELS: Readonly<Record<string, string>> = {
+  value: 'valeur',
+  target: 'cible',
+  comment: 'commentaire',
+  source: 'source',
+  status: 'statut',
+  referent: 'référent',
+  meteo: 'météo',
+  trend: 'tendance',
+};
+
+export type LineKind = 'new' | 'identical' | 'conflict' | 'locked';
+export type LockReason = 'period_transmitted' | 'qrr_archived';
+
+export interface LocalRow {
+  readonly qrrId: number;
+  readonly code: string;
+  readonly periodCode: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** What the preview needs to know of this database. */
+export interface LocalExchangeData {
+  readonly departementCode: string | null;
+  readonly indicatorCodes: readonly string[];
+  readonly actionCodes: readonly string[];
+  readonly engagementCodes: readonly string[];
+  readonly qrrs: readonly { readonly id: number; readonly key: string; readonly name: string; readonly archived: boolean }[];
+  readonly periods: readonly { readonly code: string; readonly state: PeriodState }[];
+  readonly rows: Readonly<Record<ExchangeTable, readonly LocalRow[]>>;
+}
+
+export interface CellSide {
+  readonly value: unknown;
+  readonly updatedAt: string | null;
+  readonly updatedBy: string;
+}
+
+export interface ExchangeLine {
+  /** `table|qrrKey|code|period|field`: the key of per-line decisions. */
+  readonly key: string;
+  readonly table: ExchangeTable;
+  readonly qrrKey: string;
+  readonly qrrName: string;
+  /** The QRR here, null when the import will create it. */
+  readonly qrrId: number | null;
+  readonly code: string;
+  readonly periodCode: string;
+  readonly field: string;
+  readonly kind: LineKind;
+  readonly lockReason?: LockReason;
+  /** Null when nothing is here. */
+  readonly mine: CellSide | null;
+  readonly theirs: CellSide;
+}
+
+export interface ExchangePreview {
+  readonly departement: { readonly code: string; readonly nom: string };
+  readonly sender: { readonly name: string; readonly osUser: string };
+  readonly exportedAt: string;
+  /** Incoming QRRs and their match here (null: to be created). */
+  readonly qrrs: readonly { readonly key: string; readonly name: string; readonly localId: number | null }[];
+  /** Incoming periods, their state in the file and here (null: to be opened). */
+  readonly periods: readonly { readonly code: string; readonly theirState: PeriodState; readonly localState: PeriodState | null }[];
+  readonly lines: readonly ExchangeLine[];
+  readonly counts: Readonly<Record<LineKind, number>>;
+}
+
+export type DiffResult = { readonly ok: true; readonly preview: ExchangePreview } | { readonly ok: false; readonly message: string };
+
+export const lineKey = (table: ExchangeTable, qrrKey: string, code: string, periodCode: string, field: string): string =>
+  `${table}|${qrrKey}|${code}|${periodCode}|${field}`;
+
+/** The value a cell holds when nothing was entered. */
+export function isEmptyCell(table: ExchangeTable, field: string, value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true;
+  if (table === 'assessment' && field === 'meteo') return value === 'non_renseignee';
+  return false;
+}
+
+const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const nameKey = (name: string): string => normaliseQrrName(name).toLocaleLowerCase('fr');
+const listed = (codes: readonly string[]): string => codes.map((c) => `« ${c} »`).join(', ');
+
+/** Incoming rows in one shape. */
+export function incomingRows(doc: ExchangeDocument): { table: ExchangeTable; qrrKey: string; code: string; periodCode: string; fields: Record<string, unknown>; updatedAt: string; updatedBy: string; commentAuthor?: string; commentDate?: string | null }[] {
+  return [
+    ...doc.indicatorValues.map((r) => ({
+      table: 'indicator_value' as const,
+      qrrKey: r.qrrKey,
+      code: r.indicatorCode,
+      periodCode: r.periodCode,
+      fields: { value: r.value, target: r.target, comment: r.comment, source: r.source },
+      updatedAt: r.updatedAt,
+      updatedBy: r.updatedBy,
+    })),
+    ...doc.actionStatuses.map((r) => ({
+      table: 'action_status' as const,
+      qrrKey: r.qrrKey,
+      code: r.actionCode,
+      periodCode: r.periodCode,
+      fields: { status: r.status, comment: r.comment, referent: r.referent },
+      updatedAt: r.updatedAt,
+      updatedBy: r.updatedBy,
+    })),
+    ...doc.assessments.map((r) => ({
+      table: 'assessment' as const,
+      qrrKey: r.qrrKey,
+      code: r.engagementCode,
+      periodCode: r.periodCode,
+      fields: { meteo: r.meteo, trend: r.trend, comment: r.comment },
+      updatedAt: r.updatedAt,
+      updatedBy: r.updatedBy,
+      commentAuthor: r.commentAuthor,
+      commentDate: r.commentDate,
+    })),
+  ];
+}
+
+export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): DiffResult {
+  if (local.departementCode === null) {
+    return { ok: false, message: "Choisissez d'abord le département dans les paramètres avant d'importer un fichier d'échange." };
+  }
+  if (doc.departement.code !== local.departementCode) {
+    return {
+      ok: false,
+      message:
+        `Ce fichier concerne le département ${doc.departement.nom} (${doc.departement.code}), ` +
+        `pas celui de cette base (${local.departementCode}) : il ne peut pas être importé.`,
+    };
+  }
+
+  // Unknown codes: refused all together, each list named.
+  const unknownIndicators = [...new Set(doc.indicatorValues.map((r) => r.indicatorCode))].filter((c) => !local.indicatorCodes.includes(c));
+  const unknownActions = [...new Set(doc.actionStatuses.map((r) => r.actionCode))].filter((c) => !local.actionCodes.includes(c));
+  const unknownEngagements = [...new Set(doc.assessments.map((r) => r.engagementCode))].filter((c) => !local.engagementCodes.includes(c));
+  const unknown = [
+    unknownIndicators.length ? `indicateur(s) ${listed(unknownIndicators)}` : '',
+    unknownActions.length ? `action(s) ${listed(unknownActions)}` : '',
+    unknownEngagements.length ? `engagement(s) ${listed(unknownEngagements)}` : '',
+  ].filter(Boolean);
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      message: `Ce fichier contient des codes inconnus du référentiel de cette application : ${unknown.join(' ; ')}. Mettez l'application à jour ou corrigez le fichier.`,
+    };
+  }
+
+  // Internal consistency of the doc.
+  const incomingQrrs = new Map<string, string>();
+  for (const q of doc.qrrs) {
+    if (incomingQrrs.has(q.key)) return { ok: false, message: `Le fichier décrit deux fois le quartier « ${q.name} ».` };
+    incomingQrrs.set(q.key, q.name);
+  }
+  const incomingPeriods = new Map<string, PeriodState>();
+  for (const p of doc.periods) {
+    if (incomingPeriods.has(p.code)) return { ok: false, message: `Le fichier décrit deux fois la période ${p.code}.` };
+    incomingPeriods.set(p.code, p.state);
+  }
+  const rows = incomingRows(doc);
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (!incomingQrrs.has(r.qrrKey)) return { ok: false, message: `Le fichier contient des données d'un quartier qu'il ne décrit pas (« ${r.qrrKey} »).` };
+    if (!incomingPeriods.has(r.periodCode)) return { ok: false, message: `Le fichier contient des données de la période ${r.periodCode}, qu'il ne décrit pas.` };
+    const id = `${r.table}|${r.qrrKey}|${r.code}|${r.periodCode}`;
+    if (seen.has(id)) return { ok: false, message: `Le fichier contient deux fois la même ligne (${r.code}, ${r.periodCode}).` };
+    seen.add(id);
+  }
+
+  // Matching: by key first, then by name.
+  const byKey = new Map(local.qrrs.map((q) => [q.key, q]));
+  const byName = new Map(local.qrrs.map((q) => [nameKey(q.name), q]));
+  const match = new Map(doc.qrrs.map((q) => [q.key, byKey.get(q.key) ?? byName.get(nameKey(q.name)) ?? null]));
+  const localPeriods = new Map(local.periods.map((p) => [p.code, p.state]));
+  const localRows = new Map<string, LocalRow>();
+  for (const table of EXCHANGE_TABLES) {
+    for (const r of local.rows[table]) localRows.set(`${table}|${r.qrrId}|${r.code}|${r.periodCode}`, r);
+  }
+
+  const lines: ExchangeLine[] = [];
+  for (const r of rows) {
+    const here = match.get(r.qrrKey) ?? null;
+    const periodState = localPeriods.get(r.periodCode) ?? null;
+    const mineRow = here ? localRows.get(`${r.table}|${here.id}|${r.code}|${r.periodCode}`) : undefined;
+    const lockReason: LockReason | undefined =
+      periodState === 'transmitted' ? 'period_transmitted' : here?.archived ? 'qrr_archived' : undefined;
+    for (const field of EXCHANGE_FIELDS[r.table]) {
+      const theirsValue = r.fields[field];
+      if (isEmptyCell(r.table, field, theirsValue)) continue;
+      const mineValue = mineRow?.fields[field];
+      const mineEmpty = isEmptyCell(r.table, field, mineValue);
+      const byComment = r.table === 'assessment' && field === 'comment';
+      const theirs: CellSide = {
+        value: theirsValue,
+        updatedAt: byComment ? (r.commentDate ?? r.updatedAt) : r.updatedAt,
+        updatedBy: byComment ? r.commentAuthor || r.updatedBy : r.updatedBy,
+      };
+      const mine: CellSide | null = mineRow && !mineEmpty ? { value: mineValue, updatedAt: mineRow.updatedAt, updatedBy: mineRow.updatedBy } : null;
+      let kind: LineKind = mine === null ? 'new' : same(mineValue, theirsValue) ? 'identical' : 'conflict';
+      if (kind !== 'identical' && lockReason) kind = 'locked';
+      lines.push({
+        key: lineKey(r.table, r.qrrKey, r.code, r.periodCode, field),
+        table: r.table,
+        qrrKey: r.qrrKey,
+        qrrName: here?.name ?? incomingQrrs.get(r.qrrKey)!,
+        qrrId: here?.id ?? null,
+        code: r.code,
+        periodCode: r.periodCode,
+        field,
+        kind,
+        ...(kind === 'locked' ? { lockReason } : {}),
+        mine,
+        theirs,
+      });
+    }
+  }
+  const counts: Record<LineKind, number> = { new: 0, identical: 0, conflict: 0, locked: 0 };
+  for (const l of lines) counts[l.kind]++;
+  return {
+    ok: true,
+    preview: {
+      departement: doc.departement,
+      sender: doc.sender,
+      exportedAt: doc.exportedAt,
+      qrrs: doc.qrrs.map((q) => ({ key: q.key, name: q.name, localId: match.get(q.key)?.id ?? null })),
+      periods: doc.periods.map((p) => ({ code: p.code, theirState: p.state, localState: localPeriods.get(p.code) ?? null })),
+      lines,
+      counts,
+    },
+  };
+}
