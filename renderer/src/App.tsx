@@ -9,6 +9,7 @@ import { SideNav } from './components/SideNav';
 import { useRoute } from './routes';
 import { Actions } from './screens/Actions';
 import { CreditsFipd } from './screens/CreditsFipd';
+import { Echanges } from './screens/Echanges';
 import { FirstRun } from './screens/FirstRun';
 import { Indicateurs } from './screens/Indicateurs';
 import { Journal } from './screens/Journal';
@@ -109,6 +110,8 @@ export function App() {
         return <Rapports />;
       case 'credits-fipd':
         return <CreditsFipd />;
+      case 'echanges':
+        return <Echanges />;
       case 'journal':
         return <Journal />;
       case 'parametres':

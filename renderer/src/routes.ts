@@ -8,7 +8,7 @@ export const ROUTES = [
   { id: 'actions', label: 'Actions', available: true },
   { id: 'credits-fipd', label: 'Crédits FIPD', available: true },
   { id: 'rapports', label: 'Rapports', available: true },
-  { id: 'echanges', label: 'Échanges', available: false },
+  { id: 'echanges', label: 'Échanges', available: true },
   { id: 'journal', label: 'Journal', available: true },
   { id: 'parametres', label: 'Paramètres', available: true },
 ] as const;

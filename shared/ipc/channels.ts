@@ -38,6 +38,9 @@ export const CHANNELS = [
   'removeTrustedRoot',
   'installDemo',
   'listAudit',
+  'exportExchange',
+  'previewExchange',
+  'applyExchange',
   // FIPD credits (shared/ipc/contract-fipd.ts, FIPD_CHANNELS: same names)
   'listEnvelopes',
   'setEnvelope',

@@ -23,6 +23,7 @@ import type {
   TrustedRoot,
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
+import type { ExchangePreview } from '../exchange/diff';
 import type { Engagement } from '../referential/types';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
@@ -165,6 +166,24 @@ export const ListAuditRequest = z.strictObject({
   offset: z.number().int().min(0).default(0),
 });
 
+/** An exchange file as chosen by the user: its name and its text (JSON). */
+const EXCHANGE_TEXT_MAX = 50 * 1024 * 1024;
+const ExchangeFileRequest = z.strictObject({
+  fileName: text('Le nom du fichier', 255),
+  text: z.string({ error: "Le fichier d'échange est invalide." }).max(EXCHANGE_TEXT_MAX, "Le fichier d'échange dépasse 50 Mo."),
+});
+
+export interface ImportSummaryDto {
+  readonly applied: { readonly new: number; readonly theirs: number };
+  readonly keptMine: number;
+  readonly identical: number;
+  readonly locked: number;
+  readonly qrrsCreated: number;
+  readonly periodsOpened: number;
+  readonly backupFile: string;
+  readonly message: string;
+}
+
 export const contract = {
   getAppInfo: channel<AppInfo>()(NoRequest),
   listDepartements: channel<readonly Departement[]>()(NoRequest),
@@ -229,6 +248,22 @@ export const contract = {
   /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
   installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
+  /** Writes an exchange file (`.qrr.json`) of the chosen quarters (all when none) in the « exports » folder. */
+  exportExchange: channel<{ readonly path: string; readonly fileName: string }>()(
+    z.strictObject({ periods: z.array(PeriodCode).max(200).optional() }),
+  ),
+  /** What importing this exchange file would do, cell by cell; nothing is written. */
+  previewExchange: channel<ExchangePreview & { readonly fileName: string; readonly hash: string }>()(ExchangeFileRequest, {
+    maxBytes: EXCHANGE_TEXT_MAX + 1024,
+  }),
+  /** Applies the file with the choices made on the preview, after a backup, in one transaction. */
+  applyExchange: channel<ImportSummaryDto>()(
+    ExchangeFileRequest.extend({
+      defaultChoice: z.enum(['mine', 'theirs'], { error: 'Choix inconnu (le mien ou le sien).' }),
+      perLine: z.record(z.string().max(300), z.enum(['mine', 'theirs'])).optional(),
+    }),
+    { maxBytes: EXCHANGE_TEXT_MAX + 4 * 1024 * 1024 },
+  ),
   /** FIPD credits: envelopes, subsidies, payments, ledger (shared/ipc/contract-fipd.ts). */
   ...fipdContract,
   /** The subsidies shown, as CSV or .xlsx in the « exports » folder beside the database. */

@@ -1,4 +1,10 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { parseExchangeText, type ExchangeDocument } from '../../../shared/exchange/format';
+import { DomainError } from '../../../shared/ipc/result';
+import { applyImport } from '../exchange/apply';
+import { exchangeFileName, exportExchange, writeExchangeFile } from '../exchange/export';
+import { previewImport } from '../exchange/preview';
 import type { AppInfo, DemoSummaryDto, ReportVerdict } from '../../../shared/domain/types';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { BackupService } from '../app-core';
@@ -50,6 +56,13 @@ function verdictOf(v: ReportVerification): ReportVerdict {
     attachment: envelope ? { departement: envelope.departement, period: envelope.period, trusted: v.attachment !== null } : null,
     problems: v.problems,
   };
+}
+
+/** An exchange file's text, read strictly (format, version, duplicate keys, types, hash), or a French refusal. */
+function parseOrRefuse(text: string): ExchangeDocument {
+  const parsed = parseExchangeText(text);
+  if (!parsed.ok) throw new DomainError('VALIDATION', parsed.message);
+  return parsed.document;
 }
 
 /** The audit origin of a UI batch says how it came about: `ui:collage`, `ui:annulation`… */
@@ -112,6 +125,22 @@ export function createHandlers({ ctx, geography, backups, installDemo, info }: H
     removeTrustedRoot: ({ fingerprint }) => (trust.remove(ctx, fingerprint), { removed: fingerprint }),
     installDemo: () => installDemo(),
     listAudit: (query) => searchAudit(ctx.db, query),
+    exportExchange: ({ periods }) => {
+      const document = exportExchange(ctx, periods ? { periods } : {});
+      const file = writeExchangeFile(document, path.join(dataDir, 'exports', exchangeFileName(document)));
+      return { path: file, fileName: path.basename(file) };
+    },
+    previewExchange: ({ fileName, text }) => {
+      const document = parseOrRefuse(text);
+      return { ...previewImport(ctx, document), fileName, hash: createHash('sha256').update(text).digest('hex') };
+    },
+    applyExchange: ({ fileName, text, defaultChoice, perLine }) =>
+      applyImport(ctx, parseOrRefuse(text), { defaultChoice, ...(perLine ? { perLine } : {}) }, {
+        backup: async () => (await backups.backupNow('avant-import')).name,
+        fileName,
+        hash: createHash('sha256').update(text).digest('hex'),
+        geography,
+      }),
     ...createFipdHandlers(ctx),
     exportSubsidies: ({ filters, format }) => exportSubsidies(ctx, geography, { filters: filters ?? {}, format, outputDir: path.join(dataDir, 'exports') }),
     listBackups: () => backups.list(),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Commune, Departement, Settings } from '../../../shared/domain/types';
 import type { ApiError } from '../../../shared/ipc/result';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Echanges } from './Echanges';
 import { api, call } from '../api';
 import { QrrForm } from '../components/QrrForm';
 import { SettingsForm } from '../components/SettingsForm';
@@ -33,6 +34,27 @@ function DemoChoice({ onInstalled }: { onInstalled: () => void }) {
       >
         {busy ? 'Installation…' : 'Installer les données de démonstration'}
       </button>
+    </div>
+  );
+}
+
+/** Or start from the exchange file of a predecessor or colleague (same département). */
+function ImportChoice({ onImported }: { onImported: () => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="fr-callout fr-mt-6w">
+      <h3 className="fr-callout__title">Reprendre le fichier d'un collègue</h3>
+      <p className="fr-callout__text">
+        Si votre prédécesseur ou un collègue vous a transmis un fichier d'échange (.qrr.json) du département, importez-le : ses
+        quartiers, trimestres et valeurs seront repris.
+      </p>
+      {open ? (
+        <Echanges onImported={onImported} />
+      ) : (
+        <button type="button" className="fr-btn fr-btn--secondary" onClick={() => setOpen(true)}>
+          Importer un fichier d'échange
+        </button>
+      )}
     </div>
   );
 }
@@ -96,6 +118,7 @@ export function FirstRun({
               return result;
             }}
           />
+          <ImportChoice onImported={onQrrCreated} />
         </>
       )}
     </div>

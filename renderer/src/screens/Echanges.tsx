@@ -1,0 +1,220 @@
+import { useMemo, useState } from 'react';
+import type { ExchangeLine, ExchangePreview, LineKind } from '../../../shared/exchange/diff';
+import { PERIOD_STATE_LABELS, periodLabel } from '../../../shared/domain/period';
+import { formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
+import type { ImportSummaryDto } from '../../../shared/ipc/contract';
+import type { ApiError } from '../../../shared/ipc/result';
+import { api, call } from '../api';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { formatAuditValue } from '../journal-format';
+import { usePeriods } from '../usePeriods';
+
+const KIND_LABELS: Readonly<Record<LineKind, string>> = {
+  new: 'Nouveau',
+  identical: 'Identique',
+  conflict: 'En conflit',
+  locked: 'Verrouillé (trimestre transmis ou quartier archivé)',
+};
+const TABLE_LABELS: Readonly<Record<string, string>> = {
+  indicator_value: 'Indicateur',
+  action_status: 'Action',
+  assessment: 'Engagement',
+};
+const SHOWN_AT_MOST = 300;
+
+type Choice = 'mine' | 'theirs';
+
+/**
+ * Exchange files with colleagues: export quarters as a `.qrr.json` file; import
+ * one with a preview of every cell (new, identical, in conflict, locked), a
+ * choice per line or in bulk, and nothing written before confirmation.
+ */
+export function Echanges({ onImported }: { onImported?: () => void } = {}) {
+  const { periods } = usePeriods();
+  const [exportPeriod, setExportPeriod] = useState('');
+  const [exported, setExported] = useState<string | null>(null);
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
+  const [preview, setPreview] = useState<(ExchangePreview & { fileName: string; hash: string }) | null>(null);
+  const [defaultChoice, setDefaultChoice] = useState<Choice>('mine');
+  const [perLine, setPerLine] = useState<Record<string, Choice>>({});
+  const [kindFilter, setKindFilter] = useState<LineKind | ''>('conflict');
+  const [summary, setSummary] = useState<ImportSummaryDto | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const choose = async (chosen: File | undefined) => {
+    setPreview(null);
+    setSummary(null);
+    setError(null);
+    setPerLine({});
+    if (!chosen) return;
+    const text = await chosen.text();
+    setFile({ name: chosen.name, text });
+    const result = await call(api().previewExchange({ fileName: chosen.name, text }));
+    if (result.ok) {
+      setPreview(result.value);
+      setKindFilter(result.value.counts.conflict > 0 ? 'conflict' : 'new');
+    } else setError(result.error);
+  };
+
+  const apply = async () => {
+    if (!file) return;
+    setBusy(true);
+    const result = await call(api().applyExchange({ fileName: file.name, text: file.text, defaultChoice, perLine }));
+    setBusy(false);
+    if (result.ok) {
+      setSummary(result.value);
+      setPreview(null);
+      onImported?.();
+    } else setError(result.error);
+  };
+
+  const lines = useMemo(() => (preview ? preview.lines.filter((l) => kindFilter === '' || l.kind === kindFilter) : []), [preview, kindFilter]);
+  const choiceOf = (line: ExchangeLine): Choice => perLine[line.key] ?? (line.kind === 'new' ? 'theirs' : defaultChoice);
+  const show = (line: ExchangeLine, value: unknown) => formatAuditValue(value, { entity: line.table, field: line.field }, 120);
+
+  return (
+    <section aria-labelledby="echanges-title">
+      <h1 id="echanges-title">Échanges</h1>
+      <h2 className="fr-h4">Exporter pour un collègue</h2>
+      <div className="qrr-toolbar fr-mb-2w">
+        <div className="fr-select-group">
+          <label className="fr-label" htmlFor="export-period">
+            Trimestre à exporter
+          </label>
+          <select id="export-period" className="fr-select" value={exportPeriod} onChange={(e) => setExportPeriod(e.target.value)}>
+            <option value="">Tous les trimestres</option>
+            {periods.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="button"
+          className="fr-btn fr-btn--secondary"
+          onClick={async () => {
+            const result = await call(api().exportExchange(exportPeriod ? { periods: [exportPeriod] } : {}));
+            if (result.ok) setExported(result.value.path);
+            else setError(result.error);
+          }}
+        >
+          Exporter
+        </button>
+      </div>
+      {exported && (
+        <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-2w" role="status" data-testid="exchange-exported">
+          <p>Fichier d'échange enregistré : {exported}</p>
+        </div>
+      )}
+
+      <h2 className="fr-h4 fr-mt-4w">Importer le fichier d'un collègue</h2>
+      <div className="fr-upload-group fr-mb-2w">
+        <label className="fr-label" htmlFor="import-file">
+          Fichier d'échange (.qrr.json)
+          <span className="fr-hint-text">Rien n'est modifié avant votre confirmation ; une sauvegarde est faite juste avant.</span>
+        </label>
+        <input className="fr-upload" type="file" id="import-file" accept=".json,application/json" onChange={(e) => void choose(e.target.files?.[0])} />
+      </div>
+      <ErrorAlert error={error} title="Import impossible" />
+      {summary && (
+        <div className="fr-alert fr-alert--success fr-alert--sm" role="status" data-testid="import-summary">
+          <p>{summary.message}</p>
+        </div>
+      )}
+      {preview && (
+        <div data-testid="import-preview">
+          <p>
+            Fichier de <strong>{preview.sender.name || preview.sender.osUser}</strong>, {preview.departement.nom} ({preview.departement.code}), exporté
+            le {formatDateTime(preview.exportedAt)}.
+          </p>
+          <ul className="fr-text--sm">
+            {preview.qrrs.filter((q) => q.localId === null).map((q) => (
+              <li key={q.key}>Quartier créé : {q.name}</li>
+            ))}
+            {preview.periods.map((p) => (
+              <li key={p.code}>
+                {periodLabel(p.code)} : {p.localState === null ? 'sera ouvert' : PERIOD_STATE_LABELS[p.localState]}
+              </li>
+            ))}
+          </ul>
+          <ul className="qrr-completeness" data-testid="import-counts">
+            {(Object.keys(KIND_LABELS) as LineKind[]).map((k) => (
+              <li key={k}>
+                <button type="button" className={`fr-tag ${kindFilter === k ? 'fr-tag--dismiss' : ''}`} aria-pressed={kindFilter === k} onClick={() => setKindFilter(k)}>
+                  {KIND_LABELS[k]} : {formatInteger(preview.counts[k])}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {preview.counts.conflict > 0 && (
+            <fieldset className="fr-fieldset">
+              <legend className="fr-fieldset__legend fr-text--regular">Pour les conflits sans choix particulier</legend>
+              {(['mine', 'theirs'] as const).map((c) => (
+                <div key={c} className="fr-radio-group">
+                  <input type="radio" id={`default-${c}`} name="default-choice" checked={defaultChoice === c} onChange={() => { setDefaultChoice(c); setPerLine({}); }} />
+                  <label className="fr-label" htmlFor={`default-${c}`}>
+                    {c === 'mine' ? 'Garder mes valeurs' : 'Prendre les valeurs du fichier'}
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+          )}
+          {lines.length > 0 && (
+            <div className="fr-table">
+              <table data-testid="import-lines">
+                <caption>
+                  {KIND_LABELS[kindFilter || 'new']} — {plural(lines.length, 'case')}
+                  {lines.length > SHOWN_AT_MOST ? ` (les ${formatInteger(SHOWN_AT_MOST)} premières)` : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Quartier</th>
+                    <th scope="col">Trimestre</th>
+                    <th scope="col">Élément</th>
+                    <th scope="col">Ici</th>
+                    <th scope="col">Dans le fichier</th>
+                    {kindFilter === 'conflict' && <th scope="col">Garder</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {lines.slice(0, SHOWN_AT_MOST).map((line) => (
+                    <tr key={line.key}>
+                      <td>{line.qrrName}</td>
+                      <td>{line.periodCode}</td>
+                      <td>
+                        {TABLE_LABELS[line.table] ?? line.table} {line.code} ({line.field})
+                      </td>
+                      <td>{line.mine ? `${show(line, line.mine.value)} — ${line.mine.updatedBy}` : '—'}</td>
+                      <td>
+                        {show(line, line.theirs.value)} — {line.theirs.updatedBy}
+                        {line.theirs.updatedAt ? `, ${formatDateTime(line.theirs.updatedAt)}` : ''}
+                      </td>
+                      {kindFilter === 'conflict' && (
+                        <td>
+                          <select
+                            className="fr-select"
+                            aria-label={`Choix pour ${line.qrrName}, ${line.code}, ${line.field}`}
+                            value={choiceOf(line)}
+                            onChange={(e) => setPerLine({ ...perLine, [line.key]: e.target.value as Choice })}
+                          >
+                            <option value="mine">la mienne</option>
+                            <option value="theirs">celle du fichier</option>
+                          </select>
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <button type="button" className="fr-btn" disabled={busy} onClick={() => void apply()}>
+            {busy ? 'Import en cours…' : "Confirmer l'import"}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
