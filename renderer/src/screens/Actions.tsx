@@ -6,9 +6,8 @@ import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
 import { CellHistory } from '../components/CellHistory';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
 import { ImplementationChart } from '../components/ImplementationChart';
-import { PeriodBar } from '../components/PeriodBar';
 import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
 import { gridWriter } from '../grid/writer';
@@ -52,7 +51,7 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
   }, [engagements, records, visibleQrrs]);
 
   const readOnly = !selected || !isPeriodWritable(selected.state);
-  const readOnlyReason = selected ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : undefined;
+  const readOnlyReason = readOnlyReasonOf(selected);
 
   const save = async (changes: readonly PlannedActionChange[], direction: 'after' | 'before', via: string) => {
     const result = await call(
@@ -70,24 +69,20 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
   const focusedEngagement = focused ? engagements.find((e) => e.code === focused.engagementCode) : undefined;
 
   return (
-    <section aria-labelledby="actions-title">
-      <h1 id="actions-title">Actions</h1>
-      <ErrorAlert error={error ?? periodError ?? qrrError} title="Chargement impossible" />
-      <PeriodBar periods={periods} selected={selected} onSelect={select} onChanged={changed} />
-      {periods.length === 0 ? (
-        <p>Ouvrez un trimestre pour commencer la saisie.</p>
-      ) : qrrs.length === 0 ? (
-        <p>Aucun quartier actif : créez-en un dans l'écran « Quartiers ».</p>
-      ) : (
-        <>
+    <FollowupFrame
+      id="actions"
+      title="Actions"
+      error={error ?? periodError ?? qrrError}
+      periods={periods}
+      selected={selected}
+      onSelect={select}
+      onChanged={changed}
+      qrrs={qrrs}
+      readOnlyReason={readOnlyReason}
+    >
           <div className="qrr-toolbar">
             <QrrChoice id="actions-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
           </div>
-          {readOnly && selected && (
-            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
-              <p>{readOnlyReason}</p>
-            </div>
-          )}
           <ImplementationChart rows={chartRows} />
           <SpreadsheetGrid<ActionRow>
             ariaLabel="Actions du trimestre"
@@ -127,8 +122,6 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
               readOnly={readOnly}
             />
           )}
-        </>
-      )}
-    </section>
+    </FollowupFrame>
   );
 }

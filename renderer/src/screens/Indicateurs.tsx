@@ -6,10 +6,9 @@ import { plural } from '../../../shared/format/fr';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
 import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
-import { PeriodBar } from '../components/PeriodBar';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
 import { gridWriter } from '../grid/writer';
 import { usePeriods } from '../usePeriods';
@@ -70,7 +69,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   rowsRef.current = rows;
 
   const readOnly = !selected || !isPeriodWritable(selected.state);
-  const readOnlyReason = selected ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : undefined;
+  const readOnlyReason = readOnlyReasonOf(selected);
 
   const save = async (changes: readonly PlannedChange[], direction: 'after' | 'before', via: string) => {
     const request = changes.map((c) => ({
@@ -105,16 +104,17 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const total = [...completeness.values()].flat().reduce((n, c) => n + c.total, 0);
 
   return (
-    <section aria-labelledby="indicateurs-title">
-      <h1 id="indicateurs-title">Indicateurs</h1>
-      <ErrorAlert error={recordsError ?? periodError ?? qrrError} title="Chargement impossible" />
-      <PeriodBar periods={periods} selected={selected} onSelect={select} onChanged={changed} />
-      {periods.length === 0 ? (
-        <p>Ouvrez un trimestre pour commencer la saisie.</p>
-      ) : qrrs.length === 0 ? (
-        <p>Aucun quartier actif : créez-en un dans l'écran « Quartiers ».</p>
-      ) : (
-        <>
+    <FollowupFrame
+      id="indicateurs"
+      title="Indicateurs"
+      error={recordsError ?? periodError ?? qrrError}
+      periods={periods}
+      selected={selected}
+      onSelect={select}
+      onChanged={changed}
+      qrrs={qrrs}
+      readOnlyReason={readOnlyReason}
+    >
           <div className="qrr-toolbar">
             <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
             <p className="qrr-toolbar__summary" data-testid="completeness">
@@ -141,11 +141,6 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
           {notice && (
             <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
               <p>{notice}</p>
-            </div>
-          )}
-          {readOnly && selected && (
-            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
-              <p>{readOnlyReason}</p>
             </div>
           )}
           <ul className="qrr-completeness" aria-label="Complétude par engagement">
@@ -207,8 +202,6 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
               />
             </div>
           )}
-        </>
-      )}
-    </section>
+    </FollowupFrame>
   );
 }

@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import type { Period, Qrr } from '../../../shared/domain/types';
+import type { ApiError } from '../../../shared/ipc/result';
+import { ErrorAlert } from './ErrorAlert';
+import { PeriodBar } from './PeriodBar';
+
+/**
+ * The frame of the quarterly follow-up screens (Indicateurs, Actions): title,
+ * quarter bar, what to do when there is no quarter or no QRR yet, and the
+ * read-only notice of a transmitted quarter.
+ */
+export function FollowupFrame({
+  id,
+  title,
+  error,
+  periods,
+  selected,
+  onSelect,
+  onChanged,
+  qrrs,
+  readOnlyReason,
+  children,
+}: {
+  id: string;
+  title: string;
+  error: ApiError | null;
+  periods: readonly Period[];
+  selected: Period | null;
+  onSelect: (code: string) => void;
+  onChanged: (period: Period) => void;
+  qrrs: readonly Qrr[];
+  /** Set when the selected quarter is read-only. */
+  readOnlyReason: string | null;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{title}</h1>
+      <ErrorAlert error={error} title="Chargement impossible" />
+      <PeriodBar periods={periods} selected={selected} onSelect={onSelect} onChanged={onChanged} />
+      {periods.length === 0 ? (
+        <p>Ouvrez un trimestre pour commencer la saisie.</p>
+      ) : qrrs.length === 0 ? (
+        <p>Aucun quartier actif : créez-en un dans l'écran « Quartiers ».</p>
+      ) : (
+        <>
+          {readOnlyReason && (
+            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
+              <p>{readOnlyReason}</p>
+            </div>
+          )}
+          {children}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Why a quarter cannot be edited, or null. */
+export const readOnlyReasonOf = (selected: Period | null): string | null =>
+  selected && selected.state === 'transmitted' ? `Le ${selected.label} a été transmis : il est en lecture seule. Rouvrez-le pour le modifier.` : null;
