@@ -95,9 +95,30 @@ function computed0502(ctx: ServiceContext, periodCode: string): Map<number, { co
   return indicator0502ByQrr(listSubsidies(ctx, { budgetYear: year }), periodCode);
 }
 
+/**
+ * Stores the computed 05-02 of a quarter as its value (audited), so a
+ * transmitted quarter keeps the figures it was transmitted with even if
+ * subsidies change later. Run in the transmission's transaction.
+ */
+export function freezeComputedValues(ctx: ServiceContext, periodCode: string): void {
+  for (const [qrrId, value] of computed0502(ctx, periodCode)) {
+    writeKeyed(
+      ctx,
+      VALUES,
+      {
+        key: { qrr_id: qrrId, indicator_code: COMPUTED_INDICATOR, period_code: periodCode },
+        entityId: valueEntityId(qrrId, COMPUTED_INDICATOR, periodCode),
+      },
+      { value, source: COMPUTED_SOURCE },
+    );
+  }
+}
+
 export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
   const stored = listStoredIndicatorValues(ctx, periodCode, qrrId);
-  const computed = computed0502(ctx, periodCode);
+  // A transmitted quarter shows what was transmitted (05-02 was frozen then), not what subsidies say today.
+  const state = ctx.db.prepare('SELECT state FROM period WHERE code = ?').pluck().get(periodCode);
+  const computed = state === 'transmitted' ? new Map<number, { count: number; amountCents: number }>() : computed0502(ctx, periodCode);
   if (computed.size === 0) return stored;
   const out = stored.filter((r) => !(r.indicatorCode === COMPUTED_INDICATOR && computed.has(r.qrrId)));
   for (const [id, value] of computed) {

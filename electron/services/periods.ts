@@ -69,12 +69,17 @@ export function openPeriod(ctx: ServiceContext, code: string): Period {
   })();
 }
 
-export function transmitPeriod(ctx: ServiceContext, code: string): Period {
+/**
+ * Marks a quarter transmitted (read-only). `beforeTransmit` runs in the same
+ * transaction (the follow-up freezes its computed values there).
+ */
+export function transmitPeriod(ctx: ServiceContext, code: string, beforeTransmit?: () => void): Period {
   return ctx.db.transaction(() => {
     const before = getPeriod(ctx, code);
     if (before.state === 'transmitted') {
       throw new DomainError('CONFLICT', `La période ${before.label} est déjà transmise.`);
     }
+    beforeTransmit?.();
     ctx.db.prepare(`UPDATE period SET state = 'transmitted', transmitted_at = ? WHERE code = ?`).run(isoNow(ctx), code);
     recordAudit(ctx, [{ entity: 'period', entityId: code, action: 'update', field: 'state', oldValue: before.state, newValue: 'transmitted' }]);
     return getPeriod(ctx, code);

@@ -15,6 +15,7 @@ import { exportSubsidies } from '../fipd/export';
 import { createFipdHandlers } from '../fipd/handlers';
 import { createTrustStore } from '../trust';
 import {
+  freezeComputedValues,
   listActionStatuses,
   listAssessments,
   listIndicatorValues,
@@ -92,7 +93,7 @@ export function createHandlers({ ctx, geography, backups, installDemo, info }: H
     getReferential: () => readReferential(ctx.db),
     listPeriods: () => listPeriods(ctx),
     openPeriod: ({ code }) => openPeriod(ctx, code),
-    transmitPeriod: ({ code }) => transmitPeriod(ctx, code),
+    transmitPeriod: ({ code }) => transmitPeriod(ctx, code, () => freezeComputedValues(ctx, code)),
     reopenPeriod: ({ code, reason }) => reopenPeriod(ctx, code, reason),
     listIndicatorValues: ({ periodCode, qrrId }) => listIndicatorValues(ctx, periodCode, qrrId),
     saveIndicatorValues: ({ periodCode, changes, via }) => saveIndicatorValues(withVia(ctx, via), periodCode, changes),

@@ -10,6 +10,7 @@ import { listSubsidies } from '../fipd/subsidies';
 import { recordAudit } from '../audit';
 import { isoNow, type ServiceContext } from '../context';
 import type { Geography } from '../geography';
+import { freezeComputedValues } from '../followup';
 import { getPeriod, transmitPeriod } from '../periods';
 import { requireDepartementCode } from '../settings';
 import { attachReportData, reportDataFileName } from './attach';
@@ -134,7 +135,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
         newValue: { period: period.code, fileName, sha256, signed: identity !== null, signer, transmitted: options.transmit },
       },
     ]);
-    if (options.transmit) transmitPeriod(ctx, period.code);
+    if (options.transmit) transmitPeriod(ctx, period.code, () => freezeComputedValues(ctx, period.code));
     return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
   })());
   return { ...record, path: file, pages: pageCount(bytes) };
