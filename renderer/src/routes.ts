@@ -2,15 +2,15 @@ import { useEffect, useState } from 'react';
 
 /** The screens of the side navigation, in the order the coordinator's quarter goes. */
 export const ROUTES = [
-  { id: 'tableau-de-bord', label: 'Tableau de bord', available: true },
-  { id: 'quartiers', label: 'Quartiers', available: true },
-  { id: 'indicateurs', label: 'Indicateurs', available: true },
-  { id: 'actions', label: 'Actions', available: true },
-  { id: 'credits-fipd', label: 'Crédits FIPD', available: true },
-  { id: 'rapports', label: 'Rapports', available: true },
-  { id: 'echanges', label: 'Échanges', available: true },
-  { id: 'journal', label: 'Journal', available: true },
-  { id: 'parametres', label: 'Paramètres', available: true },
+  { id: 'tableau-de-bord', label: 'Tableau de bord' },
+  { id: 'quartiers', label: 'Quartiers' },
+  { id: 'indicateurs', label: 'Indicateurs' },
+  { id: 'actions', label: 'Actions' },
+  { id: 'credits-fipd', label: 'Crédits FIPD' },
+  { id: 'rapports', label: 'Rapports' },
+  { id: 'echanges', label: 'Échanges' },
+  { id: 'journal', label: 'Journal' },
+  { id: 'parametres', label: 'Paramètres' },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]['id'];
@@ -19,7 +19,7 @@ const DEFAULT_ROUTE: RouteId = 'tableau-de-bord';
 
 const parse = (hash: string): RouteId => {
   const id = hash.replace(/^#\/?/, '');
-  const route = ROUTES.find((r) => r.id === id && r.available);
+  const route = ROUTES.find((r) => r.id === id);
   return route ? route.id : DEFAULT_ROUTE;
 };
 
