@@ -15,6 +15,7 @@ import { parseFrenchInteger } from '../../../shared/format/number-fr';
 import type { ApiError, Result } from '../../../shared/ipc/result';
 import { CommunePicker } from './CommunePicker';
 import { ErrorAlert, fieldError } from './ErrorAlert';
+import { TextField } from './TextField';
 
 export interface QrrDraft {
   name: string;
@@ -89,31 +90,18 @@ export function QrrForm({
     }
   };
 
-  const input = (
-    field: 'name' | 'deleguePrefet',
-    label: string,
-    hint: string,
-    maxLength: number,
-  ) => {
-    const message = fieldError(error, field);
-    return (
-      <div className={`fr-input-group${message ? ' fr-input-group--error' : ''}`}>
-        <label className="fr-label" htmlFor={`${id}-${field}`}>
-          {label}
-          <span className="fr-hint-text">{hint}</span>
-        </label>
-        <input
-          id={`${id}-${field}`}
-          className="fr-input"
-          name={field}
-          maxLength={maxLength}
-          value={draft[field]}
-          onChange={(event) => setDraft({ ...draft, [field]: event.target.value })}
-        />
-        {message && <p className="fr-error-text">{message}</p>}
-      </div>
-    );
-  };
+  const input = (field: 'name' | 'deleguePrefet', label: string, hint: string, maxLength: number) => (
+    <TextField
+      id={`${id}-${field}`}
+      name={field}
+      label={label}
+      hint={hint}
+      maxLength={maxLength}
+      value={draft[field]}
+      error={fieldError(error, field)}
+      onChange={(value) => setDraft({ ...draft, [field]: value })}
+    />
+  );
 
   const select = <T extends string>(
     field: 'securityZone' | 'wave',

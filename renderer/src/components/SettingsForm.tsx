@@ -3,6 +3,7 @@ import { PERSON_NAME_MAX } from '../../../shared/domain/qrr';
 import type { Departement, Settings } from '../../../shared/domain/types';
 import type { ApiError, Result } from '../../../shared/ipc/result';
 import { ErrorAlert, fieldError } from './ErrorAlert';
+import { TextField } from './TextField';
 
 export interface SettingsDraft {
   departementCode: string;
@@ -49,26 +50,18 @@ export function SettingsForm({
   };
 
   const depError = fieldError(error, 'departementCode');
-  const text = (field: 'prefetName' | 'coordinatorName', label: string, hint: string) => {
-    const message = fieldError(error, field);
-    return (
-      <div className={`fr-input-group${message ? ' fr-input-group--error' : ''}`}>
-        <label className="fr-label" htmlFor={`${id}-${field}`}>
-          {label}
-          <span className="fr-hint-text">{hint}</span>
-        </label>
-        <input
-          id={`${id}-${field}`}
-          className="fr-input"
-          name={field}
-          maxLength={PERSON_NAME_MAX}
-          value={draft[field]}
-          onChange={(event) => setDraft({ ...draft, [field]: event.target.value })}
-        />
-        {message && <p className="fr-error-text">{message}</p>}
-      </div>
-    );
-  };
+  const text = (field: 'prefetName' | 'coordinatorName', label: string, hint: string) => (
+    <TextField
+      id={`${id}-${field}`}
+      name={field}
+      label={label}
+      hint={hint}
+      maxLength={PERSON_NAME_MAX}
+      value={draft[field]}
+      error={fieldError(error, field)}
+      onChange={(value) => setDraft({ ...draft, [field]: value })}
+    />
+  );
 
   return (
     <form onSubmit={submit} noValidate aria-label={submitLabel}>

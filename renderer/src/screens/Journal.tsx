@@ -4,6 +4,7 @@ import { formatDateTime, plural } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { TextField } from '../components/TextField';
 import {
   actionLabel,
   AUDIT_ENTITIES,
@@ -115,30 +116,17 @@ export function Journal() {
     </div>
   );
 
-  const dateInput = (field: 'from' | 'to', label: string, hint: string) => {
-    const message = dateError?.field === field ? dateError.message : undefined;
-    return (
-      <div className={`fr-input-group${message ? ' fr-input-group--error' : ''}`}>
-        <label className="fr-label" htmlFor={`${id}-${field}`}>
-          {label}
-          <span className="fr-hint-text">{hint}</span>
-        </label>
-        <input
-          id={`${id}-${field}`}
-          className={`fr-input${message ? ' fr-input--error' : ''}`}
-          type="date"
-          value={draft[field]}
-          aria-describedby={message ? `${id}-${field}-error` : undefined}
-          onChange={(event) => setDraft({ ...draft, [field]: event.target.value })}
-        />
-        {message && (
-          <p id={`${id}-${field}-error`} className="fr-error-text">
-            {message}
-          </p>
-        )}
-      </div>
-    );
-  };
+  const dateInput = (field: 'from' | 'to', label: string, hint: string) => (
+    <TextField
+      id={`${id}-${field}`}
+      type="date"
+      label={label}
+      hint={hint}
+      value={draft[field]}
+      error={dateError?.field === field ? dateError.message : undefined}
+      onChange={(value) => setDraft({ ...draft, [field]: value })}
+    />
+  );
 
   const rows = page?.rows ?? [];
   const total = page?.total ?? 0;
