@@ -135,7 +135,7 @@ describe('database opening and migrations', () => {
     ]);
     expect(db.prepare('SELECT insee_code FROM qrr_commune ORDER BY qrr_id, insee_code').pluck().all()).toEqual(['93001', '93066', '93031']);
     expect(db.prepare('SELECT count(*) FROM audit_log WHERE entity = ?').pluck().get('qrr')).toBe(1);
-    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(['2', '3', '4']);
+    expect(db.prepare("SELECT entity_id FROM audit_log WHERE entity = 'schema'").pluck().all()).toEqual(MIGRATIONS.slice(1).map((m) => String(m.version)));
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
@@ -168,6 +168,27 @@ describe('database opening and migrations', () => {
     });
     expect(db.prepare('SELECT value FROM indicator_value').pluck().all()).toEqual(['{"count":12}']);
     expect(db.prepare('SELECT count(*) FROM subsidy').pluck().get()).toBe(0);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('migrates step 4 → 5 from a real version-4 file: FIPD lines kept, each with a uid, new lines get one too', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(FIXTURES, 'schema-v4.sqlite'), path.join(dir, 'qrr.sqlite'));
+    const { db, migration } = await open(dir);
+    expect([migration.from, migration.to]).toEqual([4, LATEST_SCHEMA_VERSION]);
+    readOnly(migration.backupPath!, (backup) => expect(schemaVersionOf(backup)).toBe(4));
+    const subsidy = db.prepare('SELECT beneficiary_name, granted_cents, status, uid FROM subsidy').get() as { uid: string };
+    expect(subsidy).toMatchObject({ beneficiary_name: 'Association Mosson Avenir', granted_cents: 1200000, status: 'versee' });
+    expect(subsidy.uid).toMatch(/^[0-9a-f]{32}$/);
+    expect(db.prepare('SELECT amount_cents, uid FROM subsidy_payment').get()).toMatchObject({ amount_cents: 600000, uid: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    db.prepare(
+      `INSERT INTO subsidy (budget_year, qrr_id, source, beneficiary_name, title, created_at, updated_at) VALUES (2026, 1, 'fipd', 'Autre', 'Autre action', 'x', 'x')`,
+    ).run();
+    const uids = db.prepare('SELECT uid FROM subsidy ORDER BY id').pluck().all() as string[];
+    expect(uids).toHaveLength(2);
+    expect(new Set(uids).size).toBe(2);
+    expect(uids[1]).toMatch(/^[0-9a-f]{32}$/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
