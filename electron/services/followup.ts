@@ -90,7 +90,7 @@ export interface IndicatorValueChange {
 export const COMPUTED_INDICATOR = '05-02';
 export const COMPUTED_SOURCE = 'Calculé depuis les crédits FIPD';
 
-function computed0502(ctx: ServiceContext, periodCode: string): Map<number, { count: number; amountCents: number }> {
+export function computed0502(ctx: ServiceContext, periodCode: string): Map<number, { count: number; amountCents: number }> {
   const year = Number(periodCode.slice(0, 4));
   return indicator0502ByQrr(listSubsidies(ctx, { budgetYear: year }), periodCode);
 }

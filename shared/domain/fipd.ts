@@ -173,6 +173,28 @@ export interface SubsidyFields {
   readonly comment: string;
 }
 
+/** The fields that describe a subsidy, beyond its year and QRR (in the record's order). */
+export const SUBSIDY_CONTENT_FIELDS = [
+  'source',
+  'actionCodes',
+  'beneficiaryName',
+  'siret',
+  'rna',
+  'title',
+  'requestedCents',
+  'grantedCents',
+  'cofinancingCents',
+  'decisionKind',
+  'decisionNumber',
+  'decisionDate',
+  'chorusEj',
+  'reportDueDate',
+  'reportReceivedDate',
+  'documents',
+  'status',
+  'comment',
+] as const satisfies readonly (keyof SubsidyFields)[];
+
 export interface SubsidyRecord extends SubsidyFields {
   readonly id: number;
   /** Reason given when this subsidy was committed beyond the FIPD envelope (kept as history). */

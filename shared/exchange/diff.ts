@@ -1,5 +1,6 @@
 import type { PeriodState } from '../domain/period';
 import { normaliseQrrName } from '../domain/qrr';
+import { diffFipd, fipdConsistencyProblem, FIPD_FIELD_LABELS, type LocalFipdData } from './diff-fipd';
 import { canonicalJson, type ExchangeDocument } from './format';
 
 /*
@@ -15,10 +16,13 @@ import { canonicalJson, type ExchangeDocument } from './format';
  * import never erases what is here.
  */
 
-export const EXCHANGE_TABLES = ['indicator_value', 'action_status', 'assessment'] as const;
-export type ExchangeTable = (typeof EXCHANGE_TABLES)[number];
+/** The follow-up of a quarter; FIPD lines (by budget year) are in diff-fipd.ts. */
+export const FOLLOWUP_TABLES = ['indicator_value', 'action_status', 'assessment'] as const;
+export type FollowupTable = (typeof FOLLOWUP_TABLES)[number];
+export const FIPD_TABLES = ['fipd_envelope', 'subsidy', 'subsidy_payment'] as const;
+export type ExchangeTable = FollowupTable | (typeof FIPD_TABLES)[number];
 
-export const EXCHANGE_FIELDS: Readonly<Record<ExchangeTable, readonly string[]>> = {
+export const EXCHANGE_FIELDS: Readonly<Record<FollowupTable, readonly string[]>> = {
   indicator_value: ['value', 'target', 'comment', 'source'],
   action_status: ['status', 'comment', 'referent'],
   assessment: ['meteo', 'trend', 'comment'],
@@ -33,10 +37,14 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   referent: 'référent',
   meteo: 'météo',
   trend: 'tendance',
+  ...FIPD_FIELD_LABELS,
 };
 
 export type LineKind = 'new' | 'identical' | 'conflict' | 'locked';
-export type LockReason = 'period_transmitted' | 'qrr_archived';
+export type LockReason = 'period_transmitted' | 'qrr_archived' | 'computed';
+
+/** The indicator computed here from the FIPD credits while its quarter is open: never imported as a typed value. */
+export const COMPUTED_INDICATOR_CODE = '05-02';
 
 export interface LocalRow {
   readonly qrrId: number;
@@ -55,7 +63,10 @@ export interface LocalExchangeData {
   readonly engagementCodes: readonly string[];
   readonly qrrs: readonly { readonly id: number; readonly key: string; readonly name: string; readonly archived: boolean }[];
   readonly periods: readonly { readonly code: string; readonly state: PeriodState }[];
-  readonly rows: Readonly<Record<ExchangeTable, readonly LocalRow[]>>;
+  readonly rows: Readonly<Record<FollowupTable, readonly LocalRow[]>>;
+  readonly fipd: LocalFipdData;
+  /** `qrrId|periodCode` where 05-02 is computed here from FIPD subsidies (open quarters only). */
+  readonly computed0502: readonly string[];
 }
 
 export interface CellSide {
@@ -72,7 +83,9 @@ export interface ExchangeLine {
   readonly qrrName: string;
   /** The QRR here, null when the import will create it. */
   readonly qrrId: number | null;
+  /** Indicator, action or engagement code; FIPD: the source of an envelope, the uid of a subsidy or payment. */
   readonly code: string;
+  /** The quarter; FIPD lines: the budget year (`2026`). */
   readonly periodCode: string;
   readonly field: string;
   readonly kind: LineKind;
@@ -80,6 +93,10 @@ export interface ExchangeLine {
   /** Null when nothing is here. */
   readonly mine: CellSide | null;
   readonly theirs: CellSide;
+  /** FIPD lines: what the line is about, in French (beneficiary and title…). */
+  readonly summary?: string;
+  /** A payment's line: the uid of its subsidy. */
+  readonly parent?: string;
 }
 
 export interface ExchangePreview {
@@ -100,7 +117,7 @@ export const lineKey = (table: ExchangeTable, qrrKey: string, code: string, peri
   `${table}|${qrrKey}|${code}|${periodCode}|${field}`;
 
 /** The value a cell holds when nothing was entered. */
-export function isEmptyCell(table: ExchangeTable, field: string, value: unknown): boolean {
+export function isEmptyCell(table: FollowupTable, field: string, value: unknown): boolean {
   if (value === null || value === undefined || value === '') return true;
   if (table === 'assessment' && field === 'meteo') return value === 'non_renseignee';
   return false;
@@ -111,7 +128,7 @@ const nameKey = (name: string): string => normaliseQrrName(name).toLocaleLowerCa
 const listed = (codes: readonly string[]): string => codes.map((c) => `« ${c} »`).join(', ');
 
 /** Incoming rows in one shape. */
-export function incomingRows(doc: ExchangeDocument): { table: ExchangeTable; qrrKey: string; code: string; periodCode: string; fields: Record<string, unknown>; updatedAt: string; updatedBy: string; commentAuthor?: string; commentDate?: string | null }[] {
+export function incomingRows(doc: ExchangeDocument): { table: FollowupTable; qrrKey: string; code: string; periodCode: string; fields: Record<string, unknown>; updatedAt: string; updatedBy: string; commentAuthor?: string; commentDate?: string | null }[] {
   return [
     ...doc.indicatorValues.map((r) => ({
       table: 'indicator_value' as const,
@@ -194,14 +211,17 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
     if (seen.has(id)) return { ok: false, message: `Le fichier contient deux fois la même ligne (${r.code}, ${r.periodCode}).` };
     seen.add(id);
   }
+  const fipdProblem = fipdConsistencyProblem(doc, new Set(incomingQrrs.keys()), local.actionCodes);
+  if (fipdProblem !== null) return { ok: false, message: fipdProblem };
 
   // Matching: by key first, then by name.
   const byKey = new Map(local.qrrs.map((q) => [q.key, q]));
   const byName = new Map(local.qrrs.map((q) => [nameKey(q.name), q]));
   const match = new Map(doc.qrrs.map((q) => [q.key, byKey.get(q.key) ?? byName.get(nameKey(q.name)) ?? null]));
   const localPeriods = new Map(local.periods.map((p) => [p.code, p.state]));
+  const computed = new Set(local.computed0502);
   const localRows = new Map<string, LocalRow>();
-  for (const table of EXCHANGE_TABLES) {
+  for (const table of FOLLOWUP_TABLES) {
     for (const r of local.rows[table]) localRows.set(`${table}|${r.qrrId}|${r.code}|${r.periodCode}`, r);
   }
 
@@ -225,7 +245,10 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
       };
       const mine: CellSide | null = mineRow && !mineEmpty ? { value: mineValue, updatedAt: mineRow.updatedAt, updatedBy: mineRow.updatedBy } : null;
       let kind: LineKind = mine === null ? 'new' : same(mineValue, theirsValue) ? 'identical' : 'conflict';
-      if (kind !== 'identical' && lockReason) kind = 'locked';
+      const computedHere =
+        r.table === 'indicator_value' && field === 'value' && r.code === COMPUTED_INDICATOR_CODE && here !== null && computed.has(`${here.id}|${r.periodCode}`);
+      const reason: LockReason | undefined = lockReason ?? (computedHere ? 'computed' : undefined);
+      if (kind !== 'identical' && reason) kind = 'locked';
       lines.push({
         key: lineKey(r.table, r.qrrKey, r.code, r.periodCode, field),
         table: r.table,
@@ -236,11 +259,33 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
         periodCode: r.periodCode,
         field,
         kind,
-        ...(kind === 'locked' ? { lockReason } : {}),
+        ...(kind === 'locked' ? { lockReason: reason } : {}),
         mine,
         theirs,
       });
     }
+  }
+  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null)) {
+    const here = match.get(f.qrrKey) ?? null;
+    let kind: LineKind = f.mine === null ? 'new' : f.same ? 'identical' : 'conflict';
+    if (kind !== 'identical' && here?.archived) kind = 'locked';
+    const periodCode = String(f.budgetYear);
+    lines.push({
+      key: lineKey(f.table, f.qrrKey, f.code, periodCode, f.field),
+      table: f.table,
+      qrrKey: f.qrrKey,
+      qrrName: here?.name ?? incomingQrrs.get(f.qrrKey)!,
+      qrrId: here?.id ?? null,
+      code: f.code,
+      periodCode,
+      field: f.field,
+      kind,
+      ...(kind === 'locked' ? { lockReason: 'qrr_archived' as const } : {}),
+      mine: f.mine,
+      theirs: f.theirs,
+      ...(f.summary !== undefined ? { summary: f.summary } : {}),
+      ...(f.parent !== undefined ? { parent: f.parent } : {}),
+    });
   }
   const counts: Record<LineKind, number> = { new: 0, identical: 0, conflict: 0, locked: 0 };
   for (const l of lines) counts[l.kind]++;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
+import { DECISION_KINDS, FUNDING_SOURCES, PAYMENT_KINDS, SUBSIDY_DOCUMENTS, SUBSIDY_STATUSES } from '../domain/fipd';
 import { PERIOD_CODE_PATTERN, PERIOD_STATES } from '../domain/period';
 import { normaliseQrrName } from '../domain/qrr';
 
@@ -18,8 +19,15 @@ import { normaliseQrrName } from '../domain/qrr';
  */
 
 export const EXCHANGE_FORMAT = 'qrr-echange';
-export const EXCHANGE_VERSION = 1;
-export const EXCHANGE_EXTENSION = '.qrr.json';
+/**
+ * 2 added the FIPD credits (envelopes, subsidies and their payments). Version 1
+ * files are still read: migrated on the fly (see migrateExchangeDocument).
+ */
+export const EXCHANGE_VERSION = 2;
+/** Versions this application reads. */
+export const EXCHANGE_READABLE_VERSIONS: readonly number[] = [1, 2];
+/** The application's own extension (registered for double-click); the content is JSON. Files named .qrr.json by earlier versions are read too. */
+export const EXCHANGE_EXTENSION = '.qrr';
 export const EXCHANGE_MAX_BYTES = 50 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------
@@ -144,7 +152,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------
-// Schema (version 1)
+// Schema (version 2)
 
 const TEXT_MAX = 10_000;
 const NAME_MAX = 200;
@@ -202,9 +210,63 @@ export const ExchangeAssessmentSchema = z.strictObject({
   updatedBy: text(NAME_MAX),
 });
 
-export const ExchangeDocumentSchema = z.strictObject({
+const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date AAAA-MM-JJ attendue');
+const uid = z.string().regex(/^[0-9a-f]{32}$/, 'identifiant de 32 caractères hexadécimaux attendu');
+const cents = z.number().int().min(0).max(10_000_000_000);
+const budgetYear = z.number().int().min(2018).max(2100);
+
+export const ExchangeEnvelopeSchema = z.strictObject({
+  qrrKey: text(2_000),
+  budgetYear,
+  source: z.enum(FUNDING_SOURCES),
+  amountCents: cents,
+  decidedOn: dateOnly.nullable(),
+  comment: text(),
+  overEnvelopeReason: text().nullable(),
+  updatedAt: isoDate,
+  updatedBy: text(NAME_MAX),
+});
+
+export const ExchangePaymentSchema = z.strictObject({
+  uid,
+  paidOn: dateOnly,
+  amountCents: cents.min(1),
+  kind: z.enum(PAYMENT_KINDS),
+  comment: text(),
+  createdAt: isoDate,
+});
+
+export const ExchangeSubsidySchema = z.strictObject({
+  uid,
+  qrrKey: text(2_000),
+  budgetYear,
+  source: z.enum(FUNDING_SOURCES),
+  actionCodes: z.array(code).max(20),
+  beneficiaryName: text(200).min(1),
+  siret: z.string().regex(/^\d{14}$/, 'SIRET de 14 chiffres attendu').nullable(),
+  rna: z.string().regex(/^W[0-9AB][0-9]{8}$/, 'numéro RNA attendu (W suivi de 9 caractères)').nullable(),
+  title: text(300).min(1),
+  requestedCents: cents,
+  grantedCents: cents,
+  cofinancingCents: cents,
+  decisionKind: z.enum(DECISION_KINDS).nullable(),
+  decisionNumber: text(60),
+  decisionDate: dateOnly.nullable(),
+  chorusEj: text(20),
+  reportDueDate: dateOnly.nullable(),
+  reportReceivedDate: dateOnly.nullable(),
+  documents: z.array(z.enum(SUBSIDY_DOCUMENTS)).max(SUBSIDY_DOCUMENTS.length),
+  status: z.enum(SUBSIDY_STATUSES),
+  overEnvelopeReason: text().nullable(),
+  comment: text(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  updatedBy: text(NAME_MAX),
+  payments: z.array(ExchangePaymentSchema).max(200),
+});
+
+const documentFields = {
   format: z.literal(EXCHANGE_FORMAT),
-  version: z.literal(EXCHANGE_VERSION),
   referentialVersion: z.number().int().min(1),
   departement: z.strictObject({ code: z.string().regex(/^(\d{2}|2A|2B|\d{3})$/, 'code de département attendu'), nom: text(NAME_MAX) }),
   sender: z.strictObject({ name: text(NAME_MAX), osUser: text(NAME_MAX) }),
@@ -216,6 +278,18 @@ export const ExchangeDocumentSchema = z.strictObject({
   actionStatuses: z.array(ExchangeActionStatusSchema).max(LIST_MAX),
   assessments: z.array(ExchangeAssessmentSchema).max(LIST_MAX),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'empreinte SHA-256 attendue (64 caractères hexadécimaux)'),
+};
+
+/** Version 1 (until schema 5): the follow-up only, no FIPD credits. Kept to read older files. */
+export const ExchangeDocumentV1Schema = z.strictObject({ ...documentFields, version: z.literal(1) });
+
+export const ExchangeDocumentSchema = z.strictObject({
+  ...documentFields,
+  version: z.literal(EXCHANGE_VERSION),
+  /** FIPD and other State credits delegated per QRR, budget year and source. */
+  fipdEnvelopes: z.array(ExchangeEnvelopeSchema).max(LIST_MAX),
+  /** Subsidies with their payments; `uid` identifies a line across databases. */
+  subsidies: z.array(ExchangeSubsidySchema).max(LIST_MAX),
 });
 
 export type ExchangeDocument = z.infer<typeof ExchangeDocumentSchema>;
@@ -223,17 +297,21 @@ export type ExchangeQrr = z.infer<typeof ExchangeQrrSchema>;
 export type ExchangeIndicatorValue = z.infer<typeof ExchangeIndicatorValueSchema>;
 export type ExchangeActionStatus = z.infer<typeof ExchangeActionStatusSchema>;
 export type ExchangeAssessment = z.infer<typeof ExchangeAssessmentSchema>;
+export type ExchangeEnvelope = z.infer<typeof ExchangeEnvelopeSchema>;
+export type ExchangeSubsidy = z.infer<typeof ExchangeSubsidySchema>;
+export type ExchangePayment = z.infer<typeof ExchangePaymentSchema>;
+export type ExchangeDocumentV1 = z.infer<typeof ExchangeDocumentV1Schema>;
 export type UnsignedExchangeDocument = Omit<ExchangeDocument, 'sha256'>;
 
 /** The JSON Schema published as docs/exchange-format.schema.json (a test keeps the file up to date). */
 export function exchangeJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(ExchangeDocumentSchema, { target: 'draft-2020-12' }),
-    $id: 'https://qrr.interieur.gouv.fr/schemas/exchange-format.v1.schema.json',
-    title: "Fichier d'échange du Tableau de bord QRR (version 1)",
+    $id: 'https://qrr.interieur.gouv.fr/schemas/exchange-format.v2.schema.json',
+    title: "Fichier d'échange du Tableau de bord QRR (version 2)",
     description:
       "sha256 = SHA-256 (hexadécimal) des octets UTF-8 du JSON canonique du document sans son champ sha256 " +
-      '(clés triées, sans espaces). Extension de fichier : .qrr.json.',
+      '(clés triées, sans espaces). Extension de fichier : .qrr (contenu JSON).',
   };
 }
 
@@ -269,7 +347,20 @@ export const EXCHANGE_MESSAGES = {
   hashMismatch: 'Le contenu a été modifié depuis son export (empreinte SHA-256 différente).',
 } as const;
 
-export type ParseExchangeResult = { readonly ok: true; readonly document: ExchangeDocument } | { readonly ok: false; readonly message: string };
+export type ParseExchangeResult =
+  | { readonly ok: true; readonly document: ExchangeDocument; /** Version of the file when it was older (migrated on the fly). */ readonly migratedFrom?: number }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * A version 1 document as version 2: no FIPD credits in it (version 1 did not
+ * carry them — nothing here is erased by their absence, an import never erases).
+ * Sealed again: its sha256 is that of the migrated content; the file's own
+ * bytes keep their hash in the audit trail.
+ */
+export function migrateExchangeDocument(v1: ExchangeDocumentV1): ExchangeDocument {
+  const { sha256: _previous, version: _version, ...rest } = v1;
+  return sealExchangeDocument({ ...rest, version: EXCHANGE_VERSION, fipdEnvelopes: [], subsidies: [] });
+}
 
 /**
  * The first key that appears twice in the same object, or null. Runs only on
@@ -359,16 +450,21 @@ export function parseExchangeText(textIn: string, options: { maxBytes?: number }
     if (typeof record.version === 'number' && Number.isInteger(record.version) && record.version > EXCHANGE_VERSION) {
       return { ok: false, message: EXCHANGE_MESSAGES.newerVersion(record.version) };
     }
-    if (record.version !== EXCHANGE_VERSION) return { ok: false, message: EXCHANGE_MESSAGES.unknownVersion(record.version) };
-    const parsed = ExchangeDocumentSchema.safeParse(raw, { error: frenchIssue });
+    if (typeof record.version !== 'number' || !EXCHANGE_READABLE_VERSIONS.includes(record.version)) {
+      return { ok: false, message: EXCHANGE_MESSAGES.unknownVersion(record.version) };
+    }
+    const schema = record.version === 1 ? ExchangeDocumentV1Schema : ExchangeDocumentSchema;
+    const parsed = schema.safeParse(raw, { error: frenchIssue });
     if (!parsed.success) {
       const first = parsed.error.issues[0]!;
       const more = parsed.error.issues.length > 1 ? ` (et ${parsed.error.issues.length - 1} autre(s) erreur(s))` : '';
       return { ok: false, message: EXCHANGE_MESSAGES.invalid(`${pathText(first.path)} : ${first.message}${more}.`) };
     }
+    // The hash covers the document as it was written, in its own version.
     const { sha256, ...unsigned } = record;
     if (sha256Hex(canonicalJson(unsigned)) !== sha256) return { ok: false, message: EXCHANGE_MESSAGES.hashMismatch };
-    return { ok: true, document: parsed.data };
+    if (parsed.data.version === 1) return { ok: true, document: migrateExchangeDocument(parsed.data), migratedFrom: 1 };
+    return { ok: true, document: parsed.data as ExchangeDocument };
   } catch {
     // Defensive: nothing above should throw, but a refusal is always better than an exception.
     return { ok: false, message: EXCHANGE_MESSAGES.notJson };

@@ -7,7 +7,10 @@ import { backupDatabase } from '../../electron/services/db/backup';
 import { applyImport } from '../../electron/services/exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../../electron/services/exchange/export';
 import { previewImport, readExchangeFile } from '../../electron/services/exchange/preview';
-import { saveActionStatuses } from '../../electron/services/followup';
+import { setEnvelope } from '../../electron/services/fipd/envelopes';
+import { addPayment } from '../../electron/services/fipd/payments';
+import { saveSubsidy } from '../../electron/services/fipd/subsidies';
+import { saveActionStatuses, saveIndicatorValues } from '../../electron/services/followup';
 import { createGeography } from '../../electron/services/geography';
 import { transmitPeriod } from '../../electron/services/periods';
 import { ACTION_STATUSES } from '../../shared/domain/types';
@@ -28,7 +31,53 @@ function contents(db: Core['db']): Record<string, unknown[]> {
     assessment: q(
       `SELECT q.name, engagement_code, period_code, meteo, trend, comment, comment_author, comment_date FROM assessment v JOIN qrr q ON q.id = v.qrr_id ORDER BY 1, 2, 3`,
     ),
+    period: q(`SELECT code, state FROM period ORDER BY code`),
+    fipd_envelope: q(
+      `SELECT q.name, budget_year, source, amount_cents, decided_on, comment, over_envelope_reason FROM fipd_envelope e JOIN qrr q ON q.id = e.qrr_id ORDER BY 1, 2, 3`,
+    ),
+    subsidy: q(
+      `SELECT s.uid, q.name, budget_year, source, action_codes, beneficiary_name, siret, rna, title, requested_cents, granted_cents, cofinancing_cents,
+              decision_kind, decision_number, decision_date, chorus_ej, report_due_date, report_received_date, documents, status, over_envelope_reason, s.comment
+       FROM subsidy s JOIN qrr q ON q.id = s.qrr_id ORDER BY s.uid`,
+    ),
+    subsidy_payment: q(
+      `SELECT p.uid, s.uid AS subsidy, paid_on, amount_cents, kind, p.comment FROM subsidy_payment p JOIN subsidy s ON s.id = p.subsidy_id ORDER BY p.uid`,
+    ),
   };
+}
+
+/** FIPD credits in A: an envelope, a subsidy paid in two instalments and balanced, one beyond the envelope with its reason, one refused. */
+function addCredits(ctx: ServiceContext, qrrId: number): void {
+  setEnvelope(ctx, { qrrId, budgetYear: 2026, source: 'fipd', amountCents: 5_000_000, decidedOn: '2026-01-20', comment: 'Délégation de janvier' });
+  const paid = saveSubsidy(ctx, {
+    budgetYear: 2026,
+    qrrId,
+    source: 'fipd',
+    actionCodes: ['01-01', '05-02'],
+    beneficiaryName: 'Association Réussite Éducative',
+    siret: '73282932000074',
+    title: 'Aide aux devoirs',
+    requestedCents: 3_000_000,
+    grantedCents: 2_500_000,
+    decisionKind: 'convention',
+    decisionNumber: 'C-2026-04',
+    decisionDate: '2026-03-02',
+    status: 'attribuee',
+  });
+  addPayment(ctx, { subsidyId: paid.id, paidOn: '2026-03-15', amountCents: 1_500_000, kind: 'avance' });
+  addPayment(ctx, { subsidyId: paid.id, paidOn: '2026-09-15', amountCents: 1_000_000, kind: 'solde', comment: 'Solde après bilan' });
+  saveSubsidy(ctx, {
+    budgetYear: 2026,
+    qrrId,
+    source: 'fipd',
+    beneficiaryName: 'Club sportif du quartier',
+    title: 'Tournoi de football',
+    grantedCents: 3_000_000,
+    decisionDate: '2026-05-10',
+    status: 'attribuee',
+    overEnvelopeReason: 'Cofinancement de la ville attendu en fin d’année',
+  });
+  saveSubsidy(ctx, { budgetYear: 2026, qrrId, source: 'bop147', beneficiaryName: 'Compagnie Théâtre', title: 'Atelier théâtre', requestedCents: 800_000, status: 'refusee' });
 }
 
 describe('exchange files between two databases', () => {
@@ -58,6 +107,7 @@ describe('exchange files between two databases', () => {
     expect((await b.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'Bérénice B.' })).ok).toBe(true);
     ctxA = { db: a.db, now: steppingClock('2026-11-27T09:00:00.000Z'), osUser: 'alice', origin: 'ui' };
     ctxB = { db: b.db, now: steppingClock('2026-11-28T09:00:00.000Z'), osUser: 'bob', origin: 'ui' };
+    addCredits(ctxA, a.db.prepare('SELECT min(id) FROM qrr').pluck().get() as number);
     document = exportExchange(ctxA);
     file = writeExchangeFile(document, path.join(tempDir(), exchangeFileName(document)));
   });
@@ -66,13 +116,16 @@ describe('exchange files between two databases', () => {
     b?.close();
   });
 
-  it('writes a .qrr.json file that reads back to the same document', () => {
-    expect(file.endsWith('qrr-93-tout.qrr.json')).toBe(true);
+  it('writes a .qrr file that reads back to the same document', () => {
+    expect(file.endsWith('qrr-93-tout.qrr')).toBe(true);
     const read = readExchangeFile(file);
     expect(read.document).toEqual(document);
     expect(read.fileHash).toBe(sha256Hex(fs.readFileSync(file)));
     expect(document.indicatorValues.length).toBeGreaterThan(0);
     expect(document.periods.some((p) => p.state === 'transmitted')).toBe(true);
+    expect(document.subsidies).toHaveLength(3);
+    expect(document.subsidies.flatMap((s) => s.payments)).toHaveLength(2);
+    expect(document.fipdEnvelopes).toHaveLength(1);
   });
 
   it('into an empty database: everything is new, and B then holds what A holds', async () => {
@@ -82,10 +135,14 @@ describe('exchange files between two databases', () => {
     const summary = await importInto(ctxB, readExchangeFile(file).document, { defaultChoice: 'mine' });
     expect(summary.applied.new).toBe(preview.lines.length);
     expect(summary.qrrsCreated).toBe(document.qrrs.length);
-    expect(summary.message).toMatch(/^Import de « qrr-93-tout\.qrr\.json » terminé : \d+ nouvelles données ajoutées/);
+    expect(summary.message).toMatch(/^Import de « qrr-93-tout\.qrr » terminé : \d+ nouvelles données ajoutées/);
     expect(fs.existsSync(summary.backupFile)).toBe(true);
+    expect(summary.fipd).toEqual({ envelopes: 1, subsidiesCreated: 3, subsidiesUpdated: 0, payments: 0 });
+    expect(summary.periodsTransmitted).toBe(document.periods.filter((p) => p.state === 'transmitted').length);
+    // Table by table: every value, status, assessment, period state, envelope, subsidy and payment (with their uids).
     expect(contents(b.db)).toEqual(contents(a.db));
-    expect(listAudit(b.db, { entity: 'indicator_value', limit: 1 })[0]!.origin).toBe('import:qrr-93-tout.qrr.json');
+    expect(contents(b.db).subsidy_payment).toHaveLength(2);
+    expect(listAudit(b.db, { entity: 'indicator_value', limit: 1 })[0]!.origin).toBe('import:qrr-93-tout.qrr');
   });
 
   it('the same file again: all identical, nothing written', async () => {
@@ -99,7 +156,7 @@ describe('exchange files between two databases', () => {
   });
 
   it('a value changed here: one conflict, kept or taken as chosen, audited with the origin', async () => {
-    const incoming = document.actionStatuses.find((s) => s.status !== null && document.periods.find((p) => p.code === s.periodCode)!.state === 'transmitted')!;
+    const incoming = document.actionStatuses.find((s) => s.status !== null && document.periods.find((p) => p.code === s.periodCode)!.state === 'open')!;
     const qrrId = b.db.prepare('SELECT id FROM qrr WHERE name = ?').pluck().get(document.qrrs.find((q) => q.key === incoming.qrrKey)!.name) as number;
     const other = ACTION_STATUSES.find((s) => s !== incoming.status)!;
     saveActionStatuses(ctxB, incoming.periodCode, [{ qrrId, actionCode: incoming.actionCode, status: other }]);
@@ -126,9 +183,9 @@ describe('exchange files between two databases', () => {
     expect(taken.message).toContain('1 conflit résolu avec la valeur reçue');
     expect(contents(b.db)).toEqual(contents(a.db));
     const entry = listAudit(b.db, { entity: 'action_status', limit: 1 })[0]!;
-    expect(entry).toMatchObject({ origin: 'import:qrr-93-tout.qrr.json', osUser: 'bob', field: 'status', oldValue: other, newValue: incoming.status });
+    expect(entry).toMatchObject({ origin: 'import:qrr-93-tout.qrr', osUser: 'bob', field: 'status', oldValue: other, newValue: incoming.status });
     expect(listAudit(b.db, { entity: 'exchange_import', limit: 1 })[0]!.newValue).toMatchObject({
-      fileName: 'qrr-93-tout.qrr.json',
+      fileName: 'qrr-93-tout.qrr',
       sender: document.sender,
       departement: { code: '93' },
     });
@@ -174,5 +231,106 @@ describe('exchange files between two databases', () => {
     expect(summary.applied).toEqual({ new: 0, theirs: 0 });
     expect(snapshot(b.db)).toEqual(before);
     expect(b.db.prepare('SELECT status FROM action_status WHERE qrr_id = ? AND action_code = ? AND period_code = ?').pluck().get(qrrId, incoming.actionCode, incoming.periodCode)).toBe(other);
+  });
+});
+
+describe('merging two databases edited separately from the same file', () => {
+  it('lists exactly the cells that differ; keep mine / take theirs give the expected values, audited with the origin', async () => {
+    const a = await openCore();
+    const b = await openCore();
+    try {
+      expect((await a.dispatch('installDemo', undefined)).ok).toBe(true);
+      expect((await b.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'Bérénice B.' })).ok).toBe(true);
+      const ctxA: ServiceContext = { db: a.db, now: steppingClock('2026-11-27T09:00:00.000Z'), osUser: 'alice', origin: 'ui' };
+      const ctxB: ServiceContext = { db: b.db, now: steppingClock('2026-11-28T09:00:00.000Z'), osUser: 'bob', origin: 'ui' };
+      addCredits(ctxA, a.db.prepare('SELECT min(id) FROM qrr').pluck().get() as number);
+      const dir = tempDir();
+      const importFile = async (doc: ExchangeDocument, decisions: Parameters<typeof applyImport>[2]) => {
+        const file = writeExchangeFile(doc, path.join(dir, exchangeFileName(doc)));
+        const read = readExchangeFile(file);
+        return applyImport(ctxB, read.document, decisions, {
+          backup: () => backupDatabase(b.db, path.join(b.dir, 'sauvegardes'), 'avant-import', ctxB.now()),
+          fileName: read.fileName,
+          hash: read.fileHash,
+          geography,
+        });
+      };
+      await importFile(exportExchange(ctxA), { defaultChoice: 'mine' });
+
+      // Both edit the same two cells and the same subsidy field differently; B also edits a cell of its own.
+      const open = (a.db.prepare(`SELECT code FROM period WHERE state = 'open' ORDER BY code DESC`).pluck().get() as string)!;
+      const qrrName = a.db.prepare('SELECT name FROM qrr ORDER BY id').pluck().get() as string;
+      const idIn = (db: Core['db']) => db.prepare('SELECT id FROM qrr WHERE name = ?').pluck().get(qrrName) as number;
+      const theatre = (db: Core['db']) => db.prepare(`SELECT id FROM subsidy WHERE title = 'Atelier théâtre'`).pluck().get() as number;
+      saveIndicatorValues(ctxA, open, [{ qrrId: idIn(a.db), indicatorCode: '01-02', comment: 'Chiffre DASEN de novembre' }]);
+      saveActionStatuses(ctxA, open, [{ qrrId: idIn(a.db), actionCode: '02-01', referent: 'Mme Alice, DDETS' }]);
+      saveSubsidy(ctxA, { id: theatre(a.db), requestedCents: 900_000 });
+      saveIndicatorValues(ctxB, open, [{ qrrId: idIn(b.db), indicatorCode: '01-02', comment: 'Chiffre provisoire' }]);
+      saveActionStatuses(ctxB, open, [{ qrrId: idIn(b.db), actionCode: '02-01', referent: 'M. Bob, mairie' }]);
+      saveSubsidy(ctxB, { id: theatre(b.db), requestedCents: 850_000 });
+      saveIndicatorValues(ctxB, open, [{ qrrId: idIn(b.db), indicatorCode: '01-03', source: 'Rectorat' }]);
+
+      const second = exportExchange(ctxA);
+      const preview = previewImport(ctxB, second);
+      const conflicts = preview.lines.filter((l) => l.kind === 'conflict');
+      // Every cell where both sides hold a different value, whoever changed it: B's own edit of 01-03 too
+      // (without a common ancestor, only the dates shown on each side tell which one is newer).
+      expect(conflicts.map((l) => [l.table, l.table === 'subsidy' ? 'Atelier théâtre' : l.code, l.field, l.mine!.value, l.theirs.value]).sort()).toEqual(
+        [
+          ['action_status', '02-01', 'referent', 'M. Bob, mairie', 'Mme Alice, DDETS'],
+          ['indicator_value', '01-02', 'comment', 'Chiffre provisoire', 'Chiffre DASEN de novembre'],
+          ['indicator_value', '01-03', 'source', 'Rectorat', 'DSDEN (démonstration)'],
+          ['subsidy', 'Atelier théâtre', 'requestedCents', 850_000, 900_000],
+        ].sort(),
+      );
+      expect(conflicts.every((l) => l.mine!.updatedBy === 'bob')).toBe(true);
+      expect(conflicts.filter((l) => l.code !== '01-03').every((l) => l.theirs.updatedBy === 'alice')).toBe(true);
+
+      const byField = (field: string) => conflicts.find((l) => l.field === field)!.key;
+      const summary = await importFile(second, { defaultChoice: 'mine', perLine: { [byField('comment')]: 'theirs', [byField('requestedCents')]: 'theirs' } });
+      expect(summary.applied).toEqual({ new: 0, theirs: 2 });
+      expect(summary.keptMine).toBe(2);
+      const value = b.db.prepare(`SELECT comment, source FROM indicator_value WHERE qrr_id = ? AND period_code = ? AND indicator_code = ?`);
+      expect(value.get(idIn(b.db), open, '01-02')).toMatchObject({ comment: 'Chiffre DASEN de novembre' });
+      expect(value.get(idIn(b.db), open, '01-03')).toMatchObject({ source: 'Rectorat' });
+      expect(b.db.prepare(`SELECT referent FROM action_status WHERE qrr_id = ? AND period_code = ? AND action_code = '02-01'`).pluck().get(idIn(b.db), open)).toBe('M. Bob, mairie');
+      expect(b.db.prepare('SELECT requested_cents FROM subsidy WHERE id = ?').pluck().get(theatre(b.db))).toBe(900_000);
+      const fileName = exchangeFileName(second);
+      expect(listAudit(b.db, { entity: 'indicator_value', limit: 1 })[0]).toMatchObject({ origin: `import:${fileName}`, field: 'comment', newValue: 'Chiffre DASEN de novembre' });
+      expect(listAudit(b.db, { entity: 'subsidy', limit: 1 })[0]).toMatchObject({ origin: `import:${fileName}`, field: 'requestedCents', oldValue: 850_000, newValue: 900_000 });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('a version 1 file (written before FIPD credits were exchanged) imports, migrated on the fly', async () => {
+    const a = await openCore();
+    const b = await openCore();
+    try {
+      expect((await a.dispatch('installDemo', undefined)).ok).toBe(true);
+      expect((await b.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' })).ok).toBe(true);
+      const ctxA: ServiceContext = { db: a.db, now: steppingClock('2026-11-27T09:00:00.000Z'), osUser: 'alice', origin: 'ui' };
+      const ctxB: ServiceContext = { db: b.db, now: steppingClock('2026-11-28T09:00:00.000Z'), osUser: 'bob', origin: 'ui' };
+      const { sha256: _, fipdEnvelopes: _e, subsidies: _s, ...current } = exportExchange(ctxA);
+      const v1 = { ...current, version: 1 };
+      const file = path.join(tempDir(), 'ancien.qrr.json');
+      fs.writeFileSync(file, JSON.stringify({ ...v1, sha256: sha256Hex(canonicalJson(v1)) }, null, 2));
+      const read = readExchangeFile(file);
+      expect(read.migratedFrom).toBe(1);
+      const summary = await applyImport(ctxB, read.document, { defaultChoice: 'mine' }, {
+        backup: () => backupDatabase(b.db, path.join(b.dir, 'sauvegardes'), 'avant-import', ctxB.now()),
+        fileName: read.fileName,
+        hash: read.fileHash,
+        geography,
+      });
+      expect(summary.applied.new).toBeGreaterThan(0);
+      const { subsidy: _x, subsidy_payment: _y, fipd_envelope: _z, ...followupB } = contents(b.db);
+      const { subsidy: _x2, subsidy_payment: _y2, fipd_envelope: _z2, ...followupA } = contents(a.db);
+      expect(followupB).toEqual(followupA);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffExchange, type LocalExchangeData } from '../../shared/exchange/diff';
+import { EMPTY_LOCAL_FIPD, WHOLE_RECORD } from '../../shared/exchange/diff-fipd';
 import {
   canonicalJson,
   exchangeJsonSchema,
@@ -14,6 +15,7 @@ import {
   serializeExchangeDocument,
   sha256Hex,
   type ExchangeDocument,
+  type ExchangeDocumentV1,
   type UnsignedExchangeDocument,
 } from '../../shared/exchange/format';
 
@@ -22,7 +24,7 @@ const KEY = qrrExchangeKey('Saint-Denis Centre', ['93066']);
 function sample(): ExchangeDocument {
   const unsigned: UnsignedExchangeDocument = {
     format: 'qrr-echange',
-    version: 1,
+    version: 2,
     referentialVersion: 1,
     departement: { code: '93', nom: 'Seine-Saint-Denis' },
     sender: { name: 'Camille Martin', osUser: 'cmartin' },
@@ -60,8 +62,58 @@ function sample(): ExchangeDocument {
         updatedBy: 'cmartin',
       },
     ],
+    fipdEnvelopes: [],
+    subsidies: [],
   };
   return sealExchangeDocument(unsigned);
+}
+
+const UID_A = 'a'.repeat(32);
+const UID_P1 = '1'.repeat(32);
+const UID_P2 = '2'.repeat(32);
+
+/** The sample with FIPD credits: one envelope, one subsidy with two payments. */
+function sampleWithFipd(): ExchangeDocument {
+  const { sha256: _, ...doc } = sample();
+  return sealExchangeDocument({
+    ...doc,
+    fipdEnvelopes: [
+      { qrrKey: KEY, budgetYear: 2026, source: 'fipd', amountCents: 8_000_000, decidedOn: '2026-01-15', comment: '', overEnvelopeReason: null, updatedAt: '2026-01-15T10:00:00.000Z', updatedBy: 'cmartin' },
+    ],
+    subsidies: [
+      {
+        uid: UID_A,
+        qrrKey: KEY,
+        budgetYear: 2026,
+        source: 'fipd',
+        actionCodes: ['01-01'],
+        beneficiaryName: 'Association Réussite',
+        siret: '73282932000074',
+        rna: null,
+        title: 'Aide aux devoirs',
+        requestedCents: 1_500_000,
+        grantedCents: 1_200_000,
+        cofinancingCents: 0,
+        decisionKind: 'convention',
+        decisionNumber: 'C-2026-12',
+        decisionDate: '2026-03-01',
+        chorusEj: '',
+        reportDueDate: '2027-06-30',
+        reportReceivedDate: null,
+        documents: [],
+        status: 'versee',
+        overEnvelopeReason: null,
+        comment: '',
+        createdAt: '2026-02-01T10:00:00.000Z',
+        updatedAt: '2026-03-10T10:00:00.000Z',
+        updatedBy: 'cmartin',
+        payments: [
+          { uid: UID_P1, paidOn: '2026-03-10', amountCents: 600_000, kind: 'avance', comment: '', createdAt: '2026-03-10T10:00:00.000Z' },
+          { uid: UID_P2, paidOn: '2026-06-10', amountCents: 300_000, kind: 'autre', comment: '', createdAt: '2026-06-10T10:00:00.000Z' },
+        ],
+      },
+    ],
+  });
 }
 
 const refused = (text: string): string => {
@@ -115,7 +167,7 @@ describe('parseExchangeText', () => {
     expect(refused('')).toBe("Le fichier est tronqué ou n'est pas un fichier d'échange JSON.");
     expect(refused('[1,2]')).toBe("Le fichier est tronqué ou n'est pas un fichier d'échange JSON.");
     expect(refused('{"format":"autre","version":1}')).toBe("Ce fichier n'est pas un fichier d'échange du Tableau de bord QRR.");
-    expect(refused(resealed((d) => (d.version = 2)))).toMatch(/version plus récente de l'application/);
+    expect(refused(resealed((d) => (d.version = 3)))).toMatch(/version plus récente de l'application/);
     expect(refused(resealed((d) => (d.version = 0)))).toMatch(/n'est pas reconnue/);
     expect(refused(text.replace('"format": "qrr-echange",', '"format": "qrr-echange", "format": "qrr-echange",'))).toBe(
       "Le fichier d'échange est invalide : le champ « format » apparaît deux fois au même endroit.",
@@ -192,6 +244,8 @@ describe('diffExchange', () => {
     qrrs: [],
     periods: [],
     rows: { indicator_value: [], action_status: [], assessment: [] },
+    fipd: EMPTY_LOCAL_FIPD,
+    computed0502: [],
     ...over,
   });
 
@@ -230,5 +284,107 @@ describe('diffExchange', () => {
     expect(diffExchange(local({ departementCode: '13' }), sample())).toEqual({ ok: false, message: expect.stringMatching(/Seine-Saint-Denis \(93\).*\(13\)/) });
     const r = diffExchange(local({ indicatorCodes: [], actionCodes: [] }), sample());
     expect(r).toEqual({ ok: false, message: expect.stringContaining('indicateur(s) « 01-01 » ; action(s) « 01-01 »') });
+  });
+});
+
+describe('older versions', () => {
+  it('reads a version 1 file (before FIPD credits) as the current version, without credits', () => {
+    const { sha256: _, fipdEnvelopes: _e, subsidies: _s, ...rest } = sample();
+    const v1Body = { ...rest, version: 1 as const };
+    const v1: ExchangeDocumentV1 = { ...v1Body, sha256: sha256Hex(canonicalJson(v1Body)) };
+    const r = parseExchangeText(JSON.stringify(v1));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.migratedFrom).toBe(1);
+    expect(r.document).toEqual(sample());
+    // A version 1 file carrying the fields of version 2 is not a version 1 file.
+    const hybrid = { ...v1Body, subsidies: [] };
+    expect(refused(JSON.stringify({ ...hybrid, sha256: sha256Hex(canonicalJson(hybrid)) }))).toMatch(/champ inconnu : subsidies/);
+    // The hash of a version 1 file is checked on the file as written.
+    expect(refused(JSON.stringify({ ...v1, exportedAt: '2026-11-27T09:00:00.000Z' }))).toMatch(/empreinte SHA-256/);
+  });
+});
+
+describe('diffExchange: FIPD credits', () => {
+  const local = (over: Partial<LocalExchangeData> = {}): LocalExchangeData => ({
+    departementCode: '93',
+    indicatorCodes: ['01-01', '05-02'],
+    actionCodes: ['01-01'],
+    engagementCodes: ['01'],
+    qrrs: [{ id: 7, key: KEY, name: 'Saint-Denis Centre', archived: false }],
+    periods: [{ code: '2026-T3', state: 'open' }],
+    rows: { indicator_value: [], action_status: [], assessment: [] },
+    fipd: EMPTY_LOCAL_FIPD,
+    computed0502: [],
+    ...over,
+  });
+  const fipdLines = (r: ReturnType<typeof diffExchange>) => (r.ok ? r.preview.lines.filter((l) => ['fipd_envelope', 'subsidy', 'subsidy_payment'].includes(l.table)) : []);
+
+  it('a subsidy unknown here is one line, taken whole with its payments; envelope fields are lines of their own', () => {
+    const lines = fipdLines(diffExchange(local(), sampleWithFipd()));
+    expect(lines.map((l) => [l.table, l.field, l.kind, l.periodCode])).toEqual([
+      ['fipd_envelope', 'amountCents', 'new', '2026'],
+      ['fipd_envelope', 'decidedOn', 'new', '2026'],
+      ['subsidy', WHOLE_RECORD, 'new', '2026'],
+    ]);
+    expect(lines[2]!.summary).toBe('Association Réussite — Aide aux devoirs — FIPD (programme 216) 2026 — 12\u202f000,00\u00a0€ attribués (versée, 2 versements (9\u202f000,00\u00a0€))');
+  });
+
+  it('a subsidy known here (same uid): field conflicts, identical fields, new payments; an archived QRR locks them', () => {
+    const { fipdEnvelopes: _e, subsidies, ...doc } = sampleWithFipd();
+    const s = subsidies[0]!;
+    const here = local({
+      fipd: {
+        fipd_envelope: [],
+        subsidy: [
+          {
+            qrrId: 7,
+            code: UID_A,
+            budgetYear: 2026,
+            updatedAt: '2026-04-01T10:00:00.000Z',
+            updatedBy: 'moi',
+            fields: { ...s, grantedCents: 1_000_000, comment: 'Vu avec la mairie', status: 'versee' },
+          },
+        ],
+        subsidy_payment: [{ qrrId: 7, code: UID_P1, budgetYear: 2026, updatedAt: s.payments[0]!.createdAt, updatedBy: '', fields: {} }],
+      },
+    });
+    const r = diffExchange(here, sealExchangeDocument({ ...doc, fipdEnvelopes: [], subsidies }));
+    const lines = fipdLines(r);
+    const conflict = lines.filter((l) => l.kind === 'conflict');
+    expect(conflict.map((l) => [l.field, l.mine!.value, l.theirs.value])).toEqual([['grantedCents', 1_000_000, 1_200_000]]);
+    expect(conflict[0]!.mine!.updatedBy).toBe('moi');
+    // Their empty comment never erases mine: no line.
+    expect(lines.some((l) => l.field === 'comment')).toBe(false);
+    expect(lines.filter((l) => l.table === 'subsidy_payment').map((l) => [l.code, l.kind, l.parent])).toEqual([
+      [UID_P1, 'identical', UID_A],
+      [UID_P2, 'new', UID_A],
+    ]);
+    const archived = diffExchange({ ...here, qrrs: [{ id: 7, key: KEY, name: 'Saint-Denis Centre', archived: true }] }, sealExchangeDocument({ ...doc, fipdEnvelopes: [], subsidies }));
+    expect(fipdLines(archived).filter((l) => l.kind === 'new' || l.kind === 'conflict')).toEqual([]);
+    expect(fipdLines(archived).filter((l) => l.kind === 'locked').every((l) => l.lockReason === 'qrr_archived')).toBe(true);
+  });
+
+  it('05-02 computed here from subsidies is locked, not overwritten by a typed value', () => {
+    const { sha256: _, ...doc } = sample();
+    const typed = { ...doc.indicatorValues[0]!, indicatorCode: '05-02', value: { associations: 2, amountEuros: 5000 } };
+    const withTyped = sealExchangeDocument({ ...doc, indicatorValues: [typed] });
+    const open = diffExchange(local({ computed0502: ['7|2026-T3'] }), withTyped);
+    const line = open.ok ? open.preview.lines.find((l) => l.code === '05-02' && l.field === 'value') : undefined;
+    expect(line).toMatchObject({ kind: 'locked', lockReason: 'computed' });
+    const elsewhere = diffExchange(local({ computed0502: ['7|2026-T2'] }), withTyped);
+    expect(elsewhere.ok && elsewhere.preview.lines.find((l) => l.code === '05-02' && l.field === 'value')?.kind).toBe('new');
+  });
+
+  it('refuses an inconsistent FIPD part, naming the problem', () => {
+    const { sha256: _, ...doc } = sampleWithFipd();
+    const s = doc.subsidies[0]!;
+    const twice = sealExchangeDocument({ ...doc, subsidies: [s, s] });
+    expect(diffExchange(local(), twice)).toEqual({ ok: false, message: expect.stringMatching(/deux fois la même subvention/) });
+    const overPaid = sealExchangeDocument({ ...doc, subsidies: [{ ...s, grantedCents: 500_000 }] });
+    expect(diffExchange(local(), overPaid)).toEqual({ ok: false, message: expect.stringMatching(/supérieurs au montant attribué/) });
+    const unknownAction = sealExchangeDocument({ ...doc, subsidies: [{ ...s, actionCodes: ['99-99'] }] });
+    expect(diffExchange(local(), unknownAction)).toEqual({ ok: false, message: expect.stringMatching(/actions inconnues.*« 99-99 »/) });
+    const orphan = sealExchangeDocument({ ...doc, fipdEnvelopes: [{ ...doc.fipdEnvelopes[0]!, qrrKey: 'ailleurs|1' }] });
+    expect(diffExchange(local(), orphan)).toEqual({ ok: false, message: expect.stringMatching(/enveloppe d'un quartier qu'il ne décrit pas/) });
   });
 });

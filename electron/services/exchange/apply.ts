@@ -13,8 +13,9 @@ import {
 } from '../followup';
 import type { Geography } from '../geography';
 import { writeKeyed, type KeyedTable } from '../keyed-record';
-import { openPeriod } from '../periods';
+import { openPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
+import { applyFipdLines, type FipdApplied } from './apply-fipd';
 import { previewImport } from './preview';
 
 /*
@@ -51,6 +52,9 @@ export interface ImportSummary {
   readonly locked: number;
   readonly qrrsCreated: number;
   readonly periodsOpened: number;
+  /** Periods created by the import as transmitted, as they are in the file (a transmitted quarter stays locked). */
+  readonly periodsTransmitted: number;
+  readonly fipd: FipdApplied;
   readonly backupFile: string;
   /** French, for the user. */
   readonly message: string;
@@ -128,7 +132,8 @@ export async function applyImport(
 
     // One change per row, carrying only the fields taken.
     const rows = new Map<string, { line: ExchangeLine; qrrId: number; fields: Record<string, unknown> }>();
-    for (const line of take) {
+    const followupTaken = take.filter((l) => l.table === 'indicator_value' || l.table === 'action_status' || l.table === 'assessment');
+    for (const line of followupTaken) {
       const id = `${line.table}|${line.periodCode}|${line.qrrKey}|${line.code}`;
       const row = rows.get(id) ?? { line, qrrId: qrrIds.get(line.qrrKey)!, fields: {} };
       row.fields[line.field] = line.theirs.value;
@@ -165,11 +170,21 @@ export async function applyImport(
       }
     }
 
+    const fipd = applyFipdLines(importCtx, document, take, qrrIds);
+
+    // Quarters the import created are locked as in the file when the sender transmitted them.
+    let periodsTransmitted = 0;
+    for (const p of preview.periods) {
+      if (p.localState !== null || p.theirState !== 'transmitted') continue;
+      transmitPeriod(importCtx, p.code);
+      periodsTransmitted++;
+    }
+
     const applied = {
       new: take.filter((l) => l.kind === 'new').length,
       theirs: take.filter((l) => l.kind === 'conflict').length,
     };
-    const counts = { ...applied, keptMine, identical: preview.counts.identical, locked: preview.counts.locked, qrrsCreated, periodsOpened };
+    const counts = { ...applied, keptMine, identical: preview.counts.identical, locked: preview.counts.locked, qrrsCreated, periodsOpened, periodsTransmitted, fipd };
     if (take.length > 0 || qrrsCreated > 0 || periodsOpened > 0) {
       recordAudit(importCtx, [
         {
@@ -193,10 +208,15 @@ export async function applyImport(
       plural(applied.theirs, 'conflit résolu avec la valeur reçue', 'conflits résolus avec la valeur reçue'),
       plural(keptMine, 'valeur conservée', 'valeurs conservées'),
       plural(preview.counts.identical, 'donnée identique', 'données identiques'),
-      plural(preview.counts.locked, 'donnée non modifiée (période transmise ou quartier archivé)', 'données non modifiées (période transmise ou quartier archivé)'),
+      plural(preview.counts.locked, 'donnée non modifiée (période transmise, quartier archivé ou 05-02 calculé ici)', 'données non modifiées (période transmise, quartier archivé ou 05-02 calculé ici)'),
     ];
+    if (fipd.subsidiesCreated > 0) parts.push(plural(fipd.subsidiesCreated, 'subvention ajoutée', 'subventions ajoutées'));
+    if (fipd.subsidiesUpdated > 0) parts.push(plural(fipd.subsidiesUpdated, 'subvention mise à jour', 'subventions mises à jour'));
+    if (fipd.payments > 0) parts.push(plural(fipd.payments, 'versement ajouté', 'versements ajoutés'));
+    if (fipd.envelopes > 0) parts.push(plural(fipd.envelopes, 'enveloppe mise à jour', 'enveloppes mises à jour'));
     if (qrrsCreated > 0) parts.push(plural(qrrsCreated, 'quartier créé', 'quartiers créés'));
     if (periodsOpened > 0) parts.push(plural(periodsOpened, 'période ouverte', 'périodes ouvertes'));
+    if (periodsTransmitted > 0) parts.push(plural(periodsTransmitted, 'période marquée transmise comme dans le fichier', 'périodes marquées transmises comme dans le fichier'));
     return {
       applied,
       keptMine,
@@ -204,6 +224,8 @@ export async function applyImport(
       locked: preview.counts.locked,
       qrrsCreated,
       periodsOpened,
+      periodsTransmitted,
+      fipd,
       backupFile,
       message: `Import de « ${options.fileName} » terminé : ${parts.join(', ')}.`,
     };

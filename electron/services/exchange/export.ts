@@ -11,6 +11,8 @@ import {
   sealExchangeDocument,
   serializeExchangeDocument,
   type ExchangeDocument,
+  type ExchangeEnvelope,
+  type ExchangeSubsidy,
 } from '../../../shared/exchange/format';
 import { DomainError } from '../../../shared/ipc/result';
 import { isoNow, type ServiceContext } from '../context';
@@ -20,7 +22,8 @@ import { getSettings } from '../settings';
 /*
  * « Exporter »: the exchange document of one or more periods (or all of them).
  * Read-only; the stored rows are exported as they are (05-02 computed from the
- * FIPD credits is not exported as a value: only what was typed).
+ * FIPD credits is not exported as a value: only what was typed or frozen at
+ * transmission), with the FIPD credits of the budget years of those periods.
  */
 
 export interface ExportOptions {
@@ -102,6 +105,9 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
       .all() as (Omit<ExchangeDocument['assessments'][number], 'qrrKey'> & { qrrId: number })[],
   );
 
+  const years = options.periods && options.periods.length > 0 ? new Set(wanted.map((p) => Number(p.slice(0, 4)))) : null;
+  const { fipdEnvelopes, subsidies } = exportFipd(ctx, keys, years);
+
   return sealExchangeDocument({
     format: EXCHANGE_FORMAT,
     version: EXCHANGE_VERSION,
@@ -115,10 +121,69 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
     indicatorValues: values.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }), value: unjson(r.value), target: unjson(r.target) })),
     actionStatuses: statuses.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
     assessments: assessments.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
+    fipdEnvelopes,
+    subsidies,
   });
 }
 
-/** `qrr-93-2026-T4.qrr.json`, or `qrr-93-tout.qrr.json` for several periods. */
+/**
+ * The FIPD credits of the budget years in scope (all years when `years` is
+ * null): envelopes, and subsidies with their payments under their uid. A
+ * subsidy's author is the last one who changed it, from the audit trail.
+ */
+function exportFipd(
+  ctx: ServiceContext,
+  keys: Map<number, string>,
+  years: ReadonlySet<number> | null,
+): Pick<ExchangeDocument, 'fipdEnvelopes' | 'subsidies'> {
+  const inYears = <T extends { budgetYear: number }>(rows: T[]): T[] => (years ? rows.filter((r) => years.has(r.budgetYear)) : rows);
+  const envelopes = inYears(
+    ctx.db
+      .prepare(
+        `SELECT qrr_id AS qrrId, budget_year AS budgetYear, source, amount_cents AS amountCents, decided_on AS decidedOn, comment,
+                over_envelope_reason AS overEnvelopeReason, updated_at AS updatedAt, updated_by AS updatedBy
+         FROM fipd_envelope ORDER BY budget_year, qrr_id, source`,
+      )
+      .all() as (Omit<ExchangeEnvelope, 'qrrKey'> & { qrrId: number })[],
+  );
+  const rows = inYears(
+    ctx.db
+      .prepare(
+        `SELECT id, uid, qrr_id AS qrrId, budget_year AS budgetYear, source, action_codes AS actionCodes, beneficiary_name AS beneficiaryName,
+                siret, rna, title, requested_cents AS requestedCents, granted_cents AS grantedCents, cofinancing_cents AS cofinancingCents,
+                decision_kind AS decisionKind, decision_number AS decisionNumber, decision_date AS decisionDate, chorus_ej AS chorusEj,
+                report_due_date AS reportDueDate, report_received_date AS reportReceivedDate, documents, status,
+                over_envelope_reason AS overEnvelopeReason, comment, created_at AS createdAt, updated_at AS updatedAt
+         FROM subsidy ORDER BY budget_year, uid`,
+      )
+      .all() as (Omit<ExchangeSubsidy, 'qrrKey' | 'actionCodes' | 'documents' | 'payments' | 'updatedBy'> & {
+      id: number;
+      qrrId: number;
+      actionCodes: string;
+      documents: string;
+    })[],
+  );
+  const payments = ctx.db.prepare(
+    `SELECT uid, paid_on AS paidOn, amount_cents AS amountCents, kind, comment, created_at AS createdAt
+     FROM subsidy_payment WHERE subsidy_id = ? ORDER BY paid_on, uid`,
+  );
+  const lastAuthor = ctx.db
+    .prepare(`SELECT os_user FROM audit_log WHERE entity = 'subsidy' AND entity_id = ? ORDER BY id DESC LIMIT 1`)
+    .pluck();
+  return {
+    fipdEnvelopes: envelopes.map(({ qrrId, ...e }) => ({ ...e, qrrKey: keys.get(qrrId)! })),
+    subsidies: rows.map(({ id, qrrId, actionCodes, documents, ...s }) => ({
+      ...s,
+      qrrKey: keys.get(qrrId)!,
+      actionCodes: JSON.parse(actionCodes) as string[],
+      documents: JSON.parse(documents) as ExchangeSubsidy['documents'],
+      updatedBy: (lastAuthor.get(String(id)) as string | undefined) ?? '',
+      payments: payments.all(id) as ExchangeSubsidy['payments'],
+    })),
+  };
+}
+
+/** `qrr-93-2026-T4.qrr`, or `qrr-93-tout.qrr` for several periods. */
 export function exchangeFileName(document: ExchangeDocument): string {
   const scope = document.scope.periods.length === 1 ? document.scope.periods[0]! : 'tout';
   return `qrr-${document.departement.code}-${scope}${EXCHANGE_EXTENSION}`;

@@ -10,6 +10,7 @@ import {
   MAX_ACTION_CODES,
   OVER_ENVELOPE_REASON_MIN,
   PAID_STATUSES,
+  SUBSIDY_CONTENT_FIELDS,
   SUBSIDY_DOCUMENTS,
   SUBSIDY_STATUSES,
   SUBSIDY_STATUS_LABELS,
@@ -91,28 +92,7 @@ const SELECT_PAYMENT = `SELECT id, subsidy_id AS subsidyId, paid_on AS paidOn, a
   created_at AS createdAt FROM subsidy_payment`;
 
 /** Fields in the order of the record; each changed one gets its audit entry. */
-const EDITABLE: readonly (keyof SubsidyFields)[] = [
-  'budgetYear',
-  'qrrId',
-  'source',
-  'actionCodes',
-  'beneficiaryName',
-  'siret',
-  'rna',
-  'title',
-  'requestedCents',
-  'grantedCents',
-  'cofinancingCents',
-  'decisionKind',
-  'decisionNumber',
-  'decisionDate',
-  'chorusEj',
-  'reportDueDate',
-  'reportReceivedDate',
-  'documents',
-  'status',
-  'comment',
-];
+const EDITABLE: readonly (keyof SubsidyFields)[] = ['budgetYear', 'qrrId', ...SUBSIDY_CONTENT_FIELDS];
 
 type Stored = SubsidyFields & { readonly id: number; readonly overEnvelopeReason: string | null; readonly createdAt: string; readonly updatedAt: string };
 

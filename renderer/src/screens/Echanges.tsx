@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { ExchangeLine, ExchangePreview, LineKind } from '../../../shared/exchange/diff';
+import { FIELD_LABELS, type ExchangeLine, type ExchangePreview, type LineKind } from '../../../shared/exchange/diff';
 import { PERIOD_STATE_LABELS, periodLabel } from '../../../shared/domain/period';
 import { formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
 import type { ImportSummaryDto } from '../../../shared/ipc/contract';
@@ -13,19 +13,27 @@ const KIND_LABELS: Readonly<Record<LineKind, string>> = {
   new: 'Nouveau',
   identical: 'Identique',
   conflict: 'En conflit',
-  locked: 'Verrouillé (trimestre transmis ou quartier archivé)',
+  locked: 'Verrouillé (trimestre transmis, quartier archivé ou 05-02 calculé ici)',
+};
+const LOCK_LABELS: Readonly<Record<string, string>> = {
+  period_transmitted: 'trimestre transmis ici',
+  qrr_archived: 'quartier archivé ici',
+  computed: 'calculé ici depuis les crédits FIPD',
 };
 const TABLE_LABELS: Readonly<Record<string, string>> = {
   indicator_value: 'Indicateur',
   action_status: 'Action',
   assessment: 'Engagement',
+  fipd_envelope: 'Enveloppe',
+  subsidy: 'Subvention',
+  subsidy_payment: 'Versement',
 };
 const SHOWN_AT_MOST = 300;
 
 type Choice = 'mine' | 'theirs';
 
 /**
- * Exchange files with colleagues: export quarters as a `.qrr.json` file; import
+ * Exchange files with colleagues: export quarters as a `.qrr` file; import
  * one with a preview of every cell (new, identical, in conflict, locked), a
  * choice per line or in bulk, and nothing written before confirmation.
  */
@@ -112,7 +120,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
       <h2 className="fr-h4 fr-mt-4w">Importer le fichier d'un collègue</h2>
       <div className="fr-upload-group fr-mb-2w">
         <label className="fr-label" htmlFor="import-file">
-          Fichier d'échange (.qrr.json)
+          Fichier d'échange (.qrr)
           <span className="fr-hint-text">Rien n'est modifié avant votre confirmation ; une sauvegarde est faite juste avant.</span>
         </label>
         <input className="fr-upload" type="file" id="import-file" accept=".json,application/json" onChange={(e) => void choose(e.target.files?.[0])} />
@@ -135,7 +143,12 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
             ))}
             {preview.periods.map((p) => (
               <li key={p.code}>
-                {periodLabel(p.code)} : {p.localState === null ? 'sera ouvert' : PERIOD_STATE_LABELS[p.localState]}
+                {periodLabel(p.code)} :{' '}
+                {p.localState !== null
+                  ? PERIOD_STATE_LABELS[p.localState]
+                  : p.theirState === 'transmitted'
+                    ? 'sera créé transmis, comme dans le fichier'
+                    : 'sera ouvert'}
               </li>
             ))}
           </ul>
@@ -184,7 +197,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                       <td>{line.qrrName}</td>
                       <td>{line.periodCode}</td>
                       <td>
-                        {TABLE_LABELS[line.table] ?? line.table} {line.code} ({line.field})
+                        {TABLE_LABELS[line.table] ?? line.table} {line.summary ?? line.code} ({FIELD_LABELS[line.field] ?? line.field})
+                        {line.lockReason ? ` — ${LOCK_LABELS[line.lockReason]}` : ''}
                       </td>
                       <td>{line.mine ? `${show(line, line.mine.value)} — ${line.mine.updatedBy}` : '—'}</td>
                       <td>

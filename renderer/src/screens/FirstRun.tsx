@@ -45,7 +45,7 @@ function ImportChoice({ onImported }: { onImported: () => void }) {
     <div className="fr-callout fr-mt-6w">
       <h3 className="fr-callout__title">Reprendre le fichier d'un collègue</h3>
       <p className="fr-callout__text">
-        Si votre prédécesseur ou un collègue vous a transmis un fichier d'échange (.qrr.json) du département, importez-le : ses
+        Si votre prédécesseur ou un collègue vous a transmis un fichier d'échange (.qrr) du département, importez-le : ses
         quartiers, trimestres et valeurs seront repris.
       </p>
       {open ? (
