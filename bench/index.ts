@@ -10,6 +10,10 @@
  *      batch, against the baseline of one request per cell;
  *    - computing completeness for every quartier.
  * 2. The quarterly report of a département: build, attach and sign (bench/report.ts).
+ * 3. A département's full exchange file: read, preview and apply into an empty
+ *    database (bench/exchange.ts).
+ * 4. The national summary of 100 départements' exchange files: read, consolidate,
+ *    PDF (bench/consolidate.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +29,8 @@ import { formatFixedFr } from '../shared/format/number-fr';
 import type { Engagement } from '../shared/referential/types';
 import { buildRows, partColId, planWrites } from '../renderer/src/screens/indicators/indicator-grid-model';
 import { benchReport } from './report';
+import { benchConsolidation } from './consolidate';
+import { benchExchange } from './exchange';
 
 const COMMUNES_FILE = path.join(__dirname, '..', 'node_modules/@etalab/decoupage-administratif/data/communes.json');
 const ms = (n: number): string => `${formatFixedFr(n, 1)} ms`;
@@ -132,6 +138,10 @@ async function main(): Promise<void> {
   await benchGrids();
   console.log('\n== Rapport trimestriel signé, un département');
   await benchReport();
+  console.log("\n== Fichier d'échange, un département");
+  await benchExchange();
+  console.log('\n== Synthèse nationale, 100 départements');
+  await benchConsolidation();
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * Command line: `npm run cli -- <commande> --db CHEMIN [options]`.
  * Argument parsing and printing only; the work is done by the services,
- * through the same createAppCore as the application. report and verify live
+ * through the same createAppCore as the application (info and periods: on a
+ * read-only copy, see withReadOnlyCore). report, verify, export and import live
  * in cli/commands/, with what the commands share (cli/commands/shared.ts).
  */
 import { parseArgs } from 'node:util';
@@ -19,14 +20,18 @@ import type { Period } from '../shared/domain/types';
 import { formatDateTime, formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
 import { DomainError } from '../shared/ipc/result';
+import { exportCommand, importCommand } from './commands/exchange';
 import { report } from './commands/report';
-import { err, formatSize, line, out, requireDb, UsageError, withCore } from './commands/shared';
+import { err, formatSize, line, out, requireDb, UsageError, withCore, withReadOnlyCore } from './commands/shared';
 import { verify } from './commands/verify';
+import { consolidate } from './commands/consolidate';
 
 const HELP = `Tableau de bord QRR — ligne de commande
 
 Utilisation : npm run cli -- <commande> --db CHEMIN [options]
+              npm run cli -- import --db CHEMIN FICHIER.qrr [options]
               npm run cli -- verify FICHIER.pdf [options]
+              npm run cli -- consolidate FICHIER.qrr... [options]
 
 Commandes :
   demo      Installe un jeu de données de démonstration (fictif) dans une base vide.
@@ -36,8 +41,27 @@ Commandes :
               --seed N                      graine du générateur (par défaut ${DEFAULT_DEMO_SEED}) :
                                             même graine, mêmes données
   info      Affiche le contenu d'une base : versions, département, nombre de quartiers,
-            de trimestres et de valeurs, taille du fichier.
-  periods   Liste les trimestres et leur état (ouvert, transmis, rouvert).
+            de trimestres et de valeurs, taille du fichier. Lecture seule.
+  periods   Liste les trimestres et leur état (ouvert, transmis, rouvert). Lecture seule.
+  export    Enregistre le fichier d'échange (.qrr) de trimestres de la base.
+              --period 2026-T4              trimestre à exporter (répétable ; par défaut : tous)
+              --out FICHIER.qrr             fichier à créer (extension .qrr ajoutée si absente ;
+                                            un dossier : nom habituel dedans ; par défaut
+                                            qrr-<département>-<trimestre ou tout>.qrr ici)
+  import    Importe le fichier d'échange d'un collègue (même département) : fichier .qrr,
+            rapport PDF produit par l'application (sa signature est vérifiée d'abord : un
+            rapport modifié après signature est refusé) ou classeur .xlsx de l'application.
+              --trust RACINE.pem            autorité de confiance pour les rapports PDF (répétable)
+              --accept-unverified           importe quand même un rapport non signé, ou signé par
+                                            un certificat qui ne remonte à aucune --trust
+              --dry-run                     aperçu seulement (nouveau, identique, en conflit,
+                                            verrouillé) : la base n'est pas modifiée
+              --json                        avec --dry-run : l'aperçu au format JSON
+              --resolve mine|theirs         conflits : garder la valeur de cette base (mine,
+                                            par défaut) ou prendre celle du fichier (theirs) ;
+                                            les données nouvelles sont toujours prises
+            Sauvegarde « avant-import » puis une seule transaction, journalisée avec
+            l'origine import:<nom du fichier>. Fichier refusé : rien n'est modifié.
   report    Produit le rapport trimestriel en PDF, signé si un certificat est fourni.
               --period 2026-T4              trimestre du rapport (obligatoire)
               --out FICHIER.pdf             fichier à créer (obligatoire ; remplacé s'il existe)
@@ -56,10 +80,21 @@ Commandes :
               --json                        verdict au format JSON
             Code de sortie 0 seulement pour un document signé, intact et couvert en entier
             par la signature (avec --trust : et un certificat de confiance) ; 1 sinon.
+  consolidate
+            Synthèse nationale des fichiers d'échange de plusieurs départements (sans --db,
+            lecture seule : aucune base n'est ouverte). Un fichier par département (le plus
+            récent est retenu s'il y en a plusieurs) ; un fichier refusé arrête tout (code 1).
+              --period 2026-T4              trimestre (par défaut : le plus récent présent dans
+                                            tous les fichiers, sinon le plus récent)
+              --out FICHIER.pdf             synthèse en PDF, non signée (remplacée si elle existe)
+              --json                        le modèle de la synthèse au format JSON (sortie standard)
   help      Affiche cette aide.
 
 Options communes :
-  --db CHEMIN   fichier de la base SQLite (obligatoire sauf pour verify ; relatif au dossier courant)
+  --db CHEMIN   fichier de la base SQLite (obligatoire sauf pour verify et consolidate ;
+                relatif au dossier courant)
+                (info, periods et import --dry-run demandent une base à jour : ouvrez-la une fois
+                dans l'application si elle vient d'une version précédente)
   -h, --help    affiche cette aide
 
 Codes de sortie : 0 réussite, 1 erreur (ou, pour verify, signature non valide), 2 ligne de commande invalide.
@@ -70,9 +105,13 @@ Exemples :
   read -rs QRR_MDP && export QRR_MDP     (saisie masquée du mot de passe)
   npm run cli -- report --db essais/demo.sqlite --period 2026-T4 --out rapport.pdf --p12 signature.p12 --password-env QRR_MDP
   npm run cli -- verify rapport.pdf --trust racine.pem
+  npm run cli -- export --db essais/demo.sqlite --period 2026-T3 --period 2026-T4 --out echange.qrr
+  npm run cli -- import --db essais/autre.sqlite echange.qrr --dry-run
+  npm run cli -- import --db essais/autre.sqlite echange.qrr --resolve theirs
+  npm run cli -- consolidate recus/*.qrr --period 2026-T4 --out synthese.pdf
 `;
 
-const COMMANDS = ['demo', 'info', 'periods', 'report', 'verify', 'help'] as const;
+const COMMANDS = ['demo', 'info', 'periods', 'report', 'verify', 'export', 'import', 'consolidate', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   demo: ['db', 'scale', 'seed', 'help'],
@@ -80,10 +119,13 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   periods: ['db', 'help'],
   report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'help'],
   verify: ['trust', 'json', 'help'],
+  export: ['db', 'period', 'out', 'help'],
+  import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'help'],
+  consolidate: ['period', 'out', 'json', 'help'],
   help: ['help'],
 };
 /** Positional arguments after the command name. */
-const POSITIONALS_OF: Readonly<Record<Command, number>> = { demo: 0, info: 0, periods: 0, report: 0, verify: 1, help: 0 };
+const POSITIONALS_OF: Readonly<Record<Command, number>> = { demo: 0, info: 0, periods: 0, report: 0, verify: 1, export: 0, import: 1, consolidate: Number.POSITIVE_INFINITY, help: 0 };
 
 /** node:util parseArgs errors are in English: say the same in French. */
 function frenchParseError(error: unknown): UsageError {
@@ -112,13 +154,16 @@ interface Parsed {
   readonly db?: string;
   readonly scale?: string;
   readonly seed?: string;
-  readonly period?: string;
+  readonly period?: readonly string[];
   readonly out?: string;
   readonly p12?: string;
   readonly 'password-env'?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
   readonly json?: boolean;
+  readonly 'dry-run'?: boolean;
+  readonly resolve?: string;
+  readonly 'accept-unverified'?: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -130,13 +175,17 @@ function parse(argv: readonly string[]): Parsed {
         db: { type: 'string' },
         scale: { type: 'string' },
         seed: { type: 'string' },
-        period: { type: 'string' },
+        // Repeatable for export; report takes one (see singlePeriod).
+        period: { type: 'string', multiple: true },
         out: { type: 'string' },
         p12: { type: 'string' },
         'password-env': { type: 'string' },
         trust: { type: 'string', multiple: true },
         transmit: { type: 'boolean' },
         json: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        resolve: { type: 'string' },
+        'accept-unverified': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -156,6 +205,12 @@ function parse(argv: readonly string[]): Parsed {
     }
   }
   return { ...parsed.values, command, help: parsed.values.help ?? false, positionals };
+}
+
+/** report makes one quarter's report: a repeated --period is a mistake, not a choice. */
+function singlePeriod(periods: readonly string[] | undefined): string | undefined {
+  if (periods && periods.length > 1) throw new UsageError("L'option --period ne se donne qu'une fois pour la commande report.");
+  return periods?.[0];
 }
 
 async function demo(parsed: Parsed): Promise<void> {
@@ -192,7 +247,7 @@ async function demo(parsed: Parsed): Promise<void> {
 
 async function info(parsed: Parsed): Promise<void> {
   const databasePath = requireDb(parsed.db, 'info', true);
-  const d = await withCore(databasePath, 'cli', (core) => describeDatabase(core, databasePath));
+  const d = await withReadOnlyCore(databasePath, (core) => describeDatabase(core, databasePath));
   out(`Base de données : ${databasePath}`);
   out(line('Version du schéma', String(d.schemaVersion)));
   out(line('Version du référentiel', String(d.referentialVersion)));
@@ -214,7 +269,7 @@ async function info(parsed: Parsed): Promise<void> {
 
 async function periods(parsed: Parsed): Promise<void> {
   const databasePath = requireDb(parsed.db, 'periods', true);
-  const list = await withCore(databasePath, 'cli', async (core) => {
+  const list = await withReadOnlyCore(databasePath, async (core) => {
     const result = await core.dispatch('listPeriods', undefined);
     if (!result.ok) throw new DomainError(result.error.code, result.error.message);
     return result.value as readonly Period[];
@@ -268,10 +323,19 @@ async function main(argv: readonly string[]): Promise<number> {
         await periods(parsed);
         return 0;
       case 'report':
-        await report({ ...parsed, passwordEnv: parsed['password-env'] });
+        await report({ ...parsed, period: singlePeriod(parsed.period), passwordEnv: parsed['password-env'] });
+        return 0;
+      case 'export':
+        await exportCommand(parsed);
+        return 0;
+      case 'import':
+        await importCommand({ ...parsed, file: parsed.positionals[0], dryRun: parsed['dry-run'], acceptUnverified: parsed['accept-unverified'] });
         return 0;
       case 'verify':
         return await verify({ ...parsed, file: parsed.positionals[0] });
+      case 'consolidate':
+        await consolidate({ ...parsed, files: parsed.positionals });
+        return 0;
     }
   } catch (error) {
     if (error instanceof UsageError) {

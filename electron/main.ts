@@ -13,6 +13,7 @@ import { createAppCore, type AppCore } from './services/app-core';
 import { resolveDataPaths } from './services/paths';
 import { SEED_REFERENTIAL } from './services/referential';
 import { databaseLocationProblem, nearestRealPath } from './services/shell/network-share';
+import { createOpenedFileQueue, filesFromCommandLine, queueRefusal } from './services/shell/open-file';
 import { createRotatingLog, logsDirOf } from './services/shell/rotating-log';
 import { loadWindowState, restoreWindowState, saveWindowState, WINDOW_STATE_FILE } from './services/shell/window-state';
 import { APP_ORIGIN, isTrustedSender } from './services/shell/security-policy';
@@ -52,6 +53,32 @@ app.on('will-quit', () => logger.info("Fermeture de l'application"));
 let mainWindow: BrowserWindow | null = null;
 let core: AppCore | null = null;
 
+// Files to open (double click on a .qrr, second instance, macOS Finder, Fichier › Importer…):
+// queued here, pulled by the window through `takeOpenedFile` on load and whenever it gets the focus.
+const openedFiles = createOpenedFileQueue();
+
+/** Queues a file for the window; the French reason when it cannot be. */
+function queueFile(file: string, from: string): string | null {
+  const outcome = openedFiles.push(file);
+  const refusal = queueRefusal(outcome);
+  if (refusal) logger.warn(`Fichier non ouvert (${from})`, { file, outcome });
+  else log(`Fichier à ouvrir (${from}) : ${file}`);
+  return refusal;
+}
+
+function queueCommandLine(argv: readonly string[], workingDirectory: string, from: string): void {
+  // process.defaultApp: `electron <dossier>` in development, where argv[1] is the application itself.
+  for (const file of filesFromCommandLine(argv, { workingDirectory, defaultApp: process.defaultApp === true })) queueFile(file, from);
+}
+
+/** Brings the window forward: its 'focus' makes the page ask for the queued files. */
+function showMainWindow(): void {
+  // Not created or not shown yet ('ready-to-show' shows it): the page asks for queued files when it loads.
+  if (!mainWindow || !(mainWindow.isVisible() || mainWindow.isMinimized())) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
 // French date pickers and number inputs (jj/mm/aaaa) whatever the workstation's language.
 app.commandLine.appendSwitch('lang', 'fr-FR');
 registerAppScheme();
@@ -61,11 +88,19 @@ if (!app.requestSingleInstanceLock()) {
   // Another instance owns the database: hand over to it and leave.
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  // A second launch (double click on a .qrr while the application runs) hands its
+  // command line over and quits: queue its file first, then show the window.
+  app.on('second-instance', (_event, commandLine, workingDirectory) => {
+    queueCommandLine(commandLine, workingDirectory, 'seconde instance');
+    showMainWindow();
   });
+  // macOS opens documents with an event (possibly before 'ready'), not through argv.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    queueFile(file, 'Finder');
+    showMainWindow();
+  });
+  queueCommandLine(process.argv, process.cwd(), 'ligne de commande');
   logger.info('Démarrage', {
     version: app.getVersion(),
     electron: process.versions.electron,
@@ -127,6 +162,7 @@ async function start(): Promise<void> {
     osUser: osUserName(),
     origin: 'ui',
     log: { error: (message, details) => logger.error(message, details) },
+    openedFiles,
     ...(nativeBinding ? { nativeBinding } : {}),
   });
   const { dispatch } = core;
@@ -143,13 +179,17 @@ async function start(): Promise<void> {
 
   hardenSession(APP_ORIGIN, log);
   handleAppScheme(path.join(__dirname, '..', 'renderer'));
-  installMenu(() => mainWindow, {
-    appVersion: app.getVersion(),
-    referentialVersion: SEED_REFERENTIAL.version,
-    databasePath: paths.databasePath,
-    dataDir: path.dirname(paths.databasePath),
-    logsDir,
-  });
+  installMenu(
+    () => mainWindow,
+    {
+      appVersion: app.getVersion(),
+      referentialVersion: SEED_REFERENTIAL.version,
+      databasePath: paths.databasePath,
+      dataDir: path.dirname(paths.databasePath),
+      logsDir,
+    },
+    { openFile: (file) => queueFile(file, 'menu Importer') },
+  );
   createWindow();
 }
 

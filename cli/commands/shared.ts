@@ -6,7 +6,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../package.json';
+import type { Database } from 'better-sqlite3';
 import { createAppCore, type AppCore } from '../../electron/services/app-core';
+import { schemaVersionOf } from '../../electron/services/db/migrate';
+import { LATEST_SCHEMA_VERSION } from '../../electron/services/db/migrations';
+import { openSqlite } from '../../electron/services/db/sqlite';
+import { createGeography } from '../../electron/services/geography';
+import { createDispatcher } from '../../electron/services/ipc/dispatch';
+import { createHandlers } from '../../electron/services/ipc/handlers';
+import { referentialUpgradePending, SEED_REFERENTIAL, storedReferentialVersion } from '../../electron/services/referential';
 import { formatInteger } from '../../shared/format/fr';
 import { formatFixedFr } from '../../shared/format/number-fr';
 import { DomainError } from '../../shared/ipc/result';
@@ -60,16 +68,20 @@ export function osUserName(): string {
   }
 }
 
+/** Where the application keeps a database's backups (electron/services/paths.ts): beside it. */
+export const backupDirOf = (databasePath: string): string => path.join(path.dirname(databasePath), 'sauvegardes');
+
 /**
- * No start-up backup: info and periods only read, demo only fills an empty
- * base, report only adds a report record and may mark a quarter transmitted
- * (undone by reopening it). A migration still backs up first.
+ * No start-up backup: export only reads, demo only fills an empty base, report
+ * only adds a report record and may mark a quarter transmitted (undone by
+ * reopening it), import takes its own « avant-import » backup. A migration
+ * still backs up first. (info, periods and import --dry-run use withReadOnlyCore.)
  */
 export async function openCore(databasePath: string, origin: string): Promise<AppCore> {
   return createAppCore({
     startupBackup: false,
     databasePath,
-    backupDir: path.join(path.dirname(databasePath), 'sauvegardes'),
+    backupDir: backupDirOf(databasePath),
     communesFile: COMMUNES_FILE,
     appVersion: APP_VERSION,
     osUser: osUserName(),
@@ -84,6 +96,101 @@ export async function withCore<T>(databasePath: string, origin: string, run: (co
     return await run(core);
   } finally {
     core.close();
+  }
+}
+
+/** What the read-only commands need: the connection and the application's dispatcher over it. */
+export interface ReadOnlyCore {
+  readonly db: Database;
+  readonly dispatch: AppCore['dispatch'];
+}
+
+const refuseWrite = (): never => {
+  throw new DomainError('VALIDATION', 'La base est ouverte en lecture seule par cette commande : rien ne peut y être enregistré.');
+};
+
+/** The schema (and, when asked, the référentiel) must be this version's: a read never migrates. */
+function requireCurrent(db: Database, databasePath: string, referential: boolean): void {
+  const version = schemaVersionOf(db);
+  const hasSettings = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'settings'`).get() !== undefined;
+  if (version < 1 || !hasSettings) {
+    throw new DomainError('VALIDATION', `Le fichier « ${databasePath} » n'est pas une base du Tableau de bord QRR (ou n'a jamais été ouvert par l'application).`);
+  }
+  if (version > LATEST_SCHEMA_VERSION) {
+    throw new DomainError(
+      'DATABASE_TOO_NEW',
+      `La base « ${databasePath} » a été enregistrée par une version plus récente de l'application ` +
+        `(schéma ${version}, cette version connaît le schéma ${LATEST_SCHEMA_VERSION}) : installez la dernière version. Rien n'a été modifié.`,
+    );
+  }
+  const update =
+    "ouvrez-la une fois dans l'application, ou lancez sur elle une commande qui écrit (export, report, import sans --dry-run) : " +
+    "elle sera alors mise à jour, après une sauvegarde. Rien n'a été modifié.";
+  if (version < LATEST_SCHEMA_VERSION) {
+    throw new DomainError(
+      'VALIDATION',
+      `La base « ${databasePath} » a été enregistrée par une version précédente de l'application ` +
+        `(schéma ${version}, cette version utilise le schéma ${LATEST_SCHEMA_VERSION}) : ${update}`,
+    );
+  }
+  if (referential && referentialUpgradePending(db)) {
+    throw new DomainError(
+      'VALIDATION',
+      `Le référentiel de la base « ${databasePath} » (version ${storedReferentialVersion(db) ?? 'aucune'}) est plus ancien que celui ` +
+        `de l'application (version ${SEED_REFERENTIAL.version}), et l'aperçu en dépend : ${update}`,
+    );
+  }
+}
+
+/**
+ * For commands that only read (info, periods, import --dry-run): the database
+ * file must stay byte for byte as it was, so none of what createAppCore does
+ * on opening (migration, référentiel update, WAL switch). And SQLite opening a
+ * WAL database, even read-only, creates -wal and -shm beside it and leaves
+ * them (or fails, in a read-only folder): the connection is made read-only on
+ * a private copy (with its -wal, which may hold the latest changes) in the
+ * temporary folder, deleted afterwards. The application's own handlers answer
+ * over it, so the figures are the application's.
+ *
+ * `referential`: also require the stored référentiel to be current (the import
+ * preview checks codes against it; a real import would update it first).
+ */
+export async function withReadOnlyCore<T>(
+  databasePath: string,
+  run: (core: ReadOnlyCore) => Promise<T>,
+  options: { readonly referential?: boolean } = {},
+): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-lecture-'));
+  try {
+    const copy = path.join(dir, path.basename(databasePath));
+    fs.copyFileSync(databasePath, copy);
+    if (fs.existsSync(`${databasePath}-wal`)) fs.copyFileSync(`${databasePath}-wal`, `${copy}-wal`);
+    let db: Database;
+    try {
+      db = openSqlite(copy, { readonly: true });
+    } catch (error) {
+      // The message names the file the user gave, not the copy.
+      if (error instanceof DomainError) throw new DomainError(error.code, error.message.split(copy).join(databasePath));
+      throw error;
+    }
+    try {
+      requireCurrent(db, databasePath, options.referential === true);
+      const handlers = createHandlers({
+        ctx: { db, now: () => new Date(), osUser: osUserName(), origin: 'cli' },
+        geography: createGeography(COMMUNES_FILE),
+        backups: { list: refuseWrite, backupNow: async () => refuseWrite(), restore: async () => refuseWrite() },
+        installDemo: async () => refuseWrite(),
+        info: { appVersion: APP_VERSION, databasePath, backupDir: backupDirOf(databasePath) },
+      });
+      const dispatch = createDispatcher(handlers, {
+        error: (message, details) => err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`),
+      });
+      return await run({ db, dispatch });
+    } finally {
+      db.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -13,6 +13,9 @@ import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatc
 import { createHandlers } from './ipc/handlers';
 import { generateDemo } from './demo';
 import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
+import { createOpenedFileQueue, type OpenedFileQueue } from './shell/open-file';
+import { recordAudit } from './audit';
+import { createTransferService } from './transfer/service';
 
 export interface AppCoreOptions {
   readonly databasePath: string;
@@ -28,6 +31,11 @@ export interface AppCoreOptions {
   readonly nativeBinding?: string;
   /** Take the rolling start-up backup (default true; tests that count files turn it off). */
   readonly startupBackup?: boolean;
+  /**
+   * Files waiting to be opened by the window (Electron's main fills it from the
+   * command line, second instances and the menu). A new empty queue by default.
+   */
+  readonly openedFiles?: OpenedFileQueue;
 }
 
 export interface AppCore {
@@ -35,6 +43,8 @@ export interface AppCore {
   readonly db: Database;
   readonly dispatch: Dispatch;
   readonly migration: MigrationReport;
+  /** The queue behind `takeOpenedFile` (the one passed in options, or the core's own). */
+  readonly openedFiles: OpenedFileQueue;
   close(): void;
 }
 
@@ -61,6 +71,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const binding = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
   fs.mkdirSync(path.dirname(options.databasePath), { recursive: true });
   const geography: Geography = createGeography(options.communesFile);
+  const openedFiles = options.openedFiles ?? createOpenedFileQueue();
 
   const toInfo = (file: string): BackupInfo => {
     const entry = listBackups(options.backupDir).find((b) => b.file === file);
@@ -83,22 +94,47 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     restore: async (name) => {
       const entry = listBackups(options.backupDir).find((b) => b.name === name);
       if (!entry) throw new DomainError('NOT_FOUND', `La sauvegarde « ${name} » n'existe pas (ou plus) dans le dossier des sauvegardes.`);
-      session.db.close();
-      try {
-        const report = await restoreBackupInto({
-          backupFile: entry.file,
-          databasePath: options.databasePath,
-          backupDir: options.backupDir,
-          now: now(),
-          ...binding,
-        });
-        return { restoredFrom: entry.name, safetyBackup: report.safetyBackup ? path.basename(report.safetyBackup) : null };
-      } finally {
-        // Whatever happened, reopen (and migrate, if the backup is older) the file now in place.
-        session = await openSession();
-      }
+      const report = await swapDatabase(entry.file);
+      return { restoredFrom: entry.name, safetyBackup: report.safetyBackup ? path.basename(report.safetyBackup) : null };
     },
   };
+
+  /**
+   * The one way the database file is replaced (a backup put back, or the database of a
+   * transfer archive): close the session, back up the current state and swap the file in
+   * (restoreBackupInto), then reopen whatever is in place — migrated if older.
+   */
+  async function swapDatabase(file: string) {
+    session.db.close();
+    try {
+      return await restoreBackupInto({ backupFile: file, databasePath: options.databasePath, backupDir: options.backupDir, now: now(), ...binding });
+    } finally {
+      // Whatever happened, reopen (and migrate, if the backup is older) the file now in place.
+      session = await openSession();
+    }
+  }
+
+  /** Runs something that replaces the database; other requests wait until it is over. */
+  function exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const running = run();
+    // Waiters only need to know it is over; the outcome goes back to the caller through `running`.
+    restoring = running.catch(() => undefined).finally(() => (restoring = null));
+    return running;
+  }
+
+  const transfer = createTransferService({
+    dataDir: path.dirname(options.databasePath),
+    appVersion: options.appVersion,
+    osUser: options.osUser,
+    now,
+    ...binding,
+    db: () => session.db,
+    swapDatabase,
+    audit: (entries) => {
+      const ctx: ServiceContext = { db: session.db, now, osUser: options.osUser, origin: options.origin };
+      session.db.transaction(() => recordAudit(ctx, entries))();
+    },
+  });
 
   async function openSession(): Promise<Session> {
     const { db, migration } = await openAppDatabase({
@@ -122,16 +158,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       geography,
       backups: {
         ...backups,
-        restore: (name) => {
-          const run = backups.restore(name);
-          // Waiters only need to know it is over; the outcome goes back to the caller through `run`.
-          restoring = run.catch(() => undefined).finally(() => (restoring = null));
-          return run;
-        },
+        restore: (name) => exclusive(() => backups.restore(name)),
+      },
+      transfer: {
+        exportEverything: () => transfer.exportEverything(),
+        restoreEverything: (archive, request) => exclusive(() => transfer.restoreEverything(archive, request)),
       },
       // Through the dispatcher, so the demonstration obeys every rule and fills the audit trail.
       installDemo: () => generateDemo({ dispatch: (channel, payload) => dispatchRef.current(channel, payload) }, { scale: 'departement', now: now() }),
       info: { appVersion: options.appVersion, databasePath: options.databasePath, backupDir: options.backupDir },
+      openedFiles,
     });
     return { db, dispatch: createDispatcher(handlers, options.log), migration };
   }
@@ -151,6 +187,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     dispatch,
     migration: session.migration,
+    openedFiles,
     close: () => session.db.close(),
   };
 }

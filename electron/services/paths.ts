@@ -4,6 +4,25 @@ export const DB_ENV_VAR = 'QRR_DB';
 export const DB_FLAG = '--db';
 export const DEFAULT_DB_FILE = 'qrr.sqlite';
 
+/** The folders the application keeps beside the database (IT's guide and « Exporter tout » name them too). */
+export const DATA_FOLDERS = {
+  backups: 'sauvegardes',
+  reports: 'rapports',
+  exports: 'exports',
+  trustedRoots: 'autorites-de-confiance',
+} as const;
+
+/** Every folder of the data folder, from the database's path. */
+export function dataFolders(databasePath: string): { readonly [K in keyof typeof DATA_FOLDERS]: string } {
+  const dir = path.dirname(databasePath);
+  return {
+    backups: path.join(dir, DATA_FOLDERS.backups),
+    reports: path.join(dir, DATA_FOLDERS.reports),
+    exports: path.join(dir, DATA_FOLDERS.exports),
+    trustedRoots: path.join(dir, DATA_FOLDERS.trustedRoots),
+  };
+}
+
 /**
  * Where the database lives: `--db=PATH` (or `--db PATH`) on the command line
  * wins, then the QRR_DB environment variable, then the user-data folder.

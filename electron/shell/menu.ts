@@ -10,8 +10,24 @@ export interface MenuInfo {
   readonly logsDir: string;
 }
 
+export interface MenuActions {
+  /**
+   * Queues a file chosen with Fichier › Importer… for the window
+   * (electron/services/shell/open-file.ts); a French reason when it cannot be.
+   */
+  readonly openFile: (file: string) => string | null;
+}
+
+/** The open dialog's filters: every accepted kind first (Windows shows the first filter by default). */
+const IMPORT_FILTERS = [
+  { name: 'Fichiers acceptés (.qrr, .pdf, .xlsx)', extensions: ['qrr', 'qrr.json', 'pdf', 'xlsx'] },
+  { name: "Fichiers d'échange QRR (.qrr)", extensions: ['qrr', 'qrr.json'] },
+  { name: 'Rapports PDF', extensions: ['pdf'] },
+  { name: 'Classeurs Excel (.xlsx)', extensions: ['xlsx'] },
+];
+
 /** French application menu with the usual accelerators. */
-export function installMenu(getWindow: () => BrowserWindow | null, info: MenuInfo): void {
+export function installMenu(getWindow: () => BrowserWindow | null, info: MenuInfo, actions: MenuActions): void {
   const showMessage = (options: MessageBoxOptions): void => {
     const win = getWindow();
     void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
@@ -34,6 +50,24 @@ export function installMenu(getWindow: () => BrowserWindow | null, info: MenuInf
     }
   };
 
+  const importFile = (): void => {
+    const win = getWindow();
+    const options = { title: "Importer un fichier d'échange", properties: ['openFile' as const], filters: IMPORT_FILTERS };
+    // Synchronous on purpose: the file is queued before main handles any request
+    // from the window, which asks for it (takeOpenedFile) when it gets the focus
+    // back as the dialog closes.
+    const chosen = win ? dialog.showOpenDialogSync(win, options) : dialog.showOpenDialogSync(options);
+    const file = chosen?.[0];
+    if (!file) return;
+    const refusal = actions.openFile(file);
+    if (refusal) {
+      showMessage({ type: 'warning', title: 'Import impossible', message: 'Ce fichier ne peut pas être importé.', detail: `${file}\n\n${refusal}` });
+      return;
+    }
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  };
+
   const about = (): string =>
     [
       `Version de l'application : ${info.appVersion}`,
@@ -44,7 +78,14 @@ export function installMenu(getWindow: () => BrowserWindow | null, info: MenuInf
     ].join('\n');
 
   const template: MenuItemConstructorOptions[] = [
-    { label: 'Fichier', submenu: [{ role: 'quit', label: 'Quitter' }] },
+    {
+      label: 'Fichier',
+      submenu: [
+        { label: "Importer un fichier d'échange…", accelerator: 'CmdOrCtrl+I', click: importFile },
+        { type: 'separator' },
+        { role: 'quit', label: 'Quitter' },
+      ],
+    },
     {
       label: 'Édition',
       submenu: [

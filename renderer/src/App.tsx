@@ -6,8 +6,10 @@ import { api, call } from './api';
 import { ErrorAlert } from './components/ErrorAlert';
 import { Header } from './components/Header';
 import { SideNav } from './components/SideNav';
+import { useOpenedFileRequests } from './opened-file';
 import { useRoute } from './routes';
 import { Actions } from './screens/Actions';
+import { Consolidation } from './screens/Consolidation';
 import { CreditsFipd } from './screens/CreditsFipd';
 import { Echanges } from './screens/Echanges';
 import { FirstRun } from './screens/FirstRun';
@@ -30,6 +32,16 @@ export function App() {
   const [state, setState] = useState<Loaded | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [route, navigate] = useRoute();
+  // A file opened from outside (double click on a .qrr, Fichier › Importer…) waits in the
+  // opened-file store for the Échanges screen; a file that could not be read is reported here.
+  const [openError, setOpenError] = useState<ApiError | null>(null);
+  useOpenedFileRequests(
+    () => {
+      setOpenError(null);
+      navigate('echanges');
+    },
+    setOpenError,
+  );
 
   const load = useCallback(async () => {
     const [settings, departements, qrrs, referential] = await Promise.all([
@@ -77,12 +89,23 @@ export function App() {
     );
   }
 
+  const openErrorAlert = openError ? (
+    <div className="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert" data-testid="opened-file-error">
+      <h3 className="fr-alert__title">Ouverture du fichier impossible</h3>
+      <p>{openError.message}</p>
+      <button type="button" className="fr-btn--close fr-btn" title="Masquer le message" onClick={() => setOpenError(null)}>
+        Masquer le message
+      </button>
+    </div>
+  ) : null;
+
   const { settings } = state;
   if (!settings || state.qrrCount === 0) {
     return (
       <>
         <Header settings={settings} />
         <main id="contenu" role="main">
+          {openErrorAlert && <div className="fr-container fr-mt-3w">{openErrorAlert}</div>}
           <FirstRun
             settings={settings}
             departements={state.departements}
@@ -112,6 +135,8 @@ export function App() {
         return <CreditsFipd />;
       case 'echanges':
         return <Echanges />;
+      case 'consolidation':
+        return <Consolidation />;
       case 'journal':
         return <Journal />;
       case 'parametres':
@@ -135,6 +160,7 @@ export function App() {
       <div className="qrr-layout">
         <SideNav current={route} onNavigate={navigate} />
         <main id="contenu" role="main" className="qrr-main">
+          {openErrorAlert}
           {screen}
         </main>
       </div>

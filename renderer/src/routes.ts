@@ -9,6 +9,7 @@ export const ROUTES = [
   { id: 'credits-fipd', label: 'Crédits FIPD' },
   { id: 'rapports', label: 'Rapports' },
   { id: 'echanges', label: 'Échanges' },
+  { id: 'consolidation', label: 'Consolidation nationale' },
   { id: 'journal', label: 'Journal' },
   { id: 'parametres', label: 'Paramètres' },
 ] as const;

@@ -70,6 +70,10 @@ export interface AppInfo {
   readonly schemaVersion: number;
   readonly databasePath: string;
   readonly backupDir: string;
+  /** Folders beside the database: signed reports, exports (and transfer archives), trusted roots. */
+  readonly reportsDir: string;
+  readonly exportsDir: string;
+  readonly trustedRootsDir: string;
 }
 
 export interface Period {

@@ -52,6 +52,14 @@ export const CHANNELS = [
   'deletePayment',
   'getLedger',
   'exportSubsidies',
+  // Files opened from outside the window (double click, second instance, Fichier › Importer…)
+  'takeOpenedFile',
+  // National consolidation of several départements' exchange files (read-only)
+  'consolidateExchanges',
+  'exportNationalReport',
+  // Moving to another workstation: everything in one archive, and back (« Exporter tout / Restaurer »)
+  'exportEverything',
+  'restoreEverything',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

@@ -24,7 +24,15 @@ import type {
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
 import type { ExchangePreview } from '../exchange/diff';
+import type { ExchangeSourceInfo } from '../exchange/source';
+import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
 import type { Engagement } from '../referential/types';
+import {
+  TRANSFER_MAX_ARCHIVE_BYTES,
+  TRANSFER_TOO_LARGE_MESSAGE,
+  type TransferExportDto,
+  type TransferRestoreDto,
+} from '../transfer/transfer';
 import type { Result } from './result';
 import type { ChannelName } from './channels';
 import { fipdContract, SubsidyFiltersSchema } from './contract-fipd';
@@ -166,12 +174,22 @@ export const ListAuditRequest = z.strictObject({
   offset: z.number().int().min(0).default(0),
 });
 
-/** An exchange file as chosen by the user: its name and its text (JSON). */
-const EXCHANGE_TEXT_MAX = 50 * 1024 * 1024;
+/**
+ * A file chosen to import: an exchange file (.qrr), a report PDF or an .xlsx
+ * workbook of the application, as bytes (its kind is recognised in main from
+ * its first bytes, not from its name).
+ */
+const EXCHANGE_FILE_MAX = 50 * 1024 * 1024;
 const ExchangeFileRequest = z.strictObject({
   fileName: text('Le nom du fichier', 255),
-  text: z.string({ error: "Le fichier d'échange est invalide." }).max(EXCHANGE_TEXT_MAX, "Le fichier d'échange dépasse 50 Mo."),
+  contentBase64: base64('Le fichier', EXCHANGE_FILE_MAX),
 });
+
+/** A file main queued to be opened (double click, second instance, menu), as bytes. */
+export interface OpenedFileDto {
+  readonly fileName: string;
+  readonly contentBase64: string;
+}
 
 export interface ImportSummaryDto {
   readonly applied: { readonly new: number; readonly theirs: number };
@@ -180,9 +198,37 @@ export interface ImportSummaryDto {
   readonly locked: number;
   readonly qrrsCreated: number;
   readonly periodsOpened: number;
+  readonly periodsTransmitted: number;
+  readonly fipd: { readonly envelopes: number; readonly subsidiesCreated: number; readonly subsidiesUpdated: number; readonly payments: number };
   readonly backupFile: string;
   readonly message: string;
 }
+
+/**
+ * National consolidation: several départements' exchange files, as their names
+ * and texts (JSON), for the national summary — read-only, nothing is written to
+ * the database. Each file is limited like an exchange file, all together too.
+ */
+const CONSOLIDATION_FILE_MAX = 50 * 1024 * 1024;
+const ConsolidationRequest = z.strictObject({
+  files: z
+    .array(
+      z.strictObject({
+        fileName: text('Le nom du fichier', 255),
+        text: z.string({ error: "Le fichier d'échange est invalide." }).max(CONSOLIDATION_FILE_MAX, "Un fichier d'échange dépasse 50 Mo."),
+      }),
+      { error: "La liste des fichiers d'échange est invalide." },
+    )
+    .min(1, "Choisissez au moins un fichier d'échange.")
+    .max(CONSOLIDATION_MAX_FILES, `Pas plus de ${CONSOLIDATION_MAX_FILES} fichiers à la fois.`)
+    .refine(
+      (files) => files.reduce((n, f) => n + f.text.length, 0) <= CONSOLIDATION_MAX_TOTAL_BYTES,
+      `Les fichiers choisis dépassent ${CONSOLIDATION_MAX_TOTAL_BYTES / (1024 * 1024)} Mo au total : consolidez-les en plusieurs fois.`,
+    ),
+  periodCode: PeriodCode.optional(),
+});
+/** JSON escaping of the files' text (quotes, line breaks) stays well under twice their size. */
+const CONSOLIDATION_REQUEST_MAX = CONSOLIDATION_MAX_TOTAL_BYTES * 2;
 
 export const contract = {
   getAppInfo: channel<AppInfo>()(NoRequest),
@@ -248,27 +294,71 @@ export const contract = {
   /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
   installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
-  /** Writes an exchange file (`.qrr.json`) of the chosen quarters (all when none) in the « exports » folder. */
+  /**
+   * Writes the exchange data of the chosen quarters (all when none) in the « exports » folder:
+   * an exchange file `.qrr` (default) or an Excel workbook `.xlsx` to edit and import back.
+   */
   exportExchange: channel<{ readonly path: string; readonly fileName: string }>()(
-    z.strictObject({ periods: z.array(PeriodCode).max(200).optional() }),
+    z.strictObject({
+      periods: z.array(PeriodCode).max(200).optional(),
+      format: z.enum(['qrr', 'xlsx'], { error: "Format d'export inconnu (fichier d'échange .qrr ou classeur Excel .xlsx)." }).optional(),
+    }),
   ),
   /** What importing this exchange file would do, cell by cell; nothing is written. */
-  previewExchange: channel<ExchangePreview & { readonly fileName: string; readonly hash: string }>()(ExchangeFileRequest, {
-    maxBytes: EXCHANGE_TEXT_MAX + 1024,
-  }),
+  previewExchange: channel<ExchangePreview & { readonly fileName: string; readonly hash: string; readonly source: ExchangeSourceInfo }>()(
+    ExchangeFileRequest,
+    { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 1024 },
+  ),
   /** Applies the file with the choices made on the preview, after a backup, in one transaction. */
   applyExchange: channel<ImportSummaryDto>()(
     ExchangeFileRequest.extend({
       defaultChoice: z.enum(['mine', 'theirs'], { error: 'Choix inconnu (le mien ou le sien).' }),
       perLine: z.record(z.string().max(300), z.enum(['mine', 'theirs'])).optional(),
+      /** The user accepted the warning about an unsigned or untrusted report. */
+      acceptUnverified: z.boolean().optional(),
     }),
-    { maxBytes: EXCHANGE_TEXT_MAX + 4 * 1024 * 1024 },
+    { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 4 * 1024 * 1024 },
   ),
   /** FIPD credits: envelopes, subsidies, payments, ledger (shared/ipc/contract-fipd.ts). */
   ...fipdContract,
   /** The subsidies shown, as CSV or .xlsx in the « exports » folder beside the database. */
   exportSubsidies: channel<{ readonly path: string; readonly fileName: string; readonly lines: number }>()(
     z.strictObject({ filters: SubsidyFiltersSchema.optional(), format: z.enum(['csv', 'xlsx'], { error: 'Format inconnu (csv ou xlsx).' }) }),
+  ),
+  /**
+   * The next file waiting to be opened (double click on a `.qrr`, second instance,
+   * menu Fichier › Importer…), read by main and removed from its queue; null when none.
+   * No request: the renderer can only take what main queued, never name a path.
+   */
+  takeOpenedFile: channel<OpenedFileDto | null>()(NoRequest),
+  /** The national summary of several départements' exchange files for a quarter (shared/exchange/consolidate.ts); nothing is written. */
+  consolidateExchanges: channel<NationalModel>()(ConsolidationRequest, { maxBytes: CONSOLIDATION_REQUEST_MAX }),
+  /** The same summary as an unsigned PDF in the « exports » folder beside the database (the database is not written). */
+  exportNationalReport: channel<{ readonly path: string; readonly fileName: string; readonly pages: number }>()(ConsolidationRequest, {
+    maxBytes: CONSOLIDATION_REQUEST_MAX,
+  }),
+  /**
+   * « Exporter tout »: the database (consistent copy), reports, exports and trusted roots in one
+   * `.qrrsauv` archive in the « exports » folder, with a manifest of every file's SHA-256. Backups are not included.
+   */
+  exportEverything: channel<TransferExportDto>()(NoRequest),
+  /**
+   * « Restaurer » such an archive on this workstation: everything is checked before anything changes; the
+   * database is replaced after a safety backup, the other files added (never overwritten).
+   */
+  restoreEverything: channel<TransferRestoreDto>()(
+    z.strictObject({
+      archiveBase64: z
+        .string({ error: "L'archive est invalide." })
+        .max(Math.ceil((TRANSFER_MAX_ARCHIVE_BYTES * 4) / 3) + 4, TRANSFER_TOO_LARGE_MESSAGE)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, "L'archive est invalide."),
+      /** Replace a database that follows QRRs of another département (asked for after a first refusal). */
+      confirmOtherDepartement: z.boolean().optional(),
+      /** For the audit trail and the messages. */
+      fileName: text('Le nom du fichier', 255).optional(),
+    }),
+    // A little above the limit, so an archive just over it gets the message above rather than a generic refusal.
+    { maxBytes: Math.ceil((TRANSFER_MAX_ARCHIVE_BYTES * 4) / 3) + 1024 * 1024 },
   ),
 } as const satisfies { readonly [C in ChannelName]: Channel<z.ZodType, unknown> };
 

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXCHANGE_EXTENSION } from '../../shared/exchange/format';
+import { isOpenableFileName } from '../../electron/services/shell/open-file';
 
 const root = path.resolve(__dirname, '..', '..');
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
@@ -172,6 +174,47 @@ describe('electron-builder.yml', () => {
       expect(targets).toEqual(expect.arrayContaining(['AppImage', 'deb']));
       expect(c.linux.category).toBe('Office');
       expect(String(c.linux.maintainer ?? c.deb?.maintainer ?? '').trim()).not.toBe('');
+    });
+
+    it('associates the exchange extension with the application, installable per user', async () => {
+      const c = await get();
+      const associations = ([] as Config[]).concat(c.fileAssociations ?? []);
+      expect(associations).toHaveLength(1);
+      const association = associations[0]!;
+      expect(association).toMatchObject({
+        ext: 'qrr',
+        name: "Fichier d'échange QRR",
+        mimeType: 'application/x-qrr-echange',
+        role: 'Editor',
+      });
+      expect(String(association.description ?? '').trim()).not.toBe('');
+      // The same extension as the files the application writes, and one it opens from a command line.
+      expect(`.${association.ext}`).toBe(EXCHANGE_EXTENSION);
+      expect(isOpenableFileName(`echange${EXCHANGE_EXTENSION}`)).toBe(true);
+      // NSIS writes associations under SHELL_CONTEXT, HKCU for a per-user install: no elevation is needed.
+      expect(c.nsis).toMatchObject({ perMachine: false, allowElevation: false });
+      // NSIS uses the name as the ProgID (a registry key): nothing NSIS or the registry would choke on.
+      expect(association.name).not.toMatch(/["$`\\]/);
+      // Linux writes it into the .desktop file's MimeType= and a shared-mime-info XML file.
+      expect(association.mimeType).toMatch(/^application\/[\w.+-]+$/);
+      expect(association.description).not.toMatch(/[<&]/);
+    });
+
+    it('leaves better-sqlite3’s C sources and build leftovers out, keeping what runs', async () => {
+      // electron-builder adds production node_modules itself; of `files`, only the exclusions apply to them.
+      const patterns = ['**/*', ...filesPatterns(await get()).filter((pattern) => pattern.startsWith('!'))];
+      for (const kept of ['node_modules/better-sqlite3/lib/index.js', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/better-sqlite3/package.json']) {
+        expect(matches(patterns, kept), kept).toBe(true);
+      }
+      for (const left of [
+        'node_modules/better-sqlite3/deps/sqlite3/sqlite3.c',
+        'node_modules/better-sqlite3/src/addon.cpp',
+        'node_modules/better-sqlite3/build/Release/obj/gen/sqlite3/sqlite3.c',
+        'node_modules/better-sqlite3/build/Release/test_extension.node',
+        'node_modules/better-sqlite3/build/deps/sqlite3.Makefile',
+      ]) {
+        expect(matches(patterns, left), left).toBe(false);
+      }
     });
 
     it('publishes nowhere: no update server, no auto-update', async () => {

@@ -7,8 +7,7 @@ import { backupDatabase } from '../../electron/services/db/backup';
 import { applyImport } from '../../electron/services/exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../../electron/services/exchange/export';
 import { previewImport, readExchangeFile } from '../../electron/services/exchange/preview';
-import { setEnvelope } from '../../electron/services/fipd/envelopes';
-import { addPayment } from '../../electron/services/fipd/payments';
+import { readExchangeSource } from '../../electron/services/exchange/sources';
 import { saveSubsidy } from '../../electron/services/fipd/subsidies';
 import { saveActionStatuses, saveIndicatorValues } from '../../electron/services/followup';
 import { createGeography } from '../../electron/services/geography';
@@ -16,6 +15,7 @@ import { transmitPeriod } from '../../electron/services/periods';
 import { ACTION_STATUSES } from '../../shared/domain/types';
 import { canonicalJson, sha256Hex, type ExchangeDocument } from '../../shared/exchange/format';
 import { openCore, snapshot, steppingClock, tempDir } from '../support/db';
+import { addCredits } from '../support/fipd';
 import { COMMUNES_FILE } from '../support/paths';
 
 type Core = Awaited<ReturnType<typeof openCore>>;
@@ -46,39 +46,6 @@ function contents(db: Core['db']): Record<string, unknown[]> {
   };
 }
 
-/** FIPD credits in A: an envelope, a subsidy paid in two instalments and balanced, one beyond the envelope with its reason, one refused. */
-function addCredits(ctx: ServiceContext, qrrId: number): void {
-  setEnvelope(ctx, { qrrId, budgetYear: 2026, source: 'fipd', amountCents: 5_000_000, decidedOn: '2026-01-20', comment: 'Délégation de janvier' });
-  const paid = saveSubsidy(ctx, {
-    budgetYear: 2026,
-    qrrId,
-    source: 'fipd',
-    actionCodes: ['01-01', '05-02'],
-    beneficiaryName: 'Association Réussite Éducative',
-    siret: '73282932000074',
-    title: 'Aide aux devoirs',
-    requestedCents: 3_000_000,
-    grantedCents: 2_500_000,
-    decisionKind: 'convention',
-    decisionNumber: 'C-2026-04',
-    decisionDate: '2026-03-02',
-    status: 'attribuee',
-  });
-  addPayment(ctx, { subsidyId: paid.id, paidOn: '2026-03-15', amountCents: 1_500_000, kind: 'avance' });
-  addPayment(ctx, { subsidyId: paid.id, paidOn: '2026-09-15', amountCents: 1_000_000, kind: 'solde', comment: 'Solde après bilan' });
-  saveSubsidy(ctx, {
-    budgetYear: 2026,
-    qrrId,
-    source: 'fipd',
-    beneficiaryName: 'Club sportif du quartier',
-    title: 'Tournoi de football',
-    grantedCents: 3_000_000,
-    decisionDate: '2026-05-10',
-    status: 'attribuee',
-    overEnvelopeReason: 'Cofinancement de la ville attendu en fin d’année',
-  });
-  saveSubsidy(ctx, { budgetYear: 2026, qrrId, source: 'bop147', beneficiaryName: 'Compagnie Théâtre', title: 'Atelier théâtre', requestedCents: 800_000, status: 'refusee' });
-}
 
 describe('exchange files between two databases', () => {
   let a: Core;
@@ -332,5 +299,62 @@ describe('merging two databases edited separately from the same file', () => {
       a.close();
       b.close();
     }
+  });
+});
+
+describe('bad input: refused in French, the database file unchanged byte for byte', () => {
+  it('each bad file, through the same request as the screen', async () => {
+    const a = await openCore();
+    const b = await openCore();
+    try {
+      expect((await a.dispatch('installDemo', undefined)).ok).toBe(true);
+      expect((await b.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' })).ok).toBe(true);
+      const ctxA: ServiceContext = { db: a.db, now: steppingClock('2026-11-27T09:00:00.000Z'), osUser: 'alice', origin: 'ui' };
+      addCredits(ctxA, a.db.prepare('SELECT min(id) FROM qrr').pluck().get() as number);
+      const good = exportExchange(ctxA, { periods: ['2026-T4'] });
+      const { sha256: _, ...unsigned } = good;
+      const reseal = (doc: Record<string, unknown>): string => JSON.stringify({ ...doc, sha256: sha256Hex(canonicalJson(doc)) });
+      const text = JSON.stringify(good, null, 2);
+      const cases: [string, string | Uint8Array, RegExp][] = [
+        ['autre-departement.qrr', reseal({ ...unsigned, departement: { code: '13', nom: 'Bouches-du-Rhône' } }), /Bouches-du-Rhône \(13\).*ne peut pas être importé/],
+        ['plus-recent.qrr', reseal({ ...unsigned, version: 3 }), /version plus récente de l'application/],
+        ['codes-inconnus.qrr', reseal({ ...unsigned, indicatorValues: [{ ...unsigned.indicatorValues[0]!, indicatorCode: '11-01' }] }), /codes inconnus.*« 11-01 »/],
+        ['subvention-inconnue.qrr', reseal({ ...unsigned, subsidies: [{ ...unsigned.subsidies[0]!, actionCodes: ['12-01'] }] }), /actions inconnues.*« 12-01 »/],
+        ['tronque.qrr', text.slice(0, Math.floor(text.length * 0.6)), /tronqué/],
+        ['pas-du-json.qrr', 'Quartier;Valeur\nNord;12\n', /n'est ni un fichier d'échange/],
+        ['mauvais-type.qrr', reseal({ ...unsigned, indicatorValues: [{ ...unsigned.indicatorValues[0]!, updatedAt: 12 }] }), /indicatorValues\.0\.updatedAt : un texte est attendu/],
+        ['cle-en-double.qrr', text.replace('"format": "qrr-echange",', '"format": "qrr-echange",\n  "format": "qrr-echange",'), /apparaît deux fois/],
+        ['modifie.qrr', text.replace(/"comment": ""/, '"comment": "ajouté à la main"'), /empreinte SHA-256/],
+        ['paiement-excessif.qrr', reseal({ ...unsigned, subsidies: unsigned.subsidies.map((s) => ({ ...s, grantedCents: s.payments.length ? 100 : s.grantedCents })) }), /supérieurs au montant attribué/],
+      ];
+      b.db.pragma('wal_checkpoint(TRUNCATE)');
+      const bytes = fs.readFileSync(b.databasePath);
+      const before = snapshot(b.db);
+      for (const [fileName, content, message] of cases) {
+        const contentBase64 = Buffer.from(content).toString('base64');
+        for (const result of [
+          await b.dispatch('previewExchange', { fileName, contentBase64 }),
+          await b.dispatch('applyExchange', { fileName, contentBase64, defaultChoice: 'theirs', acceptUnverified: true }),
+        ]) {
+          expect(result, fileName).toMatchObject({ ok: false, error: { message: expect.stringMatching(message) } });
+        }
+      }
+      expect(snapshot(b.db)).toEqual(before);
+      b.db.pragma('wal_checkpoint(TRUNCATE)');
+      expect(fs.readFileSync(b.databasePath).equals(bytes)).toBe(true);
+      expect(fs.existsSync(path.join(b.dir, 'sauvegardes')) ? fs.readdirSync(path.join(b.dir, 'sauvegardes')).filter((f) => f.includes('avant-import')) : []).toEqual([]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }, 120_000);
+
+  it('a 200 MB file is refused from its size, without being read', async () => {
+    const file = path.join(tempDir(), 'enorme.qrr');
+    const fd = fs.openSync(file, 'w');
+    fs.ftruncateSync(fd, 200 * 1024 * 1024); // sparse: nothing is written to the disk
+    fs.closeSync(fd);
+    await expect(readExchangeSource(file)).rejects.toThrow(/trop volumineux \(plus de 50 Mo\)/);
+    expect(() => readExchangeFile(file)).toThrow(/trop volumineux/);
   });
 });

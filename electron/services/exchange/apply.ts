@@ -1,6 +1,7 @@
 import type { Meteo, Trend, ActionStatus } from '../../../shared/domain/types';
 import type { ExchangeLine, ExchangePreview } from '../../../shared/exchange/diff';
 import type { ExchangeDocument } from '../../../shared/exchange/format';
+import type { ExchangeSourceInfo } from '../../../shared/exchange/source';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import {
@@ -43,6 +44,8 @@ export interface ImportOptions {
   readonly hash: string;
   /** To validate the communes of the QRRs created by the import. */
   readonly geography: Geography;
+  /** What the file was (report PDF: signed, signer, trusted; warning accepted), for the audit trail. */
+  readonly provenance?: ExchangeSourceInfo;
 }
 
 export interface ImportSummary {
@@ -197,6 +200,7 @@ export async function applyImport(
             sender: document.sender,
             departement: document.departement,
             exportedAt: document.exportedAt,
+            ...(options.provenance ? { source: options.provenance } : {}),
             backupFile,
             counts,
           },

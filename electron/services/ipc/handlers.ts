@@ -1,19 +1,24 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { parseExchangeText, type ExchangeDocument } from '../../../shared/exchange/format';
+import { UNVERIFIED_NOT_ACCEPTED } from '../../../shared/exchange/source';
 import { DomainError } from '../../../shared/ipc/result';
 import { applyImport } from '../exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../exchange/export';
+import { exchangeFromWorkbook, writeExchangeWorkbook } from '../exchange/xlsx';
 import { previewImport } from '../exchange/preview';
+import { readExchangeBytes, type ReadSourceOptions } from '../exchange/sources';
 import type { AppInfo, DemoSummaryDto, ReportVerdict } from '../../../shared/domain/types';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { BackupService } from '../app-core';
-import type { ServiceContext } from '../context';
+import { isoNow, type ServiceContext } from '../context';
 import { DEPARTEMENTS, type Geography } from '../geography';
 import { searchAudit } from '../audit';
+import { consolidateFiles, nationalReportFileName, writeNationalReport } from '../exchange-consolidation';
 import { exportSubsidies } from '../fipd/export';
 import { createFipdHandlers } from '../fipd/handlers';
 import { createTrustStore } from '../trust';
+import { dataFolders } from '../paths';
+import type { TransferService } from '../transfer/service';
+import { readOpenedFile } from '../shell/open-file';
 import {
   freezeComputedValues,
   listActionStatuses,
@@ -40,7 +45,14 @@ export interface HandlerDeps {
   /** Fills an empty database with the demonstration (needs the dispatcher, so the app core provides it). */
   readonly installDemo: () => Promise<DemoSummaryDto>;
 
-  readonly info: Omit<AppInfo, 'schemaVersion'>;
+  readonly info: Omit<AppInfo, 'schemaVersion' | 'reportsDir' | 'exportsDir' | 'trustedRootsDir'>;
+  /** « Exporter tout / Restaurer » (needs the app core, which can replace the database). Absent (CLI): refused. */
+  readonly transfer?: TransferService;
+  /**
+   * Files main was asked to open (electron/services/shell/open-file.ts); the renderer
+   * takes them one by one. Absent (CLI): nothing is ever waiting.
+   */
+  readonly openedFiles?: { take(): string | null };
 }
 
 /** What the renderer needs of a verification: readable names, and the attachment summarised. */
@@ -59,12 +71,6 @@ function verdictOf(v: ReportVerification): ReportVerdict {
   };
 }
 
-/** An exchange file's text, read strictly (format, version, duplicate keys, types, hash), or a French refusal. */
-function parseOrRefuse(text: string): ExchangeDocument {
-  const parsed = parseExchangeText(text);
-  if (!parsed.ok) throw new DomainError('VALIDATION', parsed.message);
-  return parsed.document;
-}
 
 /** The audit origin of a UI batch says how it came about: `ui:collage`, `ui:annulation`… */
 const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext => (via ? { ...ctx, origin: `${ctx.origin}:${via}` } : ctx);
@@ -73,13 +79,28 @@ const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext =
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
  */
-export function createHandlers({ ctx, geography, backups, installDemo, info }: HandlerDeps): Handlers {
+export function createHandlers({ ctx, geography, backups, installDemo, info, openedFiles, transfer }: HandlerDeps): Handlers {
   const dataDir = path.dirname(info.databasePath);
-  const reportsDir = path.join(dataDir, 'rapports');
-  const trust = createTrustStore(path.join(dataDir, 'autorites-de-confiance'));
+  const folders = dataFolders(info.databasePath);
+  const reportsDir = folders.reports;
+  const trust = createTrustStore(folders.trustedRoots);
+  const requireTransfer = (): TransferService => {
+    if (!transfer) throw new DomainError('INTERNAL', "L'export et la restauration complets ne sont disponibles que dans l'application.");
+    return transfer;
+  };
   const qrr = createQrrService(geography);
+  const sourceOptions = (): ReadSourceOptions => ({
+    trustedRoots: trust.pems(),
+    readWorkbook: (bytes) => exchangeFromWorkbook(bytes, readReferential(ctx.db)),
+  });
   return {
-    getAppInfo: () => ({ ...info, schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number }),
+    getAppInfo: () => ({
+      ...info,
+      reportsDir: folders.reports,
+      exportsDir: folders.exports,
+      trustedRootsDir: folders.trustedRoots,
+      schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number,
+    }),
     listDepartements: () => DEPARTEMENTS,
     listCommunes: () => geography.communesOf(requireDepartementCode(ctx)),
     getSettings: () => getSettings(ctx),
@@ -126,26 +147,53 @@ export function createHandlers({ ctx, geography, backups, installDemo, info }: H
     removeTrustedRoot: ({ fingerprint }) => (trust.remove(ctx, fingerprint), { removed: fingerprint }),
     installDemo: () => installDemo(),
     listAudit: (query) => searchAudit(ctx.db, query),
-    exportExchange: ({ periods }) => {
+    exportExchange: async ({ periods, format }) => {
       const document = exportExchange(ctx, periods ? { periods } : {});
-      const file = writeExchangeFile(document, path.join(dataDir, 'exports', exchangeFileName(document)));
+      const file =
+        format === 'xlsx'
+          ? await writeExchangeWorkbook(document, readReferential(ctx.db), path.join(dataDir, 'exports'))
+          : writeExchangeFile(document, path.join(dataDir, 'exports', exchangeFileName(document)));
       return { path: file, fileName: path.basename(file) };
     },
-    previewExchange: ({ fileName, text }) => {
-      const document = parseOrRefuse(text);
-      return { ...previewImport(ctx, document), fileName, hash: createHash('sha256').update(text).digest('hex') };
+    previewExchange: async ({ fileName, contentBase64 }) => {
+      const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
+      return { ...previewImport(ctx, source.document), fileName: source.fileName, hash: source.fileHash, source: source.info };
     },
-    applyExchange: ({ fileName, text, defaultChoice, perLine }) =>
-      applyImport(ctx, parseOrRefuse(text), { defaultChoice, ...(perLine ? { perLine } : {}) }, {
+    applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified }) => {
+      const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
+      if (source.info.warning && !acceptUnverified) throw new DomainError('CONFLICT', UNVERIFIED_NOT_ACCEPTED);
+      return applyImport(ctx, source.document, { defaultChoice, ...(perLine ? { perLine } : {}) }, {
         backup: async () => (await backups.backupNow('avant-import')).name,
-        fileName,
-        hash: createHash('sha256').update(text).digest('hex'),
+        fileName: source.fileName,
+        hash: source.fileHash,
         geography,
-      }),
+        provenance: source.info,
+      });
+    },
     ...createFipdHandlers(ctx),
     exportSubsidies: ({ filters, format }) => exportSubsidies(ctx, geography, { filters: filters ?? {}, format, outputDir: path.join(dataDir, 'exports') }),
     listBackups: () => backups.list(),
     backupNow: () => backups.backupNow('manuelle'),
     restoreBackup: ({ name }) => backups.restore(name),
+    exportEverything: () => requireTransfer().exportEverything(),
+    restoreEverything: ({ archiveBase64, confirmOtherDepartement, fileName }) =>
+      requireTransfer().restoreEverything(Buffer.from(archiveBase64, 'base64'), {
+        confirmOtherDepartement: confirmOtherDepartement === true,
+        fileName,
+      }),
+    takeOpenedFile: () => {
+      // Taken even when it cannot be read: the refusal is shown once, not at every focus.
+      const file = openedFiles?.take() ?? null;
+      return file === null ? null : readOpenedFile(file);
+    },
+    // Read-only: the files are consolidated in memory; only the PDF is written, never the database.
+    consolidateExchanges: ({ files, periodCode }) => consolidateFiles(files, periodCode ? { periodCode } : {}),
+    exportNationalReport: ({ files, periodCode }) => {
+      const model = consolidateFiles(files, periodCode ? { periodCode } : {});
+      const generatedAt = isoNow(ctx);
+      const target = path.join(dataDir, 'exports', nationalReportFileName(model, generatedAt));
+      const written = writeNationalReport(model, target, { generatedAt, appVersion: info.appVersion });
+      return { path: written.path, fileName: written.fileName, pages: written.pages };
+    },
   };
 }

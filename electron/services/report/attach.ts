@@ -18,14 +18,23 @@
  *       "data": { ...ReportModel }    // shared/report/report-model.ts, as computed for the PDF
  *     }
  *
+ * A second attachment carries the quarter's exchange document
+ * (`qrr-<dep>-<period>.qrr`, shared/exchange/format.ts), so a signed report
+ * can be imported by a colleague like an exchange file — its signature
+ * vouching for the data (electron/services/exchange/sources.ts).
+ *
  * Plain Node, never imports electron.
  */
 import { AFRelationship, PDFDocument } from 'pdf-lib';
+import { serializeExchangeDocument, type ExchangeDocument } from '../../../shared/exchange/format';
 import type { ReportModel } from '../../../shared/report/report-model';
 
 export const REPORT_DATA_FORMAT = 'qrr-rapport';
 export const REPORT_DATA_VERSION = 1;
 export const REPORT_DATA_MIME = 'application/json';
+/** Its own type, so that a reader looking for the report data (application/json) never takes it for that. */
+export const EXCHANGE_ATTACHMENT_MIME = 'application/vnd.qrr-echange+json';
+export const EXCHANGE_ATTACHMENT_PATTERN = /^qrr-[0-9AB]{2,3}-[\w-]+\.qrr$/;
 
 export interface ReportDataEnvelope {
   readonly format: typeof REPORT_DATA_FORMAT;
@@ -69,6 +78,8 @@ export function parseReportDataEnvelope(value: unknown): ReportDataEnvelope | nu
 export interface AttachOptions {
   /** ISO 8601: the envelope's `generatedAt` and the attachment's dates. */
   readonly generatedAt: string;
+  /** The quarter's exchange document, attached as `qrr-<dep>-<period>.qrr`. */
+  readonly exchange?: ExchangeDocument;
 }
 
 /** The PDF with the report data attached (`rapport-qrr-<dep>-<period>.json`, application/json, AFRelationship Data). */
@@ -82,5 +93,14 @@ export async function attachReportData(pdf: Uint8Array, model: ReportModel, opti
     modificationDate: date,
     afRelationship: AFRelationship.Data,
   });
+  if (options.exchange) {
+    await doc.attach(new TextEncoder().encode(serializeExchangeDocument(options.exchange)), `qrr-${model.departement.code}-${model.period.code}.qrr`, {
+      mimeType: EXCHANGE_ATTACHMENT_MIME,
+      description: `Fichier d'échange QRR (données saisies), ${model.departement.nom}, ${model.period.label}`,
+      creationDate: date,
+      modificationDate: date,
+      afRelationship: AFRelationship.Data,
+    });
+  }
   return doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
 }

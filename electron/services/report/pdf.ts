@@ -15,55 +15,38 @@
  * Every text is French; numbers and dates go through shared/format.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { jsPDF } from 'jspdf';
-import { autoTable, type CellInput, type RowInput, type Styles, type UserOptions } from 'jspdf-autotable';
-import type { ActionStatus, Meteo } from '../../../shared/domain/types';
+import type { CellInput, RowInput, Styles } from 'jspdf-autotable';
+import type { ActionStatus } from '../../../shared/domain/types';
 import { formatDate, formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
 import { formatEurosFromCents } from '../../../shared/format/number-fr';
+import { formatRatioPercent, type ReportModel, type ReportQrr } from '../../../shared/report/report-model';
 import {
-  formatRatioCount,
-  formatRatioPercent,
-  type Implementation,
-  type Ratio,
-  type ReportModel,
-  type ReportQrr,
-} from '../../../shared/report/report-model';
+  barChart,
+  coverKeyFigures,
+  BLUE,
+  BOTTOM,
+  CONTENT_W,
+  createPdfDocument,
+  GREEN,
+  implementationText,
+  LIGHT,
+  loadReportFonts,
+  MARGIN_X,
+  MM_TO_PT,
+  MUTED,
+  PAGE_H,
+  percentText,
+  RED,
+  RULE,
+  stampPages,
+  TEXT,
+  TOP,
+  Writer,
+  type ReportFonts,
+} from './pdf-kit';
 
-// ---------------------------------------------------------------------------
-// Fonts
-
-export interface ReportFonts {
-  readonly regular: Uint8Array;
-  readonly bold: Uint8Array;
-}
-
-export const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
-const FONT = 'DejaVuSans';
-
-/**
- * Where the fonts are: `seeds/fonts/` in the repository (tsx, vitest, CLI), or
- * a `fonts/` folder beside the bundle (the Electron build copies them there).
- */
-export function defaultFontDir(): string {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [
-    path.join(here, 'fonts'),
-    path.resolve(here, '..', '..', '..', 'seeds', 'fonts'),
-    path.resolve(process.cwd(), 'seeds', 'fonts'),
-  ];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, FONT_FILES.regular))) ?? candidates[1]!;
-}
-
-export function loadReportFonts(dir: string = defaultFontDir()): ReportFonts {
-  const read = (file: string): Uint8Array => {
-    const full = path.join(dir, file);
-    if (!fs.existsSync(full)) throw new Error(`Police introuvable pour le rapport PDF : ${full}`);
-    return new Uint8Array(fs.readFileSync(full));
-  };
-  return { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
-}
+// The fonts live in the drawing kit; their helpers stay importable from here.
+export { defaultFontDir, FONT_FILES, loadReportFonts, type ReportFonts } from './pdf-kit';
 
 // ---------------------------------------------------------------------------
 // Options
@@ -83,14 +66,6 @@ export interface RenderReportOptions {
   readonly appVersion?: string;
 }
 
-const MM_TO_PT = 72 / 25.4;
-const PAGE_W = 210;
-const PAGE_H = 297;
-const MARGIN_X = 15;
-const CONTENT_W = PAGE_W - 2 * MARGIN_X;
-const TOP = 22;
-const BOTTOM = 277;
-
 /** The visible signature block, in millimetres from the top-left of the last page. */
 export const SIGNATURE_BLOCK_MM = { x: 105, y: 222, w: 90, h: 42 } as const;
 /** The same rectangle in PDF user space (points, origin bottom-left): [x1, y1, x2, y2]. */
@@ -107,175 +82,12 @@ function round2(n: number): number {
 export const UNSIGNED_MARK = 'Document non signé';
 
 // ---------------------------------------------------------------------------
-// Colours (DSFR)
-
-type Rgb = readonly [number, number, number];
-const BLUE: Rgb = [0, 0, 145];
-const RED: Rgb = [225, 0, 15];
-const TEXT: Rgb = [30, 30, 30];
-const MUTED: Rgb = [102, 102, 102];
-const RULE: Rgb = [200, 200, 200];
-const LIGHT: Rgb = [238, 238, 248];
-const GREEN: Rgb = [24, 117, 60];
-const METEO_COLOURS: Readonly<Record<Meteo, Rgb>> = {
-  soleil: [255, 196, 0],
-  couvert: [160, 180, 215],
-  nuage: [120, 120, 120],
-  orage: [106, 27, 118],
-  non_renseignee: [255, 255, 255],
-};
-
-// ---------------------------------------------------------------------------
-// Drawing context
+// Pieces
 
 interface TocEntry {
   readonly title: string;
   readonly level: 0 | 1;
   page: number;
-}
-
-class Writer {
-  y = TOP;
-  constructor(readonly doc: jsPDF) {}
-
-  colour(c: Rgb): void {
-    this.doc.setTextColor(c[0], c[1], c[2]);
-  }
-  font(style: 'normal' | 'bold', size: number, colour: Rgb = TEXT): void {
-    this.doc.setFont(FONT, style);
-    this.doc.setFontSize(size);
-    this.colour(colour);
-  }
-  lineHeight(size: number): number {
-    return size * 0.3528 * 1.25;
-  }
-  newPage(): void {
-    this.doc.addPage('a4', 'portrait');
-    this.y = TOP;
-  }
-  ensure(height: number): void {
-    if (this.y + height > BOTTOM) this.newPage();
-  }
-  /** Wrapped paragraph at the cursor; breaks pages between lines. */
-  paragraph(text: string, size: number, options: { style?: 'normal' | 'bold'; colour?: Rgb; x?: number; width?: number; after?: number } = {}): void {
-    const x = options.x ?? MARGIN_X;
-    this.font(options.style ?? 'normal', size, options.colour ?? TEXT);
-    const lines = this.doc.splitTextToSize(text, options.width ?? CONTENT_W - (x - MARGIN_X)) as string[];
-    const lh = this.lineHeight(size);
-    for (const line of lines) {
-      this.ensure(lh);
-      this.doc.text(line, x, this.y + lh * 0.8);
-      this.y += lh;
-    }
-    this.y += options.after ?? 1.5;
-  }
-  heading(text: string, level: 1 | 2 | 3): void {
-    const size = level === 1 ? 16 : level === 2 ? 12.5 : 10.5;
-    this.ensure(level === 1 ? 20 : level === 2 ? 45 : 30);
-    this.paragraph(text, size, { style: 'bold', colour: BLUE, after: level === 1 ? 3 : 2 });
-    if (level === 1) {
-      this.doc.setDrawColor(RED[0], RED[1], RED[2]);
-      this.doc.setLineWidth(0.6);
-      this.doc.line(MARGIN_X, this.y - 1.5, MARGIN_X + 25, this.y - 1.5);
-      this.y += 3;
-    }
-  }
-  table(options: Omit<UserOptions, 'startY' | 'margin'>): void {
-    autoTable(this.doc, {
-      theme: 'grid',
-      startY: this.y,
-      margin: { top: TOP, bottom: PAGE_H - BOTTOM, left: MARGIN_X, right: MARGIN_X },
-      rowPageBreak: 'avoid',
-      ...options,
-      styles: {
-        font: FONT,
-        fontStyle: 'normal',
-        fontSize: 7.5,
-        cellPadding: 1.3,
-        overflow: 'linebreak',
-        textColor: [TEXT[0], TEXT[1], TEXT[2]],
-        lineColor: [RULE[0], RULE[1], RULE[2]],
-        lineWidth: 0.15,
-        valign: 'top',
-        ...options.styles,
-      },
-      headStyles: { fillColor: [BLUE[0], BLUE[1], BLUE[2]], textColor: [255, 255, 255], fontStyle: 'bold', ...options.headStyles },
-    });
-    const finalY = (this.doc as unknown as { lastAutoTable?: { finalY?: number } }).lastAutoTable?.finalY;
-    this.y = (finalY ?? this.y) + 4;
-  }
-  meteoDot(meteo: Meteo, x: number, y: number, r = 1.4): void {
-    const c = METEO_COLOURS[meteo];
-    this.doc.setFillColor(c[0], c[1], c[2]);
-    this.doc.setDrawColor(MUTED[0], MUTED[1], MUTED[2]);
-    this.doc.setLineWidth(0.15);
-    this.doc.circle(x, y, r, 'FD');
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Pieces
-
-const percentText = (r: Ratio): string => (r.percent === null ? '—' : `${formatRatioPercent(r)} (${formatRatioCount(r)})`);
-const implementationText = (i: Implementation): string =>
-  i.total === 0 ? 'Sans objet' : `${formatRatioPercent(i)} (${formatInteger(i.count)} réalisée${i.count > 1 ? 's' : ''} / ${formatInteger(i.total)})`;
-
-/** Horizontal bars: completeness and implementation rate per row, 0–100 %. */
-function barChart(w: Writer, title: string, rows: readonly { label: string; completeness: Ratio; implementation: Ratio }[]): void {
-  const { doc } = w;
-  const labelW = 52;
-  const chartX = MARGIN_X + labelW;
-  const chartW = CONTENT_W - labelW - 14;
-  const barH = 3.2;
-  const rowH = 2 * barH + 3.2;
-  const height = 16 + rows.length * rowH + 8;
-  w.ensure(Math.min(height, BOTTOM - TOP));
-  w.paragraph(title, 9.5, { style: 'bold', after: 1 });
-  // Legend
-  const legendY = w.y + 2;
-  const legend = (x: number, colour: Rgb, text: string) => {
-    doc.setFillColor(colour[0], colour[1], colour[2]);
-    doc.rect(x, legendY - 2.2, 4, 2.6, 'F');
-    w.font('normal', 7.5, TEXT);
-    doc.text(text, x + 5.5, legendY);
-  };
-  legend(chartX, BLUE, 'Complétude des indicateurs');
-  legend(chartX + 55, GREEN, 'Taux de mise en œuvre des actions');
-  w.y += 6;
-  // Grid
-  const top = w.y;
-  const bottom = top + rows.length * rowH;
-  w.font('normal', 6.5, MUTED);
-  for (const pct of [0, 25, 50, 75, 100]) {
-    const x = chartX + (chartW * pct) / 100;
-    doc.setDrawColor(RULE[0], RULE[1], RULE[2]);
-    doc.setLineWidth(pct === 0 ? 0.3 : 0.1);
-    doc.line(x, top - 1, x, bottom);
-    doc.text(`${pct}\u00a0%`, x, bottom + 3, { align: 'center' });
-  }
-  rows.forEach((row, i) => {
-    const y = top + i * rowH + 1;
-    w.font('normal', 7.5, TEXT);
-    const wrapped = doc.splitTextToSize(row.label, labelW - 3) as string[];
-    const label = wrapped.length <= 2 ? wrapped : [wrapped[0]!, `${wrapped[1]!.replace(/\s*\S*$/, '')} …`];
-    doc.text(label, MARGIN_X, y + barH * 0.9);
-    const bar = (offset: number, r: Ratio, colour: Rgb) => {
-      const by = y + offset;
-      if (r.percent === null) {
-        w.font('normal', 6.5, MUTED);
-        doc.text('sans objet', chartX + 1, by + barH * 0.8);
-        return;
-      }
-      const bw = Math.max(0, (chartW * Math.min(100, r.percent)) / 100);
-      doc.setFillColor(colour[0], colour[1], colour[2]);
-      if (bw > 0) doc.rect(chartX, by, bw, barH, 'F');
-      w.font('normal', 6.5, TEXT);
-      doc.text(formatRatioPercent(r), chartX + bw + 1.2, by + barH * 0.8);
-    };
-    bar(0, row.completeness, BLUE);
-    bar(barH + 0.6, row.implementation, GREEN);
-  });
-  w.y = bottom + 8;
 }
 
 function cover(w: Writer, model: ReportModel, options: RenderReportOptions, signatory: { name: string; title: string }): void {
@@ -307,28 +119,14 @@ function cover(w: Writer, model: ReportModel, options: RenderReportOptions, sign
   w.paragraph(`Signataire : ${signatory.name ? `${signatory.name}, ` : ''}${signatory.title}`, 11, { after: 8 });
 
   // Key figures
-  const boxY = Math.max(w.y, 190);
-  const boxes: [string, string][] = [
-    ['Complétude des indicateurs', formatRatioPercent(model.completeness)],
-    ['Taux de mise en œuvre', formatRatioPercent(model.implementation)],
-    ['Points à compléter', formatInteger(model.missing.count)],
-  ];
-  const bw = (CONTENT_W - 8) / 3;
-  boxes.forEach(([label, value], i) => {
-    const x = MARGIN_X + i * (bw + 4);
-    doc.setFillColor(LIGHT[0], LIGHT[1], LIGHT[2]);
-    doc.rect(x, boxY, bw, 24, 'F');
-    w.font('bold', 18, BLUE);
-    doc.text(value, x + bw / 2, boxY + 11, { align: 'center' });
-    w.font('normal', 8.5, TEXT);
-    doc.text(label, x + bw / 2, boxY + 18, { align: 'center' });
-  });
-  w.y = boxY + 32;
-  w.paragraph(
-    'Plan « quartiers de reconquête républicaine » — circulaire du Premier ministre n° 6280/SG du 24 juin 2021 ' +
-      `et son vade-mecum « La République en actes » (référentiel version ${model.referentialVersion}).`,
-    8.5,
-    { colour: MUTED },
+  coverKeyFigures(
+    w,
+    [
+      ['Complétude des indicateurs', formatRatioPercent(model.completeness)],
+      ['Taux de mise en œuvre', formatRatioPercent(model.implementation)],
+      ['Points à compléter', formatInteger(model.missing.count)],
+    ],
+    model.referentialVersion,
   );
 }
 
@@ -614,14 +412,6 @@ function signatureBlock(w: Writer, model: ReportModel, block: NonNullable<Render
 // ---------------------------------------------------------------------------
 // Document
 
-/** PDF date `D:20261126100000+00'00'` (UTC: the same bytes whatever the machine's zone). */
-function pdfDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new Error(`Date de génération invalide : ${iso}`);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `D:${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}+00'00'`;
-}
-
 function tocEntries(model: ReportModel, options: RenderReportOptions): TocEntry[] {
   return [
     { title: 'Synthèse départementale', level: 0, page: 0 },
@@ -640,13 +430,7 @@ const TOC_PER_PAGE = Math.floor((BOTTOM - TOP - 18) / TOC_LINE);
 
 export function renderReportPdf(model: ReportModel, options: RenderReportOptions): Uint8Array {
   const fonts = options.fonts ?? loadReportFonts();
-  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true });
-  doc.addFileToVFS(FONT_FILES.regular, Buffer.from(fonts.regular).toString('base64'));
-  doc.addFont(FONT_FILES.regular, FONT, 'normal');
-  doc.addFileToVFS(FONT_FILES.bold, Buffer.from(fonts.bold).toString('base64'));
-  doc.addFont(FONT_FILES.bold, FONT, 'bold');
-  doc.setFont(FONT, 'normal');
-  doc.setCreationDate(pdfDate(options.generatedAt));
+  const doc = createPdfDocument(fonts, options.generatedAt);
   // A content-derived identifier: stable for the same input, different for another report.
   const fileId = createHash('sha256')
     .update(JSON.stringify({ model, options: { ...options, fonts: undefined } }))
@@ -746,28 +530,11 @@ export function renderReportPdf(model: ReportModel, options: RenderReportOptions
   }
 
   // Header, footer, page numbers, « non signé » mark on every page.
-  const total = doc.getNumberOfPages();
-  const footerLeft = `${model.departement.prefecture} — QRR — ${model.period.label} — établi le ${formatDate(options.generatedAt)}`;
-  for (let page = 1; page <= total; page++) {
-    doc.setPage(page);
-    if (page > 1) {
-      w.font('normal', 7.5, MUTED);
-      doc.text(`Tableau de bord QRR — ${model.departement.nom} (${model.departement.code}) — ${model.period.label}`, MARGIN_X, 12);
-      doc.setDrawColor(RULE[0], RULE[1], RULE[2]);
-      doc.setLineWidth(0.2);
-      doc.line(MARGIN_X, 14, PAGE_W - MARGIN_X, 14);
-    }
-    doc.setDrawColor(RULE[0], RULE[1], RULE[2]);
-    doc.setLineWidth(0.2);
-    doc.line(MARGIN_X, PAGE_H - 15, PAGE_W - MARGIN_X, PAGE_H - 15);
-    w.font('normal', 7.5, MUTED);
-    doc.text(footerLeft, MARGIN_X, PAGE_H - 10);
-    doc.text(`page ${page} / ${total}`, PAGE_W - MARGIN_X, PAGE_H - 10, { align: 'right' });
-    if (!options.signed) {
-      w.font('bold', 8, RED);
-      doc.text(UNSIGNED_MARK, PAGE_W / 2, PAGE_H - 6, { align: 'center' });
-    }
-  }
+  stampPages(w, {
+    header: `Tableau de bord QRR — ${model.departement.nom} (${model.departement.code}) — ${model.period.label}`,
+    footerLeft: `${model.departement.prefecture} — QRR — ${model.period.label} — établi le ${formatDate(options.generatedAt)}`,
+    mark: options.signed ? null : UNSIGNED_MARK,
+  });
 
   return new Uint8Array(doc.output('arraybuffer'));
 }

@@ -13,6 +13,8 @@ import type { Geography } from '../geography';
 import { freezeComputedValues } from '../followup';
 import { getPeriod, transmitPeriod } from '../periods';
 import { requireDepartementCode } from '../settings';
+import type { ExchangeDocument } from '../../../shared/exchange/format';
+import { exportExchange } from '../exchange/export';
 import { attachReportData, reportDataFileName } from './attach';
 import { loadReportData } from './load-report-data';
 import { renderReportPdf } from './pdf';
@@ -100,7 +102,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
       ? { signatureBlock: { name: signer, title: options.signature.title ?? model.departement.prefetTitle, date: generatedAt } }
       : {}),
   });
-  const attached = await attachReportData(pdf, model, { generatedAt });
+  const attached = await attachReportData(pdf, model, { generatedAt, exchange: exchangeOfReport(ctx, period.code, options.transmit) });
   const bytes =
     identity && options.signature
       ? await signReportPdf(attached, {
@@ -139,6 +141,30 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
     return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
   })());
   return { ...record, path: file, pages: pageCount(bytes) };
+}
+
+const WHAT_IF = Symbol('rolled back');
+
+/**
+ * The quarter's exchange document as the report's attachment. When the report
+ * accompanies the transmission, the document must say what the database will
+ * hold once transmitted (state, 05-02 frozen): the transmission is applied in
+ * a transaction that is always rolled back, and the export read inside it —
+ * the same code as the real transmission, no copy of its rules.
+ */
+function exchangeOfReport(ctx: ServiceContext, periodCode: string, transmit: boolean): ExchangeDocument {
+  if (!transmit) return exportExchange(ctx, { periods: [periodCode] });
+  let document: ExchangeDocument | null = null;
+  try {
+    ctx.db.transaction(() => {
+      transmitPeriod(ctx, periodCode, () => freezeComputedValues(ctx, periodCode));
+      document = exportExchange(ctx, { periods: [periodCode] });
+      throw WHAT_IF;
+    })();
+  } catch (error) {
+    if (error !== WHAT_IF) throw error;
+  }
+  return document!;
 }
 
 /** A report file exists only if it is recorded: when recording fails, the file goes. */

@@ -21,7 +21,14 @@ import { createHash, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { parseReportDataEnvelope, REPORT_DATA_FILE_PATTERN, REPORT_DATA_MIME, type ReportDataEnvelope } from './attach';
+import {
+  EXCHANGE_ATTACHMENT_MIME,
+  EXCHANGE_ATTACHMENT_PATTERN,
+  parseReportDataEnvelope,
+  REPORT_DATA_FILE_PATTERN,
+  REPORT_DATA_MIME,
+  type ReportDataEnvelope,
+} from './attach';
 import { nameParts, type NameParts } from './sign';
 
 export interface VerifyReportOptions {
@@ -50,6 +57,12 @@ export interface ReportVerification {
   readonly attachment: ReportDataEnvelope | null;
   /** Report data found but not protected by a valid signature: show it as such, never use it as the report's data. */
   readonly untrustedAttachment: ReportDataEnvelope | null;
+  /**
+   * The attached exchange file (`qrr-<dep>-<period>.qrr`) as text, whatever the
+   * signature says: whoever imports it decides from `signed`, `intact`,
+   * `coversWholeFile` and `trusted` (see exchange/sources.ts).
+   */
+  readonly exchangeAttachment: { readonly name: string; readonly text: string } | null;
   readonly attachmentName: string | null;
   /** French sentences: what is wrong or not checked. Empty for a valid, trusted, complete report. */
   readonly problems: readonly string[];
@@ -132,10 +145,17 @@ export function parsePdfDate(value: string): string | null {
 // ---------------------------------------------------------------------------
 // Attachment
 
-function findReportAttachment(doc: PDFDocument): { name: string; bytes: Uint8Array } | null {
+interface EmbeddedFile {
+  readonly name: string;
+  readonly subtype: string | null;
+  readonly bytes: Uint8Array;
+}
+
+/** Every embedded file of the document (name tree walked to a bounded depth). */
+function embeddedFiles(doc: PDFDocument): EmbeddedFile[] {
   const names = doc.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
   const tree = names?.lookupMaybe(PDFName.of('EmbeddedFiles'), PDFDict);
-  if (!tree) return null;
+  if (!tree) return [];
   const specs: PDFDict[] = [];
   const walk = (node: PDFDict, depth: number): void => {
     if (depth > 20) return;
@@ -152,16 +172,19 @@ function findReportAttachment(doc: PDFDocument): { name: string; bytes: Uint8Arr
   };
   walk(tree, 0);
   const text = (o: PDFObject | undefined): string | null => (o instanceof PDFHexString || o instanceof PDFString ? o.decodeText() : null);
+  const out: EmbeddedFile[] = [];
   for (const spec of specs) {
     const name = text(spec.lookup(PDFName.of('UF'))) ?? text(spec.lookup(PDFName.of('F'))) ?? '';
     const stream = spec.lookupMaybe(PDFName.of('EF'), PDFDict)?.lookup(PDFName.of('F'));
     if (!(stream instanceof PDFRawStream)) continue;
-    const subtype = stream.dict.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText();
-    if (!REPORT_DATA_FILE_PATTERN.test(name) && subtype !== REPORT_DATA_MIME) continue;
-    return { name, bytes: decodePDFRawStream(stream).decode() };
+    const subtype = stream.dict.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText() ?? null;
+    out.push({ name, subtype, get bytes() { return decodePDFRawStream(stream).decode(); } });
   }
-  return null;
+  return out;
 }
+
+const isExchangeFile = (f: EmbeddedFile): boolean => f.subtype === EXCHANGE_ATTACHMENT_MIME || EXCHANGE_ATTACHMENT_PATTERN.test(f.name);
+const isReportData = (f: EmbeddedFile): boolean => !isExchangeFile(f) && (REPORT_DATA_FILE_PATTERN.test(f.name) || f.subtype === REPORT_DATA_MIME);
 
 // ---------------------------------------------------------------------------
 
@@ -171,9 +194,13 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
   // Attachment (read whatever the signature says; trust decided below).
   let envelope: ReportDataEnvelope | null = null;
   let attachmentName: string | null = null;
+  let exchange: { name: string; text: string } | null = null;
   try {
     const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
-    const found = findReportAttachment(doc);
+    const files = embeddedFiles(doc);
+    const found = files.find(isReportData);
+    const exchangeFile = files.find(isExchangeFile);
+    if (exchangeFile) exchange = { name: exchangeFile.name, text: new TextDecoder().decode(exchangeFile.bytes) };
     if (found) {
       attachmentName = found.name;
       try {
@@ -203,6 +230,7 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
     attachment: null,
     untrustedAttachment: envelope,
     attachmentName,
+    exchangeAttachment: exchange,
     problems: [...extra, ...problems, ...(envelope ? ['Les données jointes ne sont protégées par aucune signature : elles ne sont pas fiables.'] : [])],
   });
 
@@ -344,6 +372,7 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
     attachment: valid ? envelope : null,
     untrustedAttachment: valid ? null : envelope,
     attachmentName,
+    exchangeAttachment: exchange,
     problems,
   };
 }

@@ -1,12 +1,15 @@
-import { useMemo, useState } from 'react';
-import { FIELD_LABELS, type ExchangeLine, type ExchangePreview, type LineKind } from '../../../shared/exchange/diff';
+import { useEffect, useMemo, useState } from 'react';
+import { FIELD_LABELS, type ExchangeLine, type LineKind } from '../../../shared/exchange/diff';
 import { PERIOD_STATE_LABELS, periodLabel } from '../../../shared/domain/period';
 import { formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
-import type { ImportSummaryDto } from '../../../shared/ipc/contract';
+import { EXCHANGE_MAX_BYTES, EXCHANGE_MESSAGES } from '../../../shared/exchange/format';
+import type { ImportSummaryDto, ResponseOf } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { fileToBase64 } from '../files';
 import { formatAuditValue } from '../journal-format';
+import { takeOpenedFile, useOpenedFile } from '../opened-file';
 import { usePeriods } from '../usePeriods';
 
 const KIND_LABELS: Readonly<Record<LineKind, string>> = {
@@ -29,6 +32,11 @@ const TABLE_LABELS: Readonly<Record<string, string>> = {
   subsidy_payment: 'Versement',
 };
 const SHOWN_AT_MOST = 300;
+const SOURCE_LABELS: Readonly<Record<'qrr' | 'pdf' | 'xlsx', string>> = {
+  qrr: "Fichier d'échange",
+  pdf: 'Rapport PDF',
+  xlsx: 'Classeur Excel',
+};
 
 type Choice = 'mine' | 'theirs';
 
@@ -40,9 +48,11 @@ type Choice = 'mine' | 'theirs';
 export function Echanges({ onImported }: { onImported?: () => void } = {}) {
   const { periods } = usePeriods();
   const [exportPeriod, setExportPeriod] = useState('');
+  const [exportFormat, setExportFormat] = useState<'qrr' | 'xlsx'>('qrr');
   const [exported, setExported] = useState<string | null>(null);
-  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
-  const [preview, setPreview] = useState<(ExchangePreview & { fileName: string; hash: string }) | null>(null);
+  const [file, setFile] = useState<{ name: string; contentBase64: string } | null>(null);
+  const [preview, setPreview] = useState<ResponseOf<'previewExchange'> | null>(null);
+  const [accepted, setAccepted] = useState(false);
   const [defaultChoice, setDefaultChoice] = useState<Choice>('mine');
   const [perLine, setPerLine] = useState<Record<string, Choice>>({});
   const [kindFilter, setKindFilter] = useState<LineKind | ''>('conflict');
@@ -50,25 +60,47 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const choose = async (chosen: File | undefined) => {
+  const previewOf = async (name: string, contentBase64: string) => {
     setPreview(null);
     setSummary(null);
     setError(null);
     setPerLine({});
-    if (!chosen) return;
-    const text = await chosen.text();
-    setFile({ name: chosen.name, text });
-    const result = await call(api().previewExchange({ fileName: chosen.name, text }));
+    setAccepted(false);
+    setFile({ name, contentBase64 });
+    setBusy(true);
+    const result = await call(api().previewExchange({ fileName: name, contentBase64 }));
+    setBusy(false);
     if (result.ok) {
       setPreview(result.value);
       setKindFilter(result.value.counts.conflict > 0 ? 'conflict' : 'new');
     } else setError(result.error);
   };
 
+  const choose = async (chosen: File | undefined) => {
+    if (!chosen) return;
+    // Refused before reading: a huge file is never loaded into memory.
+    if (chosen.size > EXCHANGE_MAX_BYTES) {
+      setPreview(null);
+      setError({ code: 'VALIDATION', message: EXCHANGE_MESSAGES.tooBig(EXCHANGE_MAX_BYTES) });
+      return;
+    }
+    await previewOf(chosen.name, await fileToBase64(chosen));
+  };
+
+  // A file opened from outside (double click on a .qrr, Fichier › Importer…): previewed like a chosen one.
+  const opened = useOpenedFile();
+  useEffect(() => {
+    if (!opened) return;
+    const file = takeOpenedFile();
+    if (file) void previewOf(file.fileName, file.contentBase64);
+  }, [opened]);
+
   const apply = async () => {
     if (!file) return;
     setBusy(true);
-    const result = await call(api().applyExchange({ fileName: file.name, text: file.text, defaultChoice, perLine }));
+    const result = await call(
+      api().applyExchange({ fileName: file.name, contentBase64: file.contentBase64, defaultChoice, perLine, ...(accepted ? { acceptUnverified: true } : {}) }),
+    );
     setBusy(false);
     if (result.ok) {
       setSummary(result.value);
@@ -99,11 +131,20 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
             ))}
           </select>
         </div>
+        <div className="fr-select-group">
+          <label className="fr-label" htmlFor="export-format">
+            Format
+          </label>
+          <select id="export-format" className="fr-select" value={exportFormat} onChange={(e) => setExportFormat(e.target.value === 'xlsx' ? 'xlsx' : 'qrr')}>
+            <option value="qrr">Fichier d'échange .qrr</option>
+            <option value="xlsx">Classeur Excel .xlsx</option>
+          </select>
+        </div>
         <button
           type="button"
           className="fr-btn fr-btn--secondary"
           onClick={async () => {
-            const result = await call(api().exportExchange(exportPeriod ? { periods: [exportPeriod] } : {}));
+            const result = await call(api().exportExchange({ ...(exportPeriod ? { periods: [exportPeriod] } : {}), format: exportFormat }));
             if (result.ok) setExported(result.value.path);
             else setError(result.error);
           }}
@@ -120,10 +161,16 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
       <h2 className="fr-h4 fr-mt-4w">Importer le fichier d'un collègue</h2>
       <div className="fr-upload-group fr-mb-2w">
         <label className="fr-label" htmlFor="import-file">
-          Fichier d'échange (.qrr)
+          Fichier d'échange (.qrr), rapport PDF signé ou classeur Excel de l'application
           <span className="fr-hint-text">Rien n'est modifié avant votre confirmation ; une sauvegarde est faite juste avant.</span>
         </label>
-        <input className="fr-upload" type="file" id="import-file" accept=".json,application/json" onChange={(e) => void choose(e.target.files?.[0])} />
+        <input
+          className="fr-upload"
+          type="file"
+          id="import-file"
+          accept=".qrr,.json,.pdf,.xlsx,application/json,application/pdf"
+          onChange={(e) => void choose(e.target.files?.[0])}
+        />
       </div>
       <ErrorAlert error={error} title="Import impossible" />
       {summary && (
@@ -134,9 +181,30 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
       {preview && (
         <div data-testid="import-preview">
           <p>
-            Fichier de <strong>{preview.sender.name || preview.sender.osUser}</strong>, {preview.departement.nom} ({preview.departement.code}), exporté
-            le {formatDateTime(preview.exportedAt)}.
+            {SOURCE_LABELS[preview.source.kind]} de <strong>{preview.sender.name || preview.sender.osUser}</strong>, {preview.departement.nom} (
+            {preview.departement.code}), exporté le {formatDateTime(preview.exportedAt)}.
+            {preview.source.kind === 'pdf' && preview.source.signed && (
+              <>
+                {' '}
+                Signé par <strong>{preview.source.signer}</strong>
+                {preview.source.signingTime ? ` le ${formatDateTime(preview.source.signingTime)}` : ''}
+                {preview.source.trusted ? ', certificat de confiance.' : '.'}
+              </>
+            )}
+            {preview.source.migratedFrom !== undefined && ` Fichier au format de la version ${preview.source.migratedFrom}, lu par conversion.`}
           </p>
+          {preview.source.warning && (
+            <div className="fr-alert fr-alert--warning fr-mb-2w" role="alert" data-testid="import-warning">
+              <h3 className="fr-alert__title">Origine non garantie</h3>
+              <p>{preview.source.warning}</p>
+              <div className="fr-checkbox-group fr-mt-1w">
+                <input type="checkbox" id="accept-unverified" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />
+                <label className="fr-label" htmlFor="accept-unverified">
+                  J'ai vérifié l'origine de ce fichier
+                </label>
+              </div>
+            </div>
+          )}
           <ul className="fr-text--sm">
             {preview.qrrs.filter((q) => q.localId === null).map((q) => (
               <li key={q.key}>Quartier créé : {q.name}</li>
@@ -224,7 +292,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
               </table>
             </div>
           )}
-          <button type="button" className="fr-btn" disabled={busy} onClick={() => void apply()}>
+          <button type="button" className="fr-btn" disabled={busy || (preview.source.warning !== undefined && !accepted)} onClick={() => void apply()}>
             {busy ? 'Import en cours…' : "Confirmer l'import"}
           </button>
         </div>

@@ -6,6 +6,7 @@ import { Echanges } from './Echanges';
 import { api, call } from '../api';
 import { QrrForm } from '../components/QrrForm';
 import { SettingsForm } from '../components/SettingsForm';
+import { MoveWorkstationChoice } from '../components/TransferPanel';
 
 /** A fictional dataset to try every screen before entering real figures (only in an empty database). */
 function DemoChoice({ onInstalled }: { onInstalled: () => void }) {
@@ -102,6 +103,7 @@ export function FirstRun({
             }}
           />
           <DemoChoice onInstalled={onQrrCreated} />
+          <MoveWorkstationChoice onRestored={onQrrCreated} />
         </>
       ) : (
         <>
@@ -119,6 +121,7 @@ export function FirstRun({
             }}
           />
           <ImportChoice onImported={onQrrCreated} />
+          <MoveWorkstationChoice onRestored={onQrrCreated} />
         </>
       )}
     </div>

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, Departement, Settings } from '../../../shared/domain/types';
 import { api, call } from '../api';
 import { SuccessNotice } from '../components/ErrorAlert';
 import { SettingsForm } from '../components/SettingsForm';
 import { BackupsPanel } from '../components/BackupsPanel';
 import { TrustedRootsPanel } from '../components/TrustedRootsPanel';
+import { TransferPanel } from '../components/TransferPanel';
 
 export function Parametres({
   settings,
@@ -21,9 +22,15 @@ export function Parametres({
 }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  useEffect(() => {
-    void call(api().getAppInfo()).then((result) => result.ok && setInfo(result.value));
-  }, []);
+  const loadInfo = useCallback(() => void call(api().getAppInfo()).then((result) => result.ok && setInfo(result.value)), []);
+  useEffect(loadInfo, [loadInfo]);
+  // A restore may bring another schema version: the facts are read again, and the application reloads.
+  const restored = () => {
+    loadInfo();
+    onRestored();
+  };
+  // Remounting the backups list after a transfer shows the safety backup it just took.
+  const [backupsKey, setBackupsKey] = useState(0);
 
   return (
     <section aria-labelledby="parametres-title">
@@ -44,27 +51,18 @@ export function Parametres({
           return result;
         }}
       />
-      <h2 className="fr-h4 fr-mt-6w">Données</h2>
-      {info && (
-        <dl className="qrr-facts" data-testid="app-info">
-          <dt>Base de données</dt>
-          <dd>
-            <code>{info.databasePath}</code>
-          </dd>
-          <dt>Dossier des sauvegardes</dt>
-          <dd>
-            <code>{info.backupDir}</code>
-          </dd>
-          <dt>Version de l'application</dt>
-          <dd>{info.appVersion}</dd>
-          <dt>Version du schéma de données</dt>
-          <dd>{info.schemaVersion}</dd>
-        </dl>
-      )}
+      <h2 className="fr-h4 fr-mt-6w">Emplacement des données et changement de poste</h2>
+      <TransferPanel
+        info={info}
+        onRestored={() => {
+          setBackupsKey((key) => key + 1);
+          restored();
+        }}
+      />
       <h2 className="fr-h4 fr-mt-6w">Autorités de certification de confiance</h2>
       <TrustedRootsPanel />
       <h2 className="fr-h4 fr-mt-6w">Sauvegardes</h2>
-      <BackupsPanel onRestored={onRestored} />
+      <BackupsPanel key={backupsKey} onRestored={restored} />
     </section>
   );
 }

@@ -1,0 +1,119 @@
+/**
+ * Benchmark of the national consolidation: 100 départements' exchange files
+ * (the demonstration département's quarter, exported once, rewritten with 100
+ * real département codes and sealed again), then, timed step by step:
+ * - reading and strict parsing (size, JSON, duplicate keys, schema, SHA-256),
+ *   against the baseline of a bare JSON.parse of the same files;
+ * - the consolidation (shared/exchange/consolidate.ts), against the baseline
+ *   of building the 100 départements' own dashboard models (buildReportModel,
+ *   data already loaded);
+ * - the national PDF, against the baseline of one département's report PDF.
+ * Figures, no assertions; the ratios are what matter, not the machine.
+ *
+ * Plain Node, never imports electron.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { createAppCore } from '../electron/services/app-core';
+import { generateDemo } from '../electron/services/demo';
+import { parseConsolidationFiles, readExchangeFiles } from '../electron/services/exchange-consolidation';
+import { exportExchange } from '../electron/services/exchange/export';
+import { createGeography, DEPARTEMENTS } from '../electron/services/geography';
+import { SEED_REFERENTIAL } from '../electron/services/referential';
+import { renderNationalPdf } from '../electron/services/report/national-pdf';
+import { loadReportData } from '../electron/services/report/load-report-data';
+import { loadReportFonts, renderReportPdf } from '../electron/services/report/pdf';
+import { periodOfDate } from '../shared/domain/period';
+import { consolidateExchanges } from '../shared/exchange/consolidate';
+import { sealExchangeDocument, serializeExchangeDocument } from '../shared/exchange/format';
+import { formatInteger } from '../shared/format/fr';
+import { formatFixedFr } from '../shared/format/number-fr';
+import { buildReportModel } from '../shared/report/report-model';
+
+const DEPARTEMENT_COUNT = 100;
+
+export interface ConsolidationBenchResult {
+  readonly files: number;
+  readonly bytes: number;
+  readonly pages: number;
+  readonly ms: Readonly<Record<'parse' | 'jsonParse' | 'consolidate' | 'dashboards' | 'pdf' | 'departementPdf', number>>;
+}
+
+async function timed<T>(run: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - t0 };
+}
+
+export async function benchConsolidation(log: (line: string) => void = console.log): Promise<ConsolidationBenchResult> {
+  const now = new Date();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-bench-consolidation-'));
+  const requireHere = createRequire(path.join(process.cwd(), 'package.json'));
+  const communesFile = requireHere.resolve('@etalab/decoupage-administratif/data/communes.json');
+  const core = await createAppCore({
+    databasePath: path.join(dir, 'qrr.sqlite'),
+    backupDir: path.join(dir, 'sauvegardes'),
+    communesFile,
+    appVersion: 'bench',
+    osUser: 'bench',
+    origin: 'bench',
+    now: () => now,
+    log: { error: () => undefined },
+    startupBackup: false,
+  });
+  try {
+    // Inputs, not timed: one département's quarter, sent by 100 départements.
+    await generateDemo(core, { scale: 'departement', now });
+    const period = periodOfDate(now);
+    const ctx = { db: core.db, now: () => now, osUser: 'bench', origin: 'bench' };
+    const exported = exportExchange(ctx, { periods: [period] });
+    const { sha256: _hash, ...unsigned } = exported;
+    const files = DEPARTEMENTS.slice(0, DEPARTEMENT_COUNT).map((d) => {
+      const file = path.join(dir, `qrr-${d.code}-${period}.qrr`);
+      fs.writeFileSync(file, serializeExchangeDocument(sealExchangeDocument({ ...unsigned, departement: { code: d.code, nom: d.nom } })));
+      return file;
+    });
+    const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+    const fonts = loadReportFonts();
+    const geography = createGeography(communesFile);
+    geography.communesOf('93'); // the communes file is read once per process: not part of a report
+    const generatedAt = now.toISOString();
+
+    const parse = await timed(() => parseConsolidationFiles(readExchangeFiles(files)));
+    const jsonParse = await timed(() => files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as unknown));
+    const consolidate = await timed(() => consolidateExchanges({ referential: SEED_REFERENTIAL, files: parse.value, periodCode: period }));
+    const input = loadReportData(ctx, period, { geography });
+    const dashboards = await timed(() => files.map(() => buildReportModel(input)));
+    const pdf = await timed(() => renderNationalPdf(consolidate.value, { generatedAt, fonts }));
+    const departementPdf = await timed(() => renderReportPdf(dashboards.value[0]!, { generatedAt, fonts }));
+
+    const model = consolidate.value;
+    const f = (n: number) => `${formatInteger(Math.round(n))} ms`;
+    const x = (a: number, b: number) => `×${formatFixedFr(a / b, 1)}`;
+    log(
+      `Synthèse nationale : ${formatInteger(files.length)} fichiers d'échange (${formatFixedFr(bytes / (1024 * 1024), 1)} Mo, ` +
+        `${formatInteger(model.totals.qrrs)} quartiers, ${model.period.label})`,
+    );
+    log(`  lecture et vérification stricte (JSON, clés, schéma, SHA-256) : ${f(parse.ms)} ; référence JSON.parse seul ${f(jsonParse.ms)} (${x(parse.ms, jsonParse.ms)})`);
+    log(
+      `  consolidation : ${f(consolidate.ms)} ; référence : les ${formatInteger(files.length)} tableaux de bord départementaux ` +
+        `(buildReportModel, données chargées) ${f(dashboards.ms)} (consolidation ${x(dashboards.ms, consolidate.ms)} plus rapide)`,
+    );
+    log(
+      `  PDF national : ${f(pdf.ms)}, ${formatInteger(pdf.value.pages)} pages, ${formatInteger(Math.round(pdf.value.bytes.length / 1024))} Ko ; ` +
+        `référence : le rapport PDF d'un seul département ${f(departementPdf.ms)}`,
+    );
+    log(`  total lecture + consolidation + PDF : ${f(parse.ms + consolidate.ms + pdf.ms)}`);
+    return {
+      files: files.length,
+      bytes,
+      pages: pdf.value.pages,
+      ms: { parse: parse.ms, jsonParse: jsonParse.ms, consolidate: consolidate.ms, dashboards: dashboards.ms, pdf: pdf.ms, departementPdf: departementPdf.ms },
+    };
+  } finally {
+    core.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

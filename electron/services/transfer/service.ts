@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { TransferExportDto, TransferRestoreDto } from '../../../shared/transfer/transfer';
+import type { AuditEntry } from '../audit';
+import { exportEverything } from './export';
+import { copyTransferredFiles, currentData, prepareRestore, restoreSummaryMessage } from './restore';
+import { DEFAULT_TRANSFER_LIMITS, TRANSFER_FORMAT, type TransferLimits } from './rules';
+
+/** « Exporter tout / Restaurer », as the IPC handlers see it. */
+export interface TransferService {
+  exportEverything(): Promise<TransferExportDto>;
+  restoreEverything(
+    archive: Uint8Array,
+    options: { readonly confirmOtherDepartement: boolean; readonly fileName?: string | undefined },
+  ): Promise<TransferRestoreDto>;
+}
+
+export interface TransferDeps {
+  readonly dataDir: string;
+  readonly appVersion: string;
+  readonly osUser: string;
+  readonly now: () => Date;
+  readonly limits?: Partial<TransferLimits>;
+  readonly nativeBinding?: string;
+  /** The live connection (it changes when the database is replaced). */
+  readonly db: () => Database;
+  /**
+   * The application's own restore path (app-core): closes the session, backs
+   * up the current database (« avant-restauration »), swaps `file` in
+   * atomically and reopens — migrating an older database as at start-up.
+   */
+  readonly swapDatabase: (file: string) => Promise<{ readonly safetyBackup: string | null }>;
+  /** Records entries in the audit trail of the database now open, in one transaction. */
+  readonly audit: (entries: readonly AuditEntry[]) => void;
+}
+
+export function createTransferService(deps: TransferDeps): TransferService {
+  const limits: TransferLimits = { ...DEFAULT_TRANSFER_LIMITS, ...deps.limits };
+  const binding = deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {};
+  return {
+    exportEverything: () =>
+      exportEverything({ db: deps.db(), dataDir: deps.dataDir, appVersion: deps.appVersion, osUser: deps.osUser, now: deps.now(), limits, ...binding }),
+
+    async restoreEverything(archive, options) {
+      // Every refusal happens here, before the database or a folder is touched.
+      const prepared = prepareRestore(archive, {
+        current: currentData(deps.db()),
+        confirmOtherDepartement: options.confirmOtherDepartement,
+        limits,
+        ...binding,
+      });
+      try {
+        const { safetyBackup } = await deps.swapDatabase(prepared.databaseFile);
+        const files = copyTransferredFiles(prepared, deps.dataDir);
+        const { manifest } = prepared;
+        const summary: Omit<TransferRestoreDto, 'message'> = {
+          departement: manifest.departement,
+          createdAt: manifest.createdAt,
+          createdBy: manifest.osUser,
+          qrrCount: prepared.inspection.qrrCount,
+          safetyBackup: safetyBackup ? path.basename(safetyBackup) : null,
+          files,
+        };
+        // After the reopen: the entry belongs to the restored database's trail.
+        deps.audit([
+          {
+            entity: 'transfer_restore',
+            entityId: prepared.sha256,
+            action: 'restore',
+            newValue: {
+              format: TRANSFER_FORMAT,
+              fileName: options.fileName ?? null,
+              exportedAt: manifest.createdAt,
+              exportedBy: manifest.osUser,
+              exportedWith: manifest.appVersion,
+              departement: manifest.departement?.code ?? null,
+              schemaVersion: manifest.schemaVersion,
+              files: { written: files.written, identical: files.identical, renamed: files.renamed.length, failed: files.failed.length },
+              safetyBackup: summary.safetyBackup,
+            },
+          },
+        ]);
+        return { ...summary, message: restoreSummaryMessage(summary) };
+      } finally {
+        prepared.dispose();
+      }
+    },
+  };
+}
