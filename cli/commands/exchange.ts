@@ -30,7 +30,7 @@ import { parsePeriodCode, periodLabel } from '../../shared/domain/period';
 import { FIELD_LABELS, type ExchangeLine, type ExchangePreview, type ExchangeTable, type LineKind, type LockReason } from '../../shared/exchange/diff';
 import type { ExchangeDocument } from '../../shared/exchange/format';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
-import { formatAuditValue } from '../../renderer/src/journal-format';
+import { formatAuditValue } from '../../shared/format/journal';
 import {
   backupDirOf,
   COMMUNES_FILE,

@@ -92,4 +92,30 @@ describe('national consolidation in Chromium', () => {
       await app.close();
     }
   }, 240_000);
+
+  it('is reachable from the first run, for the national task force that follows no département', async () => {
+    const app = await startApp(browser);
+    try {
+      const exported = path.join(app.dir, 'qrr-93.qrr');
+      const source = await startApp(browser);
+      try {
+        await source.core.dispatch('installDemo', undefined);
+        fs.writeFileSync(exported, serializeExchangeDocument(exportExchange({ db: source.core.db, now: () => new Date('2026-11-26T10:00:00.000Z'), osUser: 'c', origin: 'test' })));
+      } finally {
+        await source.close();
+      }
+      await app.open();
+      const { page } = app;
+      await page.getByRole('button', { name: 'Consolider des fichiers de départements' }).click();
+      await page.getByRole('heading', { name: 'Consolidation nationale' }).waitFor();
+      await page.getByLabel(/Fichiers d'échange des départements/).setInputFiles([exported]);
+      await page.getByTestId('consolidation-departements').waitFor();
+      expect(await page.getByTestId('consolidation-departements').locator('tbody tr').count()).toBe(1);
+      // Nothing was set up: still the first run, no département chosen.
+      expect(await app.core.dispatch('getSettings', undefined)).toEqual({ ok: true, value: null });
+      expect(app.externalRequests).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
 });

@@ -19,7 +19,7 @@ import {
   qrrLabel,
   restoreSuccessMessage,
   truncate,
-} from '../../renderer/src/journal-format';
+} from '../../shared/format/journal';
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
@@ -33,9 +33,18 @@ describe('journal labels', () => {
       "Valeurs d'indicateurs",
       "Statuts d'actions",
       'Appréciations',
+      'Enveloppes de crédits',
+      'Subventions',
+      'Versements',
+      'Rapports',
+      "Imports de fichiers d'échange",
+      'Restaurations depuis un autre poste',
+      'Autorités de confiance',
       'Référentiel',
       'Schéma de la base',
     ]);
+    expect(elementLabel({ entity: 'fipd_envelope', entityId: '3|2026|fipd' }, new Map([[3, 'QRR Mosson']]))).toBe('QRR Mosson · enveloppe FIPD (programme 216) 2026');
+    expect(elementLabel({ entity: 'exchange_import', entityId: 'a1b2c3d4e5f60718293a' })).toBe('Import du fichier a1b2c3d4e5f6…');
     expect(entityLabel('indicator_value')).toBe("Valeurs d'indicateurs");
     expect(entityLabel('inconnu')).toBe('inconnu');
   });

@@ -3,7 +3,7 @@ import type { BackupInfo } from '../../../shared/domain/types';
 import { formatDateTime } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
-import { backupReasonLabel, formatFileSize, restoreSuccessMessage } from '../journal-format';
+import { backupReasonLabel, formatFileSize, restoreSuccessMessage } from '../../../shared/format/journal';
 import { ErrorAlert, SuccessNotice } from './ErrorAlert';
 
 type Busy = null | { kind: 'backup' } | { kind: 'restore'; name: string };

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AuditRecord } from '../../../shared/domain/types';
 import { formatDateTime } from '../../../shared/format/fr';
 import { api, call } from '../api';
-import { fieldLabel, formatChange, originLabel } from '../journal-format';
+import { fieldLabel, formatChange, originLabel } from '../../../shared/format/journal';
 
 /**
  * The audit trail of one cell (who, when, old → new, how), newest first.

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/transfer/transfer';
 import { api, call } from '../api';
 import { fileToBase64 } from '../files';
-import { formatFileSize } from '../journal-format';
+import { formatFileSize } from '../../../shared/format/journal';
 import { ErrorAlert } from './ErrorAlert';
 
 /** Where everything is on this workstation (what IT needs to back up or move by hand). */

@@ -8,7 +8,7 @@ import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { fileToBase64 } from '../files';
-import { formatAuditValue } from '../journal-format';
+import { formatAuditValue } from '../../../shared/format/journal';
 import { takeOpenedFile, useOpenedFile } from '../opened-file';
 import { usePeriods } from '../usePeriods';
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Commune, Departement, Settings } from '../../../shared/domain/types';
 import type { ApiError } from '../../../shared/ipc/result';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Consolidation } from './Consolidation';
 import { Echanges } from './Echanges';
 import { api, call } from '../api';
 import { QrrForm } from '../components/QrrForm';
@@ -60,6 +61,30 @@ function ImportChoice({ onImported }: { onImported: () => void }) {
   );
 }
 
+/**
+ * The national task force (SG-CIPDR / ANCT) follows no département of its own:
+ * it only consolidates the départements' files, read-only, without setting anything up.
+ */
+function NationalChoice() {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="fr-callout fr-mt-6w">
+      <h3 className="fr-callout__title">Cellule nationale</h3>
+      <p className="fr-callout__text">
+        Pour consolider les fichiers d'échange de plusieurs départements (synthèse nationale et son PDF), sans suivre de
+        département ni rien enregistrer dans la base.
+      </p>
+      {open ? (
+        <Consolidation />
+      ) : (
+        <button type="button" className="fr-btn fr-btn--secondary" onClick={() => setOpen(true)}>
+          Consolider des fichiers de départements
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** First start: choose the département, then create the first QRR. */
 export function FirstRun({
   settings,
@@ -104,6 +129,7 @@ export function FirstRun({
           />
           <DemoChoice onInstalled={onQrrCreated} />
           <MoveWorkstationChoice onRestored={onQrrCreated} />
+          <NationalChoice />
         </>
       ) : (
         <>

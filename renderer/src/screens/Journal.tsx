@@ -17,7 +17,7 @@ import {
   originLabel,
   pageRangeLabel,
   type JournalFilters,
-} from '../journal-format';
+} from '../../../shared/format/journal';
 
 const PAGE_SIZE = 50;
 /** Longest value shown in a cell; the whole text is in the cell's tooltip. */

@@ -1,9 +1,10 @@
 /**
  * French display of the audit trail (Journal screen) and of the backups list
  * (Paramètres). Pure functions, no DOM: unit-tested in
- * tests/unit/journal-format.test.ts.
+ * tests/unit/journal-format.test.ts (shared with the CLI, which prints previews the same way).
  */
-import { periodLabel, PERIOD_STATE_LABELS, type PeriodState } from '../../shared/domain/period';
+import { FUNDING_SOURCE_LABELS, type FundingSource } from '../domain/fipd';
+import { periodLabel, PERIOD_STATE_LABELS, type PeriodState } from '../domain/period';
 import {
   ACTION_STATUS_LABELS,
   METEO_LABELS,
@@ -11,9 +12,9 @@ import {
   SECURITY_ZONE_LABELS,
   TREND_LABELS,
   type AuditRecord,
-} from '../../shared/domain/types';
-import { formatDateTime, formatInteger } from '../../shared/format/fr';
-import { formatEurosFromCents, formatNumberFr, NBSP } from '../../shared/format/number-fr';
+} from '../domain/types';
+import { formatDateTime, formatInteger } from './fr';
+import { formatEurosFromCents, formatNumberFr, NBSP } from './number-fr';
 
 /** What a missing value looks like everywhere in the journal. */
 export const EMPTY = '—';
@@ -29,6 +30,13 @@ export const AUDIT_ENTITIES = [
   { value: 'indicator_value', label: "Valeurs d'indicateurs" },
   { value: 'action_status', label: "Statuts d'actions" },
   { value: 'assessment', label: 'Appréciations' },
+  { value: 'fipd_envelope', label: 'Enveloppes de crédits' },
+  { value: 'subsidy', label: 'Subventions' },
+  { value: 'subsidy_payment', label: 'Versements' },
+  { value: 'report', label: 'Rapports' },
+  { value: 'exchange_import', label: "Imports de fichiers d'échange" },
+  { value: 'transfer_restore', label: "Restaurations depuis un autre poste" },
+  { value: 'trusted_root', label: 'Autorités de confiance' },
   { value: 'referential', label: 'Référentiel' },
   { value: 'schema', label: 'Schéma de la base' },
 ] as const;
@@ -184,6 +192,22 @@ export function elementLabel(record: Pick<AuditRecord, 'entity' | 'entityId'>, q
       return 'Référentiel';
     case 'schema':
       return `Schéma de la base · version ${entityId}`;
+    case 'fipd_envelope': {
+      const [qrrId, year, source] = entityId.split('|');
+      if (qrrId === undefined || year === undefined || source === undefined) return `Enveloppe ${entityId}`;
+      return `${qrrLabel(qrrId, qrrNames)} · enveloppe ${FUNDING_SOURCE_LABELS[source as FundingSource] ?? source} ${year}`;
+    }
+    case 'subsidy':
+      return `Subvention n° ${entityId}`;
+    case 'subsidy_payment':
+      return `Versement n° ${entityId}`;
+    case 'report':
+      return `Rapport n° ${entityId}`;
+    case 'exchange_import':
+      // The id is the file's SHA-256: its beginning is enough to tell two files apart.
+      return `Import du fichier ${entityId.slice(0, 12)}…`;
+    case 'transfer_restore':
+      return `Restauration de l'archive ${entityId.slice(0, 12)}…`;
     default:
       return `${entity} ${entityId}`;
   }
