@@ -75,7 +75,10 @@ describe('exchange files in Chromium', () => {
       expect(await me.page.getByTestId('import-counts').textContent()).toMatch(/En conflit : 2/);
       const lines = me.page.getByTestId('import-lines');
       expect(await lines.textContent()).toMatch(/999\s?999/);
-      await me.page.getByRole('combobox', { name: /Choix pour .*, 01-03, value/ }).selectOption('theirs');
+      // In bulk for the quarter (filtered), then one line back to mine.
+      await me.page.getByLabel('Trimestre ou année').selectOption(row.period);
+      await me.page.getByRole('button', { name: 'Prendre celles du fichier (conflits affichés)' }).click();
+      expect(await me.page.getByRole('combobox', { name: /Choix pour .*, 01-03, value/ }).inputValue()).toBe('theirs');
       await me.page.getByRole('combobox', { name: /Choix pour .*, 01-02, value/ }).selectOption('mine');
       await me.page.getByRole('button', { name: "Confirmer l'import" }).click();
       const summary = me.page.getByTestId('import-summary');

@@ -56,6 +56,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
   const [defaultChoice, setDefaultChoice] = useState<Choice>('mine');
   const [perLine, setPerLine] = useState<Record<string, Choice>>({});
   const [kindFilter, setKindFilter] = useState<LineKind | ''>('conflict');
+  const [qrrFilter, setQrrFilter] = useState('');
+  const [periodFilter, setPeriodFilter] = useState('');
   const [summary, setSummary] = useState<ImportSummaryDto | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -65,6 +67,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
     setSummary(null);
     setError(null);
     setPerLine({});
+    setQrrFilter('');
+    setPeriodFilter('');
     setAccepted(false);
     setFile({ name, contentBase64 });
     setBusy(true);
@@ -109,7 +113,21 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
     } else setError(result.error);
   };
 
-  const lines = useMemo(() => (preview ? preview.lines.filter((l) => kindFilter === '' || l.kind === kindFilter) : []), [preview, kindFilter]);
+  const lines = useMemo(
+    () =>
+      preview
+        ? preview.lines.filter(
+            (l) => (kindFilter === '' || l.kind === kindFilter) && (qrrFilter === '' || l.qrrKey === qrrFilter) && (periodFilter === '' || l.periodCode === periodFilter),
+          )
+        : [],
+    [preview, kindFilter, qrrFilter, periodFilter],
+  );
+  // The filters offer what the file holds: its QRRs, its quarters and FIPD budget years.
+  const qrrOptions = useMemo(() => [...new Map((preview?.lines ?? []).map((l) => [l.qrrKey, l.qrrName])).entries()], [preview]);
+  const periodOptions = useMemo(() => [...new Set((preview?.lines ?? []).map((l) => l.periodCode))].sort().reverse(), [preview]);
+  /** « In bulk » for the conflicts shown (after the filters). */
+  const chooseShown = (choice: Choice) =>
+    setPerLine({ ...perLine, ...Object.fromEntries(lines.filter((l) => l.kind === 'conflict').map((l) => [l.key, choice])) });
   const choiceOf = (line: ExchangeLine): Choice => perLine[line.key] ?? (line.kind === 'new' ? 'theirs' : defaultChoice);
   const show = (line: ExchangeLine, value: unknown) => formatAuditValue(value, { entity: line.table, field: line.field }, 120);
 
@@ -229,6 +247,44 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
               </li>
             ))}
           </ul>
+          <div className="qrr-toolbar fr-mb-2w">
+            <div className="fr-select-group">
+              <label className="fr-label" htmlFor="import-qrr-filter">
+                Quartier
+              </label>
+              <select id="import-qrr-filter" className="fr-select" value={qrrFilter} onChange={(e) => setQrrFilter(e.target.value)}>
+                <option value="">Tous les quartiers</option>
+                {qrrOptions.map(([key, name]) => (
+                  <option key={key} value={key}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="fr-select-group">
+              <label className="fr-label" htmlFor="import-period-filter">
+                Trimestre ou année
+              </label>
+              <select id="import-period-filter" className="fr-select" value={periodFilter} onChange={(e) => setPeriodFilter(e.target.value)}>
+                <option value="">Tous</option>
+                {periodOptions.map((p) => (
+                  <option key={p} value={p}>
+                    {/^\d{4}$/.test(p) ? `Crédits ${p}` : periodLabel(p)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {kindFilter === 'conflict' && lines.length > 0 && (
+              <div className="fr-btns-group fr-btns-group--inline-sm">
+                <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => chooseShown('mine')}>
+                  Garder les miennes (conflits affichés)
+                </button>
+                <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => chooseShown('theirs')}>
+                  Prendre celles du fichier (conflits affichés)
+                </button>
+              </div>
+            )}
+          </div>
           {preview.counts.conflict > 0 && (
             <fieldset className="fr-fieldset">
               <legend className="fr-fieldset__legend fr-text--regular">Pour les conflits sans choix particulier</legend>
@@ -263,7 +319,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                   {lines.slice(0, SHOWN_AT_MOST).map((line) => (
                     <tr key={line.key}>
                       <td>{line.qrrName}</td>
-                      <td>{line.periodCode}</td>
+                      <td>{/^\d{4}$/.test(line.periodCode) ? line.periodCode : periodLabel(line.periodCode)}</td>
                       <td>
                         {TABLE_LABELS[line.table] ?? line.table} {line.summary ?? line.code} ({FIELD_LABELS[line.field] ?? line.field})
                         {line.lockReason ? ` — ${LOCK_LABELS[line.lockReason]}` : ''}
