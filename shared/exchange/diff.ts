@@ -119,6 +119,8 @@ export const lineKey = (table: ExchangeTable, qrrKey: string, code: string, peri
 /** The value a cell holds when nothing was entered. */
 export function isEmptyCell(table: FollowupTable, field: string, value: unknown): boolean {
   if (value === null || value === undefined || value === '') return true;
+  // A value or target without any part entered ({} or every part empty) is stored as nothing: it is nothing.
+  if (typeof value === 'object' && !Array.isArray(value)) return Object.values(value).every((v) => v === null || v === undefined || v === '');
   if (table === 'assessment' && field === 'meteo') return value === 'non_renseignee';
   return false;
 }

@@ -280,6 +280,13 @@ describe('diffExchange', () => {
     expect(locked.ok && locked.preview.counts).toEqual({ new: 0, identical: 1, conflict: 0, locked: 7 });
   });
 
+  it('a value or target with no part entered is nothing: never a line (found by the import property test)', () => {
+    const { sha256: _, ...doc } = sample();
+    const empty = sealExchangeDocument({ ...doc, indicatorValues: [{ ...doc.indicatorValues[0]!, value: {}, target: { numerator: null, denominator: null } }] });
+    const r = diffExchange(local(), empty);
+    expect(r.ok && r.preview.lines.filter((l) => l.table === 'indicator_value').map((l) => l.field)).toEqual(['comment', 'source']);
+  });
+
   it('refuses another département and unknown codes, naming them', () => {
     expect(diffExchange(local({ departementCode: '13' }), sample())).toEqual({ ok: false, message: expect.stringMatching(/Seine-Saint-Denis \(93\).*\(13\)/) });
     const r = diffExchange(local({ indicatorCodes: [], actionCodes: [] }), sample());
