@@ -13,7 +13,8 @@ import { createAppCore, type AppCore } from './services/app-core';
 import { resolveDataPaths } from './services/paths';
 import { SEED_REFERENTIAL } from './services/referential';
 import { databaseLocationProblem, nearestRealPath } from './services/shell/network-share';
-import { createOpenedFileQueue, filesFromCommandLine, queueRefusal } from './services/shell/open-file';
+import { bringForward, onOpenFile, onSecondInstance, queueCommandLine, type InstanceEventDeps } from './services/shell/instance-events';
+import { createOpenedFileQueue, queueRefusal } from './services/shell/open-file';
 import { createRotatingLog, logsDirOf } from './services/shell/rotating-log';
 import { loadWindowState, restoreWindowState, saveWindowState, WINDOW_STATE_FILE } from './services/shell/window-state';
 import { APP_ORIGIN, isTrustedSender } from './services/shell/security-policy';
@@ -66,18 +67,13 @@ function queueFile(file: string, from: string): string | null {
   return refusal;
 }
 
-function queueCommandLine(argv: readonly string[], workingDirectory: string, from: string): void {
-  // process.defaultApp: `electron <dossier>` in development, where argv[1] is the application itself.
-  for (const file of filesFromCommandLine(argv, { workingDirectory, defaultApp: process.defaultApp === true })) queueFile(file, from);
-}
-
 /** Brings the window forward: its 'focus' makes the page ask for the queued files. */
 function showMainWindow(): void {
-  // Not created or not shown yet ('ready-to-show' shows it): the page asks for queued files when it loads.
-  if (!mainWindow || !(mainWindow.isVisible() || mainWindow.isMinimized())) return;
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.focus();
+  bringForward(mainWindow);
 }
+
+// process.defaultApp: `electron <dossier>` in development, where argv[1] is the application itself.
+const instanceEvents: InstanceEventDeps = { queueFile, showWindow: showMainWindow, defaultApp: process.defaultApp === true };
 
 // French date pickers and number inputs (jj/mm/aaaa) whatever the workstation's language.
 app.commandLine.appendSwitch('lang', 'fr-FR');
@@ -90,17 +86,13 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // A second launch (double click on a .qrr while the application runs) hands its
   // command line over and quits: queue its file first, then show the window.
-  app.on('second-instance', (_event, commandLine, workingDirectory) => {
-    queueCommandLine(commandLine, workingDirectory, 'seconde instance');
-    showMainWindow();
-  });
+  app.on('second-instance', (_event, commandLine, workingDirectory) => onSecondInstance(commandLine, workingDirectory, instanceEvents));
   // macOS opens documents with an event (possibly before 'ready'), not through argv.
   app.on('open-file', (event, file) => {
     event.preventDefault();
-    queueFile(file, 'Finder');
-    showMainWindow();
+    onOpenFile(file, instanceEvents);
   });
-  queueCommandLine(process.argv, process.cwd(), 'ligne de commande');
+  queueCommandLine(process.argv, process.cwd(), 'ligne de commande', instanceEvents);
   logger.info('Démarrage', {
     version: app.getVersion(),
     electron: process.versions.electron,
