@@ -58,6 +58,45 @@ function skipReason(): string | null {
   return null;
 }
 
+/** Launches the built application in Electron (better-sqlite3 built for its ABI first) and waits for its window. */
+async function launchApp(work: string, appArgs: readonly string[], onLog: (chunk: string) => void): Promise<{ app: ElectronApplication; page: Page }> {
+  const electron = findElectron();
+  if (!('executable' in electron)) throw new Error(electron.reason);
+  const mainFile = path.join(root, 'dist', 'electron', 'main.cjs');
+  if (!fs.existsSync(mainFile)) throw new Error(`${path.relative(root, mainFile)} absent : lancez « npm run build » avant ce test.`);
+
+  // better-sqlite3 for Electron's ABI (node_modules keeps the Node build for the other tests).
+  let nativeBinding = process.env.QRR_NATIVE_BINDING;
+  if (!nativeBinding || !fs.existsSync(nativeBinding)) {
+    // A computed specifier: the script is plain JavaScript without type declarations.
+    const script = pathToFileURL(path.join(root, 'scripts', 'electron-native.mjs')).href;
+    const { ensureElectronNative } = (await import(script)) as {
+      ensureElectronNative(options?: { log?: (message: string) => void }): Promise<string>;
+    };
+    nativeBinding = await ensureElectronNative({ log: (message) => console.log(message) });
+    process.env.QRR_NATIVE_BINDING = nativeBinding;
+  }
+
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  delete env.ELECTRON_RUN_AS_NODE;
+  env.QRR_NATIVE_BINDING = nativeBinding;
+  // Own user-data folder (single-instance lock, Chromium profile) on Linux.
+  env.XDG_CONFIG_HOME = path.join(work, 'config');
+
+  const args = [root, ...appArgs];
+  // Chromium refuses to run as root with its sandbox (containers, CI).
+  if (process.platform === 'linux' && process.getuid?.() === 0) args.unshift('--no-sandbox');
+
+  const app = await _electron.launch({ executablePath: electron.executable, args, env, cwd: root, timeout: 60_000 });
+  const child = app.process();
+  child.stdout?.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => onLog(chunk.toString()));
+  const page = await app.firstWindow({ timeout: 60_000 });
+  await page.waitForLoadState('domcontentloaded');
+  return { app, page };
+}
+
 const reason = skipReason();
 if (reason) console.log(`tests/electron/launch.test.ts ignoré : ${reason}`);
 
@@ -70,42 +109,10 @@ describe.skipIf(reason !== null)('application lancée dans Electron', () => {
   let extraWindows = 0;
 
   beforeAll(async () => {
-    const electron = findElectron();
-    if (!('executable' in electron)) throw new Error(electron.reason);
-    const mainFile = path.join(root, 'dist', 'electron', 'main.cjs');
-    if (!fs.existsSync(mainFile)) throw new Error(`${path.relative(root, mainFile)} absent : lancez « npm run build » avant ce test.`);
-
-    // better-sqlite3 for Electron's ABI (node_modules keeps the Node build for the other tests).
-    let nativeBinding = process.env.QRR_NATIVE_BINDING;
-    if (!nativeBinding || !fs.existsSync(nativeBinding)) {
-      // A computed specifier: the script is plain JavaScript without type declarations.
-      const script = pathToFileURL(path.join(root, 'scripts', 'electron-native.mjs')).href;
-      const { ensureElectronNative } = (await import(script)) as {
-        ensureElectronNative(options?: { log?: (message: string) => void }): Promise<string>;
-      };
-      nativeBinding = await ensureElectronNative({ log: (message) => console.log(message) });
-    }
-
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-electron-launch-'));
     databasePath = path.join(work, 'test.sqlite');
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    delete env.ELECTRON_RUN_AS_NODE;
-    env.QRR_NATIVE_BINDING = nativeBinding;
-    // Own user-data folder (single-instance lock, Chromium profile) on Linux.
-    env.XDG_CONFIG_HOME = path.join(work, 'config');
-
-    const args = [root, `--db=${databasePath}`];
-    // Chromium refuses to run as root with its sandbox (containers, CI).
-    if (process.platform === 'linux' && process.getuid?.() === 0) args.unshift('--no-sandbox');
-
-    app = await _electron.launch({ executablePath: electron.executable, args, env, cwd: root, timeout: 60_000 });
-    const child = app.process();
-    child.stdout?.on('data', (chunk: Buffer) => (mainLog += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (mainLog += chunk.toString()));
-    page = await app.firstWindow({ timeout: 60_000 });
+    ({ app, page } = await launchApp(work, [`--db=${databasePath}`], (chunk) => (mainLog += chunk)));
     app.on('window', () => (extraWindows += 1));
-    await page.waitForLoadState('domcontentloaded');
   }, 300_000);
 
   afterAll(async () => {
@@ -164,4 +171,39 @@ describe.skipIf(reason !== null)('application lancée dans Electron', () => {
     expect(fs.existsSync(databasePath), databasePath).toBe(true);
     expect(fs.statSync(databasePath).size).toBeGreaterThan(0);
   });
+});
+
+describe.skipIf(reason !== null)('a .qrr file given on the command line (double click in the Explorer)', () => {
+  it('opens the import preview of that file in the running application', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-electron-open-'));
+    let log = '';
+    let app: ElectronApplication | undefined;
+    try {
+      // A colleague's file, and a database of the same département ready to receive it (made with the Node build).
+      const { openCore } = await import('../support/db');
+      const { exportExchange, writeExchangeFile } = await import('../../electron/services/exchange/export');
+      for (const dir of ['collegue', 'moi']) fs.mkdirSync(path.join(work, dir));
+      const colleague = await openCore(path.join(work, 'collegue'));
+      await colleague.dispatch('installDemo', undefined);
+      const file = writeExchangeFile(
+        exportExchange({ db: colleague.db, now: () => new Date(), osUser: 'collegue', origin: 'test' }, { periods: ['2026-T4'] }),
+        path.join(work, 'qrr-93-2026-T4.qrr'),
+      );
+      colleague.close();
+      const mine = await openCore(path.join(work, 'moi'));
+      await mine.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'Camille Martin' });
+      await mine.dispatch('createQrr', { name: 'QRR existant', communes: ['93066'], qpvCodes: [], securityZone: null, wave: null, deleguePrefet: '', referents: '', population: null, notes: '' });
+      mine.close();
+
+      let page: Page;
+      ({ app, page } = await launchApp(work, [`--db=${path.join(work, 'moi', 'qrr.sqlite')}`, file], (chunk) => (log += chunk)));
+      await page.getByTestId('import-preview').waitFor({ timeout: 60_000 });
+      expect(await page.getByRole('heading', { name: 'Échanges' }).count()).toBe(1);
+      expect(await page.getByTestId('import-preview').textContent()).toMatch(/Fichier d'échange de/);
+    } finally {
+      await app?.close().catch(() => undefined);
+      if (log) console.log(`Journal du processus principal :\n${log}`);
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
