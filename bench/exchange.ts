@@ -25,7 +25,8 @@ import { backupDatabase } from '../electron/services/db/backup';
 import { generateDemo } from '../electron/services/demo';
 import { applyImport } from '../electron/services/exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../electron/services/exchange/export';
-import { previewImport, readExchangeFile } from '../electron/services/exchange/preview';
+import { previewImport } from '../electron/services/exchange/preview';
+import { readExchangeSource } from '../electron/services/exchange/sources';
 import { createGeography } from '../electron/services/geography';
 import type { ExchangeDocument } from '../shared/exchange/format';
 import { formatInteger } from '../shared/format/fr';
@@ -143,7 +144,7 @@ export async function benchExchange(log: (line: string) => void = console.log): 
       JSON.parse(bytes.toString('utf8'));
       return createHash('sha256').update(bytes).digest('hex');
     });
-    const read = await median(async () => readExchangeFile(file));
+    const read = await median(async () => readExchangeSource(file));
     const { document, fileName, fileHash } = read.value;
     const preview = await median(() => previewImport(b.ctx, document));
     let backupMs = 0;

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../electron/services/context';
 import { backupDatabase } from '../../electron/services/db/backup';
 import { applyImport } from '../../electron/services/exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../../electron/services/exchange/export';
-import { previewImport, readExchangeFile } from '../../electron/services/exchange/preview';
+import { previewImport } from '../../electron/services/exchange/preview';
 import { readExchangeSource } from '../../electron/services/exchange/sources';
 import { saveSubsidy } from '../../electron/services/fipd/subsidies';
 import { saveActionStatuses, saveIndicatorValues } from '../../electron/services/followup';
@@ -83,9 +83,9 @@ describe('exchange files between two databases', () => {
     b?.close();
   });
 
-  it('writes a .qrr file that reads back to the same document', () => {
+  it('writes a .qrr file that reads back to the same document', async () => {
     expect(file.endsWith('qrr-93-tout.qrr')).toBe(true);
-    const read = readExchangeFile(file);
+    const read = await readExchangeSource(file);
     expect(read.document).toEqual(document);
     expect(read.fileHash).toBe(sha256Hex(fs.readFileSync(file)));
     expect(document.indicatorValues.length).toBeGreaterThan(0);
@@ -99,7 +99,7 @@ describe('exchange files between two databases', () => {
     const preview = previewImport(ctxB, document);
     expect(preview.counts.new).toBe(preview.lines.length);
     expect(preview.counts).toMatchObject({ identical: 0, conflict: 0, locked: 0 });
-    const summary = await importInto(ctxB, readExchangeFile(file).document, { defaultChoice: 'mine' });
+    const summary = await importInto(ctxB, (await readExchangeSource(file)).document, { defaultChoice: 'mine' });
     expect(summary.applied.new).toBe(preview.lines.length);
     expect(summary.qrrsCreated).toBe(document.qrrs.length);
     expect(summary.message).toMatch(/^Import de « qrr-93-tout\.qrr » terminé : \d+ nouvelles données ajoutées/);
@@ -214,7 +214,7 @@ describe('merging two databases edited separately from the same file', () => {
       const dir = tempDir();
       const importFile = async (doc: ExchangeDocument, decisions: Parameters<typeof applyImport>[2]) => {
         const file = writeExchangeFile(doc, path.join(dir, exchangeFileName(doc)));
-        const read = readExchangeFile(file);
+        const read = await readExchangeSource(file);
         return applyImport(ctxB, read.document, decisions, {
           backup: () => backupDatabase(b.db, path.join(b.dir, 'sauvegardes'), 'avant-import', ctxB.now()),
           fileName: read.fileName,
@@ -283,8 +283,8 @@ describe('merging two databases edited separately from the same file', () => {
       const v1 = { ...current, version: 1 };
       const file = path.join(tempDir(), 'ancien.qrr.json');
       fs.writeFileSync(file, JSON.stringify({ ...v1, sha256: sha256Hex(canonicalJson(v1)) }, null, 2));
-      const read = readExchangeFile(file);
-      expect(read.migratedFrom).toBe(1);
+      const read = await readExchangeSource(file);
+      expect(read.info.migratedFrom).toBe(1);
       const summary = await applyImport(ctxB, read.document, { defaultChoice: 'mine' }, {
         backup: () => backupDatabase(b.db, path.join(b.dir, 'sauvegardes'), 'avant-import', ctxB.now()),
         fileName: read.fileName,
@@ -355,6 +355,5 @@ describe('bad input: refused in French, the database file unchanged byte for byt
     fs.ftruncateSync(fd, 200 * 1024 * 1024); // sparse: nothing is written to the disk
     fs.closeSync(fd);
     await expect(readExchangeSource(file)).rejects.toThrow(/trop volumineux \(plus de 50 Mo\)/);
-    expect(() => readExchangeFile(file)).toThrow(/trop volumineux/);
   });
 });

@@ -126,60 +126,68 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
   });
 }
 
+/** The FIPD records as the exchange file carries them, with their local QRR (and subsidy) ids. */
+export interface StoredFipd {
+  readonly envelopes: readonly (Omit<ExchangeEnvelope, 'qrrKey'> & { readonly qrrId: number })[];
+  readonly subsidies: readonly (Omit<ExchangeSubsidy, 'qrrKey'> & { readonly id: number; readonly qrrId: number })[];
+}
+
 /**
- * The FIPD credits of the budget years in scope (all years when `years` is
- * null): envelopes, and subsidies with their payments under their uid. A
- * subsidy's author is the last one who changed it, from the audit trail.
+ * Every envelope, subsidy and payment of the database in the exchange file's
+ * shape (export, and the import preview's « mine » side). A subsidy's author is
+ * the last one who changed it, from the audit trail (the table keeps no author).
  */
+export function readStoredFipd(ctx: ServiceContext): StoredFipd {
+  const envelopes = ctx.db
+    .prepare(
+      `SELECT qrr_id AS qrrId, budget_year AS budgetYear, source, amount_cents AS amountCents, decided_on AS decidedOn, comment,
+              over_envelope_reason AS overEnvelopeReason, updated_at AS updatedAt, updated_by AS updatedBy
+       FROM fipd_envelope ORDER BY budget_year, qrr_id, source`,
+    )
+    .all() as StoredFipd['envelopes'][number][];
+  const rows = ctx.db
+    .prepare(
+      `SELECT id, uid, qrr_id AS qrrId, budget_year AS budgetYear, source, action_codes AS actionCodes, beneficiary_name AS beneficiaryName,
+              siret, rna, title, requested_cents AS requestedCents, granted_cents AS grantedCents, cofinancing_cents AS cofinancingCents,
+              decision_kind AS decisionKind, decision_number AS decisionNumber, decision_date AS decisionDate, chorus_ej AS chorusEj,
+              report_due_date AS reportDueDate, report_received_date AS reportReceivedDate, documents, status,
+              over_envelope_reason AS overEnvelopeReason, comment, created_at AS createdAt, updated_at AS updatedAt
+       FROM subsidy ORDER BY budget_year, uid`,
+    )
+    .all() as (Omit<ExchangeSubsidy, 'qrrKey' | 'actionCodes' | 'documents' | 'payments' | 'updatedBy'> & {
+    id: number;
+    qrrId: number;
+    actionCodes: string;
+    documents: string;
+  })[];
+  const payments = ctx.db.prepare(
+    `SELECT uid, paid_on AS paidOn, amount_cents AS amountCents, kind, comment, created_at AS createdAt
+     FROM subsidy_payment WHERE subsidy_id = ? ORDER BY paid_on, uid`,
+  );
+  const lastAuthor = ctx.db.prepare(`SELECT os_user FROM audit_log WHERE entity = 'subsidy' AND entity_id = ? ORDER BY id DESC LIMIT 1`).pluck();
+  return {
+    envelopes,
+    subsidies: rows.map(({ actionCodes, documents, ...s }) => ({
+      ...s,
+      actionCodes: JSON.parse(actionCodes) as string[],
+      documents: JSON.parse(documents) as ExchangeSubsidy['documents'],
+      updatedBy: (lastAuthor.get(String(s.id)) as string | undefined) ?? '',
+      payments: payments.all(s.id) as ExchangeSubsidy['payments'],
+    })),
+  };
+}
+
+/** The FIPD credits of the budget years in scope (all years when `years` is null). */
 function exportFipd(
   ctx: ServiceContext,
   keys: Map<number, string>,
   years: ReadonlySet<number> | null,
 ): Pick<ExchangeDocument, 'fipdEnvelopes' | 'subsidies'> {
-  const inYears = <T extends { budgetYear: number }>(rows: T[]): T[] => (years ? rows.filter((r) => years.has(r.budgetYear)) : rows);
-  const envelopes = inYears(
-    ctx.db
-      .prepare(
-        `SELECT qrr_id AS qrrId, budget_year AS budgetYear, source, amount_cents AS amountCents, decided_on AS decidedOn, comment,
-                over_envelope_reason AS overEnvelopeReason, updated_at AS updatedAt, updated_by AS updatedBy
-         FROM fipd_envelope ORDER BY budget_year, qrr_id, source`,
-      )
-      .all() as (Omit<ExchangeEnvelope, 'qrrKey'> & { qrrId: number })[],
-  );
-  const rows = inYears(
-    ctx.db
-      .prepare(
-        `SELECT id, uid, qrr_id AS qrrId, budget_year AS budgetYear, source, action_codes AS actionCodes, beneficiary_name AS beneficiaryName,
-                siret, rna, title, requested_cents AS requestedCents, granted_cents AS grantedCents, cofinancing_cents AS cofinancingCents,
-                decision_kind AS decisionKind, decision_number AS decisionNumber, decision_date AS decisionDate, chorus_ej AS chorusEj,
-                report_due_date AS reportDueDate, report_received_date AS reportReceivedDate, documents, status,
-                over_envelope_reason AS overEnvelopeReason, comment, created_at AS createdAt, updated_at AS updatedAt
-         FROM subsidy ORDER BY budget_year, uid`,
-      )
-      .all() as (Omit<ExchangeSubsidy, 'qrrKey' | 'actionCodes' | 'documents' | 'payments' | 'updatedBy'> & {
-      id: number;
-      qrrId: number;
-      actionCodes: string;
-      documents: string;
-    })[],
-  );
-  const payments = ctx.db.prepare(
-    `SELECT uid, paid_on AS paidOn, amount_cents AS amountCents, kind, comment, created_at AS createdAt
-     FROM subsidy_payment WHERE subsidy_id = ? ORDER BY paid_on, uid`,
-  );
-  const lastAuthor = ctx.db
-    .prepare(`SELECT os_user FROM audit_log WHERE entity = 'subsidy' AND entity_id = ? ORDER BY id DESC LIMIT 1`)
-    .pluck();
+  const inYears = <T extends { budgetYear: number }>(rows: readonly T[]): T[] => rows.filter((r) => years === null || years.has(r.budgetYear));
+  const { envelopes, subsidies } = readStoredFipd(ctx);
   return {
-    fipdEnvelopes: envelopes.map(({ qrrId, ...e }) => ({ ...e, qrrKey: keys.get(qrrId)! })),
-    subsidies: rows.map(({ id, qrrId, actionCodes, documents, ...s }) => ({
-      ...s,
-      qrrKey: keys.get(qrrId)!,
-      actionCodes: JSON.parse(actionCodes) as string[],
-      documents: JSON.parse(documents) as ExchangeSubsidy['documents'],
-      updatedBy: (lastAuthor.get(String(id)) as string | undefined) ?? '',
-      payments: payments.all(id) as ExchangeSubsidy['payments'],
-    })),
+    fipdEnvelopes: inYears(envelopes).map(({ qrrId, ...e }) => ({ ...e, qrrKey: keys.get(qrrId)! })),
+    subsidies: inYears(subsidies).map(({ id: _id, qrrId, ...s }) => ({ ...s, qrrKey: keys.get(qrrId)! })),
   };
 }
 
