@@ -13,10 +13,8 @@
  * Plain Node, never imports electron.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { createAppCore } from '../electron/services/app-core';
+import { benchFolder, COMMUNES_FILE } from './support';
 import { generateDemo } from '../electron/services/demo';
 import { parseConsolidationFiles, readExchangeFiles } from '../electron/services/exchange-consolidation';
 import { exportExchange } from '../electron/services/exchange/export';
@@ -49,20 +47,9 @@ async function timed<T>(run: () => T | Promise<T>): Promise<{ value: T; ms: numb
 
 export async function benchConsolidation(log: (line: string) => void = console.log): Promise<ConsolidationBenchResult> {
   const now = new Date();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-bench-consolidation-'));
-  const requireHere = createRequire(path.join(process.cwd(), 'package.json'));
-  const communesFile = requireHere.resolve('@etalab/decoupage-administratif/data/communes.json');
-  const core = await createAppCore({
-    databasePath: path.join(dir, 'qrr.sqlite'),
-    backupDir: path.join(dir, 'sauvegardes'),
-    communesFile,
-    appVersion: 'bench',
-    osUser: 'bench',
-    origin: 'bench',
-    now: () => now,
-    log: { error: () => undefined },
-    startupBackup: false,
-  });
+  const folder = benchFolder('qrr-bench-consolidation-');
+  const dir = folder.dir;
+  const core = await folder.open('qrr.sqlite', () => now);
   try {
     // Inputs, not timed: one département's quarter, sent by 100 départements.
     await generateDemo(core, { scale: 'departement', now });
@@ -77,7 +64,7 @@ export async function benchConsolidation(log: (line: string) => void = console.l
     });
     const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
     const fonts = loadReportFonts();
-    const geography = createGeography(communesFile);
+    const geography = createGeography(COMMUNES_FILE);
     geography.communesOf('93'); // the communes file is read once per process: not part of a report
     const generatedAt = now.toISOString();
 

@@ -16,11 +16,10 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+import { benchFolder, COMMUNES_FILE } from './support';
 import { performance } from 'node:perf_hooks';
-import { createAppCore, type AppCore } from '../electron/services/app-core';
+import type { AppCore } from '../electron/services/app-core';
 import { backupDatabase } from '../electron/services/db/backup';
 import { generateDemo } from '../electron/services/demo';
 import { applyImport } from '../electron/services/exchange/apply';
@@ -101,21 +100,10 @@ async function perRowBaseline(core: AppCore, ctx: Parameters<typeof applyImport>
 
 export async function benchExchange(log: (line: string) => void = console.log): Promise<void> {
   const now = new Date();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-bench-echange-'));
-  const requireHere = createRequire(path.join(process.cwd(), 'package.json'));
-  const communesFile = requireHere.resolve('@etalab/decoupage-administratif/data/communes.json');
+  const folder = benchFolder('qrr-bench-echange-');
+  const dir = folder.dir;
   const backupDir = path.join(dir, 'sauvegardes');
-  const open = (name: string) =>
-    createAppCore({
-      databasePath: path.join(dir, name),
-      backupDir,
-      communesFile,
-      appVersion: 'bench',
-      osUser: 'bench',
-      origin: 'bench',
-      log: { error: () => undefined },
-      startupBackup: false,
-    });
+  const open = (name: string) => folder.open(name);
   const cores: AppCore[] = [];
   try {
     const a = await open('envoi.sqlite');
@@ -129,7 +117,7 @@ export async function benchExchange(log: (line: string) => void = console.log): 
     };
     const b = await colleague('reception.sqlite');
     const c = await colleague('reference.sqlite');
-    const geography = createGeography(communesFile);
+    const geography = createGeography(COMMUNES_FILE);
     geography.communesOf('93'); // the communes file is read once per process: not part of an import
 
     const ctxA = { db: a.db, now: () => new Date(), osUser: 'bench', origin: 'bench' };

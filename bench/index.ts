@@ -32,7 +32,7 @@ import { benchReport } from './report';
 import { benchConsolidation } from './consolidate';
 import { benchExchange } from './exchange';
 
-const COMMUNES_FILE = path.join(__dirname, '..', 'node_modules/@etalab/decoupage-administratif/data/communes.json');
+import { COMMUNES_FILE } from './support';
 const ms = (n: number): string => `${formatFixedFr(n, 1)} ms`;
 
 async function time<T>(run: () => Promise<T> | T): Promise<{ value: T; ms: number }> {

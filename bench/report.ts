@@ -14,11 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+import { benchFolder, COMMUNES_FILE } from './support';
 import forge from 'node-forge';
-import { createAppCore } from '../electron/services/app-core';
 import { generateDemo } from '../electron/services/demo';
 import { createGeography } from '../electron/services/geography';
 import { attachReportData } from '../electron/services/report/attach';
@@ -110,26 +108,15 @@ async function libreOfficeBaseline(model: ReturnType<typeof buildReportModel>, d
 
 export async function benchReport(log: (line: string) => void = console.log): Promise<ReportBenchResult> {
   const now = new Date();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-bench-rapport-'));
-  const requireHere = createRequire(path.join(process.cwd(), 'package.json'));
-  const communesFile = requireHere.resolve('@etalab/decoupage-administratif/data/communes.json');
-  const core = await createAppCore({
-    databasePath: path.join(dir, 'qrr.sqlite'),
-    backupDir: path.join(dir, 'sauvegardes'),
-    communesFile,
-    appVersion: 'bench',
-    osUser: 'bench',
-    origin: 'bench',
-    now: () => now,
-    log: { error: () => undefined },
-    startupBackup: false,
-  });
+  const folder = benchFolder('qrr-bench-rapport-');
+  const dir = folder.dir;
+  const core = await folder.open('qrr.sqlite', () => now);
   try {
     const demo = await generateDemo(core, { scale: 'departement', now });
     const period = periodOfDate(now);
     const p12 = benchP12();
     const fonts = loadReportFonts();
-    const geography = createGeography(communesFile);
+    const geography = createGeography(COMMUNES_FILE);
     geography.communesOf('93'); // the communes file is read once per process: not part of a report
     const ctx = { db: core.db, now: () => now, osUser: 'bench', origin: 'bench' };
 
