@@ -18,6 +18,8 @@ import type { ActionStatus, Meteo, QrrWave, Trend } from '../../shared/domain/ty
 import type { ChannelName, RequestOf, ResponseOf } from '../../shared/ipc/contract';
 import { formatInteger, plural } from '../../shared/format/fr';
 import { DomainError, type Result } from '../../shared/ipc/result';
+import { generateDemoCredits } from './demo-credits';
+import { COMPUTED_INDICATOR } from './followup';
 import type { Engagement, Indicator, IndicatorPart } from '../../shared/referential/types';
 
 /** Audit origin of the demonstration's entries when run from the CLI. */
@@ -53,9 +55,13 @@ export interface DemoOptions {
 export interface DemoSummary {
   readonly qrrs: number;
   readonly periods: number;
+  /** Typed values (05-02 is computed from the FIPD credits, and stored when a quarter is transmitted). */
   readonly indicatorValues: number;
   readonly actionStatuses: number;
   readonly assessments: number;
+  /** FIPD credits (département scale only). */
+  readonly subsidies: number;
+  readonly payments: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -510,6 +516,14 @@ export async function generateDemo(core: DemoCore, options: DemoOptions): Promis
   }
   progress(`${plural(qrrs.length, 'quartier créé', 'quartiers créés')}.`);
 
+  // FIPD credits (département scale): created first, so that each quarter's transmission freezes
+  // indicator 05-02 as computed from them. Their own random sequence keeps the rest of the
+  // demonstration the same as without them.
+  const credits = national
+    ? { envelopes: 0, subsidies: 0, payments: 0 }
+    : await generateDemoCredits(call, makeRng(seed + 1), qrrs.map((q) => q.id), quarters, actions.map((a) => a.code), options.now);
+  if (!national) progress(`Crédits FIPD : ${plural(credits.subsidies, 'subvention', 'subventions')}, ${plural(credits.payments, 'versement', 'versements')}.`);
+
   let indicatorValues = 0;
   let actionStatuses = 0;
   let assessments = 0;
@@ -538,14 +552,16 @@ export async function generateDemo(core: DemoCore, options: DemoOptions): Promis
         // The quarter still being entered: a few values only partly typed.
         if (current && !national && indicator.parts.length > 1 && rng.chance(0.06)) value[indicator.parts[indicator.parts.length - 1]!.key] = null;
         const target = profile.hasTarget ? generateTarget(indicator, profile) : null;
-        valueChanges.push({
+        const change: ValueChange = {
           qrrId: qrr.id,
           indicatorCode: indicator.code,
           value,
           ...(target ? { target } : {}),
           ...(rng.chance(0.12) ? { comment: rng.pick(VALUE_COMMENTS) } : {}),
           ...(rng.chance(0.6) ? { source: `${SOURCES[engagement] ?? 'Préfecture'} (démonstration)` } : {}),
-        });
+        };
+        // 05-02 comes from the FIPD credits when there are some (not typed: main would refuse it).
+        if (!(credits.subsidies > 0 && indicator.code === COMPUTED_INDICATOR)) valueChanges.push(change);
       }
       await values.add(valueChanges);
 
@@ -604,7 +620,7 @@ export async function generateDemo(core: DemoCore, options: DemoOptions): Promis
     progress(`Trimestre ${period} ${current ? 'saisi (reste ouvert)' : 'saisi et transmis'} (${q + 1}/${quarters.length}).`);
   }
 
-  return { qrrs: qrrs.length, periods: quarters.length, indicatorValues, actionStatuses, assessments };
+  return { qrrs: qrrs.length, periods: quarters.length, indicatorValues, actionStatuses, assessments, subsidies: credits.subsidies, payments: credits.payments };
 }
 
 // ---------------------------------------------------------------------------

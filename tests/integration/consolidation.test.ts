@@ -17,6 +17,7 @@ import { sealExchangeDocument, serializeExchangeDocument, type ExchangeDocument 
 import { formatEurosFromCents } from '../../shared/format/number-fr';
 import { DomainError } from '../../shared/ipc/result';
 import type { ReportModel } from '../../shared/report/report-model';
+import { clearCredits } from '../support/fipd';
 import { openCore, snapshot, steppingClock, tempDir } from '../support/db';
 import { REPO_ROOT } from '../support/paths';
 
@@ -50,6 +51,8 @@ describe('national consolidation of three départements', () => {
   beforeAll(async () => {
     core = await openCore(tempDir(), { now: steppingClock('2026-11-26T09:00:00.000Z') });
     expect((await core.dispatch('installDemo', undefined)).ok).toBe(true);
+    // A known set of credits instead of the demonstration's own.
+    clearCredits(core.db);
     const qrrs = await unwrap<{ id: number }[]>(core.dispatch('listQrrs', { includeArchived: false }) as never);
     latest = (await unwrap<{ code: string }[]>(core.dispatch('listPeriods', undefined) as never)).map((p) => p.code).sort().at(-1)!;
     const year = Number(latest.slice(0, 4));

@@ -15,7 +15,7 @@ import {
   unpackWorkbook,
 } from '../../electron/services/exchange/xlsx';
 import { escapeCellText } from '../../electron/services/exchange/xlsx-layout';
-import { saveActionStatuses } from '../../electron/services/followup';
+import { saveActionStatuses, saveIndicatorValues } from '../../electron/services/followup';
 import { readReferential } from '../../electron/services/referential';
 import type { ExchangeDocument } from '../../shared/exchange/format';
 import type { ResponseOf } from '../../shared/ipc/contract';
@@ -137,6 +137,8 @@ describe('exchange workbook (.xlsx)', () => {
     addCredits(ctx, qrrId);
     // Text that only survives with Excel's _xHHHH_ escaping: line breaks, a control character, a literal escape.
     saveActionStatuses(ctx, '2026-T4', [{ qrrId, actionCode: '01-01', comment: TRICKY_COMMENT }]);
+    // 05-02 typed for the open quarter (no subsidy decided in it here): the only indicator with an amount part.
+    saveIndicatorValues(ctx, '2026-T4', [{ qrrId, indicatorCode: '05-02', value: { count: 3, amountCents: 450_000 } }]);
     document = exportExchange(ctx);
     workbook = await exchangeToWorkbook(document, referential());
     small = await exchangeToWorkbook(exportExchange(ctx, { periods: ['2026-T4'] }), referential());

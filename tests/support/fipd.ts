@@ -3,8 +3,20 @@ import { setEnvelope } from '../../electron/services/fipd/envelopes';
 import { addPayment } from '../../electron/services/fipd/payments';
 import { saveSubsidy } from '../../electron/services/fipd/subsidies';
 
-/** FIPD credits in A: an envelope, a subsidy paid in two instalments and balanced, one beyond the envelope with its reason, one refused. */
+/**
+ * Removes every FIPD line (payments, subsidies, envelopes): the tests that
+ * reason about a known set of credits start from the demonstration's
+ * follow-up without its own credits. Test set-up only, straight in SQL (no
+ * audit entry); the 05-02 values frozen at past transmissions stay, as they
+ * would in a database whose credits were corrected after transmission.
+ */
+export function clearCredits(db: ServiceContext['db']): void {
+  db.exec('DELETE FROM subsidy_payment; DELETE FROM subsidy; DELETE FROM fipd_envelope;');
+}
+
+/** FIPD credits in A (the demonstration's own are removed first): an envelope, a subsidy paid in two instalments and balanced, one beyond the envelope with its reason, one refused. */
 export function addCredits(ctx: ServiceContext, qrrId: number): void {
+  clearCredits(ctx.db);
   setEnvelope(ctx, { qrrId, budgetYear: 2026, source: 'fipd', amountCents: 5_000_000, decidedOn: '2026-01-20', comment: 'Délégation de janvier' });
   const paid = saveSubsidy(ctx, {
     budgetYear: 2026,
