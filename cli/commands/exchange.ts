@@ -27,7 +27,7 @@ import { exchangeFromWorkbook } from '../../electron/services/exchange/xlsx';
 import { SEED_REFERENTIAL } from '../../electron/services/referential';
 import { createGeography } from '../../electron/services/geography';
 import { parsePeriodCode, periodLabel } from '../../shared/domain/period';
-import { FIELD_LABELS, type ExchangeLine, type ExchangePreview, type ExchangeTable, type LineKind, type LockReason } from '../../shared/exchange/diff';
+import { fieldName, type ExchangeLine, type ExchangePreview, type ExchangeTable, type LineKind, type LockReason } from '../../shared/exchange/diff';
 import type { ExchangeDocument } from '../../shared/exchange/format';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
 import { formatAuditValue } from '../../shared/format/journal';
@@ -250,7 +250,7 @@ function printPreview(preview: ExchangePreview, json: ImportPreviewJson, databas
     out(`Conflits (${formatInteger(conflicts.length)}) — « ici » est gardé par défaut (--resolve mine), « fichier » est pris avec --resolve theirs :`);
     for (const l of conflicts) {
       const what = `${TABLE_LABELS[l.table] ?? l.table} ${l.summary ?? l.code}`;
-      out(`  ${l.qrrName} — ${periodText(l.periodCode)} — ${what}, ${FIELD_LABELS[l.field] ?? l.field}`);
+      out(`  ${l.qrrName} — ${periodText(l.periodCode)} — ${what}, ${fieldName(l.field)}`);
       out(`      ici :     ${l.mine ? sideText(l, l.mine) : '—'}`);
       out(`      fichier : ${sideText(l, l.theirs)}`);
     }

@@ -21,27 +21,6 @@ export const SUBSIDY_FIELDS = SUBSIDY_CONTENT_FIELDS;
 /** The field of a line that stands for a whole record (a subsidy with its payments, a payment). */
 export const WHOLE_RECORD = '*';
 
-export const FIPD_FIELD_LABELS: Readonly<Record<string, string>> = {
-  amountCents: 'montant',
-  decidedOn: 'date de délégation',
-  actionCodes: 'actions',
-  beneficiaryName: 'bénéficiaire',
-  siret: 'SIRET',
-  rna: 'RNA',
-  title: 'intitulé',
-  requestedCents: 'montant demandé',
-  grantedCents: 'montant attribué',
-  cofinancingCents: 'cofinancements',
-  decisionKind: 'type de décision',
-  decisionNumber: 'n° de décision',
-  decisionDate: 'date de décision',
-  chorusEj: 'EJ Chorus',
-  reportDueDate: 'compte rendu attendu le',
-  reportReceivedDate: 'compte rendu reçu le',
-  documents: 'pièces',
-  [WHOLE_RECORD]: 'ligne entière',
-};
-
 /** A local FIPD record as the preview needs it. */
 export interface LocalFipdRow {
   readonly qrrId: number;

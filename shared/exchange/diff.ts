@@ -1,6 +1,7 @@
 import type { PeriodState } from '../domain/period';
 import { normaliseQrrName } from '../domain/qrr';
-import { diffFipd, fipdConsistencyProblem, FIPD_FIELD_LABELS, type LocalFipdData } from './diff-fipd';
+import { fieldLabel } from '../format/journal';
+import { diffFipd, fipdConsistencyProblem, type LocalFipdData } from './diff-fipd';
 import { canonicalJson, type ExchangeDocument } from './format';
 
 /*
@@ -28,16 +29,11 @@ export const EXCHANGE_FIELDS: Readonly<Record<FollowupTable, readonly string[]>>
   assessment: ['meteo', 'trend', 'comment'],
 };
 
-export const FIELD_LABELS: Readonly<Record<string, string>> = {
-  value: 'valeur',
-  target: 'cible',
-  comment: 'commentaire',
-  source: 'source',
-  status: 'statut',
-  referent: 'référent',
-  meteo: 'météo',
-  trend: 'tendance',
-  ...FIPD_FIELD_LABELS,
+/** « valeur », « montant attribué »…: the journal's label of a field, in lower case for running text. */
+export const fieldName = (field: string): string => {
+  const label = fieldLabel(field);
+  // Keep acronyms (SIRET, RNA, EJ Chorus) as they are.
+  return /^[A-Z]{2,}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
 };
 
 export type LineKind = 'new' | 'identical' | 'conflict' | 'locked';

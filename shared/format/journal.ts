@@ -3,7 +3,14 @@
  * (Paramètres). Pure functions, no DOM: unit-tested in
  * tests/unit/journal-format.test.ts (shared with the CLI, which prints previews the same way).
  */
-import { FUNDING_SOURCE_LABELS, type FundingSource } from '../domain/fipd';
+import {
+  DECISION_KIND_LABELS,
+  FUNDING_SOURCE_LABELS,
+  PAYMENT_KIND_LABELS,
+  SUBSIDY_DOCUMENT_LABELS,
+  SUBSIDY_STATUS_LABELS,
+  type FundingSource,
+} from '../domain/fipd';
 import { periodLabel, PERIOD_STATE_LABELS, type PeriodState } from '../domain/period';
 import {
   ACTION_STATUS_LABELS,
@@ -13,7 +20,7 @@ import {
   TREND_LABELS,
   type AuditRecord,
 } from '../domain/types';
-import { formatDateTime, formatInteger } from './fr';
+import { formatDate, formatDateTime, formatInteger } from './fr';
 import { formatEurosFromCents, formatNumberFr, NBSP } from './number-fr';
 
 /** What a missing value looks like everywhere in the journal. */
@@ -113,6 +120,30 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   women: 'Femmes',
   evenings: 'Soirs',
   weekends: 'Week-ends',
+  // FIPD credits
+  budgetYear: 'Année budgétaire',
+  decidedOn: 'Date de délégation',
+  overEnvelopeReason: "Motif du dépassement d'enveloppe",
+  actionCodes: 'Actions',
+  beneficiaryName: 'Bénéficiaire',
+  siret: 'SIRET',
+  rna: 'RNA',
+  title: 'Intitulé',
+  requestedCents: 'Montant demandé',
+  grantedCents: 'Montant attribué',
+  cofinancingCents: 'Cofinancements',
+  decisionKind: 'Type de décision',
+  decisionNumber: 'N° de décision',
+  decisionDate: 'Date de décision',
+  chorusEj: 'EJ Chorus',
+  reportDueDate: 'Compte rendu attendu le',
+  reportReceivedDate: 'Compte rendu reçu le',
+  documents: 'Pièces',
+  paidOn: 'Date du versement',
+  kind: 'Type de versement',
+  uid: "Identifiant d'échange",
+  // A whole record (an import's line for a subsidy with its payments, or a payment)
+  '*': 'Ligne entière',
 };
 
 /** Progress states of « progress » indicators (the `state` part of an indicator value). */
@@ -226,9 +257,18 @@ export interface ValueContext {
 function codeLabel(context: ValueContext, value: string): string | null {
   const { entity, field } = context;
   const pick = (labels: Readonly<Record<string, string>>): string | null => (Object.hasOwn(labels, value) ? labels[value]! : null);
+  const fipd = entity === 'subsidy' || entity === 'subsidy_payment' || entity === 'fipd_envelope';
   switch (field) {
     case 'status':
-      return pick(ACTION_STATUS_LABELS);
+      return fipd ? pick(SUBSIDY_STATUS_LABELS) : pick(ACTION_STATUS_LABELS);
+    case 'source':
+      return fipd ? pick(FUNDING_SOURCE_LABELS) : null;
+    case 'decisionKind':
+      return pick(DECISION_KIND_LABELS);
+    case 'kind':
+      return entity === 'subsidy_payment' ? pick(PAYMENT_KIND_LABELS) : null;
+    case 'documents':
+      return pick(SUBSIDY_DOCUMENT_LABELS);
     case 'meteo':
       return pick(METEO_LABELS);
     case 'trend':
@@ -251,7 +291,8 @@ function formatInner(value: unknown, context: ValueContext, inList: boolean): st
   if (value === null || value === undefined) return EMPTY;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return String(value);
-    if (context.field === 'amountCents' && Number.isSafeInteger(value)) return formatEurosFromCents(value);
+    // Every amount is stored in cents (amountCents, grantedCents, requestedCents…).
+    if (context.field !== null && context.field.endsWith('Cents') && Number.isSafeInteger(value)) return formatEurosFromCents(value);
     if (context.field === 'version') return String(value);
     return formatNumberFr(value, 2);
   }
@@ -261,6 +302,8 @@ function formatInner(value: unknown, context: ValueContext, inList: boolean): st
     const label = codeLabel(context, value);
     if (label !== null) return label;
     if (context.field !== null && DATE_FIELDS.has(context.field) && !Number.isNaN(Date.parse(value))) return formatDateTime(value);
+    // A calendar date (decision, payment, report…), shown the French way.
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return formatDate(value);
     // Codes in a list (communes, QPV) are shown bare; free text is quoted.
     return inList ? value : `« ${value} »`;
   }

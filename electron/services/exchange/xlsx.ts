@@ -14,7 +14,7 @@ import {
   type FundingSource,
 } from '../../../shared/domain/fipd';
 import { ACTION_STATUS_LABELS, METEO_LABELS, TREND_LABELS } from '../../../shared/domain/types';
-import { FIELD_LABELS } from '../../../shared/exchange/diff';
+import { fieldName } from '../../../shared/exchange/diff';
 import {
   EXCHANGE_FORMAT,
   EXCHANGE_MAX_BYTES,
@@ -1243,7 +1243,7 @@ export async function exchangeFromWorkbook(
           ? paymentRows.get(subsidies[Number(index)]?.payments[Number(paymentIndex)]?.uid ?? '')
           : rowsOf[String(list)]?.[Number(index)];
       const field = String(issue.path[issue.path.length - 1] ?? '');
-      const detail = `la valeur « ${FIELD_LABELS[field] ?? field} » n'est pas admise.`;
+      const detail = `la valeur « ${fieldName(field)} » n'est pas admise.`;
       problems.add(sheet && row ? cellProblem(sheet, row, null, null, detail) : `Le classeur est invalide : ${detail}`, sheet ? `${sheet}!${row ?? ''}` : '', sheet ?? '', row ?? 0);
     }
     throw new DomainError('VALIDATION', WORKBOOK_MESSAGES.refused(problems.list, problems.more), problems.issues);

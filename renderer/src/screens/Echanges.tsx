@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { FIELD_LABELS, type ExchangeLine, type LineKind } from '../../../shared/exchange/diff';
+import { fieldName, type ExchangeLine, type LineKind } from '../../../shared/exchange/diff';
 import { PERIOD_STATE_LABELS, periodLabel } from '../../../shared/domain/period';
 import { formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
 import { EXCHANGE_MAX_BYTES, EXCHANGE_MESSAGES } from '../../../shared/exchange/format';
@@ -321,7 +321,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                       <td>{line.qrrName}</td>
                       <td>{/^\d{4}$/.test(line.periodCode) ? line.periodCode : periodLabel(line.periodCode)}</td>
                       <td>
-                        {TABLE_LABELS[line.table] ?? line.table} {line.summary ?? line.code} ({FIELD_LABELS[line.field] ?? line.field})
+                        {TABLE_LABELS[line.table] ?? line.table} {line.summary ?? line.code} ({fieldName(line.field)})
                         {line.lockReason ? ` — ${LOCK_LABELS[line.lockReason]}` : ''}
                       </td>
                       <td>{line.mine ? `${show(line, line.mine.value)} — ${line.mine.updatedBy}` : '—'}</td>
