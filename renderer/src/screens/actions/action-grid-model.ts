@@ -5,8 +5,8 @@
  */
 import { formatActionStatus, parseActionStatus } from '../../../../shared/domain/action-status';
 import type { ActionStatus, ActionStatusRecord, Qrr } from '../../../../shared/domain/types';
-import { formatDate } from '../../../../shared/format/fr';
 import type { Action, Engagement } from '../../../../shared/referential/types';
+import { updatedColumn, withQrrBlocks } from '../../grid/qrr-columns';
 import type { CellWrite, RejectedCell, SheetColumn, SheetColumnDef } from '../../grid/types';
 
 export type ActionRow =
@@ -119,19 +119,10 @@ export function buildActionColumns(qrrs: readonly Qrr[], detailed: boolean): She
         text: data((r) => formatActionStatus(r.previous.get(q.id) ?? null)),
         colDef: { width: 160 },
       },
-      {
-        colId: `${q.id}:updated`,
-        headerName: 'Mise à jour',
-        text: data((r) => {
-          const rec = r.records.get(q.id);
-          return rec ? `${formatDate(rec.updatedAt)} ${rec.updatedBy}` : '';
-        }),
-        colDef: { width: 170 },
-      },
+      updatedColumn<ActionRow>(q.id, (r) => (isActionRow(r) ? r.records.get(q.id) : undefined)),
     ];
   };
-  if (qrrs.length === 1) return [...fixed, ...perQrr(qrrs[0]!)];
-  return [...fixed, ...qrrs.map((q) => ({ groupId: `qrr-${q.id}`, headerName: q.name, children: perQrr(q) }))];
+  return withQrrBlocks(fixed, qrrs, perQrr);
 }
 
 export interface PlannedActionChange {

@@ -7,10 +7,10 @@
  */
 import { computeIndicator, computedUnit, formatIndicatorValue, formatPartValue, parsePartInput, validateIndicatorValue } from '../../../../shared/domain/indicator-values';
 import type { IndicatorValuePayload, IndicatorValueRecord, Qrr } from '../../../../shared/domain/types';
-import { formatDate } from '../../../../shared/format/fr';
 import { formatPercentFr, formatPerThousandFr } from '../../../../shared/format/number-fr';
 import { indicatorChange } from '../../../../shared/report/report-model';
 import type { Engagement, Indicator } from '../../../../shared/referential/types';
+import { updatedColumn, withQrrBlocks } from '../../grid/qrr-columns';
 import type { CellWrite, RejectedCell, SheetColumn, SheetColumnDef } from '../../grid/types';
 
 export const MAX_PARTS = 3;
@@ -163,19 +163,10 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
         validate: (_r, text) => (text.length > 2000 ? 'Le commentaire ne peut pas dépasser 2 000 caractères.' : null),
         colDef: { width: 220 },
       },
-      {
-        colId: `${q.id}:updated`,
-        headerName: 'Mise à jour',
-        text: data((r) => {
-          const rec = r.records.get(q.id);
-          return rec ? `${formatDate(rec.updatedAt)} ${rec.updatedBy}` : '';
-        }),
-        colDef: { width: 170 },
-      },
+      updatedColumn<IndicatorRow>(q.id, (r) => (isIndicatorRow(r) ? r.records.get(q.id) : undefined)),
     ];
   };
-  if (qrrs.length === 1) return [...fixed, ...perQrr(qrrs[0]!)];
-  return [...fixed, ...qrrs.map((q) => ({ groupId: `qrr-${q.id}`, headerName: q.name, children: perQrr(q) }))];
+  return withQrrBlocks(fixed, qrrs, perQrr);
 }
 
 /** One change of the saveIndicatorValues request, with what it replaces (for undo). */
