@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase, backupFileName, type BackupReason } from '../../electron/services/db/backup';
 import {
@@ -165,7 +166,7 @@ describe('pruning policy', () => {
           if (newestFirst[0]) expect(deletedNames.has(newestFirst[0].name)).toBe(false);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -222,7 +223,7 @@ describe('pruning policy', () => {
           fs.rmSync(dir, { recursive: true, force: true });
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 

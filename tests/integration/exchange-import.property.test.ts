@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../electron/services/context';
 import { exportExchange } from '../../electron/services/exchange/export';
@@ -94,7 +95,7 @@ describe('importing mutated exchange files', () => {
         }
         await check(sealed(doc));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     // Both branches were exercised: some mutations are valid data, others are refused.
     expect(outcomes.imported).toBeGreaterThan(0);
@@ -111,7 +112,7 @@ describe('importing mutated exchange files', () => {
         b[at] = b[at]! ^ m.bits;
         await check(b.toString('utf8'));
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   }, 300_000);
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/services/audit';
 import type { ServiceContext } from '../../electron/services/context';
@@ -593,7 +594,7 @@ describe('FIPD ledger under any sequence of writes', () => {
           core.close();
         }
       }),
-      { numRuns: 20 },
+      { numRuns: runs(20) },
     );
     // Each run creates a real database: allow for a loaded 2-core machine.
   }, 240_000);

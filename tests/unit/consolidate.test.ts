@@ -6,6 +6,7 @@
  * figures are exactly its own dashboard's (buildReportModel).
  */
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import { consolidateExchanges, type ConsolidationFile, type NationalModel } from '../../shared/exchange/consolidate';
 import { EXCHANGE_FORMAT, EXCHANGE_VERSION, sealExchangeDocument, type ExchangeDocument, type UnsignedExchangeDocument } from '../../shared/exchange/format';
@@ -468,7 +469,7 @@ describe('national consolidation: properties', () => {
         // One département per code.
         expect(new Set(model.departements.map((d) => d.code)).size).toBe(model.departements.length);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -477,7 +478,7 @@ describe('national consolidation: properties', () => {
       fc.property(filesArbitrary.chain((f) => fc.tuple(fc.constant(f), fc.shuffledSubarray(f, { minLength: f.length, maxLength: f.length }))), ([files, shuffled]) => {
         expect(consolidateExchanges({ referential: REFERENTIAL, files: shuffled })).toEqual(consolidateExchanges({ referential: REFERENTIAL, files }));
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -508,7 +509,7 @@ describe('national consolidation: properties', () => {
         expect(model.engagements.map((e) => [e.completeness, e.implementation])).toEqual(report.engagements.map((e) => [e.completeness, e.implementation]));
         expect(model.qrrs.flatMap((q) => q.engagements.map((e) => e.meteo))).toEqual(report.qrrs.flatMap((q) => q.engagements.map((e) => e.assessment.meteo)));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });

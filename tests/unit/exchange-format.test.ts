@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import { diffExchange, type LocalExchangeData } from '../../shared/exchange/diff';
 import { EMPTY_LOCAL_FIPD, WHOLE_RECORD } from '../../shared/exchange/diff-fipd';
@@ -222,7 +223,7 @@ describe('parseExchangeText', () => {
         else expect(result!.message).toMatch(/[a-zé]/);
         if (m.kind === 'duplicate' && text !== decode(bytes)) expect(result!.ok).toBe(false);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

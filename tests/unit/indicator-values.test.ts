@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import referentialJson from '../../seeds/referential.json';
 import {
@@ -451,7 +452,7 @@ describe('properties over the whole référentiel', () => {
           for (const issue of r.issues) expect(indicator.parts.map((p) => p.key)).toContain(issue.path);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -471,7 +472,7 @@ describe('properties over the whole référentiel', () => {
         expect(r.ok).toBe(false);
         if (!r.ok) expect(r.issues.map((x) => x.path)).toContain(part.key);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -501,7 +502,7 @@ describe('properties over the whole référentiel', () => {
         });
         expect(text === '—').toBe(!anything);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -522,7 +523,7 @@ describe('properties over the whole référentiel', () => {
         const r = parsePartInput(part, formatPartValue(part, v));
         expect(r).toEqual({ ok: true, value: v });
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
     for (const part of parts) expect(parsePartInput(part, formatPartValue(part, null))).toEqual({ ok: true, value: null });
   });
@@ -537,7 +538,7 @@ describe('properties over the whole référentiel', () => {
         const refusedZero = r.value === 0 && ['denominator', 'population'].includes(part.key);
         expect(validateIndicatorValue(indicator, { [part.key]: r.value }).ok).toBe(!refusedZero);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -548,20 +549,20 @@ describe('properties over the whole référentiel', () => {
         const r = parsePartInput(part, text);
         if (!r.ok) expect(r.message.length).toBeGreaterThan(0);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
     fc.assert(
       fc.property(fc.constantFrom(...ALL_INDICATORS), fc.anything(), (indicator, raw) => {
         const r = validateIndicatorValue(indicator, raw);
         if (!r.ok) expect(r.issues.length).toBeGreaterThan(0);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
     fc.assert(
       fc.property(fc.constantFrom(...ALL_INDICATORS), fc.dictionary(fc.string(), fc.anything()), (indicator, raw) => {
         expect(() => validateIndicatorValue(indicator, raw)).not.toThrow();
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import { formatInteger } from '../../shared/format/fr';
 import {
@@ -283,7 +284,7 @@ describe('parsers never throw', () => {
           else expect(r.message.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -295,7 +296,7 @@ describe('parsers never throw', () => {
         const c = parseFrenchAmountToCents(text);
         if (c.ok) expect(Number.isSafeInteger(c.value) && c.value >= 0).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { runs } from '../support/property';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   loadWindowState,
@@ -122,7 +123,7 @@ describe('window state: restore', () => {
         const once = restoreWindowState(value, [first!], limit);
         expect(restoreWindowState(once, [first!], limit)).toEqual(once);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });
