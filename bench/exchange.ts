@@ -27,6 +27,7 @@ import { exchangeFileName, exportExchange, writeExchangeFile } from '../electron
 import { previewImport } from '../electron/services/exchange/preview';
 import { readExchangeSource } from '../electron/services/exchange/sources';
 import { createGeography } from '../electron/services/geography';
+import { COMPUTED_INDICATOR_CODE } from '../shared/exchange/diff';
 import type { ExchangeDocument } from '../shared/exchange/format';
 import { formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
@@ -75,6 +76,8 @@ async function perRowBaseline(core: AppCore, ctx: Parameters<typeof applyImport>
     Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== '' && v !== 'non_renseignee')) as Partial<T>;
   const requests: [string, unknown][] = [];
   for (const r of document.indicatorValues) {
+    // 05-02 is computed from the FIPD lines here: the application refuses it as a typed value.
+    if (r.indicatorCode === COMPUTED_INDICATOR_CODE) continue;
     const fields = set({ value: r.value, target: r.target, comment: r.comment, source: r.source });
     if (Object.keys(fields).length > 0) {
       requests.push(['saveIndicatorValues', { periodCode: r.periodCode, changes: [{ qrrId: qrrId.get(r.qrrKey), indicatorCode: r.indicatorCode, ...fields }] }]);
