@@ -6,25 +6,15 @@
  * in cli/commands/, with what the commands share (cli/commands/shared.ts).
  */
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_DEMO_SEED,
-  DEMO_NOT_EMPTY_MESSAGE,
-  DEMO_ORIGIN,
-  DEMO_SCALES,
-  describeDatabase,
-  generateDemo,
-  type DemoScale,
-} from '../electron/services/demo';
+import { DEFAULT_DEMO_SEED, DEMO_NOT_EMPTY_MESSAGE, DEMO_ORIGIN, DEMO_SCALES, type DemoScale } from '../electron/services/demo-options';
 import { PERIOD_STATE_LABELS } from '../shared/domain/period';
 import type { Period } from '../shared/domain/types';
 import { formatDateTime, formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
 import { DomainError } from '../shared/ipc/result';
-import { exportCommand, importCommand } from './commands/exchange';
-import { report } from './commands/report';
 import { err, formatSize, line, out, requireDb, UsageError, withCore, withReadOnlyCore } from './commands/shared';
-import { verify } from './commands/verify';
-import { consolidate } from './commands/consolidate';
+// Each command is loaded when it runs (a dynamic import: its own chunk in the
+// bundle, scripts/build-cli.mjs), so starting the CLI costs only what it uses.
 
 const HELP = `Tableau de bord QRR — ligne de commande
 
@@ -224,6 +214,7 @@ async function demo(parsed: Parsed): Promise<void> {
     if (!/^\d{1,9}$/.test(parsed.seed)) throw new UsageError(`La graine doit être un nombre entier positif (reçu « ${parsed.seed} »).`);
     seed = Number(parsed.seed);
   }
+  const { generateDemo } = await import('../electron/services/demo');
   const started = performance.now();
   const summary = await withCore(databasePath, DEMO_ORIGIN, (core) =>
     generateDemo(core, { scale, seed, now: new Date(), onProgress: (message) => err(`… ${message}`) }),
@@ -247,6 +238,7 @@ async function demo(parsed: Parsed): Promise<void> {
 
 async function info(parsed: Parsed): Promise<void> {
   const databasePath = requireDb(parsed.db, 'info', true);
+  const { describeDatabase } = await import('../electron/services/demo');
   const d = await withReadOnlyCore(databasePath, (core) => describeDatabase(core, databasePath));
   out(`Base de données : ${databasePath}`);
   out(line('Version du schéma', String(d.schemaVersion)));
@@ -323,18 +315,18 @@ async function main(argv: readonly string[]): Promise<number> {
         await periods(parsed);
         return 0;
       case 'report':
-        await report({ ...parsed, period: singlePeriod(parsed.period), passwordEnv: parsed['password-env'] });
+        await (await import('./commands/report')).report({ ...parsed, period: singlePeriod(parsed.period), passwordEnv: parsed['password-env'] });
         return 0;
       case 'export':
-        await exportCommand(parsed);
+        await (await import('./commands/exchange')).exportCommand(parsed);
         return 0;
       case 'import':
-        await importCommand({ ...parsed, file: parsed.positionals[0], dryRun: parsed['dry-run'], acceptUnverified: parsed['accept-unverified'] });
+        await (await import('./commands/exchange')).importCommand({ ...parsed, file: parsed.positionals[0], dryRun: parsed['dry-run'], acceptUnverified: parsed['accept-unverified'] });
         return 0;
       case 'verify':
-        return await verify({ ...parsed, file: parsed.positionals[0] });
+        return await (await import('./commands/verify')).verify({ ...parsed, file: parsed.positionals[0] });
       case 'consolidate':
-        await consolidate({ ...parsed, files: parsed.positionals });
+        await (await import('./commands/consolidate')).consolidate({ ...parsed, files: parsed.positionals });
         return 0;
     }
   } catch (error) {

@@ -7,14 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../package.json';
 import type { Database } from 'better-sqlite3';
-import { createAppCore, type AppCore } from '../../electron/services/app-core';
-import { schemaVersionOf } from '../../electron/services/db/migrate';
-import { LATEST_SCHEMA_VERSION } from '../../electron/services/db/migrations';
-import { openSqlite } from '../../electron/services/db/sqlite';
-import { createGeography } from '../../electron/services/geography';
-import { createDispatcher } from '../../electron/services/ipc/dispatch';
-import { createHandlers } from '../../electron/services/ipc/handlers';
-import { referentialUpgradePending, SEED_REFERENTIAL, storedReferentialVersion } from '../../electron/services/referential';
+// Types only: the services are loaded when a command opens a database (see
+// openCore), so `--help`, `verify` and usage errors start without them.
+import type { AppCore } from '../../electron/services/app-core';
 import { formatInteger } from '../../shared/format/fr';
 import { formatFixedFr } from '../../shared/format/number-fr';
 import { DomainError } from '../../shared/ipc/result';
@@ -78,6 +73,7 @@ export const backupDirOf = (databasePath: string): string => path.join(path.dirn
  * still backs up first. (info, periods and import --dry-run use withReadOnlyCore.)
  */
 export async function openCore(databasePath: string, origin: string): Promise<AppCore> {
+  const { createAppCore } = await import('../../electron/services/app-core');
   return createAppCore({
     startupBackup: false,
     databasePath,
@@ -110,7 +106,12 @@ const refuseWrite = (): never => {
 };
 
 /** The schema (and, when asked, the référentiel) must be this version's: a read never migrates. */
-function requireCurrent(db: Database, databasePath: string, referential: boolean): void {
+async function requireCurrent(db: Database, databasePath: string, referential: boolean): Promise<void> {
+  const [{ schemaVersionOf }, { LATEST_SCHEMA_VERSION }, { referentialUpgradePending, SEED_REFERENTIAL, storedReferentialVersion }] = await Promise.all([
+    import('../../electron/services/db/migrate'),
+    import('../../electron/services/db/migrations'),
+    import('../../electron/services/referential'),
+  ]);
   const version = schemaVersionOf(db);
   const hasSettings = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'settings'`).get() !== undefined;
   if (version < 1 || !hasSettings) {
@@ -160,6 +161,12 @@ export async function withReadOnlyCore<T>(
   run: (core: ReadOnlyCore) => Promise<T>,
   options: { readonly referential?: boolean } = {},
 ): Promise<T> {
+  const [{ openSqlite }, { createGeography }, { createDispatcher }, { createHandlers }] = await Promise.all([
+    import('../../electron/services/db/sqlite'),
+    import('../../electron/services/geography'),
+    import('../../electron/services/ipc/dispatch'),
+    import('../../electron/services/ipc/handlers'),
+  ]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-lecture-'));
   try {
     const copy = path.join(dir, path.basename(databasePath));
@@ -174,7 +181,7 @@ export async function withReadOnlyCore<T>(
       throw error;
     }
     try {
-      requireCurrent(db, databasePath, options.referential === true);
+      await requireCurrent(db, databasePath, options.referential === true);
       const handlers = createHandlers({
         ctx: { db, now: () => new Date(), osUser: osUserName(), origin: 'cli' },
         geography: createGeography(COMMUNES_FILE),

@@ -22,19 +22,26 @@ import { generateDemoCredits } from './demo-credits';
 import { COMPUTED_INDICATOR } from './followup';
 import type { Engagement, Indicator, IndicatorPart } from '../../shared/referential/types';
 
-/** Audit origin of the demonstration's entries when run from the CLI. */
-export const DEMO_ORIGIN = 'demo';
-export const DEMO_SCALES = ['departement', 'national'] as const;
-export type DemoScale = (typeof DEMO_SCALES)[number];
-/** The year of the circular n° 6280/SG. */
-export const DEFAULT_DEMO_SEED = 2021;
-export const DEMO_DEPARTEMENT = '93';
-export const DEMO_PREFET_NAME = 'Préfet (démonstration)';
-export const DEMO_COORDINATOR_NAME = 'Coordinatrice de démonstration';
-/** Every QRR the demonstration creates carries this marker in its name. */
-export const DEMO_MARKER = 'démonstration';
-export const DEMO_NOT_EMPTY_MESSAGE =
-  "La base contient déjà des données : la démonstration ne s'installe que dans une base vide.";
+export {
+  DEFAULT_DEMO_SEED,
+  DEMO_COORDINATOR_NAME,
+  DEMO_DEPARTEMENT,
+  DEMO_MARKER,
+  DEMO_NOT_EMPTY_MESSAGE,
+  DEMO_ORIGIN,
+  DEMO_PREFET_NAME,
+  DEMO_SCALES,
+  type DemoScale,
+} from './demo-options';
+import {
+  DEFAULT_DEMO_SEED,
+  DEMO_COORDINATOR_NAME,
+  DEMO_DEPARTEMENT,
+  DEMO_NOT_EMPTY_MESSAGE,
+  DEMO_PREFET_NAME,
+  DEMO_SCALES,
+  type DemoScale,
+} from './demo-options';
 
 const NATIONAL_QRRS = 1600;
 const QUARTERS: Readonly<Record<DemoScale, number>> = { departement: 8, national: 8 };

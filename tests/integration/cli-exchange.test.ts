@@ -20,9 +20,8 @@ import { ACTION_STATUS_LABELS, ACTION_STATUSES, type ActionStatus } from '../../
 import { lineKey } from '../../shared/exchange/diff';
 import { EXCHANGE_VERSION, sealExchangeDocument, serializeExchangeDocument, type ExchangeDocument } from '../../shared/exchange/format';
 import { openCore, readOnly, steppingClock, tempDir } from '../support/db';
-import { REPO_ROOT } from '../support/paths';
+import { CLI_ENTRY, REPO_ROOT } from '../support/paths';
 
-const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 interface Run {
   readonly code: number | null;
@@ -32,7 +31,7 @@ interface Run {
 
 function cli(...args: string[]): Run {
   // The --json preview of a whole département lists every cell: a few megabytes.
-  const result = spawnSync(tsx, ['cli/index.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [CLI_ENTRY, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

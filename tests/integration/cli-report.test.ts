@@ -11,12 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOnly, tempDir } from '../support/db';
-import { REPO_ROOT } from '../support/paths';
+import { CLI_ENTRY, REPO_ROOT } from '../support/paths';
 import { certificatePem, dn, issue, makeTestPki, TEST_SIGNER_CN } from '../support/pki';
 
 const PASSWORD = 'Mot-de-passe-QRR-2026 é!';
 const PASSWORD_VAR = 'QRR_TEST_P12_MDP';
-const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 interface Run {
   readonly code: number | null;
@@ -27,7 +26,7 @@ interface Run {
 function cli(args: readonly string[], env: Record<string, string | undefined> = {}): Run {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, [PASSWORD_VAR]: undefined, ...env };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const result = spawnSync(tsx, ['cli/index.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: childEnv });
+  const result = spawnSync(process.execPath, [CLI_ENTRY, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: childEnv });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 const withPassword = { [PASSWORD_VAR]: PASSWORD };

@@ -19,10 +19,9 @@ import { DomainError } from '../../shared/ipc/result';
 import type { ReportModel } from '../../shared/report/report-model';
 import { clearCredits } from '../support/fipd';
 import { openCore, snapshot, steppingClock, tempDir } from '../support/db';
-import { REPO_ROOT } from '../support/paths';
+import { CLI_ENTRY, REPO_ROOT } from '../support/paths';
 
 type Core = Awaited<ReturnType<typeof openCore>>;
-const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 /** The same export as another département would send it: rewritten, then sealed again so its hash is right. */
 function asDepartement(doc: ExchangeDocument, code: string, nom: string, change: (d: Omit<ExchangeDocument, 'sha256'>) => Omit<ExchangeDocument, 'sha256'> = (d) => d): ExchangeDocument {
@@ -190,7 +189,7 @@ describe('national consolidation of three départements', () => {
   });
 
   it('command line: PDF and JSON, a refused file stops with exit 1 and its name in French', () => {
-    const cli = (args: string[]) => spawnSync(tsx, ['cli/index.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    const cli = (args: string[]) => spawnSync(process.execPath, [CLI_ENTRY, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
     const out = path.join(dir, 'cli-synthese.pdf');
     const ok = cli(['consolidate', ...paths, paths[0]!, '--period', latest, '--out', out]);
     expect(ok.stderr).toBe('');

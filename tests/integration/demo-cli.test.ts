@@ -19,7 +19,7 @@ import { formatInteger } from '../../shared/format/fr';
 import type { Indicator, Referential } from '../../shared/referential/types';
 import seed from '../../seeds/referential.json';
 import { snapshot, steppingClock, tempDir } from '../support/db';
-import { COMMUNES_FILE, REPO_ROOT } from '../support/paths';
+import { COMMUNES_FILE, CLI_ENTRY, REPO_ROOT } from '../support/paths';
 
 const REFERENTIAL = seed as unknown as Referential;
 const INDICATORS = new Map<string, Indicator>(REFERENTIAL.engagements.flatMap((e) => e.indicators.map((i) => [i.code, i] as const)));
@@ -283,9 +283,8 @@ describe('demonstration: determinism and refusal', () => {
 });
 
 describe('command line (npm run cli)', () => {
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const cli = (...args: string[]) => {
-    const result = spawnSync(tsx, ['cli/index.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, [CLI_ENTRY, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
   let dir: string;

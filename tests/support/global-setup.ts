@@ -1,0 +1,14 @@
+/**
+ * vitest global setup: the command line the CLI tests spawn is the bundle
+ * (dist/cli, what `npm run cli` runs). `npm test` has just built it; a single
+ * test file run by hand after editing a source gets it rebuilt here, once,
+ * before any test starts (never by two test files at once).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './paths';
+
+export default function setup(): void {
+  // scripts/cli.mjs rebuilds when stale; `--help` then exits at once.
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'cli.mjs'), '--help'], { cwd: REPO_ROOT, stdio: 'ignore' });
+}
