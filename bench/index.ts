@@ -3,6 +3,7 @@
  * baseline run in the same process, so the ratio is what matters, not the
  * machine.
  *
+ * 0. Start-up of the command line (bench/cli.ts).
  * 1. Grids on a national-scale database (the demonstration's `national`
  *    scale, generated once and kept in the temp folder):
  *    - loading a quarter's indicator values (all quartiers, and one);
@@ -31,6 +32,7 @@ import { buildRows, partColId, planWrites } from '../renderer/src/screens/indica
 import { benchReport } from './report';
 import { benchConsolidation } from './consolidate';
 import { benchExchange } from './exchange';
+import { benchCli } from './cli';
 
 import { COMMUNES_FILE } from './support';
 const ms = (n: number): string => `${formatFixedFr(n, 1)} ms`;
@@ -135,6 +137,9 @@ async function benchGrids(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  console.log('== Ligne de commande');
+  benchCli();
+  console.log('');
   await benchGrids();
   console.log('\n== Rapport trimestriel signé, un département');
   await benchReport();
