@@ -12,7 +12,6 @@
  * whatever the seed.
  */
 import fc from 'fast-check';
-import { runs } from './property';
 import { FIXED_SEED, fuzzing } from './property';
 
 const fromEnv = process.env.FC_SEED !== undefined && process.env.FC_SEED !== '' ? Number(process.env.FC_SEED) : undefined;
