@@ -3,9 +3,10 @@
  * its last byte, chained to a trusted root — with verifyReportPdf, the
  * application's verifier. No database needed.
  *
- * Exit code 0 only for a valid signature: signed, intact, covering the whole
- * file; with --trust, the certificate must also chain to one of the given
- * roots. Otherwise 1.
+ * Exit code 0 only for a valid signature: status `valid` (signed, intact,
+ * sound structure, covering the whole file) by a certificate valid and meant
+ * for signing at the signing time; with --trust, the certificate must also
+ * chain to one of the given roots. Otherwise 1.
  */
 import fs from 'node:fs';
 import { displayName } from '../../electron/services/report/sign';
@@ -21,39 +22,69 @@ export interface VerifyArgs {
 
 /** The `--json` output. */
 export interface VerifyVerdict {
-  /** The exit-code criterion: signed, intact, whole file covered (and trusted when --trust was given). */
+  /**
+   * The exit-code criterion: status valid, the signer's certificate valid and
+   * meant for signing at the signing time (and trusted when --trust was given).
+   */
   readonly valid: boolean;
+  /** `valid`, `invalid` (a signature is there but does not hold: modified, appended to, unusable) or `unsigned`. */
+  readonly status: ReportVerification['status'];
   readonly signed: boolean;
   /** The signer's common name (else organisation, else full name). */
   readonly signer: string | null;
   /** ISO 8601, as claimed by the signer (/M). */
   readonly signingTime: string | null;
+  /** « RSA 3072 bits », « ECDSA P-256 ». */
+  readonly signatureAlgorithm: string | null;
   readonly wholeFileCovered: boolean;
   readonly intact: boolean;
   readonly trusted: boolean;
+  /** ISO 8601: when the certificate was checked (the signing time), and where that time comes from. */
+  readonly certificateCheckedAt: string | null;
+  readonly certificateCheckedAtSource: 'declared' | 'timestamp' | 'verification' | null;
+  /** The signer's certificate had expired at the signing time. */
+  readonly certificateExpired: boolean | null;
+  /** The signer's certificate was not yet valid at the signing time. */
+  readonly certificateNotYetValid: boolean | null;
+  /** The certificate's key usage allows signing (digitalSignature or nonRepudiation, or no restriction). */
+  readonly keyUsageAllowsSigning: boolean | null;
   /** Report data (JSON) found attached, protected by the signature or not. */
   readonly attachmentFound: boolean;
   readonly problems: readonly string[];
 }
 
+const certificateFit = (v: ReportVerification): boolean =>
+  v.certificate !== null && !v.certificate.expired && !v.certificate.notYetValid && v.certificate.keyUsageAllowsSigning;
+
 export function verdictOf(v: ReportVerification, trustRequired: boolean): VerifyVerdict {
   return {
-    valid: v.signed && v.intact && v.coversWholeFile && (!trustRequired || v.trusted),
+    valid: v.status === 'valid' && certificateFit(v) && (!trustRequired || v.trusted),
+    status: v.status,
     signed: v.signed,
     signer: v.signer ? displayName(v.signer) : null,
     signingTime: v.signingTime,
+    signatureAlgorithm: v.signatureAlgorithm,
     wholeFileCovered: v.coversWholeFile,
     intact: v.intact,
     trusted: v.trusted,
+    certificateCheckedAt: v.certificate?.checkedAt ?? null,
+    certificateCheckedAtSource: v.certificate?.checkedAtSource ?? null,
+    certificateExpired: v.certificate?.expired ?? null,
+    certificateNotYetValid: v.certificate?.notYetValid ?? null,
+    keyUsageAllowsSigning: v.certificate?.keyUsageAllowsSigning ?? null,
     attachmentFound: (v.attachment ?? v.untrustedAttachment) !== null,
     problems: v.problems,
   };
 }
 
 function conclusion(v: ReportVerification, verdict: VerifyVerdict, trustRequired: boolean): string {
-  if (!v.signed) return 'Résultat : document non signé.';
-  if (!v.intact) return 'Résultat : signature NON valide — le document ne peut pas être tenu pour authentique.';
-  if (!v.coversWholeFile) return 'Résultat : signature NON valide pour ce fichier — du contenu a été ajouté après la signature.';
+  if (v.status === 'unsigned') return 'Résultat : document non signé.';
+  if (!v.intact || v.status !== 'valid') {
+    return v.intact && !v.coversWholeFile
+      ? 'Résultat : signature NON valide pour ce fichier — du contenu a été ajouté après la signature.'
+      : 'Résultat : signature NON valide — le document a été modifié après signature, il ne peut pas être tenu pour authentique.';
+  }
+  if (!certificateFit(v)) return 'Résultat : signature NON valide — le certificat du signataire n’était pas valable pour signer à la date de signature.';
   if (!verdict.valid) return 'Résultat : signature valide, mais le certificat ne remonte à aucune autorité de confiance fournie.';
   return trustRequired
     ? 'Résultat : signature valide, document intact et entièrement couvert, certificat de confiance.'
@@ -84,10 +115,17 @@ export async function verify(args: VerifyArgs): Promise<number> {
         ? `oui (${v.attachmentName ?? '?'}), NON protégées par la signature`
         : 'non';
   out(`Vérification de ${file}`);
-  out(line('Signé', yesNo(v.signed)));
+  out(line('Signé', v.status === 'invalid' ? 'oui, signature NON valide' : yesNo(v.signed)));
   out(line('Signataire', signer));
   if (v.signer) out(line('Autorité émettrice', v.signer.issuer.commonName ?? v.signer.issuer.text));
   out(line('Date de signature', v.signingTime ? `${formatDateTime(v.signingTime)} (heure de Paris, déclarée par le signataire)` : dash));
+  if (v.signatureAlgorithm) out(line('Algorithme', v.signatureAlgorithm));
+  if (v.certificate) {
+    const at = v.certificate.checkedAtSource === 'timestamp' ? 'date prouvée par l’horodatage' : 'date de signature déclarée';
+    const state = v.certificate.expired ? 'expiré' : v.certificate.notYetValid ? 'pas encore valable' : 'valable';
+    out(line('Certificat à la signature', `${state} (${at})`));
+    out(line('Usage signature', yesNo(v.certificate.keyUsageAllowsSigning)));
+  }
   out(line('Document entier couvert', yesNo(v.coversWholeFile)));
   out(line('Intact', yesNo(v.intact)));
   out(line('Certificat de confiance', trustRequired ? yesNo(v.trusted) : 'non vérifié (aucune autorité indiquée par --trust)'));

@@ -191,12 +191,24 @@ export interface ReportRecord {
 
 /** What the application says of a report PDF it is given (electron/services/report/verify.ts, summarised). */
 export interface ReportVerdict {
+  /** The one verdict: `invalid` for any signature present but unusable, modified or appended to — never shown as « non signé ». */
+  readonly status: 'valid' | 'invalid' | 'unsigned';
   readonly signed: boolean;
   readonly signer: string | null;
   readonly signingTime: string | null;
   readonly coversWholeFile: boolean;
   readonly intact: boolean;
   readonly trusted: boolean;
+  /** « RSA 3072 bits », « ECDSA P-256 ». */
+  readonly signatureAlgorithm: string | null;
+  /** The signer's certificate at the signing time (declared /M, or proven by a time-stamp). */
+  readonly certificate: {
+    readonly checkedAt: string;
+    readonly checkedAtSource: 'declared' | 'timestamp' | 'verification';
+    readonly expired: boolean;
+    readonly notYetValid: boolean;
+    readonly keyUsageAllowsSigning: boolean;
+  } | null;
   readonly chain: readonly string[];
   /** The attached data, when present and covered by a valid signature: its département and quarter. */
   readonly attachment: { readonly departement: string; readonly period: string; readonly trusted: boolean } | null;

@@ -11,7 +11,9 @@ import { verifyReportPdf } from '../report/verify';
  * bytes (never by its name, which anyone can change):
  *   - `{…`   an exchange file (.qrr, or .qrr.json from earlier versions);
  *   - `%PDF` a report PDF: its attached exchange file is read only after the
- *            signature is checked — a report modified after signing is refused;
+ *            signature is checked (report/verify.ts, its `status`) — a report
+ *            whose signature is invalid (modified or appended to after signing,
+ *            signature unusable) is refused whatever the options;
  *            an unsigned one, or one signed by a certificate this workstation
  *            does not trust, carries a warning that the user must accept
  *            before anything is written (`acceptUnverified`);
@@ -46,6 +48,9 @@ export const SOURCE_MESSAGES = {
   pdfUnsigned:
     "Ce rapport n'est pas signé : rien ne garantit que ses données n'ont pas été modifiées depuis sa production. " +
     "Ne l'importez que si vous le tenez directement de son auteur.",
+  pdfCertificate: (signer: string) =>
+    `La signature de ce rapport est intacte, mais le certificat de « ${signer} » n’était pas valable pour signer à la date de signature ` +
+    '(expiré, pas encore valable ou non prévu pour la signature) : vérifiez son origine avant de l’importer.',
   pdfUntrusted: (signer: string) =>
     `La signature de ce rapport est intacte, mais le certificat de « ${signer} » ne remonte à aucune autorité de confiance ` +
     'enregistrée dans Paramètres : vérifiez son origine avant de l’importer.',
@@ -56,17 +61,27 @@ export const SOURCE_MESSAGES = {
 
 async function fromPdf(bytes: Uint8Array, options: ReadSourceOptions): Promise<{ document: ExchangeDocument; info: ExchangeSourceInfo }> {
   const verdict = await verifyReportPdf(bytes, { trustedRoots: options.trustedRoots ?? [] });
-  if (verdict.signed && !(verdict.intact && verdict.coversWholeFile)) throw new DomainError('VALIDATION', SOURCE_MESSAGES.pdfModified);
+  // The verifier's one verdict: any signature that does not hold (modified, appended to, unusable) is refused outright.
+  if (verdict.status !== 'valid' && verdict.status !== 'unsigned') throw new DomainError('VALIDATION', SOURCE_MESSAGES.pdfModified);
   if (!verdict.exchangeAttachment) throw new DomainError('VALIDATION', SOURCE_MESSAGES.pdfWithoutExchange);
   const parsed = parseExchangeText(verdict.exchangeAttachment.text);
   if (!parsed.ok) throw new DomainError('VALIDATION', `Les données jointes au rapport sont illisibles : ${parsed.message}`);
   const signer = verdict.signer?.commonName || verdict.signer?.text || '';
-  const warning = !verdict.signed ? SOURCE_MESSAGES.pdfUnsigned : !verdict.trusted ? SOURCE_MESSAGES.pdfUntrusted(signer) : undefined;
+  const certificate = verdict.certificate;
+  const certificateUnfit = certificate !== null && (certificate.expired || certificate.notYetValid || !certificate.keyUsageAllowsSigning);
+  const warning =
+    verdict.status === 'unsigned'
+      ? SOURCE_MESSAGES.pdfUnsigned
+      : certificateUnfit
+        ? SOURCE_MESSAGES.pdfCertificate(signer)
+        : !verdict.trusted
+          ? SOURCE_MESSAGES.pdfUntrusted(signer)
+          : undefined;
   return {
     document: parsed.document,
     info: {
       kind: 'pdf',
-      signed: verdict.signed,
+      signed: verdict.status === 'valid',
       trusted: verdict.trusted,
       ...(signer ? { signer } : {}),
       ...(verdict.signingTime ? { signingTime: verdict.signingTime } : {}),

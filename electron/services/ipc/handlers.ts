@@ -59,12 +59,23 @@ export interface HandlerDeps {
 function verdictOf(v: ReportVerification): ReportVerdict {
   const envelope = v.attachment ?? v.untrustedAttachment;
   return {
+    status: v.status,
     signed: v.signed,
     signer: v.signer ? (v.signer.commonName ?? v.signer.organization ?? v.signer.text) : null,
     signingTime: v.signingTime,
     coversWholeFile: v.coversWholeFile,
     intact: v.intact,
     trusted: v.trusted,
+    signatureAlgorithm: v.signatureAlgorithm,
+    certificate: v.certificate
+      ? {
+          checkedAt: v.certificate.checkedAt,
+          checkedAtSource: v.certificate.checkedAtSource,
+          expired: v.certificate.expired,
+          notYetValid: v.certificate.notYetValid,
+          keyUsageAllowsSigning: v.certificate.keyUsageAllowsSigning,
+        }
+      : null,
     chain: v.chain,
     attachment: envelope ? { departement: envelope.departement, period: envelope.period, trusted: v.attachment !== null } : null,
     problems: v.problems,
