@@ -29,7 +29,7 @@ import { verifyReportPdf, type ReportVerification } from '../../electron/service
 import { readExchangeBytes, SOURCE_MESSAGES } from '../../electron/services/exchange/sources';
 import type { ChannelName, RequestOf, ResponseOf } from '../../shared/ipc/contract';
 import { openCore, snapshot, tempDir } from '../support/db';
-import { REPO_ROOT } from '../support/paths';
+import { CLI_ENTRY, REPO_ROOT } from '../support/paths';
 import {
   appendUpdate,
   fromLatin1,
@@ -378,7 +378,7 @@ describe('signed reports cannot be fooled: tamper variants', () => {
     const file = write('attaque-critique', bytes);
     const root = path.join(fx.dir, 'racine.pem');
     fs.writeFileSync(root, fx.pki.rootPem);
-    const run = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['cli/index.ts', 'verify', file, '--trust', root, '--json'], {
+    const run = spawnSync(process.execPath, [CLI_ENTRY, 'verify', file, '--trust', root, '--json'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       timeout: 120_000,

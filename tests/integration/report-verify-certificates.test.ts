@@ -19,7 +19,7 @@ import { readExchangeBytes, SOURCE_MESSAGES } from '../../electron/services/exch
 import { signReportPdf } from '../../electron/services/report/sign';
 import { verifyReportPdf } from '../../electron/services/report/verify';
 import { openCore, tempDir } from '../support/db';
-import { REPO_ROOT } from '../support/paths';
+import { CLI_ENTRY, REPO_ROOT } from '../support/paths';
 import { makeCert, resign, type CmsSigner, type TestCert } from '../support/pdf-surgery';
 import { makeTestPki } from '../support/pki';
 
@@ -127,7 +127,7 @@ describe('verification of the signer’s certificate: ECDSA, validity at signing
     const cli = (bytes: Uint8Array, name: string) => {
       const file = path.join(dir, `${name}.pdf`);
       fs.writeFileSync(file, bytes);
-      const r = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['cli/index.ts', 'verify', file, '--json'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [CLI_ENTRY, 'verify', file, '--json'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
       return { code: r.status, json: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
     };
     const expiredPdf = resign(signed, signerOf(expired, ecRoot));
