@@ -1,7 +1,7 @@
 import { FUNDING_SOURCE_LABELS, SUBSIDY_CONTENT_FIELDS, SUBSIDY_STATUS_LABELS } from '../domain/fipd';
 import { formatDate } from '../format/fr';
 import { formatEurosFromCents } from '../format/number-fr';
-import { canonicalJson, type ExchangeDocument, type ExchangeSubsidy } from './format';
+import { canonicalEqual, type ExchangeDocument, type ExchangeSubsidy } from './format';
 
 /*
  * The FIPD part of an import's preview (pure). Lines are keyed by budget year
@@ -107,7 +107,7 @@ export interface FipdLineDraft {
   readonly parent?: string;
 }
 
-const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const same = canonicalEqual;
 
 /** The FIPD lines of a document against this database (QRRs matched by the caller: incoming key → local id or null). */
 export function diffFipd(local: LocalFipdData, doc: ExchangeDocument, localQrrOf: (qrrKey: string) => number | null): FipdLineDraft[] {

@@ -5,6 +5,7 @@ import type { ExchangeDocument } from '../../../shared/exchange/format';
 import { DomainError } from '../../../shared/ipc/result';
 import type { ServiceContext } from '../context';
 import { computed0502 } from '../followup';
+import { findDepartement } from '../geography';
 import { readReferential } from '../referential';
 import { getSettings } from '../settings';
 import { localQrrKeys, readStoredFipd } from './export';
@@ -33,8 +34,12 @@ export function loadLocalExchangeData(ctx: ServiceContext): LocalExchangeData {
     }));
   const meta = 'qrr_id AS qrrId, period_code AS periodCode, updated_at AS updatedAt, updated_by AS updatedBy';
   const periods = ctx.db.prepare('SELECT code, state FROM period').all() as { code: string; state: PeriodState }[];
+  const departementCode = getSettings(ctx)?.departementCode ?? null;
   return {
-    departementCode: getSettings(ctx)?.departementCode ?? null,
+    departementCode,
+    departementName: departementCode === null ? null : (findDepartement(departementCode)?.nom ?? null),
+    referentialVersion: referential.version,
+    indicators: referential.engagements.flatMap((e) => e.indicators),
     indicatorCodes: referential.engagements.flatMap((e) => e.indicators.map((i) => i.code)),
     actionCodes: referential.engagements.flatMap((e) => e.actions.map((a) => a.code)),
     engagementCodes: referential.engagements.map((e) => e.code),
