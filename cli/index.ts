@@ -55,7 +55,12 @@ Commandes :
               --accept-unverified           importe quand même un rapport non signé, ou signé par
                                             un certificat qui ne remonte à aucune --trust
               --dry-run                     aperçu seulement (nouveau, identique, en conflit,
-                                            verrouillé) : la base n'est pas modifiée
+                                            verrouillé, refusé avec sa raison) : la base n'est
+                                            pas modifiée ; code de sortie 1 si des données
+                                            seraient refusées (sauf avec --skip-refused)
+              --skip-refused                importe le reste quand des données sont refusées
+                                            (sans cette option, le fichier est refusé en entier,
+                                            avant toute sauvegarde)
               --json                        avec --dry-run : l'aperçu au format JSON
               --resolve mine|theirs         conflits : garder la valeur de cette base (mine,
                                             par défaut) ou prendre celle du fichier (theirs) ;
@@ -120,7 +125,7 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'help'],
   verify: ['trust', 'json', 'help'],
   export: ['db', 'period', 'out', 'help'],
-  import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'help'],
+  import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'skip-refused', 'help'],
   consolidate: ['period', 'out', 'json', 'help'],
   help: ['help'],
 };
@@ -164,6 +169,7 @@ interface Parsed {
   readonly 'dry-run'?: boolean;
   readonly resolve?: string;
   readonly 'accept-unverified'?: boolean;
+  readonly 'skip-refused'?: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -186,6 +192,7 @@ function parse(argv: readonly string[]): Parsed {
         'dry-run': { type: 'boolean' },
         resolve: { type: 'string' },
         'accept-unverified': { type: 'boolean' },
+        'skip-refused': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -329,8 +336,13 @@ async function main(argv: readonly string[]): Promise<number> {
         await exportCommand(parsed);
         return 0;
       case 'import':
-        await importCommand({ ...parsed, file: parsed.positionals[0], dryRun: parsed['dry-run'], acceptUnverified: parsed['accept-unverified'] });
-        return 0;
+        return await importCommand({
+          ...parsed,
+          file: parsed.positionals[0],
+          dryRun: parsed['dry-run'],
+          acceptUnverified: parsed['accept-unverified'],
+          skipRefused: parsed['skip-refused'],
+        });
       case 'verify':
         return await verify({ ...parsed, file: parsed.positionals[0] });
       case 'consolidate':

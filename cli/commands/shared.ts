@@ -158,7 +158,8 @@ function requireCurrent(db: Database, databasePath: string, referential: boolean
 export async function withReadOnlyCore<T>(
   databasePath: string,
   run: (core: ReadOnlyCore) => Promise<T>,
-  options: { readonly referential?: boolean } = {},
+  /** scratch: the private copy is opened for writing, for work rolled back (the import preview's trial writes). */
+  options: { readonly referential?: boolean; readonly scratch?: boolean } = {},
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-lecture-'));
   try {
@@ -167,7 +168,7 @@ export async function withReadOnlyCore<T>(
     if (fs.existsSync(`${databasePath}-wal`)) fs.copyFileSync(`${databasePath}-wal`, `${copy}-wal`);
     let db: Database;
     try {
-      db = openSqlite(copy, { readonly: true });
+      db = openSqlite(copy, options.scratch ? { wal: false } : { readonly: true });
     } catch (error) {
       // The message names the file the user gave, not the copy.
       if (error instanceof DomainError) throw new DomainError(error.code, error.message.split(copy).join(databasePath));

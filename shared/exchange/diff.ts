@@ -342,7 +342,7 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
       });
     }
   }
-  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null)) {
+  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null, local.actionCodes)) {
     const here = match.get(f.qrrKey) ?? null;
     let kind: LineKind = f.mine === null ? 'new' : f.same ? 'identical' : 'conflict';
     if (kind !== 'identical' && here?.archived) kind = 'locked';

@@ -197,6 +197,7 @@ export interface ImportSummaryDto {
   readonly keptMine: number;
   readonly identical: number;
   readonly locked: number;
+  readonly refused: number;
   readonly qrrsCreated: number;
   readonly periodsOpened: number;
   readonly periodsTransmitted: number;
@@ -317,6 +318,8 @@ export const contract = {
       perLine: z.record(z.string().max(300), z.enum(['mine', 'theirs'])).optional(),
       /** The user accepted the warning about an unsigned or untrusted report. */
       acceptUnverified: z.boolean().optional(),
+      /** Import the rest of a file some cells of which the application refuses (explicit choice); otherwise it is refused whole. */
+      skipRefused: z.boolean().optional(),
     }),
     { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 4 * 1024 * 1024 },
   ),

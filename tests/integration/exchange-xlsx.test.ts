@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../electron/services/context';
 import { exportExchange } from '../../electron/services/exchange/export';
 import { previewImport } from '../../electron/services/exchange/preview';
+import { createGeography } from '../../electron/services/geography';
+import { COMMUNES_FILE } from '../support/paths';
 import {
   DEFAULT_WORKBOOK_LIMITS,
   WORKBOOK_MESSAGES,
@@ -26,6 +28,7 @@ import { addCredits } from '../support/fipd';
 type Core = Awaited<ReturnType<typeof openCore>>;
 
 
+const geography = createGeography(COMMUNES_FILE);
 const TRICKY_COMMENT = 'Ligne 1\r\nLigne 2 _x0041_ \u0001 fin';
 
 /** Opens a workbook with exceljs, lets the test edit it, saves it again — as Excel would. */
@@ -230,7 +233,7 @@ describe('exchange workbook (.xlsx)', () => {
     expect({ ...incoming, sha256: '' }).toEqual({ ...expected, sha256: '' });
     expect(incoming.sha256).not.toBe(document.sha256);
 
-    const preview = previewImport(ctx, incoming);
+    const preview = previewImport(ctx, incoming, geography);
     const conflicts = preview.lines.filter((l) => l.kind === 'conflict');
     expect(conflicts.map((l) => l.key).sort()).toEqual(
       [
