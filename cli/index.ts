@@ -25,6 +25,10 @@ import { report } from './commands/report';
 import { err, formatSize, line, out, requireDb, UsageError, withCore, withReadOnlyCore } from './commands/shared';
 import { verify } from './commands/verify';
 import { consolidate } from './commands/consolidate';
+import { busyDatabaseError } from '../electron/services/db/sqlite';
+import { oneLine, quietTerminal } from './terminal';
+
+quietTerminal();
 
 const HELP = `Tableau de bord QRR — ligne de commande
 
@@ -360,8 +364,12 @@ async function main(argv: readonly string[]): Promise<number> {
       err(`Erreur : ${error.message}`);
       return 1;
     }
-    err(`Erreur inattendue : ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof Error && error.stack) err(error.stack);
+    const busy = busyDatabaseError(error);
+    if (busy) {
+      err(`Erreur : ${busy.message}`);
+      return 1;
+    }
+    err(`Erreur inattendue : ${oneLine(error)}`);
     return 1;
   }
 }
@@ -371,7 +379,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    err(`Erreur inattendue : ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    err(`Erreur inattendue : ${oneLine(error)}`);
     process.exitCode = 1;
   },
 );

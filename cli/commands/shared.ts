@@ -17,6 +17,7 @@ import { createHandlers } from '../../electron/services/ipc/handlers';
 import { referentialUpgradePending, SEED_REFERENTIAL, storedReferentialVersion } from '../../electron/services/referential';
 import { formatInteger } from '../../shared/format/fr';
 import { formatFixedFr } from '../../shared/format/number-fr';
+import { debugging } from '../terminal';
 import { DomainError } from '../../shared/ipc/result';
 
 /** A mistake in the command line: French message, help shown, exit code 2. */
@@ -24,6 +25,10 @@ export class UsageError extends Error {}
 
 export const out = (text = ''): void => void process.stdout.write(`${text}\n`);
 export const err = (text = ''): void => void process.stderr.write(`${text}\n`);
+
+const debugLog = (message: string, details: unknown): void => {
+  if (debugging()) err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`);
+};
 
 export const APP_VERSION: string = pkg.version;
 export const COMMUNES_FILE: string = require.resolve('@etalab/decoupage-administratif/data/communes.json');
@@ -86,7 +91,8 @@ export async function openCore(databasePath: string, origin: string): Promise<Ap
     appVersion: APP_VERSION,
     osUser: osUserName(),
     origin,
-    log: { error: (message, details) => err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`) },
+    // Technical details only on request (QRR_DEBUG=1): the command's own French line says what failed.
+    log: { error: (message, details) => debugLog(message, details) },
   });
 }
 
@@ -184,7 +190,7 @@ export async function withReadOnlyCore<T>(
         info: { appVersion: APP_VERSION, databasePath, backupDir: backupDirOf(databasePath) },
       });
       const dispatch = createDispatcher(handlers, {
-        error: (message, details) => err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`),
+        error: (message, details) => debugLog(message, details),
       });
       return await run({ db, dispatch });
     } finally {

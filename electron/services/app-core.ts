@@ -132,7 +132,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     swapDatabase,
     audit: (entries) => {
       const ctx: ServiceContext = { db: session.db, now, osUser: options.osUser, origin: options.origin };
-      session.db.transaction(() => recordAudit(ctx, entries))();
+      session.db.transaction(() => recordAudit(ctx, entries)).immediate();
     },
   });
 

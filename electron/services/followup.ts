@@ -234,7 +234,7 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
     return [...new Set(changes.map((c) => c.qrrId))]
       .flatMap((qrrId) => listStoredIndicatorValues(ctx, periodCode, qrrId))
       .filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
-  })();
+  }).immediate();
 }
 
 const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
@@ -282,7 +282,7 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
     return [...new Set(changes.map((c) => c.qrrId))]
       .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
       .filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
-  })();
+  }).immediate();
 }
 
 export interface AssessmentChange {
@@ -337,5 +337,5 @@ export function saveAssessment(ctx: ServiceContext, periodCode: string, change: 
     }
     writeKeyed(ctx, ASSESSMENTS, write, patch);
     return listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode) ?? null;
-  })();
+  }).immediate();
 }
