@@ -26,6 +26,7 @@ import { err, formatSize, line, out, requireDb, UsageError, withCore, withReadOn
 import { verify } from './commands/verify';
 import { consolidate } from './commands/consolidate';
 import { busyDatabaseError } from '../electron/services/db/sqlite';
+import { isDemonstrationOnly, removeDemonstration } from './demo-leftover';
 import { oneLine, quietTerminal } from './terminal';
 
 quietTerminal();
@@ -236,12 +237,17 @@ async function demo(parsed: Parsed): Promise<void> {
     seed = Number(parsed.seed);
   }
   const started = performance.now();
+  if (isDemonstrationOnly(databasePath)) {
+    // A demonstration stopped half-way (or a finished one): only fictitious data written by this command.
+    err(`Démonstration déjà commencée dans « ${databasePath} » (données fictives seulement) : elle est effacée et réinstallée.`);
+    removeDemonstration(databasePath);
+  }
   const summary = await withCore(databasePath, DEMO_ORIGIN, (core) =>
     generateDemo(core, { scale, seed, now: new Date(), onProgress: (message) => err(`… ${message}`) }),
   ).catch((error: unknown) => {
     // Stopped half-way (each request is its own transaction): say so, unless nothing was written.
     if (error instanceof DomainError && error.message !== DEMO_NOT_EMPTY_MESSAGE) {
-      throw new DomainError(error.code, `${error.message}\nLa base « ${databasePath} » peut être incomplète : supprimez-la avant de relancer.`);
+      throw new DomainError(error.code, `${error.message} La base « ${databasePath} » est incomplète : relancez la même commande pour l'effacer et la réinstaller.`);
     }
     throw error;
   });
