@@ -9,7 +9,7 @@ import { previewImport } from '../../electron/services/exchange/preview';
 import { createGeography } from '../../electron/services/geography';
 import type { ExchangePreview } from '../../shared/exchange/diff';
 import { canonicalJson, parseExchangeText, sha256Hex, type ExchangeDocument } from '../../shared/exchange/format';
-import { openCore, snapshot, steppingClock, tempDir } from '../support/db';
+import { openCore, snapshot, steppingClock, templateCopies } from '../support/db';
 import { addCredits } from '../support/fipd';
 import { COMMUNES_FILE } from '../support/paths';
 
@@ -44,9 +44,8 @@ const KNOWN: JsonMutation[] = [
 
 describe('importing mutated exchange files', () => {
   let source: Core;
-  let template: string;
+  let targets: Awaited<ReturnType<typeof templateCopies>>;
   let original: Record<string, Json>;
-  const opened: Core[] = [];
 
   beforeAll(async () => {
     source = await openCore();
@@ -56,30 +55,14 @@ describe('importing mutated exchange files', () => {
     const { sha256: _, ...doc } = exportExchange(ctxA, { periods: ['2026-T4'] });
     // A small file: a few rows of each list keep every run quick and the mutations meaningful.
     original = JSON.parse(JSON.stringify({ ...doc, ...Object.fromEntries(LISTS.map((k) => [k, doc[k].slice(0, 6)])) })) as Record<string, Json>;
-    const target = await openCore();
-    expect((await target.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'Bérénice B.' })).ok).toBe(true);
-    target.db.pragma('wal_checkpoint(TRUNCATE)');
-    template = target.databasePath;
-    target.close();
+    targets = await templateCopies(async (target) => {
+      expect((await target.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'Bérénice B.' })).ok).toBe(true);
+    }, 'qrr-prop-');
   });
   afterAll(() => {
     source?.close();
-    for (const core of opened) core.close();
+    targets?.closeAll();
   });
-
-  /** A fresh target for one run: a copy of the prepared one. */
-  const freshTarget = async (): Promise<Core> => {
-    const dir = tempDir('qrr-prop-');
-    fs.copyFileSync(template, path.join(dir, 'qrr.sqlite'));
-    const core = await openCore(dir);
-    opened.push(core);
-    return core;
-  };
-  const release = (core: Core): void => {
-    core.close();
-    opened.splice(opened.indexOf(core), 1);
-    fs.rmSync(core.dir, { recursive: true, force: true });
-  };
 
   const sealed = (doc: Record<string, Json>): string => JSON.stringify({ ...doc, sha256: sha256Hex(canonicalJson(doc)) });
   const mutated = (m: JsonMutation): string => {
@@ -115,7 +98,7 @@ describe('importing mutated exchange files', () => {
   const keysOf = (preview: ExchangePreview, ...kinds: string[]): string[] => preview.lines.filter((l) => kinds.includes(l.kind)).map((l) => l.key).sort();
 
   const check = async (text: string): Promise<void> => {
-    const target = await freshTarget();
+    const target = await targets.fresh();
     try {
       const ctx: ServiceContext = { db: target.db, now: steppingClock('2026-11-28T09:00:00.000Z'), osUser: 'bob', origin: 'ui' };
       const before = snapshot(target.db);
@@ -160,7 +143,7 @@ describe('importing mutated exchange files', () => {
       const followup = (p: ExchangePreview, ...kinds: string[]): string[] => keysOf(p, ...kinds).filter((k) => !/^(fipd_envelope|subsidy)/.test(k));
       expect(followup(again, 'identical', 'locked')).toEqual(followup(preview, 'identical', 'locked', 'new', 'conflict'));
     } finally {
-      release(target);
+      targets.release(target);
     }
   };
 

@@ -7,7 +7,7 @@ import { previewImport } from '../../electron/services/exchange/preview';
 import { createGeography } from '../../electron/services/geography';
 import { writeKeyed, type KeyedTable } from '../../electron/services/keyed-record';
 import { canonicalJson, sha256Hex, type ExchangeDocument } from '../../shared/exchange/format';
-import { openCore, snapshot, steppingClock, tempDir } from '../support/db';
+import { openCore, snapshot, steppingClock, templateCopies } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';
 
 /*
@@ -21,9 +21,8 @@ const geography = createGeography(COMMUNES_FILE);
 
 describe('issue 15: one set of rules, run by the preview', () => {
   let source: Core;
-  let template: string;
+  let targets: Awaited<ReturnType<typeof templateCopies>>;
   let base: Omit<ExchangeDocument, 'sha256'>;
-  const open: Core[] = [];
 
   beforeAll(async () => {
     source = await openCore();
@@ -39,24 +38,16 @@ describe('issue 15: one set of rules, run by the preview', () => {
       fipdEnvelopes: [],
       subsidies: [],
     };
-    const target = await openCore();
-    expect((await target.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'B.' })).ok).toBe(true);
-    target.db.pragma('wal_checkpoint(TRUNCATE)');
-    template = target.databasePath;
-    target.close();
+    targets = await templateCopies(async (target) => {
+      expect((await target.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'B.' })).ok).toBe(true);
+    }, 'qrr-rules-');
   }, 120_000);
   afterAll(() => {
     source?.close();
-    for (const c of open) c.close();
+    targets?.closeAll();
   });
 
-  const fresh = async (): Promise<Core> => {
-    const dir = tempDir('qrr-rules-');
-    fs.copyFileSync(template, path.join(dir, 'qrr.sqlite'));
-    const core = await openCore(dir);
-    open.push(core);
-    return core;
-  };
+  const fresh = (): Promise<Core> => targets.fresh();
   const ctxOf = (core: Core): ServiceContext => ({ db: core.db, now: steppingClock('2026-12-01T09:00:00.000Z'), osUser: 'bob', origin: 'ui' });
   const seal = (doc: Omit<ExchangeDocument, 'sha256'>): ExchangeDocument => ({ ...doc, sha256: sha256Hex(canonicalJson(doc)) }) as ExchangeDocument;
   const apply = (core: Core, doc: ExchangeDocument, skipRefused = false) =>
