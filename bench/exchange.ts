@@ -137,7 +137,7 @@ export async function benchExchange(log: (line: string) => void = console.log): 
     });
     const read = await median(async () => readExchangeSource(file));
     const { document, fileName, fileHash } = read.value;
-    const preview = await median(() => previewImport(b.ctx, document));
+    const preview = await median(() => previewImport(b.ctx, document, geography));
     let backupMs = 0;
     const applied = await time(() =>
       applyImport(b.ctx, document, { defaultChoice: 'theirs' }, {
@@ -151,7 +151,7 @@ export async function benchExchange(log: (line: string) => void = console.log): 
         geography,
       }),
     );
-    const again = await median(() => previewImport(b.ctx, document));
+    const again = await median(() => previewImport(b.ctx, document, geography));
     const perRow = await perRowBaseline(c.core, c.ctx, document, geography);
 
     const cells = preview.value.lines.length;

@@ -13,8 +13,12 @@ import { formatDateTime, formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
 import { DomainError } from '../shared/ipc/result';
 import { err, formatSize, line, out, requireDb, UsageError, withCore, withReadOnlyCore } from './commands/shared';
+import { busyDatabaseError } from '../electron/services/db/sqlite';
+import { oneLine, quietTerminal } from './terminal';
 // Each command is loaded when it runs (a dynamic import: its own chunk in the
 // bundle, scripts/build-cli.mjs), so starting the CLI costs only what it uses.
+
+quietTerminal();
 
 const HELP = `Tableau de bord QRR — ligne de commande
 
@@ -45,7 +49,12 @@ Commandes :
               --accept-unverified           importe quand même un rapport non signé, ou signé par
                                             un certificat qui ne remonte à aucune --trust
               --dry-run                     aperçu seulement (nouveau, identique, en conflit,
-                                            verrouillé) : la base n'est pas modifiée
+                                            verrouillé, refusé avec sa raison) : la base n'est
+                                            pas modifiée ; code de sortie 1 si des données
+                                            seraient refusées (sauf avec --skip-refused)
+              --skip-refused                importe le reste quand des données sont refusées
+                                            (sans cette option, le fichier est refusé en entier,
+                                            avant toute sauvegarde)
               --json                        avec --dry-run : l'aperçu au format JSON
               --resolve mine|theirs         conflits : garder la valeur de cette base (mine,
                                             par défaut) ou prendre celle du fichier (theirs) ;
@@ -110,7 +119,7 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'help'],
   verify: ['trust', 'json', 'help'],
   export: ['db', 'period', 'out', 'help'],
-  import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'help'],
+  import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'skip-refused', 'help'],
   consolidate: ['period', 'out', 'json', 'help'],
   help: ['help'],
 };
@@ -154,6 +163,7 @@ interface Parsed {
   readonly 'dry-run'?: boolean;
   readonly resolve?: string;
   readonly 'accept-unverified'?: boolean;
+  readonly 'skip-refused'?: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -176,6 +186,7 @@ function parse(argv: readonly string[]): Parsed {
         'dry-run': { type: 'boolean' },
         resolve: { type: 'string' },
         'accept-unverified': { type: 'boolean' },
+        'skip-refused': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -216,12 +227,18 @@ async function demo(parsed: Parsed): Promise<void> {
   }
   const { generateDemo } = await import('../electron/services/demo');
   const started = performance.now();
+  const { isDemonstrationOnly, removeDemonstration } = await import('./demo-leftover');
+  if (isDemonstrationOnly(databasePath)) {
+    // A demonstration stopped half-way (or a finished one): only fictitious data written by this command.
+    err(`Démonstration déjà commencée dans « ${databasePath} » (données fictives seulement) : elle est effacée et réinstallée.`);
+    removeDemonstration(databasePath);
+  }
   const summary = await withCore(databasePath, DEMO_ORIGIN, (core) =>
     generateDemo(core, { scale, seed, now: new Date(), onProgress: (message) => err(`… ${message}`) }),
   ).catch((error: unknown) => {
     // Stopped half-way (each request is its own transaction): say so, unless nothing was written.
     if (error instanceof DomainError && error.message !== DEMO_NOT_EMPTY_MESSAGE) {
-      throw new DomainError(error.code, `${error.message}\nLa base « ${databasePath} » peut être incomplète : supprimez-la avant de relancer.`);
+      throw new DomainError(error.code, `${error.message} La base « ${databasePath} » est incomplète : relancez la même commande pour l'effacer et la réinstaller.`);
     }
     throw error;
   });
@@ -321,8 +338,13 @@ async function main(argv: readonly string[]): Promise<number> {
         await (await import('./commands/exchange')).exportCommand(parsed);
         return 0;
       case 'import':
-        await (await import('./commands/exchange')).importCommand({ ...parsed, file: parsed.positionals[0], dryRun: parsed['dry-run'], acceptUnverified: parsed['accept-unverified'] });
-        return 0;
+        return await (await import('./commands/exchange')).importCommand({
+          ...parsed,
+          file: parsed.positionals[0],
+          dryRun: parsed['dry-run'],
+          acceptUnverified: parsed['accept-unverified'],
+          skipRefused: parsed['skip-refused'],
+        });
       case 'verify':
         return await (await import('./commands/verify')).verify({ ...parsed, file: parsed.positionals[0] });
       case 'consolidate':
@@ -340,8 +362,12 @@ async function main(argv: readonly string[]): Promise<number> {
       err(`Erreur : ${error.message}`);
       return 1;
     }
-    err(`Erreur inattendue : ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof Error && error.stack) err(error.stack);
+    const busy = busyDatabaseError(error);
+    if (busy) {
+      err(`Erreur : ${busy.message}`);
+      return 1;
+    }
+    err(`Erreur inattendue : ${oneLine(error)}`);
     return 1;
   }
 }
@@ -351,7 +377,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    err(`Erreur inattendue : ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    err(`Erreur inattendue : ${oneLine(error)}`);
     process.exitCode = 1;
   },
 );

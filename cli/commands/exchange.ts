@@ -104,6 +104,8 @@ export interface ImportArgs {
   /** PEM/DER files of the roots trusted for report PDFs. */
   readonly trust?: readonly string[];
   readonly acceptUnverified?: boolean;
+  /** Import the rest when some cells are refused. */
+  readonly skipRefused?: boolean;
 }
 
 /** One side of a cell in the `--json` preview. */
@@ -162,7 +164,7 @@ export interface ImportPreviewJson {
   readonly qrrsToCreate: readonly string[];
   /** Codes of the quarters the import will open here. */
   readonly periodsToOpen: readonly string[];
-  readonly counts: { readonly new: number; readonly identical: number; readonly conflicts: number; readonly locked: number };
+  readonly counts: { readonly new: number; readonly identical: number; readonly conflicts: number; readonly locked: number; readonly refused: number };
   /** Nothing here: taken by the import. */
   readonly new: readonly PreviewLineJson[];
   /** Same value on both sides: nothing to do. */
@@ -171,6 +173,8 @@ export interface ImportPreviewJson {
   readonly conflicts: readonly PreviewLineJson[];
   /** Would change something, but the quarter is transmitted here, the QRR archived or the value computed here: never changed by an import. */
   readonly locked: readonly PreviewLineJson[];
+  /** The application refuses them (reason in `refusedReason`): the file is refused whole, unless --skip-refused. */
+  readonly refused: readonly PreviewLineJson[];
 }
 
 const cellJson = (side: ExchangeLine['theirs']): CellJson => ({ value: side.value, updatedBy: side.updatedBy, updatedAt: side.updatedAt });
@@ -189,12 +193,13 @@ function lineJson(l: ExchangeLine): PreviewLineJson {
     ...(l.summary !== undefined ? { summary: l.summary } : {}),
     ...(l.parent !== undefined ? { parent: l.parent } : {}),
     ...(l.lockReason ? { lockReason: l.lockReason } : {}),
+    ...(l.refusedReason ? { refusedReason: l.refusedReason } : {}),
   };
 }
 
 export function previewJson(preview: ExchangePreview, file: { path: string; fileName: string; fileHash: string; version: number }): ImportPreviewJson {
   const of = (kind: LineKind) => preview.lines.filter((l) => l.kind === kind).map(lineJson);
-  const lists = { new: of('new'), identical: of('identical'), conflicts: of('conflict'), locked: of('locked') };
+  const lists = { new: of('new'), identical: of('identical'), conflicts: of('conflict'), locked: of('locked'), refused: of('refused') };
   return {
     file: file.fileName,
     path: file.path,
@@ -205,7 +210,13 @@ export function previewJson(preview: ExchangePreview, file: { path: string; file
     exportedAt: preview.exportedAt,
     qrrsToCreate: preview.qrrs.filter((q) => q.localId === null).map((q) => q.name),
     periodsToOpen: preview.periods.filter((p) => p.localState === null).map((p) => p.code),
-    counts: { new: lists.new.length, identical: lists.identical.length, conflicts: lists.conflicts.length, locked: lists.locked.length },
+    counts: {
+      new: lists.new.length,
+      identical: lists.identical.length,
+      conflicts: lists.conflicts.length,
+      locked: lists.locked.length,
+      refused: lists.refused.length,
+    },
     ...lists,
   };
 }
@@ -244,6 +255,17 @@ function printPreview(preview: ExchangePreview, json: ImportPreviewJson, databas
   out(line('Données identiques', formatInteger(json.counts.identical)));
   out(line('Conflits', formatInteger(json.counts.conflicts)));
   out(line('Données verrouillées', `${formatInteger(json.counts.locked)}${json.counts.locked > 0 ? ' (trimestre transmis ici, quartier archivé ou valeur calculée ici : jamais modifiées par un import)' : ''}`));
+  out(line('Données refusées', `${formatInteger(json.counts.refused)}${json.counts.refused > 0 ? ' (l\'application les refuse : le fichier est refusé en entier, sauf avec --skip-refused)' : ''}`));
+  const refused = preview.lines.filter((l) => l.kind === 'refused');
+  if (refused.length > 0) {
+    out();
+    out(`Données refusées (${formatInteger(refused.length)}) :`);
+    for (const l of refused) {
+      out(`  ${l.qrrName} — ${periodText(l.periodCode)} — ${TABLE_LABELS[l.table] ?? l.table} ${l.summary ?? l.code}, ${fieldName(l.field)}`);
+      out(`      fichier : ${sideText(l, l.theirs)}`);
+      out(`      refusé :  ${l.refusedReason ?? ''}`);
+    }
+  }
   const conflicts = preview.lines.filter((l) => l.kind === 'conflict');
   if (conflicts.length > 0) {
     out();
@@ -257,10 +279,13 @@ function printPreview(preview: ExchangePreview, json: ImportPreviewJson, databas
   }
   out();
   const quoted = (arg: string): string => (/[\s'"]/.test(arg) ? `"${arg.replace(/(["\\$`])/g, '\\$1')}"` : arg);
-  out(`Pour importer : npm run cli -- import --db ${quoted(databaseArg)} ${quoted(fileArg)}${conflicts.length > 0 ? ' [--resolve mine|theirs]' : ''}`);
+  out(
+    `Pour importer : npm run cli -- import --db ${quoted(databaseArg)} ${quoted(fileArg)}${conflicts.length > 0 ? ' [--resolve mine|theirs]' : ''}${refused.length > 0 ? ' --skip-refused' : ''}`,
+  );
 }
 
-export async function importCommand(args: ImportArgs): Promise<void> {
+/** Exit code: 1 when a dry run finds cells the application would refuse (the import would be refused), else 0. */
+export async function importCommand(args: ImportArgs): Promise<number> {
   const databasePath = requireDb(args.db, 'import', true);
   if (!args.file) throw new UsageError("Indiquez le fichier d'échange à importer (par exemple : import --db base.sqlite qrr-93-tout.qrr).");
   if (args.json && !args.dryRun) throw new UsageError("L'option --json ne sert qu'avec --dry-run (aperçu sans rien modifier).");
@@ -288,13 +313,14 @@ export async function importCommand(args: ImportArgs): Promise<void> {
   if (args.dryRun) {
     const preview = await withReadOnlyCore(
       databasePath,
-      async (core) => previewImport({ db: core.db, now: () => new Date(), osUser: osUserName(), origin: 'cli' }, read.document),
-      { referential: true },
+      async (core) => previewImport({ db: core.db, now: () => new Date(), osUser: osUserName(), origin: 'cli' }, read.document, createGeography(COMMUNES_FILE)),
+      // The preview runs the import's writes on the private copy and rolls them back.
+      { referential: true, scratch: true },
     );
     const json = { ...previewJson(preview, { path: filePath, fileName: read.fileName, fileHash: read.fileHash, version: read.document.version }), source: read.info };
     if (args.json) out(JSON.stringify(json, null, 2));
     else printPreview(preview, json, args.db!, args.file);
-    return;
+    return json.counts.refused > 0 && args.skipRefused !== true ? 1 : 0;
   }
 
   const backupDir = backupDirOf(databasePath);
@@ -304,7 +330,7 @@ export async function importCommand(args: ImportArgs): Promise<void> {
     return applyImport(
       { db: core.db, now, osUser: osUserName(), origin: 'cli' },
       read.document,
-      { defaultChoice: resolve },
+      { defaultChoice: resolve, skipRefused: args.skipRefused === true },
       {
         // As the application takes it (app-core.ts): the online backup API, then the folder pruned, this one kept.
         backup: async () => {
@@ -322,4 +348,5 @@ export async function importCommand(args: ImportArgs): Promise<void> {
   });
   out(summary.message);
   if (backupPath) out(line('Sauvegarde avant import', backupPath));
+  return 0;
 }

@@ -12,6 +12,7 @@ import type { Database } from 'better-sqlite3';
 import type { AppCore } from '../../electron/services/app-core';
 import { formatInteger } from '../../shared/format/fr';
 import { formatFixedFr } from '../../shared/format/number-fr';
+import { debugging } from '../terminal';
 import { DomainError } from '../../shared/ipc/result';
 
 /** A mistake in the command line: French message, help shown, exit code 2. */
@@ -19,6 +20,10 @@ export class UsageError extends Error {}
 
 export const out = (text = ''): void => void process.stdout.write(`${text}\n`);
 export const err = (text = ''): void => void process.stderr.write(`${text}\n`);
+
+const debugLog = (message: string, details: unknown): void => {
+  if (debugging()) err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`);
+};
 
 export const APP_VERSION: string = pkg.version;
 export const COMMUNES_FILE: string = require.resolve('@etalab/decoupage-administratif/data/communes.json');
@@ -82,7 +87,8 @@ export async function openCore(databasePath: string, origin: string): Promise<Ap
     appVersion: APP_VERSION,
     osUser: osUserName(),
     origin,
-    log: { error: (message, details) => err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`) },
+    // Technical details only on request (QRR_DEBUG=1): the command's own French line says what failed.
+    log: { error: (message, details) => debugLog(message, details) },
   });
 }
 
@@ -159,7 +165,8 @@ async function requireCurrent(db: Database, databasePath: string, referential: b
 export async function withReadOnlyCore<T>(
   databasePath: string,
   run: (core: ReadOnlyCore) => Promise<T>,
-  options: { readonly referential?: boolean } = {},
+  /** scratch: the private copy is opened for writing, for work rolled back (the import preview's trial writes). */
+  options: { readonly referential?: boolean; readonly scratch?: boolean } = {},
 ): Promise<T> {
   const [{ openSqlite }, { createGeography }, { createDispatcher }, { createHandlers }] = await Promise.all([
     import('../../electron/services/db/sqlite'),
@@ -174,7 +181,7 @@ export async function withReadOnlyCore<T>(
     if (fs.existsSync(`${databasePath}-wal`)) fs.copyFileSync(`${databasePath}-wal`, `${copy}-wal`);
     let db: Database;
     try {
-      db = openSqlite(copy, { readonly: true });
+      db = openSqlite(copy, options.scratch ? { wal: false } : { readonly: true });
     } catch (error) {
       // The message names the file the user gave, not the copy.
       if (error instanceof DomainError) throw new DomainError(error.code, error.message.split(copy).join(databasePath));
@@ -190,7 +197,7 @@ export async function withReadOnlyCore<T>(
         info: { appVersion: APP_VERSION, databasePath, backupDir: backupDirOf(databasePath) },
       });
       const dispatch = createDispatcher(handlers, {
-        error: (message, details) => err(`[qrr] ${message} ${details instanceof Error ? (details.stack ?? details.message) : ''}`),
+        error: (message, details) => debugLog(message, details),
       });
       return await run({ db, dispatch });
     } finally {

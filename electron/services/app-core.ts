@@ -16,6 +16,8 @@ import { referentialUpgradePending, storedReferentialVersion, syncReferential } 
 import { createOpenedFileQueue, type OpenedFileQueue } from './shell/open-file';
 import { recordAudit } from './audit';
 import { createTransferService } from './transfer/service';
+import { createTrustStore } from './trust';
+import { dataFolders } from './paths';
 
 export interface AppCoreOptions {
   readonly databasePath: string;
@@ -130,9 +132,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     ...binding,
     db: () => session.db,
     swapDatabase,
+    trustedFingerprints: () => createTrustStore(dataFolders(options.databasePath).trustedRoots).list().map((r) => r.fingerprint),
     audit: (entries) => {
       const ctx: ServiceContext = { db: session.db, now, osUser: options.osUser, origin: options.origin };
-      session.db.transaction(() => recordAudit(ctx, entries))();
+      session.db.transaction(() => recordAudit(ctx, entries)).immediate();
     },
   });
 

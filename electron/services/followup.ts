@@ -1,4 +1,5 @@
 import { indicator0502ByQrr } from '../../shared/domain/fipd';
+import { followupTextProblem } from '../../shared/domain/followup-limits';
 import { validateIndicatorValue } from '../../shared/domain/indicator-values';
 import { listSubsidies } from './fipd/subsidies';
 import type {
@@ -75,6 +76,14 @@ function refuseIfIssues(issues: FieldIssue[]): void {
       ? issues[0]!.message
       : `${issues.length} saisies sont invalides ; rien n'a été enregistré. Première erreur : ${issues[0]!.message}`;
   throw new DomainError('VALIDATION', message, issues);
+}
+
+/** Texts longer than the IPC schemas allow (the same limits: an import is no looser than typing). */
+function textIssues(index: number, texts: Partial<Record<'comment' | 'source' | 'referent', string | undefined>>): FieldIssue[] {
+  return (Object.entries(texts) as ['comment' | 'source' | 'referent', string | undefined][]).flatMap(([field, text]) => {
+    const problem = text === undefined ? null : followupTextProblem(field, text);
+    return problem ? [{ path: `changes.${index}.${field}`, message: problem }] : [];
+  });
 }
 
 export interface IndicatorValueChange {
@@ -164,7 +173,9 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
       (id) => `changes.${changes.findIndex((c) => c.qrrId === id)}.qrrId`,
     );
     const patches: { change: IndicatorValueChange; patch: Partial<ValueFields> }[] = [];
-    const computed = changes.some((c) => c.indicatorCode === COMPUTED_INDICATOR && c.value !== undefined) ? computed0502(ctx, periodCode) : new Map();
+    const computed = changes.some((c) => c.indicatorCode === COMPUTED_INDICATOR && (c.value !== undefined || c.source !== undefined))
+      ? computed0502(ctx, periodCode)
+      : new Map();
     changes.forEach((change, index) => {
       if (change.indicatorCode === COMPUTED_INDICATOR && change.value !== undefined && computed.has(change.qrrId)) {
         issues.push({
@@ -197,6 +208,11 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
             })),
           );
       }
+      if (change.indicatorCode === COMPUTED_INDICATOR && change.source !== undefined && computed.has(change.qrrId)) {
+        issues.push({ path: `changes.${index}.source`, message: `La source de l'indicateur 05-02 est « ${COMPUTED_SOURCE} » : elle ne se saisit pas.` });
+        return;
+      }
+      issues.push(...textIssues(index, { comment: change.comment, source: change.source }));
       if (change.comment !== undefined) patch.comment = change.comment.trim();
       if (change.source !== undefined) patch.source = change.source.trim();
       patches.push({ change, patch });
@@ -218,7 +234,7 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
     return [...new Set(changes.map((c) => c.qrrId))]
       .flatMap((qrrId) => listStoredIndicatorValues(ctx, periodCode, qrrId))
       .filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
-  })();
+  }).immediate();
 }
 
 const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
@@ -252,6 +268,7 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
       if (!actions.has(c.actionCode)) {
         issues.push({ path: `changes.${index}.actionCode`, message: `L'action « ${c.actionCode} » n'existe pas dans le référentiel.` });
       }
+      issues.push(...textIssues(index, { comment: c.comment, referent: c.referent }));
     });
     refuseIfIssues(issues);
     for (const c of changes) {
@@ -265,7 +282,7 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
     return [...new Set(changes.map((c) => c.qrrId))]
       .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
       .filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
-  })();
+  }).immediate();
 }
 
 export interface AssessmentChange {
@@ -295,6 +312,10 @@ export function saveAssessment(ctx: ServiceContext, periodCode: string, change: 
     if (!readReferential(ctx.db).engagements.some((e) => e.code === change.engagementCode)) {
       refuseIfIssues([{ path: 'engagementCode', message: `L'engagement « ${change.engagementCode} » n'existe pas.` }]);
     }
+    if (change.comment !== undefined) {
+      const problem = followupTextProblem('assessmentComment', change.comment);
+      if (problem) refuseIfIssues([{ path: 'comment', message: problem }]);
+    }
     const patch: Partial<AssessmentFields> = {};
     if (change.meteo !== undefined) patch.meteo = change.meteo;
     if (change.trend !== undefined) patch.trend = change.trend;
@@ -316,5 +337,5 @@ export function saveAssessment(ctx: ServiceContext, periodCode: string, change: 
     }
     writeKeyed(ctx, ASSESSMENTS, write, patch);
     return listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode) ?? null;
-  })();
+  }).immediate();
 }

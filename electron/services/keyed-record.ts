@@ -1,3 +1,4 @@
+import { canonicalEqual } from '../../shared/exchange/format';
 import { recordAudit, type AuditEntry } from './audit';
 import { isoNow, type ServiceContext } from './context';
 
@@ -28,7 +29,8 @@ export interface KeyedWrite {
   readonly entityId: string;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+// The import preview's equality (key order irrelevant): a patch the preview calls identical writes nothing.
+const same = canonicalEqual;
 
 export function readKeyed<F extends Record<string, unknown>>(ctx: ServiceContext, spec: KeyedTable<F>, write: KeyedWrite): F | null {
   const where = Object.keys(write.key).map((k) => `${k} = @${k}`).join(' AND ');

@@ -66,7 +66,7 @@ export function openPeriod(ctx: ServiceContext, code: string): Period {
     ctx.db.prepare(`INSERT INTO period (code, state, created_at) VALUES (?, 'open', ?)`).run(code, isoNow(ctx));
     recordAudit(ctx, [{ entity: 'period', entityId: code, action: 'create', newValue: { state: 'open' } }]);
     return getPeriod(ctx, code);
-  })();
+  }).immediate();
 }
 
 /**
@@ -83,7 +83,7 @@ export function transmitPeriod(ctx: ServiceContext, code: string, beforeTransmit
     ctx.db.prepare(`UPDATE period SET state = 'transmitted', transmitted_at = ? WHERE code = ?`).run(isoNow(ctx), code);
     recordAudit(ctx, [{ entity: 'period', entityId: code, action: 'update', field: 'state', oldValue: before.state, newValue: 'transmitted' }]);
     return getPeriod(ctx, code);
-  })();
+  }).immediate();
 }
 
 export function reopenPeriod(ctx: ServiceContext, code: string, reason: string): Period {
@@ -106,5 +106,5 @@ export function reopenPeriod(ctx: ServiceContext, code: string, reason: string):
       { entity: 'period', entityId: code, action: 'update', field: 'reopenReason', oldValue: before.reopenReason, newValue: trimmed },
     ]);
     return getPeriod(ctx, code);
-  })();
+  }).immediate();
 }

@@ -173,7 +173,7 @@ export function createQrrService(geography: Geography) {
         },
       ]);
       return get(ctx, id);
-    })();
+    }).immediate();
 
   return {
     list(ctx: ServiceContext, options: { includeArchived: boolean }): Qrr[] {
@@ -198,7 +198,7 @@ export function createQrrService(geography: Geography) {
         writeLists(ctx, id, fields);
         recordAudit(ctx, [{ entity: 'qrr', entityId: id, action: 'create', newValue: fields }]);
         return get(ctx, id);
-      })();
+      }).immediate();
     },
 
     /** Changes only the fields given; each changed field gets its audit entry. */
@@ -216,7 +216,7 @@ export function createQrrService(geography: Geography) {
         writeLists(ctx, id, next);
         recordAudit(ctx, changes);
         return get(ctx, id);
-      })();
+      }).immediate();
     },
 
     /** A QRR created by mistake goes; one holding data is archived instead. */
@@ -232,7 +232,7 @@ export function createQrrService(geography: Geography) {
         ctx.db.prepare('DELETE FROM qrr WHERE id = ?').run(id);
         recordAudit(ctx, [{ entity: 'qrr', entityId: id, action: 'delete', oldValue: fieldsOf(before) }]);
         return { deleted: id };
-      })();
+      }).immediate();
     },
 
     archive: (ctx: ServiceContext, id: number): Qrr => setArchived(ctx, id, true),

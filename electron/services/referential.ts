@@ -101,7 +101,7 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
       { entity: 'referential', entityId: 1, action: 'migrate', field: 'version', oldValue: stored, newValue: referential.version },
     ]);
     return stored === null ? 'loaded' : 'upgraded';
-  })();
+  }).immediate();
 }
 
 interface IndicatorRow {

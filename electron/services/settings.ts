@@ -78,5 +78,5 @@ export function saveSettings(
         : [{ entity: 'settings', entityId: 1, action: 'create', newValue: input }],
     );
     return toSettings(after);
-  })();
+  }).immediate();
 }

@@ -47,7 +47,7 @@ export function createTrustStore(dir: string) {
       ctx.db.transaction(() => {
         recordAudit(ctx, [{ entity: 'trusted_root', entityId: root.fingerprint, action: 'create', newValue: root.subject }]);
         fs.writeFileSync(file, cert.toString());
-      })();
+      }).immediate();
       return root;
     },
     remove(ctx: ServiceContext, fingerprint: string): void {
@@ -62,7 +62,7 @@ export function createTrustStore(dir: string) {
             // not a certificate: left alone
           }
         }
-      })();
+      }).immediate();
     },
   };
 }

@@ -1,7 +1,7 @@
-import { FUNDING_SOURCE_LABELS, SUBSIDY_CONTENT_FIELDS, SUBSIDY_STATUS_LABELS } from '../domain/fipd';
+import { FUNDING_SOURCE_LABELS, normaliseRna, normaliseSiret, SUBSIDY_CONTENT_FIELDS, SUBSIDY_DOCUMENTS, SUBSIDY_STATUS_LABELS } from '../domain/fipd';
 import { formatDate } from '../format/fr';
 import { formatEurosFromCents } from '../format/number-fr';
-import { canonicalJson, type ExchangeDocument, type ExchangeSubsidy } from './format';
+import { canonicalEqual, type ExchangeDocument, type ExchangeSubsidy } from './format';
 
 /*
  * The FIPD part of an import's preview (pure). Lines are keyed by budget year
@@ -107,17 +107,43 @@ export interface FipdLineDraft {
   readonly parent?: string;
 }
 
-const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const same = canonicalEqual;
+
+/**
+ * An incoming FIPD field as the FIPD services store it (electron/services/fipd):
+ * texts trimmed (names and titles with single spaces), SIRET and RNA
+ * normalised, action codes unique in the référentiel's order, documents in
+ * their list's order. Compared in this form, a re-imported file is identical.
+ */
+export function storedFipdValue(field: string, value: unknown, actionOrder: readonly string[]): unknown {
+  if (typeof value === 'string') {
+    if (field === 'beneficiaryName' || field === 'title') return value.trim().replace(/\s+/g, ' ');
+    if (field === 'siret') return value.trim() === '' ? null : normaliseSiret(value);
+    if (field === 'rna') return value.trim() === '' ? null : normaliseRna(value);
+    return value.trim();
+  }
+  if (field === 'actionCodes' && Array.isArray(value)) {
+    const rank = (c: string): number => (actionOrder.includes(c) ? actionOrder.indexOf(c) : actionOrder.length);
+    return [...new Set(value.map((c) => String(c).trim()).filter(Boolean))].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+  }
+  if (field === 'documents' && Array.isArray(value)) return SUBSIDY_DOCUMENTS.filter((d) => value.includes(d));
+  return value;
+}
 
 /** The FIPD lines of a document against this database (QRRs matched by the caller: incoming key → local id or null). */
-export function diffFipd(local: LocalFipdData, doc: ExchangeDocument, localQrrOf: (qrrKey: string) => number | null): FipdLineDraft[] {
+export function diffFipd(
+  local: LocalFipdData,
+  doc: ExchangeDocument,
+  localQrrOf: (qrrKey: string) => number | null,
+  actionOrder: readonly string[] = [],
+): FipdLineDraft[] {
   const lines: FipdLineDraft[] = [];
   const envelopes = new Map(local.fipd_envelope.map((r) => [`${r.qrrId}|${r.budgetYear}|${r.code}`, r]));
   for (const e of doc.fipdEnvelopes) {
     const qrrId = localQrrOf(e.qrrKey);
     const here = qrrId === null ? undefined : envelopes.get(`${qrrId}|${e.budgetYear}|${e.source}`);
     for (const field of FIPD_ENVELOPE_FIELDS) {
-      const theirs = e[field];
+      const theirs = storedFipdValue(field, e[field], actionOrder);
       if (isEmptyFipdValue(field, theirs)) continue;
       const mineValue = here?.fields[field];
       const mine = here && !isEmptyFipdValue(field, mineValue) ? { value: mineValue, updatedAt: here.updatedAt, updatedBy: here.updatedBy } : null;
@@ -153,7 +179,7 @@ export function diffFipd(local: LocalFipdData, doc: ExchangeDocument, localQrrOf
       continue;
     }
     for (const field of SUBSIDY_FIELDS) {
-      const theirs = s[field];
+      const theirs = storedFipdValue(field, s[field], actionOrder);
       if (isEmptyFipdValue(field, theirs)) continue;
       const mineValue = here.fields[field];
       const mine = isEmptyFipdValue(field, mineValue) ? null : { value: mineValue, updatedAt: here.updatedAt, updatedBy: here.updatedBy };

@@ -1,8 +1,11 @@
+import { followupTextProblem } from '../domain/followup-limits';
+import { validateIndicatorValue } from '../domain/indicator-values';
 import type { PeriodState } from '../domain/period';
 import { normaliseQrrName } from '../domain/qrr';
 import { fieldLabel } from '../format/journal';
 import { diffFipd, fipdConsistencyProblem, type LocalFipdData } from './diff-fipd';
-import { canonicalJson, type ExchangeDocument } from './format';
+import type { Indicator } from '../referential/types';
+import { canonicalEqual, type ExchangeDocument } from './format';
 
 /*
  * The preview of an import, pure: given what this database holds and an
@@ -12,7 +15,12 @@ import { canonicalJson, type ExchangeDocument } from './format';
  *   - identical: same value on both sides;
  *   - conflict:  both sides hold a different value (both values, authors, dates given);
  *   - locked:    would change something, but the period is transmitted here
- *                (or the QRR archived): an import never changes it.
+ *                (or the QRR archived): an import never changes it;
+ *   - refused:   the application would refuse this value if typed (wrong parts,
+ *                text too long…) or writing it fails (see exchange/write-import.ts):
+ *                with its French reason. Incoming values are compared once
+ *                normalised as they would be stored (indicator parts completed
+ *                from the référentiel, texts trimmed).
  * An empty incoming cell (null, '' or « non renseignée ») is not a line: an
  * import never erases what is here.
  */
@@ -36,7 +44,8 @@ export const fieldName = (field: string): string => {
   return /^[A-Z]{2,}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
 };
 
-export type LineKind = 'new' | 'identical' | 'conflict' | 'locked';
+export type LineKind = 'new' | 'identical' | 'conflict' | 'locked' | 'refused';
+export const LINE_KINDS: readonly LineKind[] = ['new', 'identical', 'conflict', 'locked', 'refused'];
 export type LockReason = 'period_transmitted' | 'qrr_archived' | 'computed';
 
 /** The indicator computed here from the FIPD credits while its quarter is open: never imported as a typed value. */
@@ -54,6 +63,12 @@ export interface LocalRow {
 /** What the preview needs to know of this database. */
 export interface LocalExchangeData {
   readonly departementCode: string | null;
+  /** The official name of that département (to refuse a file naming another one), null when unknown. */
+  readonly departementName: string | null;
+  /** Version of the référentiel this database holds: a file made with a newer one is refused. */
+  readonly referentialVersion: number;
+  /** The référentiel's indicators: incoming values are checked and completed against them. */
+  readonly indicators: readonly Indicator[];
   readonly indicatorCodes: readonly string[];
   readonly actionCodes: readonly string[];
   readonly engagementCodes: readonly string[];
@@ -86,6 +101,8 @@ export interface ExchangeLine {
   readonly field: string;
   readonly kind: LineKind;
   readonly lockReason?: LockReason;
+  /** Kind `refused`: why, in French. */
+  readonly refusedReason?: string;
   /** Null when nothing is here. */
   readonly mine: CellSide | null;
   readonly theirs: CellSide;
@@ -121,7 +138,7 @@ export function isEmptyCell(table: FollowupTable, field: string, value: unknown)
   return false;
 }
 
-const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const same = canonicalEqual;
 const nameKey = (name: string): string => normaliseQrrName(name).toLocaleLowerCase('fr');
 const listed = (codes: readonly string[]): string => codes.map((c) => `« ${c} »`).join(', ');
 
@@ -160,6 +177,43 @@ export function incomingRows(doc: ExchangeDocument): { table: FollowupTable; qrr
   ];
 }
 
+const foldName = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\s'’-]+/g, ' ')
+    .trim();
+
+const TEXT_LIMIT: Readonly<Partial<Record<string, Parameters<typeof followupTextProblem>[0]>>> = {
+  'indicator_value.comment': 'comment',
+  'indicator_value.source': 'source',
+  'action_status.comment': 'comment',
+  'action_status.referent': 'referent',
+  'assessment.comment': 'assessmentComment',
+};
+
+/**
+ * An incoming cell as the services would store it — indicator parts completed
+ * and checked against the référentiel (validateIndicatorValue, as
+ * saveIndicatorValues), texts trimmed and within the IPC limits — or why they
+ * would refuse it.
+ */
+export function storedForm(table: FollowupTable, field: string, raw: unknown, indicator: Indicator | undefined): { value: unknown; refused?: string } {
+  if (raw === null || raw === undefined) return { value: null };
+  if (table === 'indicator_value' && (field === 'value' || field === 'target')) {
+    if (!indicator) return { value: raw };
+    const checked = validateIndicatorValue(indicator, raw);
+    if (!checked.ok) return { value: raw, refused: `Indicateur ${indicator.code}${field === 'target' ? ' (cible)' : ''} : ${checked.message}` };
+    const empty = Object.values(checked.value).every((v) => v === null || v === '');
+    return { value: empty ? null : checked.value };
+  }
+  if (typeof raw !== 'string') return { value: raw };
+  const limit = TEXT_LIMIT[`${table}.${field}`];
+  const problem = limit ? followupTextProblem(limit, raw) : null;
+  return problem ? { value: raw.trim(), refused: problem } : { value: raw.trim() };
+}
+
 export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): DiffResult {
   if (local.departementCode === null) {
     return { ok: false, message: "Choisissez d'abord le département dans les paramètres avant d'importer un fichier d'échange." };
@@ -170,6 +224,23 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
       message:
         `Ce fichier concerne le département ${doc.departement.nom} (${doc.departement.code}), ` +
         `pas celui de cette base (${local.departementCode}) : il ne peut pas être importé.`,
+    };
+  }
+
+  if (local.departementName !== null && foldName(doc.departement.nom) !== foldName(local.departementName)) {
+    return {
+      ok: false,
+      message:
+        `Ce fichier nomme le département ${doc.departement.code} « ${doc.departement.nom} », ` +
+        `alors que le département ${doc.departement.code} est « ${local.departementName} » : le fichier est incohérent, il ne peut pas être importé.`,
+    };
+  }
+  if (doc.referentialVersion > local.referentialVersion) {
+    return {
+      ok: false,
+      message:
+        `Ce fichier a été produit avec le référentiel version ${doc.referentialVersion}, plus récent que celui de cette base ` +
+        `(version ${local.referentialVersion}) : installez la dernière version de l'application avant de l'importer.`,
     };
   }
 
@@ -218,6 +289,7 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
   const match = new Map(doc.qrrs.map((q) => [q.key, byKey.get(q.key) ?? byName.get(nameKey(q.name)) ?? null]));
   const localPeriods = new Map(local.periods.map((p) => [p.code, p.state]));
   const computed = new Set(local.computed0502);
+  const indicators = new Map(local.indicators.map((i) => [i.code, i]));
   const localRows = new Map<string, LocalRow>();
   for (const table of FOLLOWUP_TABLES) {
     for (const r of local.rows[table]) localRows.set(`${table}|${r.qrrId}|${r.code}|${r.periodCode}`, r);
@@ -231,7 +303,8 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
     const lockReason: LockReason | undefined =
       periodState === 'transmitted' ? 'period_transmitted' : here?.archived ? 'qrr_archived' : undefined;
     for (const field of EXCHANGE_FIELDS[r.table]) {
-      const theirsValue = r.fields[field];
+      const incoming = storedForm(r.table, field, r.fields[field], indicators.get(r.code));
+      const theirsValue = incoming.value;
       if (isEmptyCell(r.table, field, theirsValue)) continue;
       const mineValue = mineRow?.fields[field];
       const mineEmpty = isEmptyCell(r.table, field, mineValue);
@@ -244,9 +317,14 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
       const mine: CellSide | null = mineRow && !mineEmpty ? { value: mineValue, updatedAt: mineRow.updatedAt, updatedBy: mineRow.updatedBy } : null;
       let kind: LineKind = mine === null ? 'new' : same(mineValue, theirsValue) ? 'identical' : 'conflict';
       const computedHere =
-        r.table === 'indicator_value' && field === 'value' && r.code === COMPUTED_INDICATOR_CODE && here !== null && computed.has(`${here.id}|${r.periodCode}`);
+        r.table === 'indicator_value' &&
+        (field === 'value' || field === 'source') &&
+        r.code === COMPUTED_INDICATOR_CODE &&
+        here !== null &&
+        computed.has(`${here.id}|${r.periodCode}`);
       const reason: LockReason | undefined = lockReason ?? (computedHere ? 'computed' : undefined);
       if (kind !== 'identical' && reason) kind = 'locked';
+      else if (kind !== 'identical' && incoming.refused !== undefined) kind = 'refused';
       lines.push({
         key: lineKey(r.table, r.qrrKey, r.code, r.periodCode, field),
         table: r.table,
@@ -258,12 +336,13 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
         field,
         kind,
         ...(kind === 'locked' ? { lockReason: reason } : {}),
+        ...(kind === 'refused' ? { refusedReason: incoming.refused } : {}),
         mine,
         theirs,
       });
     }
   }
-  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null)) {
+  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null, local.actionCodes)) {
     const here = match.get(f.qrrKey) ?? null;
     let kind: LineKind = f.mine === null ? 'new' : f.same ? 'identical' : 'conflict';
     if (kind !== 'identical' && here?.archived) kind = 'locked';
@@ -285,7 +364,7 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
       ...(f.parent !== undefined ? { parent: f.parent } : {}),
     });
   }
-  const counts: Record<LineKind, number> = { new: 0, identical: 0, conflict: 0, locked: 0 };
+  const counts: Record<LineKind, number> = { new: 0, identical: 0, conflict: 0, locked: 0, refused: 0 };
   for (const l of lines) counts[l.kind]++;
   return {
     ok: true,

@@ -151,6 +151,14 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
+/**
+ * The one equality of stored and incoming values (import preview, FIPD diff,
+ * keyed-record writes): canonical JSON, so key order never matters, and
+ * undefined ≡ null. Indicator values are compared once their parts are
+ * completed from the référentiel (validateIndicatorValue), by the callers.
+ */
+export const canonicalEqual = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+
 // ---------------------------------------------------------------------------
 // Schema (version 2)
 

@@ -38,6 +38,7 @@ import type { ChannelName } from './channels';
 import { fipdContract, SubsidyFiltersSchema } from './contract-fipd';
 import { channel, Id, requiredText, text, Via, type Channel, type Exact } from './schema-kit';
 export { WRITE_VIAS } from './schema-kit';
+import { FOLLOWUP_TEXT_MAX, followupTextLabel } from '../domain/followup-limits';
 import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR, MAX_QPV_PER_QRR } from '../domain/qrr';
 import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
 
@@ -131,8 +132,8 @@ export const SaveIndicatorValuesRequest = z.strictObject({
       indicatorCode: ReferentialCode,
       value: IndicatorPayload.optional(),
       target: IndicatorPayload.optional(),
-      comment: text('Le commentaire', 2000).optional(),
-      source: text('La source', 500).optional(),
+      comment: text(followupTextLabel('comment'), FOLLOWUP_TEXT_MAX.comment).optional(),
+      source: text(followupTextLabel('source'), FOLLOWUP_TEXT_MAX.source).optional(),
     }),
   ),
 });
@@ -145,8 +146,8 @@ export const SaveActionStatusesRequest = z.strictObject({
       qrrId: Id,
       actionCode: ReferentialCode,
       status: z.enum(ACTION_STATUSES, { error: 'Statut inconnu (non engagée, en cours, réalisée ou sans objet).' }).nullable().optional(),
-      comment: text('Le commentaire', 2000).optional(),
-      referent: text('Le référent', PERSON_NAME_MAX).optional(),
+      comment: text(followupTextLabel('comment'), FOLLOWUP_TEXT_MAX.comment).optional(),
+      referent: text(followupTextLabel('referent'), FOLLOWUP_TEXT_MAX.referent).optional(),
     }),
   ),
 });
@@ -158,7 +159,7 @@ export const SaveAssessmentRequest = z.strictObject({
   engagementCode: ReferentialCode,
   meteo: z.enum(METEOS, { error: 'Météo inconnue (soleil, couvert, nuage, orage ou non renseignée).' }).optional(),
   trend: z.enum(TRENDS, { error: 'Tendance inconnue (hausse, baisse ou stagnation).' }).nullable().optional(),
-  comment: text('Le commentaire de synthèse', 5000).optional(),
+  comment: text(followupTextLabel('assessmentComment'), FOLLOWUP_TEXT_MAX.assessmentComment).optional(),
 });
 
 const FollowupQuery = z.strictObject({ periodCode: PeriodCode, qrrId: Id.optional() });
@@ -196,6 +197,7 @@ export interface ImportSummaryDto {
   readonly keptMine: number;
   readonly identical: number;
   readonly locked: number;
+  readonly refused: number;
   readonly qrrsCreated: number;
   readonly periodsOpened: number;
   readonly periodsTransmitted: number;
@@ -316,6 +318,8 @@ export const contract = {
       perLine: z.record(z.string().max(300), z.enum(['mine', 'theirs'])).optional(),
       /** The user accepted the warning about an unsigned or untrusted report. */
       acceptUnverified: z.boolean().optional(),
+      /** Import the rest of a file some cells of which the application refuses (explicit choice); otherwise it is refused whole. */
+      skipRefused: z.boolean().optional(),
     }),
     { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 4 * 1024 * 1024 },
   ),

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'FORBIDDEN_SENDER', // the request came from a frame that is not the application
   'PAYLOAD_TOO_LARGE', // the request is bigger than any legitimate one
   'DATABASE_TOO_NEW', // the database file was written by a newer version of the application
+  'DATABASE_BUSY', // another window or command is writing to the same file; nothing was written, try again
   'INTERNAL', // a bug: the message stays generic, the details go to the log
 ] as const;
 

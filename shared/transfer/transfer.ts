@@ -51,4 +51,22 @@ export interface TransferRestoreDto {
     /** Could not be written (disk full, permissions…); the database itself is restored. */
     readonly failed: readonly string[];
   };
+  /**
+   * Trusted roots found in the archive. Never added by the restore: whoever
+   * made the archive chose them, and a root makes every report it signs
+   * « trusted ». Each needs its own explicit confirmation (addTrustedRoot);
+   * the screen lists them with their SHA-256 fingerprint, unchecked.
+   */
+  readonly offeredRoots: readonly TransferOfferedRoot[];
+}
+
+export interface TransferOfferedRoot {
+  /** SHA-256 of the certificate, hex (lower case), to compare with the one given by the issuer. */
+  readonly fingerprint: string;
+  readonly subject: string;
+  readonly validTo: string;
+  /** The certificate (DER or PEM bytes), to confirm with addTrustedRoot. */
+  readonly certificateBase64: string;
+  /** Already in this workstation's trust store. */
+  readonly alreadyTrusted: boolean;
 }

@@ -210,6 +210,7 @@ describe('command line: export and import of exchange files', () => {
       identical: preview.identical.length,
       conflicts: preview.conflicts.length,
       locked: preview.locked.length,
+      refused: preview.refused.length,
     });
     expect(preview.new).toEqual([]);
     expect(preview.identical.length).toBeGreaterThan(100); // one quarter of a département, all but the two cells

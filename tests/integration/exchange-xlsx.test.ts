@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../electron/services/context';
 import { exportExchange } from '../../electron/services/exchange/export';
 import { previewImport } from '../../electron/services/exchange/preview';
+import { createGeography } from '../../electron/services/geography';
+import { COMMUNES_FILE } from '../support/paths';
 import {
   DEFAULT_WORKBOOK_LIMITS,
   WORKBOOK_MESSAGES,
@@ -26,6 +28,7 @@ import { addCredits } from '../support/fipd';
 type Core = Awaited<ReturnType<typeof openCore>>;
 
 
+const geography = createGeography(COMMUNES_FILE);
 const TRICKY_COMMENT = 'Ligne 1\r\nLigne 2 _x0041_ \u0001 fin';
 
 /** Opens a workbook with exceljs, lets the test edit it, saves it again — as Excel would. */
@@ -230,17 +233,19 @@ describe('exchange workbook (.xlsx)', () => {
     expect({ ...incoming, sha256: '' }).toEqual({ ...expected, sha256: '' });
     expect(incoming.sha256).not.toBe(document.sha256);
 
-    const preview = previewImport(ctx, incoming);
+    const preview = previewImport(ctx, incoming, geography);
     const conflicts = preview.lines.filter((l) => l.kind === 'conflict');
     expect(conflicts.map((l) => l.key).sort()).toEqual(
-      [
-        `indicator_value|${nord.key}|05-02|2026-T4|value`,
-        `action_status|${nord.key}|${action.actionCode}|2026-T4|status`,
-        `subsidy|${nord.key}|${aide.uid}|2026|grantedCents`,
-      ].sort(),
+      [`indicator_value|${nord.key}|05-02|2026-T4|value`, `action_status|${nord.key}|${action.actionCode}|2026-T4|status`].sort(),
     );
-    expect(preview.counts).toMatchObject({ new: 0, locked: 0, conflict: 3 });
-    expect(conflicts.find((l) => l.table === 'subsidy')).toMatchObject({ mine: { value: 2_500_000 }, theirs: { value: 2_600_000 } });
+    expect(preview.counts).toMatchObject({ new: 0, locked: 0, conflict: 2, refused: 1 });
+    // 26 000 € granted goes beyond the QRR's envelope: the apply would refuse it, so the preview says so, with the FIPD rule's words.
+    expect(preview.lines.find((l) => l.kind === 'refused')).toMatchObject({
+      key: `subsidy|${nord.key}|${aide.uid}|2026|grantedCents`,
+      mine: { value: 2_500_000 },
+      theirs: { value: 2_600_000 },
+      refusedReason: expect.stringMatching(/au-delà de l'enveloppe FIPD/),
+    });
     expect(conflicts.find((l) => l.table === 'action_status')).toMatchObject({ mine: { value: action.status }, theirs: { value: 'realisee' } });
   });
 

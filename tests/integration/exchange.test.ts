@@ -96,7 +96,7 @@ describe('exchange files between two databases', () => {
   });
 
   it('into an empty database: everything is new, and B then holds what A holds', async () => {
-    const preview = previewImport(ctxB, document);
+    const preview = previewImport(ctxB, document, geography);
     expect(preview.counts.new).toBe(preview.lines.length);
     expect(preview.counts).toMatchObject({ identical: 0, conflict: 0, locked: 0 });
     const summary = await importInto(ctxB, (await readExchangeSource(file)).document, { defaultChoice: 'mine' });
@@ -113,7 +113,7 @@ describe('exchange files between two databases', () => {
   });
 
   it('the same file again: all identical, nothing written', async () => {
-    const preview = previewImport(ctxB, document);
+    const preview = previewImport(ctxB, document, geography);
     expect(preview.counts.identical).toBe(preview.lines.length);
     const before = snapshot(b.db);
     const summary = await importInto(ctxB, document, { defaultChoice: 'theirs' });
@@ -128,7 +128,7 @@ describe('exchange files between two databases', () => {
     const other = ACTION_STATUSES.find((s) => s !== incoming.status)!;
     saveActionStatuses(ctxB, incoming.periodCode, [{ qrrId, actionCode: incoming.actionCode, status: other }]);
 
-    const preview = previewImport(ctxB, document);
+    const preview = previewImport(ctxB, document, geography);
     const conflicts = preview.lines.filter((l) => l.kind === 'conflict');
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({
@@ -166,7 +166,7 @@ describe('exchange files between two databases', () => {
     const before = snapshot(b.db);
     const bytes = fs.readFileSync(b.databasePath);
     const backupCount = backups.length;
-    expect(() => previewImport(ctxB, sealed)).toThrow(/Bouches-du-Rhône \(13\).*\(93\)/);
+    expect(() => previewImport(ctxB, sealed, geography)).toThrow(/Bouches-du-Rhône \(13\).*\(93\)/);
     await expect(importInto(ctxB, sealed, { defaultChoice: 'theirs' })).rejects.toThrow(/ne peut pas être importé/);
     expect(backups.length).toBe(backupCount);
     expect(snapshot(b.db)).toEqual(before);
@@ -176,7 +176,7 @@ describe('exchange files between two databases', () => {
   it('unknown codes are refused, listed', () => {
     const { sha256: _, ...rest } = document;
     const doc = { ...rest, actionStatuses: [{ ...rest.actionStatuses[0]!, actionCode: '99-99' }] };
-    expect(() => previewImport(ctxB, { ...doc, sha256: sha256Hex(canonicalJson(doc)) })).toThrow(/action\(s\) « 99-99 »/);
+    expect(() => previewImport(ctxB, { ...doc, sha256: sha256Hex(canonicalJson(doc)) }, geography)).toThrow(/action\(s\) « 99-99 »/);
   });
 
   it('a period transmitted here is locked: its lines are never changed by an import', async () => {
@@ -186,7 +186,7 @@ describe('exchange files between two databases', () => {
     saveActionStatuses(ctxB, incoming.periodCode, [{ qrrId, actionCode: incoming.actionCode, status: other }]);
     transmitPeriod(ctxB, incoming.periodCode);
 
-    const preview = previewImport(ctxB, document);
+    const preview = previewImport(ctxB, document, geography);
     expect(preview.counts.conflict).toBe(0);
     const locked = preview.lines.filter((l) => l.kind === 'locked');
     expect(locked).toHaveLength(1);
@@ -238,7 +238,7 @@ describe('merging two databases edited separately from the same file', () => {
       saveIndicatorValues(ctxB, open, [{ qrrId: idIn(b.db), indicatorCode: '01-03', source: 'Rectorat' }]);
 
       const second = exportExchange(ctxA);
-      const preview = previewImport(ctxB, second);
+      const preview = previewImport(ctxB, second, geography);
       const conflicts = preview.lines.filter((l) => l.kind === 'conflict');
       // Every cell where both sides hold a different value, whoever changed it: B's own edit of 01-03 too
       // (without a common ancestor, only the dates shown on each side tell which one is newer).

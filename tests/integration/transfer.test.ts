@@ -46,6 +46,9 @@ function transferredFiles(dir: string, { withTransferArchives = false } = {}): R
   );
 }
 
+const withoutRoots = (files: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(files).filter(([name]) => !name.startsWith('autorites-de-confiance/')));
+
 const restore = (core: Core, archive: Uint8Array, extra: { confirmOtherDepartement?: boolean; fileName?: string } = {}) =>
   core.dispatch('restoreEverything', { archiveBase64: Buffer.from(archive).toString('base64'), ...extra });
 
@@ -107,6 +110,7 @@ describe('« Exporter tout » then « Restaurer » on another workstation', () =
   let exported: TransferExportDto;
   let archive: Buffer;
   let rootPem: string;
+  let rootFingerprint: string;
 
   beforeAll(async () => {
     source = await openCore();
@@ -115,6 +119,7 @@ describe('« Exporter tout » then « Restaurer » on another workstation', () =
     value(await source.dispatch('generateReport', { periodCode: '2026-T4', transmit: false }));
     value(await source.dispatch('exportExchange', {}));
     rootPem = makeTestPki({ password: 'x' }).rootPem;
+    rootFingerprint = new crypto.X509Certificate(rootPem).fingerprint256.replaceAll(':', '').toLowerCase();
     value(await source.dispatch('addTrustedRoot', { certificateBase64: Buffer.from(rootPem).toString('base64') }));
     fs.mkdirSync(path.join(source.dir, 'exports', 'archives'), { recursive: true });
     fs.writeFileSync(path.join(source.dir, 'exports', 'archives', 'notes.txt'), 'Dossier rangé par le coordinateur');
@@ -200,26 +205,32 @@ describe('« Exporter tout » then « Restaurer » on another workstation', () =
         fileName: exported.fileName,
         exportedBy: 'test-user',
         departement: '93',
-        files: { written: exported.files - 1, identical: 0, renamed: 0, failed: 0 },
+        files: { written: exported.files - 2, identical: 0, renamed: 0, failed: 0 },
       });
 
-      expect(transferredFiles(target.dir)).toEqual(transferredFiles(source.dir));
+      // Reports and exports come across; the trusted root does not (offered, see below).
+      expect(transferredFiles(target.dir)).toEqual(withoutRoots(transferredFiles(source.dir)));
       expect(fs.readFileSync(path.join(target.dir, 'exports', 'archives', 'notes.txt'), 'utf8')).toBe('Dossier rangé par le coordinateur');
       expect(summary).toMatchObject({
         departement: { code: '93', nom: 'Seine-Saint-Denis' },
         createdBy: 'test-user',
         qrrCount: 3,
-        files: { written: exported.files - 1, identical: 0, renamed: [], failed: [] },
+        files: { written: exported.files - 2, identical: 0, renamed: [], failed: [] },
       });
       expect(summary.safetyBackup).toMatch(/^qrr-\d{8}-\d{6}-\d{3}-avant-restauration\.sqlite$/);
       expect(fs.readdirSync(path.join(target.dir, 'sauvegardes'))).toEqual([summary.safetyBackup]);
       expect(summary.message).toMatch(/^Les données exportées le \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} par test-user \(Seine-Saint-Denis, 93\) ont été restaurées : 3 quartiers/);
       expect(summary.message).toContain("Les sauvegardes de l'ancien poste ne sont pas transférées.");
 
-      // The application carries on with the restored data: QRRs, trusted root, data folders.
+      // The application carries on with the restored data: QRRs, data folders; the root only once confirmed.
       expect(value<unknown[]>(await target.dispatch('listQrrs', { includeArchived: true }))).toHaveLength(3);
+      expect(value<unknown[]>(await target.dispatch('listTrustedRoots', undefined))).toEqual([]);
+      expect(summary.offeredRoots).toEqual([
+        expect.objectContaining({ fingerprint: rootFingerprint, subject: expect.stringContaining('Autorité racine de test QRR'), alreadyTrusted: false }),
+      ]);
+      value(await target.dispatch('addTrustedRoot', { certificateBase64: summary.offeredRoots[0]!.certificateBase64 }));
       expect(value<{ subject: string }[]>(await target.dispatch('listTrustedRoots', undefined))).toEqual([
-        expect.objectContaining({ subject: expect.stringContaining('Autorité racine de test QRR') }),
+        expect.objectContaining({ fingerprint: rootFingerprint, subject: expect.stringContaining('Autorité racine de test QRR') }),
       ]);
       expect(value(await target.dispatch('getAppInfo', undefined))).toMatchObject({
         databasePath: target.databasePath,
@@ -231,9 +242,39 @@ describe('« Exporter tout » then « Restaurer » on another workstation', () =
 
       // Restoring the same archive again finds every file already there.
       const again = value<TransferRestoreDto>(await restore(target, archive));
-      expect(again.files).toEqual({ written: 0, identical: exported.files - 1, renamed: [], failed: [] });
+      expect(again.files).toEqual({ written: 0, identical: exported.files - 2, renamed: [], failed: [] });
+      expect(again.offeredRoots).toEqual([expect.objectContaining({ fingerprint: rootFingerprint, alreadyTrusted: true })]);
       expect(transferredFiles(target.dir)).toEqual(transferredFiles(source.dir));
       expect(transferTempDirs()).toEqual([]);
+    } finally {
+      target.close();
+    }
+  });
+
+  it('Restore trusts what it should not: a root planted in the archive is listed with its fingerprint, never trusted without its own confirmation', async () => {
+    const planted = makeTestPki({ password: 'y', signerCommonName: "Quelqu'un d'autre" }).rootPem;
+    const plantedFingerprint = new crypto.X509Certificate(planted).fingerprint256.replaceAll(':', '').toLowerCase();
+    const withPlanted = repack(archive, (files, manifest) => {
+      files['autorites-de-confiance/planted.pem'] = strToU8(planted);
+      manifest.files.push({ path: 'autorites-de-confiance/planted.pem', size: 0, sha256: '' });
+      relist(files, manifest, 'autorites-de-confiance/planted.pem');
+    });
+    const target = await openCore();
+    try {
+      const summary = value<TransferRestoreDto>(await restore(target, withPlanted));
+      expect(summary.offeredRoots.map((r) => [r.fingerprint, r.alreadyTrusted]).sort()).toEqual(
+        [
+          [plantedFingerprint, false],
+          [rootFingerprint, false],
+        ].sort(),
+      );
+      expect(summary.message).toMatch(/L'archive propose 2 autorités de certification : aucune n'a été ajoutée/);
+      // Default: not trusted, nothing in the trust folder.
+      expect(value<unknown[]>(await target.dispatch('listTrustedRoots', undefined))).toEqual([]);
+      expect(fs.existsSync(path.join(target.dir, 'autorites-de-confiance', 'planted.pem'))).toBe(false);
+      // The restore's audit entry names what was offered.
+      const entry = target.db.prepare(`SELECT new_value FROM audit_log WHERE entity = 'transfer_restore'`).pluck().get() as string;
+      expect(JSON.parse(entry).offeredRoots.sort()).toEqual([plantedFingerprint, rootFingerprint].sort());
     } finally {
       target.close();
     }
@@ -284,6 +325,31 @@ describe('« Exporter tout » then « Restaurer » on another workstation', () =
       if (!result.ok) expect(result.error.message).toMatch(/[Rr]ien n'a été modifié\.$/);
       expectUnchanged();
     };
+
+    /** The archive with its database edited (hashes and manifest updated: only the intended check can fail). */
+    const withDatabase = (edit: (db: Database.Database) => void) =>
+      repack(archive, (files, manifest) => {
+        const tmp = path.join(tempDir(), 'qrr.sqlite');
+        fs.writeFileSync(tmp, files['base/qrr.sqlite']!);
+        const raw = new Database(tmp);
+        edit(raw);
+        raw.close();
+        files['base/qrr.sqlite'] = fs.readFileSync(tmp);
+        relist(files, manifest, 'base/qrr.sqlite');
+      });
+
+    it('Restore trusts what it should not: a foreign trigger (audit_log RAISE(IGNORE)), a foreign view, an extra table, an extra column are refused', async () => {
+      const trigger = withDatabase((db) => db.exec('CREATE TRIGGER silence BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); END'));
+      await refused(trigger, 'VALIDATION', /contient des éléments que cette application ne crée pas \(déclencheur « silence » \(sur audit_log\) inconnu de l'application\)/);
+      const view = withDatabase((db) => db.exec('CREATE VIEW resume AS SELECT id FROM qrr'));
+      await refused(view, 'VALIDATION', /\(vue « resume » inconnue de l'application\)/);
+      const table = withDatabase((db) => db.exec('CREATE TABLE notes_perso (id INTEGER PRIMARY KEY, texte TEXT)'));
+      await refused(table, 'VALIDATION', /\(table « notes_perso » inconnue de l'application\)/);
+      const column = withDatabase((db) => db.exec('ALTER TABLE qrr ADD COLUMN cache TEXT'));
+      await refused(column, 'VALIDATION', /\(table « qrr » modifiée\)/);
+      const index = withDatabase((db) => db.exec('CREATE INDEX ix_nom ON qrr (name)'));
+      await refused(index, 'VALIDATION', /\(index « ix_nom » \(sur qrr\) inconnu de l'application\)/);
+    });
 
     it('not a zip, a zip without our manifest, another format, a newer format', async () => {
       await refused(Buffer.from('%PDF-1.7 pas une archive'), 'VALIDATION', /n'est pas une archive de transfert du Tableau de bord QRR \(ce n'est pas un fichier zip lisible\)/);
@@ -387,16 +453,6 @@ describe('« Exporter tout » then « Restaurer » on another workstation', () =
       });
       await refused(damaged, 'VALIDATION', /la base de données de l'archive ne convient pas\. Le fichier « qrr\.sqlite » est endommagé \(contrôle d'intégrité/);
 
-      const withDatabase = (edit: (db: Database.Database) => void) =>
-        repack(archive, (files, manifest) => {
-          const tmp = path.join(tempDir(), 'qrr.sqlite');
-          fs.writeFileSync(tmp, files['base/qrr.sqlite']!);
-          const raw = new Database(tmp);
-          edit(raw);
-          raw.close();
-          files['base/qrr.sqlite'] = fs.readFileSync(tmp);
-          relist(files, manifest, 'base/qrr.sqlite');
-        });
       const newer = withDatabase((db) => db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`));
       await refused(newer, 'DATABASE_TOO_NEW', new RegExp(`version plus récente de l'application \\(schéma ${LATEST_SCHEMA_VERSION + 1}`));
       const newerReferential = withDatabase((db) => db.prepare('UPDATE referential_meta SET version = version + 100').run());

@@ -45,3 +45,34 @@ export function snapshot(db: Database.Database): Record<string, unknown[]> {
     .all() as { name: string }[];
   return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
 }
+
+/**
+ * Fresh databases made from one prepared one (a département chosen…): each
+ * `fresh()` opens a copy in its own folder, so that no test run (nor a
+ * property's shrinking) sees what another wrote. `closeAll()` in afterAll.
+ */
+export async function templateCopies(prepare: (core: AppCore) => Promise<void>, prefix = 'qrr-copie-') {
+  const template = await openCore();
+  await prepare(template);
+  template.db.pragma('wal_checkpoint(TRUNCATE)');
+  template.close();
+  const opened = new Set<AppCore & { dir: string; databasePath: string }>();
+  return {
+    async fresh() {
+      const dir = tempDir(prefix);
+      fs.copyFileSync(template.databasePath, path.join(dir, 'qrr.sqlite'));
+      const core = await openCore(dir);
+      opened.add(core);
+      return core;
+    },
+    release(core: AppCore & { dir: string }) {
+      core.close();
+      opened.delete(core as AppCore & { dir: string; databasePath: string });
+      fs.rmSync(core.dir, { recursive: true, force: true });
+    },
+    closeAll() {
+      for (const core of opened) core.close();
+      opened.clear();
+    },
+  };
+}

@@ -239,6 +239,9 @@ describe('JSON Schema', () => {
 describe('diffExchange', () => {
   const local = (over: Partial<LocalExchangeData> = {}): LocalExchangeData => ({
     departementCode: '93',
+    departementName: null,
+    referentialVersion: 1,
+    indicators: [],
     indicatorCodes: ['01-01'],
     actionCodes: ['01-01'],
     engagementCodes: ['01'],
@@ -253,7 +256,7 @@ describe('diffExchange', () => {
   it('classifies new, identical, conflict and locked cells', () => {
     const doc = sample();
     const empty = diffExchange(local(), doc);
-    expect(empty.ok && empty.preview.counts).toEqual({ new: 8, identical: 0, conflict: 0, locked: 0 });
+    expect(empty.ok && empty.preview.counts).toEqual({ new: 8, identical: 0, conflict: 0, locked: 0, refused: 0 });
 
     const here = local({
       qrrs: [{ id: 7, key: 'autre', name: 'saint-denis  centre ', archived: false }],
@@ -269,7 +272,7 @@ describe('diffExchange', () => {
     const r = diffExchange(here, doc);
     if (!r.ok) throw new Error(r.message);
     expect(r.preview.qrrs[0]!.localId).toBe(7); // matched by name
-    expect(r.preview.counts).toEqual({ new: 6, identical: 1, conflict: 1, locked: 0 });
+    expect(r.preview.counts).toEqual({ new: 6, identical: 1, conflict: 1, locked: 0, refused: 0 });
     const conflict = r.preview.lines.find((l) => l.kind === 'conflict')!;
     expect(conflict).toMatchObject({
       field: 'comment',
@@ -278,7 +281,7 @@ describe('diffExchange', () => {
     });
 
     const locked = diffExchange({ ...here, periods: [{ code: '2026-T3', state: 'transmitted' }] }, doc);
-    expect(locked.ok && locked.preview.counts).toEqual({ new: 0, identical: 1, conflict: 0, locked: 7 });
+    expect(locked.ok && locked.preview.counts).toEqual({ new: 0, identical: 1, conflict: 0, locked: 7, refused: 0 });
   });
 
   it('a value or target with no part entered is nothing: never a line (found by the import property test)', () => {
@@ -315,6 +318,9 @@ describe('older versions', () => {
 describe('diffExchange: FIPD credits', () => {
   const local = (over: Partial<LocalExchangeData> = {}): LocalExchangeData => ({
     departementCode: '93',
+    departementName: null,
+    referentialVersion: 1,
+    indicators: [],
     indicatorCodes: ['01-01', '05-02'],
     actionCodes: ['01-01'],
     engagementCodes: ['01'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRotatingLog, formatLogLine, logsDirOf, redact, REDACTED } from '../../electron/services/shell/rotating-log';
+import { createRotatingLog, formatLogLine, logsDirOf, maskSecretsInText, redact, REDACTED } from '../../electron/services/shell/rotating-log';
 
 let dir: string;
 beforeEach(() => {
@@ -131,5 +131,46 @@ describe('rotating log', () => {
     });
     expect(() => failing.warn('quand même')).not.toThrow();
     expect(read(failing.file)).toContain('[WARN] quand même');
+  });
+});
+
+describe('issue 15 « Small ones »: log masking by key and by value pattern', () => {
+  it('masks pin, pwd, passwd, secret, mot_de_passe, token… whatever the key spelling, at any depth', () => {
+    const details = {
+      pin: '1234',
+      pwd: 'a',
+      passwd: 'b',
+      secret: 'c',
+      mot_de_passe: 'd',
+      'Mot-De-Passe': 'e',
+      accessToken: 'f',
+      clientSecret: 'g',
+      nested: [{ userPassword: 'h', api_key: 'i' }],
+      spin: 'not a pin',
+      tokenizer: 'masked too: a key containing « token »',
+    };
+    const out = redact(details) as Record<string, unknown>;
+    for (const key of ['pin', 'pwd', 'passwd', 'secret', 'mot_de_passe', 'Mot-De-Passe', 'accessToken', 'clientSecret']) expect(out[key]).toBe(REDACTED);
+    expect(out.nested).toEqual([{ userPassword: REDACTED, api_key: REDACTED }]);
+    expect(out.spin).toBe('not a pin');
+  });
+
+  it('masks secrets written inside texts: messages, errors, command lines, PEM private keys', () => {
+    const pem = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----';
+    const cases: [string, string][] = [
+      ['connexion password=hunter2 refusée', `connexion password=${REDACTED} refusée`],
+      ['pwd: s3cr3t', `pwd: ${REDACTED}`],
+      ['mot_de_passe="Azerty!1", utilisateur=bob', `mot_de_passe="${REDACTED}", utilisateur=bob`],
+      ['pkcs11-tool --pin 1234 --login', `pkcs11-tool --pin ${REDACTED} --login`],
+      ['Authorization: Bearer eyJhbGciOi.abc.def', `Authorization: Bearer ${REDACTED}`],
+      [`clé : ${pem}`, `clé : [clé privée ${REDACTED}]`],
+      ['SPIN=3 opinion: bonne', 'SPIN=3 opinion: bonne'],
+    ];
+    for (const [text, expected] of cases) expect(maskSecretsInText(text)).toBe(expected);
+    const error = new Error('échec : passwd=abc');
+    const out = redact({ error }) as { error: { message: string; stack: string } };
+    expect(out.error.message).toBe(`échec : passwd=${REDACTED}`);
+    expect(out.error.stack).not.toContain('abc');
+    expect(formatLogLine(new Date('2026-01-01T00:00:00Z'), 'ERROR', 'token=xyz')).toBe(`2026-01-01T00:00:00.000Z [ERROR] token=${REDACTED}`);
   });
 });

@@ -218,10 +218,12 @@ describe('the summary after a restore', () => {
       qrrCount: 3,
       safetyBackup: 'qrr-20261127-080000-000-avant-restauration.sqlite',
       files: { written: 4, identical: 1, renamed: [{ from: 'rapports/r.pdf', to: 'rapports/r (transfert).pdf' }], failed: ['exports/x.csv'] },
+      offeredRoots: [{ fingerprint: 'ab'.repeat(32), subject: 'CN=Racine', validTo: '2030-01-01T00:00:00.000Z', certificateBase64: '', alreadyTrusted: false }],
     });
     expect(message).toBe(
       'Les données exportées le 26/11/2026 11:05 par cmartin (Seine-Saint-Denis, 93) ont été restaurées : 3 quartiers dans la base de données. ' +
-        'Rapports, exports et autorités de confiance : 4 fichiers copiés, 1 fichier déjà présent à l’identique. ' +
+        'Rapports et exports : 4 fichiers copiés, 1 fichier déjà présent à l’identique. ' +
+        "L'archive propose 1 autorité de certification : aucune n'a été ajoutée aux autorités de confiance ; vérifiez l'empreinte de chacune auprès de son émetteur avant de la confirmer. " +
         "1 fichier portait le nom d'un fichier différent déjà présent, qui a été conservé ; la version de l'archive est enregistrée sous « rapports/r (transfert).pdf ». " +
         "1 fichier n'a pas pu être copié : « exports/x.csv ». La base de données est restaurée ; copiez ces fichiers depuis l'archive avec l'aide de votre service informatique. " +
         "L'état précédent de cette base est sauvegardé dans « qrr-20261127-080000-000-avant-restauration.sqlite ». " +
@@ -237,6 +239,7 @@ describe('the summary after a restore', () => {
       qrrCount: 1,
       safetyBackup: null,
       files: { written: 0, identical: 0, renamed: [], failed: [] },
+      offeredRoots: [],
     });
     expect(message).toBe(
       'Les données exportées le 05/01/2026 13:00 par un utilisateur inconnu ont été restaurées : 1 quartier dans la base de données. ' +

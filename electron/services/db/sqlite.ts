@@ -59,3 +59,20 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Database.
   }
   return db;
 }
+
+/** What the user reads when another writer holds the file longer than the busy timeout. */
+export const DATABASE_BUSY_MESSAGE =
+  "La base de données est utilisée par une autre fenêtre de l'application ou une autre commande (import, rapport…) : " +
+  "rien n'a été enregistré. Réessayez quand elle aura fini.";
+
+/**
+ * SQLITE_BUSY / SQLITE_LOCKED (after the 5 s busy timeout: another connection
+ * holds the write lock) as a French DomainError; null for any other error.
+ * Write transactions are IMMEDIATE, so a second writer waits at BEGIN and
+ * fails here before doing anything.
+ */
+export function busyDatabaseError(error: unknown): DomainError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return null;
+  return new DomainError('DATABASE_BUSY', DATABASE_BUSY_MESSAGE);
+}

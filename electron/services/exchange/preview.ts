@@ -1,13 +1,15 @@
 import type { PeriodState } from '../../../shared/domain/period';
-import { diffExchange, type ExchangePreview, type LocalExchangeData, type LocalRow } from '../../../shared/exchange/diff';
+import { diffExchange, LINE_KINDS, type ExchangeLine, type ExchangePreview, type LineKind, type LocalExchangeData, type LocalRow } from '../../../shared/exchange/diff';
 import { FIPD_ENVELOPE_FIELDS, SUBSIDY_FIELDS, type LocalFipdData } from '../../../shared/exchange/diff-fipd';
 import type { ExchangeDocument } from '../../../shared/exchange/format';
 import { DomainError } from '../../../shared/ipc/result';
 import type { ServiceContext } from '../context';
 import { computed0502 } from '../followup';
+import { findDepartement, type Geography } from '../geography';
 import { readReferential } from '../referential';
 import { getSettings } from '../settings';
 import { localQrrKeys, readStoredFipd } from './export';
+import { trialWrite } from './write-import';
 
 /*
  * The preview of an import: read what this database holds, then the pure diff
@@ -33,8 +35,12 @@ export function loadLocalExchangeData(ctx: ServiceContext): LocalExchangeData {
     }));
   const meta = 'qrr_id AS qrrId, period_code AS periodCode, updated_at AS updatedAt, updated_by AS updatedBy';
   const periods = ctx.db.prepare('SELECT code, state FROM period').all() as { code: string; state: PeriodState }[];
+  const departementCode = getSettings(ctx)?.departementCode ?? null;
   return {
-    departementCode: getSettings(ctx)?.departementCode ?? null,
+    departementCode,
+    departementName: departementCode === null ? null : (findDepartement(departementCode)?.nom ?? null),
+    referentialVersion: referential.version,
+    indicators: referential.engagements.flatMap((e) => e.indicators),
     indicatorCodes: referential.engagements.flatMap((e) => e.indicators.map((i) => i.code)),
     actionCodes: referential.engagements.flatMap((e) => e.actions.map((a) => a.code)),
     engagementCodes: referential.engagements.map((e) => e.code),
@@ -80,9 +86,36 @@ function loadLocalFipd(ctx: ServiceContext): LocalFipdData {
   };
 }
 
-/** What an import would do; refuses (DomainError, French) another département's file or unknown codes. */
-export function previewImport(ctx: ServiceContext, document: ExchangeDocument): ExchangePreview {
+/** The pure diff against this database; refuses (DomainError, French) another département's file or unknown codes. */
+export function diffPreview(ctx: ServiceContext, document: ExchangeDocument): ExchangePreview {
   const result = diffExchange(loadLocalExchangeData(ctx), document);
   if (!result.ok) throw new DomainError('VALIDATION', result.message);
   return result.preview;
+}
+
+/**
+ * What an import would do, cell by cell: the diff, then the import's own
+ * writes run and rolled back (write-import.ts), so that every cell the apply
+ * would refuse is shown « refusé » with its reason. Nothing is written.
+ * `decisions`: the lines the user takes (default: every new cell and conflict).
+ */
+export function previewImport(
+  ctx: ServiceContext,
+  document: ExchangeDocument,
+  geography: Geography,
+  decisions: { readonly defaultChoice: 'mine' | 'theirs'; readonly perLine?: Readonly<Record<string, 'mine' | 'theirs'>> } = { defaultChoice: 'theirs' },
+): ExchangePreview {
+  const preview = diffPreview(ctx, document);
+  const take = preview.lines.filter(
+    (l) => (l.kind === 'new' || l.kind === 'conflict') && (decisions.perLine?.[l.key] ?? (l.kind === 'conflict' ? decisions.defaultChoice : 'theirs')) === 'theirs',
+  );
+  if (take.length === 0) return preview;
+  const refused = trialWrite(ctx, document, preview, take, geography);
+  if (refused.size === 0) return preview;
+  const lines = preview.lines.map((l): ExchangeLine => {
+    const reason = refused.get(l.key);
+    return reason === undefined ? l : { ...l, kind: 'refused', refusedReason: reason };
+  });
+  const counts = Object.fromEntries(LINE_KINDS.map((k) => [k, lines.filter((l) => l.kind === k).length])) as Record<LineKind, number>;
+  return { ...preview, lines, counts };
 }

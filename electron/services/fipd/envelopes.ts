@@ -124,5 +124,5 @@ export function setEnvelope(ctx: ServiceContext, input: EnvelopeInput): Envelope
     return (ctx.db
       .prepare(`${SELECT_ENVELOPE} WHERE qrr_id = ? AND budget_year = ? AND source = ?`)
       .get(input.qrrId, input.budgetYear, source!) as EnvelopeRecord | undefined) ?? null;
-  })();
+  }).immediate();
 }

@@ -12,13 +12,16 @@ import {
 import type { ServiceContext } from '../context';
 import { createQrrService } from '../qrr';
 import type { Geography } from '../geography';
+import { neutraliseFormula } from '../../../shared/format/spreadsheet-text';
 import { listSubsidies } from './subsidies';
 
 /**
  * The subsidies shown (same filters as the screen) as a file in the « exports »
  * folder beside the database: CSV for any tool (semicolons, UTF-8 with BOM,
  * French decimals, as Excel in French expects) or a real .xlsx with numbers
- * and dates typed, through exceljs.
+ * and dates typed, through exceljs. Texts are never formulas: neutralised
+ * in CSV (shared/format/spreadsheet-text.ts), plain string cells in .xlsx
+ * (exceljs writes a string as a shared string, never a formula).
  */
 type Cell = string | number | Date | null;
 interface Column {
@@ -61,7 +64,8 @@ const csvCell = (value: Cell, kind?: Column['kind']): string => {
   let text: string;
   if (value instanceof Date) text = value.toLocaleDateString('fr-FR', { timeZone: 'UTC' });
   else if (typeof value === 'number') text = kind === 'euros' ? value.toFixed(2).replace('.', ',') : String(value);
-  else text = value;
+  // A text that a spreadsheet would run as a formula is written as text (numbers and dates above stay as they are).
+  else text = neutraliseFormula(value);
   return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 

@@ -108,7 +108,7 @@ export function addPayment(ctx: ServiceContext, input: PaymentInput): SubsidyRec
     ]);
     moveStatus(ctx, subsidy.id, subsidy.status, statusAfter(subsidy.status, [...payments, { kind: kind! }], null), at);
     return getSubsidy(ctx, subsidy.id);
-  })();
+  }).immediate();
 }
 
 /** Removes a payment recorded by mistake; the subsidy's status follows. */
@@ -134,6 +134,6 @@ export function deletePayment(ctx: ServiceContext, id: number): SubsidyRecord {
     const at = isoNow(ctx);
     moveStatus(ctx, subsidy.id, subsidy.status, statusAfter(subsidy.status, paymentsOf(ctx, subsidy.id), payment.kind), at);
     return getSubsidy(ctx, subsidy.id);
-  })();
+  }).immediate();
 }
 

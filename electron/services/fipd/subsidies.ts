@@ -531,7 +531,7 @@ export function saveSubsidy(ctx: ServiceContext, line: SubsidyLineInput): Subsid
     const id = applyLine(ctx, line, issues);
     refuseIfIssues(issues);
     return getSubsidy(ctx, id!);
-  })();
+  }).immediate();
 }
 
 /** Lines pasted from a spreadsheet: all saved, in order, or none (issues name `lines.<index>.<field>`). */
@@ -548,7 +548,7 @@ export function saveSubsidies(ctx: ServiceContext, lines: readonly SubsidyLineIn
       return m ? `Ligne ${Number(m[1]) + 1}` : null;
     });
     return ids.map((id) => getSubsidy(ctx, id));
-  })();
+  }).immediate();
 }
 
 /** Only a subsidy without payments: once money went out, the line stays (cancel it or correct the payments). */
@@ -572,5 +572,5 @@ export function deleteSubsidy(ctx: ServiceContext, id: number): { deleted: numbe
       { entity: SUBSIDY_ENTITY, entityId: id, action: 'delete', oldValue: { ...fieldsOf(existing), overEnvelopeReason: existing.overEnvelopeReason } },
     ]);
     return { deleted: id };
-  })();
+  }).immediate();
 }

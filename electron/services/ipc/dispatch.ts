@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
 import { DomainError, fail, ok, type FieldIssue, type Result } from '../../../shared/ipc/result';
+import { busyDatabaseError } from '../db/sqlite';
 import type { Handler, Handlers } from './handlers';
 
 /** No legitimate request comes near this; anything larger is refused before parsing. */
@@ -48,6 +49,8 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog) {
       return ok(await handler(parsed.data as never));
     } catch (error) {
       if (error instanceof DomainError) return fail(error.code, error.message, error.issues);
+      const busy = busyDatabaseError(error);
+      if (busy) return fail(busy.code, busy.message);
       log.error(`Request ${channel} failed`, error);
       return fail(
         'INTERNAL',

@@ -168,12 +168,12 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     },
     previewExchange: async ({ fileName, contentBase64 }) => {
       const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
-      return { ...previewImport(ctx, source.document), fileName: source.fileName, hash: source.fileHash, source: source.info };
+      return { ...previewImport(ctx, source.document, geography), fileName: source.fileName, hash: source.fileHash, source: source.info };
     },
-    applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified }) => {
+    applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified, skipRefused }) => {
       const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
       if (source.info.warning && !acceptUnverified) throw new DomainError('CONFLICT', UNVERIFIED_NOT_ACCEPTED);
-      return applyImport(ctx, source.document, { defaultChoice, ...(perLine ? { perLine } : {}) }, {
+      return applyImport(ctx, source.document, { defaultChoice, ...(perLine ? { perLine } : {}), skipRefused: skipRefused === true }, {
         backup: async () => (await backups.backupNow('avant-import')).name,
         fileName: source.fileName,
         hash: source.fileHash,

@@ -139,7 +139,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
     ]);
     if (options.transmit) transmitPeriod(ctx, period.code, () => freezeComputedValues(ctx, period.code));
     return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
-  })());
+  }).immediate());
   return { ...record, path: file, pages: pageCount(bytes) };
 }
 
@@ -160,7 +160,7 @@ function exchangeOfReport(ctx: ServiceContext, periodCode: string, transmit: boo
       transmitPeriod(ctx, periodCode, () => freezeComputedValues(ctx, periodCode));
       document = exportExchange(ctx, { periods: [periodCode] });
       throw WHAT_IF;
-    })();
+    }).immediate();
   } catch (error) {
     if (error !== WHAT_IF) throw error;
   }

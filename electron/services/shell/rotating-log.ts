@@ -10,9 +10,38 @@ export const DEFAULT_KEEP = 5;
 /** The logs folder of a user-data folder. */
 export const logsDirOf = (userDataDir: string): string => path.join(userDataDir, LOGS_DIR_NAME);
 
-/** Keys whose values never reach the log, whatever their depth (compared case-insensitively). */
-const SECRET_KEYS = new Set(['password', 'motdepasse', 'p12base64', 'pdfbase64', 'passphrase']);
+/**
+ * Keys whose values never reach the log, whatever their depth: compared in
+ * lower case without `_`, `-` or spaces (`mot_de_passe` ≡ `motDePasse`),
+ * exactly for short words (pin, pwd, mdp), as a part of the key for the others
+ * (`userPassword`, `accessToken`, `clientSecret`).
+ */
+const SECRET_KEYS_EXACT = new Set(['pin', 'pwd', 'mdp', 'p12base64', 'pdfbase64', 'cookie', 'authorization']);
+const SECRET_KEY_PARTS = /(password|passwd|passphrase|motdepasse|secret|token|apikey|privatekey|credential)/;
+export const isSecretKey = (key: string): boolean => {
+  const k = key.toLowerCase().replace(/[\s_-]/g, '');
+  return SECRET_KEYS_EXACT.has(k) || SECRET_KEY_PARTS.test(k);
+};
 export const REDACTED = '[masqué]';
+
+/**
+ * Secrets written inside a text (a message, an error, a command line):
+ * `password=…`, `pwd: …`, `--pin 1234`, `mot_de_passe=…`, `Bearer …`, and PEM
+ * private keys. The value is masked, the name kept (it says what was there).
+ */
+const SECRET_NAME = '(?:pin|pwd|passwd|password|passphrase|mot[_ -]?de[_ -]?passe|mdp|secret|token|api[_-]?key|client[_-]?secret|access[_-]?token)';
+const SECRET_IN_TEXT = [
+  new RegExp(`((?:^|[^\\p{L}\\d])-{0,2}${SECRET_NAME}["']?\\s*[=:]\\s*["']?)([^\\s"',;&]+)`, 'giu'),
+  new RegExp(`((?:^|\\s)--${SECRET_NAME}\\s+)(?!-)(\\S+)`, 'giu'),
+  /(\bBearer\s+)([A-Za-z0-9._~+/=-]+)/g,
+];
+const PRIVATE_KEY = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
+
+export function maskSecretsInText(text: string): string {
+  let out = text.replace(PRIVATE_KEY, `[clé privée ${REDACTED}]`);
+  for (const pattern of SECRET_IN_TEXT) out = out.replace(pattern, (_m, name: string) => `${name}${REDACTED}`);
+  return out;
+}
 
 /** A single entry never exceeds this (a stray document in the details must not fill the log). */
 const MAX_LINE_CHARS = 16 * 1024;
@@ -47,7 +76,8 @@ export function redact(value: unknown): unknown {
 }
 
 function toLoggable(value: unknown, ancestors: object[], depth: number): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return maskSecretsInText(value);
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'undefined') return undefined;
@@ -69,12 +99,12 @@ function toLoggable(value: unknown, ancestors: object[], depth: number): unknown
   const out: Record<string, unknown> = {};
   if (value instanceof Error) {
     out.name = value.name;
-    out.message = value.message;
-    if (value.stack) out.stack = value.stack;
+    out.message = maskSecretsInText(value.message);
+    if (value.stack) out.stack = maskSecretsInText(value.stack);
     if (value.cause !== undefined) out.cause = next(value.cause);
   }
   for (const key of Object.keys(object)) {
-    if (SECRET_KEYS.has(key.toLowerCase())) {
+    if (isSecretKey(key)) {
       out[key] = REDACTED;
       continue;
     }
@@ -93,7 +123,7 @@ function toLoggable(value: unknown, ancestors: object[], depth: number): unknown
 /** One line: `2026-11-26T10:00:00.000Z [INFO] message {"json":"details"}`. */
 export function formatLogLine(at: Date, level: LogLevel, message: string, details?: unknown): string {
   const stamp = Number.isNaN(at.getTime()) ? 'date-invalide' : at.toISOString();
-  const text = String(message).replace(/\r?\n/g, '\\n');
+  const text = maskSecretsInText(String(message)).replace(/\r?\n/g, '\\n');
   let line = `${stamp} [${level}] ${text}`;
   if (details !== undefined) {
     let json: string | undefined;

@@ -1,15 +1,17 @@
-import crypto from 'node:crypto';
+import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { DomainError } from '../../../shared/ipc/result';
 import { formatDateTime, plural } from '../../../shared/format/fr';
-import type { TransferRestoreDto } from '../../../shared/transfer/transfer';
+import type { TransferOfferedRoot, TransferRestoreDto } from '../../../shared/transfer/transfer';
+import { DATA_FOLDERS } from '../paths';
 import { inspectDatabaseFile, type DatabaseInspection } from '../db/backups';
 import { openSqlite } from '../db/sqlite';
 import { findDepartement } from '../geography';
 import { SEED_REFERENTIAL } from '../referential';
 import { extractTransferArchive, refusal, type ExtractedArchive } from './read-archive';
+import { requireOwnSchema } from './schema-check';
 import { alternativeName, DATABASE_ENTRY, type TransferLimits } from './rules';
 
 /** The database being replaced, as far as the département check needs it. */
@@ -62,6 +64,8 @@ export function prepareRestore(
       }
       throw error;
     }
+    // Only what this application creates: no foreign trigger, view, table, index or column.
+    requireOwnSchema(archive.databaseFile, inspection.schemaVersion, binding);
     const referentialVersion = readReferentialVersion(archive.databaseFile, binding);
     if (referentialVersion !== null && referentialVersion > SEED_REFERENTIAL.version) {
       throw new DomainError(
@@ -135,8 +139,38 @@ function writeNew(source: string, target: string): boolean {
 export type CopyReport = TransferRestoreDto['files'];
 
 /**
- * Copies the archive's reports, exports and trusted roots into the data
- * folder. Never deletes nor overwrites: a file already there with the same
+ * The archive's trusted roots, described for confirmation one by one (never
+ * copied into the trust store: see TransferRestoreDto.offeredRoots). A file
+ * that is not a certificate authority is left out.
+ */
+export function offeredRoots(archive: ExtractedArchive, trusted: ReadonlySet<string>): TransferOfferedRoot[] {
+  const prefix = `${DATA_FOLDERS.trustedRoots}/`;
+  return archive.manifest.files.flatMap((file) => {
+    const source = archive.extracted.get(file.path);
+    if (!file.path.startsWith(prefix) || !source) return [];
+    try {
+      const bytes = fs.readFileSync(source);
+      const cert = new X509Certificate(bytes);
+      if (!cert.ca) return [];
+      const fingerprint = cert.fingerprint256.replaceAll(':', '').toLowerCase();
+      return [
+        {
+          fingerprint,
+          subject: cert.subject.replaceAll('\n', ', '),
+          validTo: new Date(cert.validTo).toISOString(),
+          certificateBase64: bytes.toString('base64'),
+          alreadyTrusted: trusted.has(fingerprint),
+        },
+      ];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Copies the archive's reports and exports into the data folder (trusted
+ * roots are only offered: offeredRoots). Never deletes nor overwrites: a file already there with the same
  * content is left as it is; a different file with the same name is kept and
  * the incoming one written as « nom (transfert).ext » (or « (transfert 2) »…,
  * or counted identical if such a copy is already there, so restoring twice
@@ -150,7 +184,8 @@ export function copyTransferredFiles(archive: ExtractedArchive, dataDir: string)
   const renamed: { from: string; to: string }[] = [];
   const failed: string[] = [];
   for (const file of archive.manifest.files) {
-    if (file.path === DATABASE_ENTRY) continue;
+    // Trusted roots are offered for confirmation one by one, never copied (offeredRoots).
+    if (file.path === DATABASE_ENTRY || file.path.startsWith(`${DATA_FOLDERS.trustedRoots}/`)) continue;
     const source = archive.extracted.get(file.path);
     const parts = file.path.split('/');
     const name = parts.pop()!;
@@ -197,7 +232,14 @@ export function restoreSummaryMessage(summary: Omit<TransferRestoreDto, 'message
   const copied: string[] = [];
   if (files.written > 0) copied.push(plural(files.written, 'fichier copié', 'fichiers copiés'));
   if (files.identical > 0) copied.push(plural(files.identical, 'fichier déjà présent à l’identique', 'fichiers déjà présents à l’identique'));
-  if (copied.length > 0) sentences.push(`Rapports, exports et autorités de confiance : ${copied.join(', ')}.`);
+  if (copied.length > 0) sentences.push(`Rapports et exports : ${copied.join(', ')}.`);
+  const toConfirm = summary.offeredRoots.filter((r) => !r.alreadyTrusted).length;
+  if (toConfirm > 0) {
+    sentences.push(
+      `L'archive propose ${plural(toConfirm, 'autorité de certification', 'autorités de certification')} : ` +
+        "aucune n'a été ajoutée aux autorités de confiance ; vérifiez l'empreinte de chacune auprès de son émetteur avant de la confirmer.",
+    );
+  }
   if (files.renamed.length > 0) {
     sentences.push(
       `${plural(files.renamed.length, 'fichier portait', 'fichiers portaient')} le nom d'un fichier différent déjà présent, qui a été conservé ; ` +

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { TransferExportDto, TransferRestoreDto } from '../../../shared/transfer/transfer';
 import type { AuditEntry } from '../audit';
 import { exportEverything } from './export';
-import { copyTransferredFiles, currentData, prepareRestore, restoreSummaryMessage } from './restore';
+import { copyTransferredFiles, currentData, offeredRoots, prepareRestore, restoreSummaryMessage } from './restore';
 import { DEFAULT_TRANSFER_LIMITS, TRANSFER_FORMAT, type TransferLimits } from './rules';
 
 /** « Exporter tout / Restaurer », as the IPC handlers see it. */
@@ -30,6 +30,8 @@ export interface TransferDeps {
    * atomically and reopens — migrating an older database as at start-up.
    */
   readonly swapDatabase: (file: string) => Promise<{ readonly safetyBackup: string | null }>;
+  /** SHA-256 fingerprints of the roots this workstation trusts already. */
+  readonly trustedFingerprints: () => readonly string[];
   /** Records entries in the audit trail of the database now open, in one transaction. */
   readonly audit: (entries: readonly AuditEntry[]) => void;
 }
@@ -52,6 +54,7 @@ export function createTransferService(deps: TransferDeps): TransferService {
       try {
         const { safetyBackup } = await deps.swapDatabase(prepared.databaseFile);
         const files = copyTransferredFiles(prepared, deps.dataDir);
+        const roots = offeredRoots(prepared, new Set(deps.trustedFingerprints()));
         const { manifest } = prepared;
         const summary: Omit<TransferRestoreDto, 'message'> = {
           departement: manifest.departement,
@@ -60,6 +63,7 @@ export function createTransferService(deps: TransferDeps): TransferService {
           qrrCount: prepared.inspection.qrrCount,
           safetyBackup: safetyBackup ? path.basename(safetyBackup) : null,
           files,
+          offeredRoots: roots,
         };
         // After the reopen: the entry belongs to the restored database's trail.
         deps.audit([
@@ -76,6 +80,8 @@ export function createTransferService(deps: TransferDeps): TransferService {
               departement: manifest.departement?.code ?? null,
               schemaVersion: manifest.schemaVersion,
               files: { written: files.written, identical: files.identical, renamed: files.renamed.length, failed: files.failed.length },
+              // Offered, not added: each needs its own confirmation (audited by addTrustedRoot).
+              offeredRoots: roots.map((r) => r.fingerprint),
               safetyBackup: summary.safetyBackup,
             },
           },

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppInfo } from '../../../shared/domain/types';
-import { plural } from '../../../shared/format/fr';
+import { formatDate, plural } from '../../../shared/format/fr';
 import type { ApiError } from '../../../shared/ipc/result';
 import {
   TRANSFER_EXTENSION,
@@ -179,6 +179,7 @@ export function RestoreFromArchive({ onRestored, continueLabel }: { onRestored: 
         <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-3w" role="status" data-testid="restore-everything-summary">
           <h3 className="fr-alert__title">Données restaurées</h3>
           <p>{summary.message}</p>
+          <OfferedRoots roots={summary.offeredRoots} />
           {continueLabel && (
             <button type="button" className="fr-btn fr-mt-2w" onClick={onRestored}>
               {continueLabel}
@@ -211,9 +212,10 @@ export function RestoreFromArchive({ onRestored, continueLabel }: { onRestored: 
                     <strong> remplacée entièrement</strong> par celle de l'archive.
                   </li>
                   <li>
-                    Les rapports, exports et autorités de confiance de l'archive seront ajoutés : aucun fichier de ce poste
+                    Les rapports et exports de l'archive seront ajoutés : aucun fichier de ce poste
                     n'est supprimé ni écrasé (un fichier différent de même nom est gardé, celui de l'archive est enregistré
-                    sous un autre nom).
+                    sous un autre nom). Les autorités de confiance de l'archive vous seront présentées une par une, avec
+                    leur empreinte : aucune n'est ajoutée sans votre confirmation.
                   </li>
                   <li>
                     Une sauvegarde de la base actuelle est faite juste avant : elle restera dans « Sauvegardes » et vous
@@ -285,6 +287,51 @@ export function MoveWorkstationChoice({ onRestored }: { onRestored: () => void }
           Restaurer depuis un autre poste…
         </button>
       )}
+    </div>
+  );
+}
+
+/**
+ * The trusted roots found in a restored archive. None is trusted by the
+ * restore: whoever made the archive chose them, and a trusted root makes every
+ * report it signs « de confiance ». Each one is confirmed on its own, after
+ * checking its SHA-256 fingerprint with its issuer (default: not trusted).
+ */
+function OfferedRoots({ roots }: { readonly roots: TransferRestoreDto['offeredRoots'] }) {
+  const [trusted, setTrusted] = useState<ReadonlySet<string>>(new Set(roots.filter((r) => r.alreadyTrusted).map((r) => r.fingerprint)));
+  const [error, setError] = useState<ApiError | null>(null);
+  if (roots.length === 0) return null;
+  const confirm = async (root: TransferRestoreDto['offeredRoots'][number]) => {
+    setError(null);
+    const result = await call(api().addTrustedRoot({ certificateBase64: root.certificateBase64 }));
+    if (result.ok) setTrusted(new Set([...trusted, root.fingerprint]));
+    else setError(result.error);
+  };
+  return (
+    <div data-testid="offered-roots" className="fr-mt-2w">
+      <p className="fr-text--bold fr-mb-1w">Autorités de certification proposées par l'archive</p>
+      <p className="fr-text--sm">
+        Elles ne sont pas ajoutées aux autorités de confiance. Ne confirmez une autorité qu'après avoir vérifié son empreinte
+        auprès de son émetteur (service informatique, ANSSI…).
+      </p>
+      <ErrorAlert error={error} title="Autorité non ajoutée" />
+      <ul>
+        {roots.map((root) => (
+          <li key={root.fingerprint} className="fr-mb-1w">
+            {root.subject} — valable jusqu'au {formatDate(root.validTo.slice(0, 10))}
+            <br />
+            <span className="fr-text--xs">Empreinte SHA-256 : <code>{root.fingerprint.match(/../g)?.join(':').toUpperCase()}</code></span>
+            <br />
+            {trusted.has(root.fingerprint) ? (
+              <span className="fr-badge fr-badge--success fr-badge--sm">De confiance sur ce poste</span>
+            ) : (
+              <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" onClick={() => void confirm(root)}>
+                Faire confiance à cette autorité
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

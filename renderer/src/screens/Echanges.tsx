@@ -17,6 +17,7 @@ const KIND_LABELS: Readonly<Record<LineKind, string>> = {
   identical: 'Identique',
   conflict: 'En conflit',
   locked: 'Verrouillé (trimestre transmis, quartier archivé ou 05-02 calculé ici)',
+  refused: "Refusé (l'application n'accepterait pas cette valeur)",
 };
 const LOCK_LABELS: Readonly<Record<string, string>> = {
   period_transmitted: 'trimestre transmis ici',
@@ -54,6 +55,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
   const [preview, setPreview] = useState<ResponseOf<'previewExchange'> | null>(null);
   const [accepted, setAccepted] = useState(false);
   const [defaultChoice, setDefaultChoice] = useState<Choice>('mine');
+  // Explicit choice to import a file without its refused cells (otherwise the whole file is refused, before any backup).
+  const [skipRefused, setSkipRefused] = useState(false);
   const [perLine, setPerLine] = useState<Record<string, Choice>>({});
   const [kindFilter, setKindFilter] = useState<LineKind | ''>('conflict');
   const [qrrFilter, setQrrFilter] = useState('');
@@ -76,7 +79,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
     setBusy(false);
     if (result.ok) {
       setPreview(result.value);
-      setKindFilter(result.value.counts.conflict > 0 ? 'conflict' : 'new');
+      setSkipRefused(false);
+      setKindFilter(result.value.counts.refused > 0 ? 'refused' : result.value.counts.conflict > 0 ? 'conflict' : 'new');
     } else setError(result.error);
   };
 
@@ -103,7 +107,14 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
     if (!file) return;
     setBusy(true);
     const result = await call(
-      api().applyExchange({ fileName: file.name, contentBase64: file.contentBase64, defaultChoice, perLine, ...(accepted ? { acceptUnverified: true } : {}) }),
+      api().applyExchange({
+        fileName: file.name,
+        contentBase64: file.contentBase64,
+        defaultChoice,
+        perLine,
+        ...(accepted ? { acceptUnverified: true } : {}),
+        ...(skipRefused ? { skipRefused: true } : {}),
+      }),
     );
     setBusy(false);
     if (result.ok) {
@@ -323,6 +334,14 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                       <td>
                         {TABLE_LABELS[line.table] ?? line.table} {line.summary ?? line.code} ({fieldName(line.field)})
                         {line.lockReason ? ` — ${LOCK_LABELS[line.lockReason]}` : ''}
+                        {line.refusedReason ? (
+                          <>
+                            <br />
+                            <span className="fr-error-text fr-mt-0" data-testid="refused-reason">
+                              Refusé : {line.refusedReason}
+                            </span>
+                          </>
+                        ) : null}
                       </td>
                       <td>{line.mine ? `${show(line, line.mine.value)} — ${line.mine.updatedBy}` : '—'}</td>
                       <td>
@@ -346,6 +365,20 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                   ))}
                 </tbody>
               </table>
+            </div>
+          )}
+          {preview.counts.refused > 0 && (
+            <div className="fr-alert fr-alert--warning fr-mb-2w" data-testid="refused-alert">
+              <p>
+                {plural(preview.counts.refused, 'case')} du fichier {preview.counts.refused > 1 ? 'sont refusées' : 'est refusée'} par l'application
+                (raison affichée avec le filtre « Refusé »). Sans votre accord, le fichier est refusé en entier, sans rien modifier.
+              </p>
+              <div className="fr-checkbox-group">
+                <input type="checkbox" id="skip-refused" checked={skipRefused} onChange={(e) => setSkipRefused(e.target.checked)} />
+                <label className="fr-label" htmlFor="skip-refused">
+                  Importer sans les données refusées
+                </label>
+              </div>
             </div>
           )}
           <button type="button" className="fr-btn" disabled={busy || (preview.source.warning !== undefined && !accepted)} onClick={() => void apply()}>

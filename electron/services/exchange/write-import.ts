@@ -1,0 +1,217 @@
+import type { Meteo, Trend, ActionStatus } from '../../../shared/domain/types';
+import type { ExchangeLine, ExchangePreview } from '../../../shared/exchange/diff';
+import type { ExchangeDocument } from '../../../shared/exchange/format';
+import { DomainError } from '../../../shared/ipc/result';
+import type { ServiceContext } from '../context';
+import {
+  saveActionStatuses,
+  saveAssessment,
+  saveIndicatorValues,
+  valueEntityId,
+  type ActionStatusChange,
+  type IndicatorValueChange,
+} from '../followup';
+import type { Geography } from '../geography';
+import { writeKeyed, type KeyedTable } from '../keyed-record';
+import { openPeriod, transmitPeriod } from '../periods';
+import { createQrrService } from '../qrr';
+import { applyFipdLines, type FipdApplied } from './apply-fipd';
+
+/*
+ * The writes of an import, shared by the preview and the apply so that both
+ * run exactly the same checks: each unit (a QRR created, a row, a subsidy, a
+ * payment…) is written through the services' own write paths inside its own
+ * savepoint; a unit the services refuse is rolled back alone and its lines are
+ * recorded as refused with the service's French message. The preview runs
+ * this in a transaction it rolls back; the apply in the transaction it commits
+ * (after refusing the whole file, before any backup, when the user did not
+ * choose to leave refused lines out). Same database, same lines, same order:
+ * same outcome.
+ */
+
+export interface WriteOutcome {
+  /** Line key → why the application refuses it (French). */
+  readonly refused: ReadonlyMap<string, string>;
+  readonly qrrIds: ReadonlyMap<string, number>;
+  readonly qrrsCreated: number;
+  readonly periodsOpened: number;
+  /** Periods created by the import as transmitted, as they are in the file (a transmitted quarter stays locked). */
+  readonly periodsTransmitted: number;
+  readonly fipd: FipdApplied;
+}
+
+/** Runs one unit of writes in a savepoint; false (and its lines refused) when the services refuse it. */
+export type Attempt = (keys: readonly string[], write: () => void) => boolean;
+
+/** The assessment comment's author and date, as the sender signed them (saveAssessment would sign with the importer's name). */
+type Signature = { commentAuthor: string; commentDate: string | null };
+const SIGNATURE: KeyedTable<Signature> = {
+  table: 'assessment',
+  entity: 'assessment',
+  columns: { commentAuthor: 'comment_author', commentDate: 'comment_date' },
+  empty: { commentAuthor: '', commentDate: null },
+};
+
+/** A refusal the user can act on: the services' DomainError, or a constraint of the schema (same uid twice…). */
+function refusalMessage(error: unknown): string | null {
+  if (error instanceof DomainError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    return 'Cette donnée contredit une donnée déjà enregistrée ici (contrainte de la base) : elle ne peut pas être importée.';
+  }
+  return null;
+}
+
+export function makeAttempt(ctx: ServiceContext, refused: Map<string, string>): Attempt {
+  return (keys, write) => {
+    const pending = keys.filter((k) => !refused.has(k));
+    // Lines all refused already (their QRR could not be created…): nothing to write.
+    if (keys.length > 0 && pending.length === 0) return false;
+    try {
+      ctx.db.transaction(write)();
+      return true;
+    } catch (error) {
+      const message = refusalMessage(error);
+      if (message === null) throw error;
+      for (const k of pending) refused.set(k, message);
+      return false;
+    }
+  };
+}
+
+type Row = { line: ExchangeLine; qrrId: number; fields: Record<string, unknown>; keys: string[] };
+
+/** Must run inside the caller's transaction. `take` holds the lines to write (new or conflict, « theirs » chosen). */
+export function writeImport(
+  ctx: ServiceContext,
+  document: ExchangeDocument,
+  preview: ExchangePreview,
+  take: readonly ExchangeLine[],
+  geography: Geography,
+): WriteOutcome {
+  if (!ctx.db.inTransaction) throw new Error('writeImport must run inside a transaction.');
+  const refused = new Map<string, string>();
+  const attempt = makeAttempt(ctx, refused);
+  const qrrService = createQrrService(geography);
+  const keysWhere = (test: (l: ExchangeLine) => boolean): string[] => take.filter(test).map((l) => l.key);
+
+  // Missing QRRs and periods: refused with every line that needs them.
+  const qrrIds = new Map<string, number>();
+  let qrrsCreated = 0;
+  for (const q of preview.qrrs) {
+    if (q.localId !== null) {
+      qrrIds.set(q.key, q.localId);
+      continue;
+    }
+    const incoming = document.qrrs.find((d) => d.key === q.key)!;
+    const keys = keysWhere((l) => l.qrrKey === q.key);
+    let id: number | null = null;
+    const done = attempt(keys, () => {
+      id = qrrService.create(ctx, {
+        name: incoming.name,
+        communes: incoming.communes,
+        qpvCodes: incoming.qpvCodes,
+        securityZone: incoming.securityZone,
+        wave: incoming.wave,
+        deleguePrefet: '',
+        referents: '',
+        population: incoming.population,
+        notes: '',
+      }).id;
+    });
+    if (done && id !== null) {
+      qrrIds.set(q.key, id);
+      qrrsCreated++;
+    }
+    for (const k of keys) if (refused.has(k)) refused.set(k, `Le quartier « ${incoming.name} » ne peut pas être créé : ${refused.get(k)!}`);
+  }
+  let periodsOpened = 0;
+  for (const p of preview.periods) {
+    if (p.localState !== null) continue;
+    if (attempt(keysWhere((l) => l.periodCode === p.code), () => openPeriod(ctx, p.code))) periodsOpened++;
+  }
+  const writable = take.filter((l) => !refused.has(l.key));
+
+  // Follow-up: one change per row, carrying only the fields taken.
+  const rows = new Map<string, Row>();
+  for (const line of writable) {
+    if (line.table !== 'indicator_value' && line.table !== 'action_status' && line.table !== 'assessment') continue;
+    const id = `${line.table}|${line.periodCode}|${line.qrrKey}|${line.code}`;
+    const row = rows.get(id) ?? { line, qrrId: qrrIds.get(line.qrrKey)!, fields: {}, keys: [] };
+    row.fields[line.field] = line.theirs.value;
+    row.keys.push(line.key);
+    rows.set(id, row);
+  }
+  const writeRows = (period: string, list: readonly Row[]): void => {
+    const values: IndicatorValueChange[] = list
+      .filter((r) => r.line.table === 'indicator_value')
+      .map((r) => ({ qrrId: r.qrrId, indicatorCode: r.line.code, ...r.fields }));
+    if (values.length > 0) saveIndicatorValues(ctx, period, values);
+    const statuses: ActionStatusChange[] = list
+      .filter((r) => r.line.table === 'action_status')
+      .map((r) => ({ qrrId: r.qrrId, actionCode: r.line.code, ...(r.fields as { status?: ActionStatus; comment?: string; referent?: string }) }));
+    if (statuses.length > 0) saveActionStatuses(ctx, period, statuses);
+    for (const r of list.filter((x) => x.line.table === 'assessment')) writeAssessment(ctx, document, period, r);
+  };
+  const periods = [...new Set([...rows.values()].map((r) => r.line.periodCode))].sort();
+  for (const period of periods) {
+    const inPeriod = [...rows.values()].filter((r) => r.line.periodCode === period);
+    // The whole quarter at once (fast); when refused, row by row, then cell by cell, to refuse only what must be.
+    if (attempt(inPeriod.flatMap((r) => r.keys), () => writeRows(period, inPeriod))) continue;
+    for (const k of inPeriod.flatMap((r) => r.keys)) refused.delete(k);
+    for (const row of inPeriod) {
+      if (attempt(row.keys, () => writeRows(period, [row]))) continue;
+      for (const k of row.keys) refused.delete(k);
+      for (const [field, value] of Object.entries(row.fields)) {
+        const key = row.keys.find((k) => k.endsWith(`|${field}`))!;
+        attempt([key], () => writeRows(period, [{ ...row, fields: { [field]: value }, keys: [key] }]));
+      }
+    }
+  }
+
+  const fipd = applyFipdLines(ctx, document, writable, qrrIds, attempt);
+
+  // Quarters the import created are locked as in the file when the sender transmitted them.
+  let periodsTransmitted = 0;
+  for (const p of preview.periods) {
+    if (p.localState !== null || p.theirState !== 'transmitted') continue;
+    transmitPeriod(ctx, p.code);
+    periodsTransmitted++;
+  }
+  return { refused, qrrIds, qrrsCreated, periodsOpened, periodsTransmitted, fipd };
+}
+
+function writeAssessment(ctx: ServiceContext, document: ExchangeDocument, period: string, r: Row): void {
+  const fields = r.fields as { meteo?: Meteo; trend?: Trend; comment?: string };
+  saveAssessment(ctx, period, { qrrId: r.qrrId, engagementCode: r.line.code, ...fields });
+  if (fields.comment === undefined) return;
+  const incoming = document.assessments.find((a) => a.qrrKey === r.line.qrrKey && a.engagementCode === r.line.code && a.periodCode === period)!;
+  writeKeyed(
+    ctx,
+    SIGNATURE,
+    { key: { qrr_id: r.qrrId, engagement_code: r.line.code, period_code: period }, entityId: valueEntityId(r.qrrId, r.line.code, period) },
+    { commentAuthor: incoming.commentAuthor || incoming.updatedBy, commentDate: incoming.commentDate ?? incoming.updatedAt },
+  );
+}
+
+const ROLLBACK = Symbol('rollback');
+
+/** Runs the writes of an import and rolls them back: what the apply would refuse, without writing anything. */
+export function trialWrite(
+  ctx: ServiceContext,
+  document: ExchangeDocument,
+  preview: ExchangePreview,
+  take: readonly ExchangeLine[],
+  geography: Geography,
+): ReadonlyMap<string, string> {
+  let refused: ReadonlyMap<string, string> = new Map();
+  try {
+    ctx.db.transaction(() => {
+      refused = writeImport(ctx, document, preview, take, geography).refused;
+      throw ROLLBACK;
+    }).immediate();
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+  return refused;
+}
