@@ -88,6 +88,8 @@ const unsupported = (what: string): SignatureError =>
     `Ce fichier .p12 / .pfx est chiffré avec un procédé non pris en charge (${what}). Exportez de nouveau le certificat, par exemple en « AES256-SHA256 » ou « TripleDES-SHA1 ».`,
   );
 
+/** A copy of exactly these bytes (a Buffer's `.buffer` may be Node's shared pool). */
+const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 const bytesOf = (view: ArrayBuffer | Uint8Array): Uint8Array => (view instanceof Uint8Array ? view : new Uint8Array(view));
 /** An OCTET STRING's content, joined when it is constructed (BER, as some Windows exports write it). */
 const octets = (value: asn1js.OctetString): Uint8Array => bytesOf(value.getValue());
@@ -233,14 +235,14 @@ function parse<T>(read: () => T): T {
  * UNREADABLE (not PKCS#12, damaged), BAD_PASSWORD, UNSUPPORTED_ENCRYPTION.
  */
 export function readPkcs12(file: Uint8Array, password: string): Pkcs12Contents {
-  const pfx = parse(() => pkijs.PFX.fromBER(file.slice().buffer as ArrayBuffer));
+  const pfx = parse(() => pkijs.PFX.fromBER(arrayBufferOf(file)));
   // Public-key integrity mode (authSafe signed, not MACed) is not something users are given: refused.
   if (pfx.authSafe.contentType !== OID.data) throw unsupported(`intégrité par signature (${pfx.authSafe.contentType})`);
   const authSafeBytes = parse(() => octets(pfx.authSafe.content as asn1js.OctetString));
   // No MAC (openssl -nomac): a wrong password shows at decryption.
   const pkcs12Password = pfx.macData ? verifyMac(pfx.macData, authSafeBytes, password) : bmpString(password);
 
-  const authSafe = parse(() => pkijs.AuthenticatedSafe.fromBER(authSafeBytes.slice().buffer as ArrayBuffer));
+  const authSafe = parse(() => pkijs.AuthenticatedSafe.fromBER(arrayBufferOf(authSafeBytes)));
   const keys: Uint8Array[] = [];
   const certificates: Uint8Array[] = [];
 
@@ -282,7 +284,7 @@ export function readPkcs12(file: Uint8Array, password: string): Pkcs12Contents {
       // EnvelopedData (public-key privacy mode): not produced by the usual tools.
       throw unsupported(`contenu ${info.contentType}`);
     }
-    readBags(parse(() => pkijs.SafeContents.fromBER(contents.slice().buffer as ArrayBuffer)).safeBags);
+    readBags(parse(() => pkijs.SafeContents.fromBER(arrayBufferOf(contents))).safeBags);
   }
   return { keys, certificates };
 }

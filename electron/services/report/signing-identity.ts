@@ -37,7 +37,8 @@ const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_RSA = '1.2.840.113549.1.1.1';
 const OID_EC = '1.2.840.10045.2.1';
 
-export const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer as ArrayBuffer;
+/** A copy of exactly these bytes (a Buffer's `.buffer` may be Node's shared pool, and Buffer#slice does not copy). */
+export const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
 export interface ParsedCertificate {
   readonly der: Uint8Array;
