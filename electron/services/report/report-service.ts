@@ -19,7 +19,7 @@ import { attachReportData, reportDataFileName } from './attach';
 import { loadReportData } from './load-report-data';
 import { renderReportPdf } from './pdf';
 import { openP12 } from './p12-signer';
-import { openTokenIdentity, type TokenSelection } from './pkcs11-signer';
+import { openTokenIdentity, type TokenCertificate, type TokenSelection } from './pkcs11-signer';
 import { displayName, signReportPdf, type SigningIdentity } from './sign';
 
 /**
@@ -68,6 +68,8 @@ export interface ProduceReportOptions {
   };
   /** Mark the quarter transmitted once the file is written (only for a signed report). */
   readonly transmit: boolean;
+  /** Called once the signed report is written and recorded (to remember the certificate used). */
+  readonly onSigned?: (signer: OpenedSigner) => void;
   /** Name of the file in `outputDir` (default `rapport-qrr-<dep>-<period>-signe.pdf` / `-non-signe.pdf`). */
   readonly fileName?: string;
 }
@@ -77,8 +79,11 @@ export type SignatureSource =
   | { readonly p12: Uint8Array; readonly password: string }
   | { readonly token: TokenSelection; readonly pin: string };
 
-/** Opens the signer (a wrong password or PIN fails here, before any work); `close` releases a token. */
-async function openSigner(source: SignatureSource, at: Date): Promise<SigningIdentity & { close(): void }> {
+/** An opened signer; `token` says which card certificate it is; `close` releases the card. */
+export type OpenedSigner = SigningIdentity & { readonly token?: TokenCertificate; close(): void };
+
+/** Opens the signer (a wrong password or PIN fails here, before any work). */
+async function openSigner(source: SignatureSource, at: Date): Promise<OpenedSigner> {
   if ('token' in source) return openTokenIdentity(source.token, source.pin, at);
   return { ...openP12(source.p12, source.password, at), close: () => undefined };
 }
@@ -103,7 +108,9 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
   // Opened first: a wrong password or PIN fails before any work, and names the signatory.
   const identity = options.signature ? await openSigner(options.signature, at) : null;
   try {
-    return await produceWith(ctx, geography, options, period, at, identity);
+    const produced = await produceWith(ctx, geography, options, period, at, identity);
+    if (identity) options.onSigned?.(identity);
+    return produced;
   } finally {
     identity?.close();
   }

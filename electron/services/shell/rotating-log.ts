@@ -11,7 +11,8 @@ export const DEFAULT_KEEP = 5;
 export const logsDirOf = (userDataDir: string): string => path.join(userDataDir, LOGS_DIR_NAME);
 
 /** Keys whose values never reach the log, whatever their depth (compared case-insensitively). */
-const SECRET_KEYS = new Set(['password', 'motdepasse', 'p12base64', 'pdfbase64', 'passphrase']);
+// `pin`: a smart card's PIN (generateReport's token signature) must never reach the log either.
+const SECRET_KEYS = new Set(['password', 'motdepasse', 'p12base64', 'pdfbase64', 'passphrase', 'pin', 'codepin']);
 export const REDACTED = '[masqué]';
 
 /** A single entry never exceeds this (a stray document in the details must not fill the log). */
