@@ -11,8 +11,6 @@
  *
  * Passwords reach openssl through `-passout env:…` (UTF-8, no shell quoting).
  */
-import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,10 +23,11 @@ import { SignatureError, signReportPdf } from '../../electron/services/report/si
 import { openCore, tempDir } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';
 import { independentVerdict } from '../support/pdf-tools';
-import { certificatePem, makeTestPki, privateKeyPem, type TestPki } from '../support/pki';
+import { issueLeaf, openssl, writeIssuer, type Leaf, type LeafKey } from '../support/openssl-pki';
+import { makeTestPki, type TestPki } from '../support/pki';
 
-const KEYS = ['RSA 2048', 'RSA 3072', 'RSA 4096', 'ECDSA P-256', 'ECDSA P-384'] as const;
-type KeyKind = (typeof KEYS)[number];
+const KEYS: readonly LeafKey[] = ['RSA 2048', 'RSA 3072', 'RSA 4096', 'ECDSA P-256', 'ECDSA P-384'];
+type KeyKind = LeafKey;
 
 const FORMATS = {
   'OpenSSL 3 par défaut': [],
@@ -48,15 +47,11 @@ type PasswordKind = keyof typeof PASSWORDS;
 
 const SIGNER_CN = 'Signataire PKCS#12 — Préfecture de l’Hérault';
 
-const openssl = (args: string[], env: Record<string, string> = {}): void => {
-  execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-};
-
 describe('PKCS#12 files from openssl: every format × key × password signs a report pdfsig and mutool accept', () => {
   let dir: string;
   let pki: TestPki;
   let report: Uint8Array;
-  const leaves = new Map<KeyKind, { key: string; cert: string }>();
+  const leaves = new Map<KeyKind, Leaf>();
   let chainFile: string;
   /** Set once the certificates exist (openssl makes them valid from now). */
   let signingTime: Date;
@@ -64,27 +59,9 @@ describe('PKCS#12 files from openssl: every format × key × password signs a re
   beforeAll(async () => {
     dir = tempDir('qrr-p12-matrix-');
     pki = makeTestPki({ password: 'inutilisé' });
-    const interKey = path.join(dir, 'ac-intermediaire.key');
-    const interCert = path.join(dir, 'ac-intermediaire.pem');
-    fs.writeFileSync(interKey, privateKeyPem(pki.intermediate));
-    fs.writeFileSync(interCert, certificatePem(pki.intermediate));
-    chainFile = path.join(dir, 'chaine.pem');
-    fs.writeFileSync(chainFile, certificatePem(pki.intermediate) + certificatePem(pki.root));
-    const ext = path.join(dir, 'ext.cnf');
-    fs.writeFileSync(ext, '[v3]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\n');
-
-    KEYS.forEach((kind, index) => {
-      const [type, size] = kind.split(' ') as ['RSA' | 'ECDSA', string];
-      const { privateKey } =
-        type === 'RSA' ? generateKeyPairSync('rsa', { modulusLength: Number(size) }) : generateKeyPairSync('ec', { namedCurve: size });
-      const key = path.join(dir, `signataire-${index}.key`);
-      const csr = path.join(dir, `signataire-${index}.csr`);
-      const cert = path.join(dir, `signataire-${index}.pem`);
-      fs.writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      openssl(['req', '-new', '-utf8', '-key', key, '-subj', `/C=FR/O=Préfecture de l'Hérault/CN=${SIGNER_CN}`, '-out', csr]);
-      openssl(['x509', '-req', '-in', csr, '-CA', interCert, '-CAkey', interKey, '-set_serial', String(1000 + index), '-days', '3650', '-sha256', '-extfile', ext, '-extensions', 'v3', '-out', cert]);
-      leaves.set(kind, { key, cert });
-    });
+    const issuer = writeIssuer(dir, pki);
+    chainFile = issuer.chain;
+    KEYS.forEach((kind, index) => leaves.set(kind, issueLeaf(dir, issuer, { kind, commonName: SIGNER_CN, serial: 1000 + index })));
 
     signingTime = new Date();
     const core = await openCore(dir, { now: () => signingTime });

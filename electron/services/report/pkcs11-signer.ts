@@ -250,23 +250,40 @@ function describe(slot: number, token: { label: string; serialNumber: string; ma
   };
 }
 
+type TokenInfo = ReturnType<Module['C_GetTokenInfo']>;
+
+/**
+ * The slots holding an initialised token, with the certificates read from each.
+ * A slot whose card cannot be read (blank, unknown card, reader error) is skipped:
+ * it must not hide the cards that work.
+ */
+function readTokens(module: Module, lib: Pkcs11Js): { handle: Handle; token: TokenInfo; certificates: RawCertificate[] }[] {
+  const out: { handle: Handle; token: TokenInfo; certificates: RawCertificate[] }[] = [];
+  for (const handle of module.C_GetSlotList(true)) {
+    let session: Handle | null = null;
+    try {
+      const token = module.C_GetTokenInfo(handle);
+      if ((token.flags & lib.CKF_TOKEN_INITIALIZED) === 0) continue;
+      session = module.C_OpenSession(handle, lib.CKF_SERIAL_SESSION);
+      out.push({ handle, token, certificates: certificatesOf(module, lib, session) });
+    } catch {
+      // unreadable slot: skipped
+    } finally {
+      if (session) module.C_CloseSession(session);
+    }
+  }
+  return out;
+}
+
 const isSigningCertificate = (c: RawCertificate): boolean => !isAuthority(c.parsed.cert) && allowsSigning(c.parsed.cert);
 
 /** The signing certificates of every token inserted (public objects: no PIN needed). */
 export function listTokenCertificates(modulePath: string): Promise<TokenCertificate[]> {
-  return withModule(modulePath, (module, lib) => {
-    const result: TokenCertificate[] = [];
-    for (const handle of module.C_GetSlotList(true)) {
-      const token = module.C_GetTokenInfo(handle);
-      const session = module.C_OpenSession(handle, lib.CKF_SERIAL_SESSION);
-      try {
-        for (const c of certificatesOf(module, lib, session)) if (isSigningCertificate(c)) result.push(describe(slotNumber(handle), token, c));
-      } finally {
-        module.C_CloseSession(session);
-      }
-    }
-    return result;
-  });
+  return withModule(modulePath, (module, lib) =>
+    readTokens(module, lib).flatMap(({ handle, token, certificates }) =>
+      certificates.filter(isSigningCertificate).map((c) => describe(slotNumber(handle), token, c)),
+    ),
+  );
 }
 
 const matches = (selection: TokenSelection, c: TokenCertificate): boolean =>
@@ -290,7 +307,8 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
     let start = 0;
     while (start < bytes.length - 1 && bytes[start] === 0) start++;
     const body = bytes.subarray(start);
-    const value = body[0]! & 0x80 ? Uint8Array.from([0, ...body]) : body.slice();
+    // A fresh array either way: a Buffer's slice() shares its (pooled) memory.
+    const value = body[0]! & 0x80 ? Uint8Array.from([0, ...body]) : Uint8Array.from(body);
     return new asn1js.Integer({ valueHex: value.buffer as ArrayBuffer });
   };
   return new Uint8Array(new asn1js.Sequence({ value: [integer(raw.subarray(0, half)), integer(raw.subarray(half))] }).toBER(false));
@@ -312,22 +330,27 @@ export async function openTokenIdentity(selection: TokenSelection, pin: string, 
   // The module stays held (and the queue waits) until the identity is closed.
   void withModule(selection.modulePath, async (module, lib) => {
     const candidates: { handle: Handle; description: TokenCertificate; raw: RawCertificate; others: ParsedCertificate[] }[] = [];
-    for (const handle of module.C_GetSlotList(true)) {
-      const token = module.C_GetTokenInfo(handle);
-      const session = module.C_OpenSession(handle, lib.CKF_SERIAL_SESSION);
-      try {
-        const all = certificatesOf(module, lib, session);
-        for (const raw of all.filter(isSigningCertificate)) {
-          const description = describe(slotNumber(handle), token, raw);
-          if (matches(selection, description)) candidates.push({ handle, description, raw, others: all.map((c) => c.parsed) });
-        }
-      } finally {
-        module.C_CloseSession(session);
+    const tokens = readTokens(module, lib);
+    for (const { handle, token, certificates } of tokens) {
+      for (const raw of certificates.filter(isSigningCertificate)) {
+        const description = describe(slotNumber(handle), token, raw);
+        if (matches(selection, description)) candidates.push({ handle, description, raw, others: certificates.map((c) => c.parsed) });
       }
     }
     if (candidates.length === 0) {
-      const anyToken = module.C_GetSlotList(true).length > 0;
-      throw anyToken
+      const named = selection.tokenSerial ?? selection.tokenLabel;
+      const present = tokens.some(
+        ({ token: t }) =>
+          (selection.tokenSerial === undefined || trimmed(t.serialNumber) === selection.tokenSerial) &&
+          (selection.tokenLabel === undefined || trimmed(t.label) === selection.tokenLabel),
+      );
+      if (named !== undefined && !present) {
+        throw new SignatureError(
+          'NO_TOKEN',
+          `La carte « ${selection.tokenLabel ?? selection.tokenSerial} » n’est pas insérée (ou a été retirée) : rien n’a été signé. Insérez-la et recommencez.`,
+        );
+      }
+      throw tokens.length > 0
         ? new SignatureError('CERTIFICATE_NOT_FOUND', 'Le certificat choisi n’est pas sur la carte ou la clé insérée : choisissez de nouveau le certificat.')
         : new SignatureError('NO_TOKEN', 'Aucune carte ni clé USB de signature n’est insérée (ou le lecteur ne la voit pas) : insérez-la et recommencez.');
     }
