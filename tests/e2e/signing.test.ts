@@ -13,15 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOfDate } from '../../shared/domain/period';
 import { PREFERENCES_FILE } from '../../electron/services/signing-preferences';
 import { launchBrowser, startApp, type AppSession } from '../support/e2e-harness';
-import { issueLeaf, writeIssuer } from '../support/openssl-pki';
+import { writeIssuer } from '../support/openssl-pki';
 import { independentVerdict } from '../support/pdf-tools';
 import { makeTestPki, TEST_SIGNER_CN } from '../support/pki';
-import { hasSoftHsm, importCertificate, importKey, initToken, SOFTHSM_MODULE } from '../support/softhsm';
+import { addSigner, hasSoftHsm, initToken, SOFTHSM_MODULE } from '../support/softhsm';
 
 const CARD_CN = 'Camille Martin — carte agent (test)';
 const PASSWORD = "mot de passe d'été";
 
 async function prepare(app: AppSession): Promise<string> {
+  // Reading the card and signing a whole report load the shared 2-core machine: a wider bound on each wait.
+  app.page.setDefaultTimeout(30_000);
   const period = periodOfDate(new Date());
   await app.core.dispatch('saveSettings', { departementCode: '34', prefetName: 'Préfet de test', coordinatorName: 'Camille Martin' });
   await app.core.dispatch('createQrr', { name: 'QRR Mosson', communes: ['34172'] });
@@ -44,9 +46,7 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
       const { page } = app;
       const token = initToken(app.dir, 'Carte agent e2e', '975310');
       const issuer = writeIssuer(app.dir, makeTestPki({ password: 'inutilisé' }));
-      const leaf = issueLeaf(app.dir, issuer, { kind: 'RSA 2048', commonName: CARD_CN, serial: 4001 });
-      importKey(token, leaf.key, '42', 'Signature');
-      importCertificate(token, leaf.certDer, '42', 'Signature');
+      addSigner(token, app.dir, issuer, { kind: 'RSA 2048', commonName: CARD_CN, serial: 4001, id: '42', label: 'Signature' });
       await prepare(app);
       await page.setViewportSize({ width: 1366, height: 768 });
 

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTokenCertificates } from '../../electron/services/report/pkcs11-signer';
 import { readOnly, tempDir } from '../support/db';
-import { issueLeaf, writeIssuer } from '../support/openssl-pki';
+import { writeIssuer } from '../support/openssl-pki';
 import { REPO_ROOT } from '../support/paths';
 import { independentVerdict } from '../support/pdf-tools';
 import { makeTestPki } from '../support/pki';
-import { hasSoftHsm, importCertificate, importKey, initToken, SOFTHSM_MODULE, type TestToken } from '../support/softhsm';
+import { addSigner, hasSoftHsm, initToken, SOFTHSM_MODULE, type TestToken } from '../support/softhsm';
 
 const PIN_VAR = 'QRR_TEST_PIN';
 const RSA_CN = 'Dominique Bernard — carte agent';
@@ -38,12 +38,8 @@ describe.skipIf(!hasSoftHsm())('report --pkcs11 (SoftHSM2 token)', () => {
     dir = tempDir('qrr-cli-pkcs11-');
     token = initToken(dir, 'Carte CLI', '2468');
     const issuer = writeIssuer(dir, makeTestPki({ password: 'inutilisé' }));
-    const rsa = issueLeaf(dir, issuer, { kind: 'RSA 2048', commonName: RSA_CN, serial: 3001 });
-    const ec = issueLeaf(dir, issuer, { kind: 'ECDSA P-384', commonName: EC_CN, serial: 3002 });
-    importKey(token, rsa.key, '0a', 'Signature RSA');
-    importCertificate(token, rsa.certDer, '0a', 'Signature RSA');
-    importKey(token, ec.key, '0b', 'Signature ECDSA');
-    importCertificate(token, ec.certDer, '0b', 'Signature ECDSA');
+    addSigner(token, dir, issuer, { kind: 'RSA 2048', commonName: RSA_CN, serial: 3001, id: '0a', label: 'Signature RSA' });
+    addSigner(token, dir, issuer, { kind: 'ECDSA P-384', commonName: EC_CN, serial: 3002, id: '0b', label: 'Signature ECDSA' });
     db = path.join(dir, 'essai.sqlite');
     expect(cli(['demo', '--db', db]).code).toBe(0);
   }, 180_000);

@@ -18,9 +18,9 @@ import { PREFERENCES_FILE } from '../../electron/services/signing-preferences';
 import type { SigningSetup, TokenCertificateDto } from '../../shared/domain/signing';
 import { openCore, tempDir } from '../support/db';
 import { certificatePem, makeTestPki } from '../support/pki';
-import { issueLeaf, openssl, writeIssuer } from '../support/openssl-pki';
+import { openssl, writeIssuer } from '../support/openssl-pki';
 import { independentVerdict } from '../support/pdf-tools';
-import { buildLockedCardModule, hasSoftHsm, importCertificate, importKey, initToken, removeToken, SOFTHSM_MODULE, type TestToken } from '../support/softhsm';
+import { addSigner, buildLockedCardModule, hasSoftHsm, importCertificate, initToken, removeToken, SOFTHSM_MODULE, type TestToken } from '../support/softhsm';
 
 const PERIOD = '2026-T4';
 const RSA_CN = 'Camille Martin — carte agent RSA';
@@ -66,14 +66,9 @@ describe.skipIf(!hasSoftHsm())('PKCS#11 signing with a SoftHSM2 token, over IPC'
     token = initToken(dir, 'Carte agent QRR', '4321');
     const pki = makeTestPki({ password: 'inutilisé' });
     const issuer = writeIssuer(dir, pki);
-    const rsa = issueLeaf(dir, issuer, { kind: 'RSA 3072', commonName: RSA_CN, serial: 2001 });
-    const ec = issueLeaf(dir, issuer, { kind: 'ECDSA P-256', commonName: EC_CN, serial: 2002 });
-    const orphan = issueLeaf(dir, issuer, { kind: 'RSA 2048', commonName: ORPHAN_CN, serial: 2003 });
-    importKey(token, rsa.key, '01', 'Signature RSA');
-    importCertificate(token, rsa.certDer, '01', 'Signature RSA');
-    importKey(token, ec.key, '02', 'Signature ECDSA');
-    importCertificate(token, ec.certDer, '02', 'Signature ECDSA');
-    importCertificate(token, orphan.certDer, '03', 'Sans clé');
+    addSigner(token, dir, issuer, { kind: 'RSA 3072', commonName: RSA_CN, serial: 2001, id: '01', label: 'Signature RSA' });
+    addSigner(token, dir, issuer, { kind: 'ECDSA P-256', commonName: EC_CN, serial: 2002, id: '02', label: 'Signature ECDSA' });
+    addSigner(token, dir, issuer, { kind: 'RSA 2048', commonName: ORPHAN_CN, serial: 2003, id: '03', label: 'Sans clé', withKey: false });
     // The CA certificates, as cards carry them: not offered for signing, used for the chain.
     for (const [name, issued] of [['intermediaire', pki.intermediate], ['racine', pki.root]] as const) {
       const pem = path.join(dir, `${name}.pem`);

@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 
-const run = (cmd: string, args: string[]): string => {
+/** Runs a checker and returns its output whatever its exit status (qpdf exits 2 or 3, pdfsig always 0). */
+export const runTool = (cmd: string, args: string[]): string => {
   try {
     return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
@@ -14,8 +15,8 @@ const run = (cmd: string, args: string[]): string => {
   }
 };
 
-export const pdfsig = (file: string): string => run('pdfsig', [file]);
-export const mutoolSignVerify = (file: string): string => run('mutool', ['sign', '-v', file]);
+export const pdfsig = (file: string): string => runTool('pdfsig', [file]);
+export const mutoolSignVerify = (file: string): string => runTool('mutool', ['sign', '-v', file]);
 
 /** What both checkers say of a file signed by the application: valid, whole document, unchanged. */
 export function independentVerdict(file: string): { pdfsigValid: boolean; wholeDocument: boolean; mutoolUnchanged: boolean; output: string } {

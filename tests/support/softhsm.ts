@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { issueLeaf, type LeafKey } from './openssl-pki';
 import { REPO_ROOT } from './paths';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
@@ -43,6 +44,22 @@ export function importKey(token: TestToken, keyPem: string, id: string, label: s
 /** Writes a DER certificate on the token under CKA_ID `id` (hex). */
 export function importCertificate(token: TestToken, certDer: string, id: string, label: string): void {
   run('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', token.label, '--login', '--pin', token.pin, '--write-object', certDer, '--type', 'cert', '--id', id, '--label', label]);
+}
+
+/**
+ * A signer certificate issued by `issuer` (openssl-pki.ts) put on the token
+ * under CKA_ID `id`, with its private key unless `withKey` is false (a
+ * certificate whose key is missing).
+ */
+export function addSigner(
+  token: TestToken,
+  dir: string,
+  issuer: { key: string; cert: string },
+  signer: { kind: LeafKey; commonName: string; serial: number; id: string; label: string; withKey?: boolean },
+): void {
+  const leaf = issueLeaf(dir, issuer, signer);
+  if (signer.withKey !== false) importKey(token, leaf.key, signer.id, signer.label);
+  importCertificate(token, leaf.certDer, signer.id, signer.label);
 }
 
 /** The card taken out: the token is deleted from SoftHSM2's store. */

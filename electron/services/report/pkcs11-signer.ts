@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as asn1js from 'asn1js';
+import type { TokenCertificateDto } from '../../../shared/domain/signing';
 import { formatDate } from '../../../shared/format/fr';
 import { displayName, nameParts } from './names';
 import { SignatureError } from './signature-error';
@@ -27,7 +28,6 @@ import {
   isAuthority,
   keyAlgorithmOf,
   parseCertificate,
-  type KeyAlgorithm,
   type ParsedCertificate,
   type SigningIdentity,
 } from './signing-identity';
@@ -54,24 +54,8 @@ function pkcs11js(): Pkcs11Js {
   return binding;
 }
 
-/** A certificate on a token, as the user picks it. */
-export interface TokenCertificate {
-  /** Slot ID as the module reports it. */
-  readonly slot: number;
-  readonly tokenLabel: string;
-  readonly tokenSerial: string;
-  /** « Fabricant, modèle » of the token. */
-  readonly tokenDescription: string;
-  /** CKA_LABEL of the certificate object. */
-  readonly label: string;
-  /** CKA_ID, hexadecimal: what ties the certificate to its key. */
-  readonly id: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly keyAlgorithm: KeyAlgorithm | null;
-}
+/** A certificate on a token, as the user picks it (slot ID, token, CKA_LABEL, CKA_ID in hex, names, validity). */
+export type TokenCertificate = TokenCertificateDto;
 
 /** Which certificate to sign with; fields left out match anything. */
 export interface TokenSelection {
