@@ -24,7 +24,8 @@ import { openCore, tempDir } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';
 import { independentVerdict } from '../support/pdf-tools';
 import { issueLeaf, openssl, writeIssuer, type Leaf, type LeafKey } from '../support/openssl-pki';
-import { makeTestPki, type TestPki } from '../support/pki';
+import forge from 'node-forge';
+import { makeTestPki, TEST_SIGNER_CN, type TestPki } from '../support/pki';
 
 const KEYS: readonly LeafKey[] = ['RSA 2048', 'RSA 3072', 'RSA 4096', 'ECDSA P-256', 'ECDSA P-384'];
 type KeyKind = LeafKey;
@@ -156,6 +157,14 @@ describe('PKCS#12 files from openssl: every format × key × password signs a re
     const p12 = exportP12('RSA 2048', 'OpenSSL 3 par défaut', PASSWORDS.emoji, { chain: false, friendlyName: false, extra: ['-nomac'] });
     expect(openP12(p12, PASSWORDS.emoji, signingTime).subject.commonName).toBe(SIGNER_CN);
     expect(() => openP12(p12, 'clé 🔑 préfecture', signingTime)).toThrow(expect.objectContaining({ reason: 'BAD_PASSWORD' }));
+  });
+
+  it('opens PBES2 files whose producer gave PBKDF2 the password one byte per character (node-forge, a Windows code page)', () => {
+    const password = 'Préfète à Sète';
+    const asn1 = forge.pkcs12.toPkcs12Asn1(pki.signer.key, [pki.signer.cert, pki.intermediate.cert], password, { algorithm: 'aes256' });
+    const p12 = new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
+    expect(openP12(p12, password, signingTime).subject.commonName).toBe(TEST_SIGNER_CN);
+    expect(() => openP12(p12, 'Prefete a Sete', signingTime)).toThrow(expect.objectContaining({ reason: 'BAD_PASSWORD' }));
   });
 
   it('keeps the French refusals: a .p12 with the certificate only has no private key', () => {

@@ -118,6 +118,18 @@ function passwordCandidates(password: string): Buffer[] {
   return candidates;
 }
 
+/**
+ * PBKDF2's password bytes: UTF-8 (PKCS#12 v1.1, OpenSSL 3); then, for a
+ * non-ASCII password that fits in Latin-1, one byte per character, as
+ * producers that pass the Windows code page (or node-forge) wrote them.
+ */
+function pbkdf2Candidates(password: string): Buffer[] {
+  const utf8 = Buffer.from(password, 'utf8');
+  // eslint-disable-next-line no-control-regex
+  const latin1Only = /^[\u0000-\u00ff]*$/.test(password) && /[^\u0000-\u007f]/.test(password);
+  return latin1Only ? [utf8, Buffer.from(password, 'latin1')] : [utf8];
+}
+
 const repeatTo = (bytes: Buffer, multiple: number): Buffer => {
   if (bytes.length === 0) return Buffer.alloc(0);
   const length = multiple * Math.ceil(bytes.length / multiple);
@@ -184,8 +196,16 @@ function decrypt(algorithm: pkijs.AlgorithmIdentifier, data: Uint8Array, passwor
     if (!prf) throw unsupported(`PBKDF2 ${kdf.prf?.algorithmId ?? ''}`);
     if (!(kdf.salt instanceof asn1js.OctetString)) throw unsupported('sel PBKDF2 non standard');
     const iv = octets(params.encryptionScheme.algorithmParams as asn1js.OctetString);
-    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), octets(kdf.salt), kdf.iterationCount, kdf.keyLength ?? scheme.keyLength, prf);
-    return decipher(scheme.cipher, key, iv, data);
+    const salt = octets(kdf.salt);
+    let failure: unknown;
+    for (const secret of pbkdf2Candidates(password)) {
+      try {
+        return decipher(scheme.cipher, pbkdf2Sync(secret, salt, kdf.iterationCount, kdf.keyLength ?? scheme.keyLength, prf), iv, data);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
   }
   const legacy = LEGACY_CIPHERS[oid];
   if (!legacy) throw unsupported(oid);
