@@ -69,6 +69,13 @@ Commandes :
                                             mot de passe du certificat : le mot de passe ne se
                                             donne jamais sur la ligne de commande (il resterait
                                             dans l'historique et la liste des processus)
+              --pkcs11 MODULE               signe avec une carte agent / clé USB : chemin du module
+                                            PKCS#11 de la carte (opensc-pkcs11.dll…) ; la clé ne
+                                            quitte pas la carte
+              --slot N                      emplacement (lecteur) de la carte, si plusieurs
+              --cert-label ÉTIQUETTE        certificat de la carte, si elle en a plusieurs
+              --pin-env VARIABLE            NOM de la variable d'environnement qui contient le code
+                                            PIN (jamais sur la ligne de commande)
               --trust RACINE.pem            avant de produire quoi que ce soit, exige que le
                                             certificat remonte à cette autorité (répétable)
               --transmit                    marque le trimestre transmis (rapport signé
@@ -103,6 +110,8 @@ Exemples :
   npm run cli -- info --db essais/demo.sqlite
   read -rs QRR_MDP && export QRR_MDP     (saisie masquée du mot de passe)
   npm run cli -- report --db essais/demo.sqlite --period 2026-T4 --out rapport.pdf --p12 signature.p12 --password-env QRR_MDP
+  read -rs QRR_PIN && export QRR_PIN
+  npm run cli -- report --db essais/demo.sqlite --period 2026-T4 --out rapport.pdf --pkcs11 /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so --pin-env QRR_PIN
   npm run cli -- verify rapport.pdf --trust racine.pem
   npm run cli -- export --db essais/demo.sqlite --period 2026-T3 --period 2026-T4 --out echange.qrr
   npm run cli -- import --db essais/autre.sqlite echange.qrr --dry-run
@@ -116,7 +125,7 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   demo: ['db', 'scale', 'seed', 'help'],
   info: ['db', 'help'],
   periods: ['db', 'help'],
-  report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'help'],
+  report: ['db', 'period', 'out', 'p12', 'password-env', 'pkcs11', 'slot', 'cert-label', 'pin-env', 'trust', 'transmit', 'help'],
   verify: ['trust', 'json', 'help'],
   export: ['db', 'period', 'out', 'help'],
   import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'skip-refused', 'help'],
@@ -132,6 +141,9 @@ function frenchParseError(error: unknown): UsageError {
   const option = /'([^']+)'/.exec(e.message ?? '')?.[1]?.split(/[ ,]/)[0];
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      if (option === '--pin' || option?.startsWith('--pin=')) {
+        return new UsageError("Le code PIN de la carte ne se donne jamais sur la ligne de commande : mettez-le dans une variable d'environnement et indiquez son nom avec --pin-env VARIABLE.");
+      }
       if (option === '--password' || option?.startsWith('--password=')) {
         return new UsageError('Le mot de passe du certificat ne se donne jamais sur la ligne de commande : mettez-le dans une variable d\'environnement et indiquez son nom avec --password-env VARIABLE.');
       }
@@ -157,6 +169,10 @@ interface Parsed {
   readonly out?: string;
   readonly p12?: string;
   readonly 'password-env'?: string;
+  readonly pkcs11?: string;
+  readonly slot?: string;
+  readonly 'cert-label'?: string;
+  readonly 'pin-env'?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
   readonly json?: boolean;
@@ -180,6 +196,10 @@ function parse(argv: readonly string[]): Parsed {
         out: { type: 'string' },
         p12: { type: 'string' },
         'password-env': { type: 'string' },
+        pkcs11: { type: 'string' },
+        slot: { type: 'string' },
+        'cert-label': { type: 'string' },
+        'pin-env': { type: 'string' },
         trust: { type: 'string', multiple: true },
         transmit: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -332,7 +352,13 @@ async function main(argv: readonly string[]): Promise<number> {
         await periods(parsed);
         return 0;
       case 'report':
-        await (await import('./commands/report')).report({ ...parsed, period: singlePeriod(parsed.period), passwordEnv: parsed['password-env'] });
+        await (await import('./commands/report')).report({
+          ...parsed,
+          period: singlePeriod(parsed.period),
+          passwordEnv: parsed['password-env'],
+          certLabel: parsed['cert-label'],
+          pinEnv: parsed['pin-env'],
+        });
         return 0;
       case 'export':
         await (await import('./commands/exchange')).exportCommand(parsed);

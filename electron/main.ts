@@ -11,6 +11,8 @@ import { CHANNEL_PREFIX, CHANNELS } from '../shared/ipc/channels';
 import { DomainError, fail } from '../shared/ipc/result';
 import { createAppCore, type AppCore } from './services/app-core';
 import { resolveDataPaths } from './services/paths';
+import { setPkcs11Binding } from './services/report/pkcs11-signer';
+import { PREFERENCES_FILE } from './services/signing-preferences';
 import { SEED_REFERENTIAL } from './services/referential';
 import { databaseLocationProblem, nearestRealPath } from './services/shell/network-share';
 import { bringForward, onOpenFile, onSecondInstance, queueCommandLine, type InstanceEventDeps } from './services/shell/instance-events';
@@ -116,6 +118,12 @@ function electronNativeBinding(): string | undefined {
   return fromEnv && fs.existsSync(fromEnv) ? fromEnv : undefined;
 }
 
+/** pkcs11js built for Electron's ABI (scripts/electron-native.mjs), when it is not the packaged one. */
+function electronPkcs11Binding(): string | undefined {
+  const fromEnv = process.env.QRR_PKCS11_BINDING;
+  return fromEnv && fs.existsSync(fromEnv) ? fromEnv : undefined;
+}
+
 async function start(): Promise<void> {
   const paths = resolveDataPaths({
     argv: process.argv,
@@ -146,6 +154,8 @@ async function start(): Promise<void> {
     logger.warn('Ouverture confirmée malgré le partage réseau');
   }
   const nativeBinding = electronNativeBinding();
+  const pkcs11Binding = electronPkcs11Binding();
+  if (pkcs11Binding) setPkcs11Binding(pkcs11Binding);
   core = await createAppCore({
     databasePath: paths.databasePath,
     backupDir: paths.backupDir,
@@ -156,6 +166,8 @@ async function start(): Promise<void> {
     log: { error: (message, details) => logger.error(message, details) },
     openedFiles,
     ...(nativeBinding ? { nativeBinding } : {}),
+    // Per user and per workstation (a PKCS#11 module or a .p12 path only makes sense here).
+    preferencesFile: path.join(userDataDir, PREFERENCES_FILE),
   });
   const { dispatch } = core;
 

@@ -23,8 +23,8 @@ await Promise.all([
     ...common,
     entryPoints: { main: path.join(root, 'electron/main.ts') },
     outdir,
-    // electron is provided by the runtime; better-sqlite3 is native and packaged unpacked.
-    external: ['electron', 'better-sqlite3'],
+    // electron is provided by the runtime; better-sqlite3 and pkcs11js are native and packaged unpacked.
+    external: ['electron', 'better-sqlite3', 'pkcs11js'],
   }),
   build({
     ...common,

@@ -1,13 +1,15 @@
-// Builds a second copy of better-sqlite3's native binding, for Electron's ABI,
-// into .electron-native/<electron version>/better_sqlite3.node.
+// Builds a second copy of the native modules for Electron's ABI:
+// - better-sqlite3 into .electron-native/<electron version>/better_sqlite3.node,
+//   handed to the app through QRR_NATIVE_BINDING;
+// - pkcs11js (smart cards) into .electron-native/<electron version>/pkcs11js/,
+//   a copy of the package (its index.js requires ./build/Release/pkcs11.node),
+//   handed to the app through QRR_PKCS11_BINDING.
 //
-// node_modules/better-sqlite3 keeps its Node build: the tests run under plain
-// Node and need it. The Electron build is handed to the app through the
-// QRR_NATIVE_BINDING environment variable (see scripts/start-electron.mjs and
-// electron/main.ts). Compiling needs Electron's headers, downloaded once from
+// node_modules keeps the Node builds: the tests run under plain Node and need
+// them. See scripts/start-electron.mjs and electron/main.ts. Compiling needs Electron's headers, downloaded once from
 // electronjs.org into ~/.electron-gyp, plus Python 3 and a C++ toolchain.
 //
-// Usage: node scripts/electron-native.mjs   (prints the path of the binding)
+// Usage: node scripts/electron-native.mjs   (prints the paths of the bindings, one a line)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,6 +48,7 @@ export function electronInfo() {
 }
 
 export const nativeBindingPath = (version) => path.join(root, '.electron-native', version, 'better_sqlite3.node');
+export const pkcs11PackagePath = (version) => path.join(root, '.electron-native', version, 'pkcs11js');
 
 /**
  * npm exports its configuration to scripts as npm_config_* variables, and
@@ -135,7 +138,7 @@ export function hostProblem(host) {
 }
 
 /** Loads the binary in plain Node (a child process) to read which ABI it was built for. */
-function checkAbi(file, expectedAbi) {
+function checkAbi(file, expectedAbi, pkg) {
   const probe = spawnSync(
     process.execPath,
     ['-e', 'try { process.dlopen({ exports: {} }, process.argv[1]); console.log("LOADED"); } catch (e) { console.log(e.message); }', file],
@@ -144,45 +147,39 @@ function checkAbi(file, expectedAbi) {
   const text = `${probe.stdout ?? ''}${probe.stderr ?? ''}`;
   if (/^LOADED/m.test(text)) {
     throw new SetupError(
-      `Impossible de compiler better-sqlite3 pour Electron : le module obtenu se charge dans Node ${process.version}, il a donc été compilé pour Node et non pour Electron. ` +
+      `Impossible de compiler ${pkg} pour Electron : le module obtenu se charge dans Node ${process.version}, il a donc été compilé pour Node et non pour Electron. ` +
         `Vérifiez qu'aucune variable npm_config_nodedir / npm_config_target ne force les en-têtes de Node.`,
     );
   }
   const found = /NODE_MODULE_VERSION (\d+)/.exec(text)?.[1];
   if (expectedAbi && found && found !== expectedAbi) {
     throw new SetupError(
-      `Impossible de compiler better-sqlite3 pour Electron : le module obtenu vise l'ABI ${found}, Electron attend l'ABI ${expectedAbi}.`,
+      `Impossible de compiler ${pkg} pour Electron : le module obtenu vise l'ABI ${found}, Electron attend l'ABI ${expectedAbi}.`,
     );
   }
   return found ?? null;
 }
 
 /**
- * Returns the path of better_sqlite3.node built for the installed Electron,
- * compiling it first if needed. Throws a SetupError with a French message.
+ * Compiles `pkg` for `electron` in a private copy (node_modules is never
+ * touched) and hands the copy to `install(work, built, abi)`, which puts what
+ * it needs in place; the copy is then removed. Throws a SetupError in French.
  */
-export async function ensureElectronNative({ log = (message) => console.log(message) } = {}) {
-  const electron = electronInfo();
-  const target = nativeBindingPath(electron.version);
-  if (fs.existsSync(target)) {
-    log(`Module natif better-sqlite3 pour Electron ${electron.version} : ${path.relative(root, target)}`);
-    return target;
-  }
-
+async function compileForElectron(pkg, binary, electron, log, install) {
   let moduleDir;
   try {
-    moduleDir = path.dirname(requireFromRoot.resolve('better-sqlite3/package.json'));
+    moduleDir = path.dirname(requireFromRoot.resolve(`${pkg}/package.json`));
   } catch {
-    throw new SetupError("better-sqlite3 n'est pas installé (node_modules/better-sqlite3 introuvable) : lancez « npm install ».");
+    throw new SetupError(`${pkg} n'est pas installé (node_modules/${pkg} introuvable) : lancez « npm install ».`);
   }
   const nodeGyp = findNodeGyp();
   if (!nodeGyp) {
     throw new SetupError(
-      'Impossible de compiler better-sqlite3 pour Electron : node-gyp est introuvable (ni dans node_modules, ni avec npm). Lancez « npm install ».',
+      `Impossible de compiler ${pkg} pour Electron : node-gyp est introuvable (ni dans node_modules, ni avec npm). Lancez « npm install ».`,
     );
   }
 
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-better-sqlite3-electron-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `qrr-${pkg}-electron-`));
   try {
     // A private copy, without the Node build, so node_modules is never touched.
     fs.cpSync(moduleDir, work, {
@@ -205,46 +202,86 @@ export async function ensureElectronNative({ log = (message) => console.log(mess
     if (!headers.ok) {
       const offline = hostProblem(new URL(ELECTRON_HEADERS_URL).hostname);
       throw new SetupError(
-        `Impossible de compiler better-sqlite3 pour Electron : les en-têtes d'Electron ${electron.version} n'ont pas pu être téléchargés depuis ${ELECTRON_HEADERS_URL}` +
+        `Impossible de compiler ${pkg} pour Electron : les en-têtes d'Electron ${electron.version} n'ont pas pu être téléchargés depuis ${ELECTRON_HEADERS_URL}` +
           `${headers.timedOut ? ` (délai de ${DOWNLOAD_TIMEOUT_MS / 60_000} min dépassé)` : ''}${offline ? ` (${offline})` : ''}.\n` +
           `  Une connexion internet est nécessaire une fois ; les en-têtes sont ensuite conservés dans ${HEADERS_DIR}.\n` +
           `  Détail (node-gyp) :\n${tail(headers.output)}`,
       );
     }
 
-    log(`Compilation de better-sqlite3 pour Electron ${electron.version} (une à deux minutes)…`);
+    log(`Compilation de ${pkg} pour Electron ${electron.version} (une à deux minutes)…`);
     const build = await run(process.execPath, [nodeGyp, 'rebuild', '--release', ...flags], {
       cwd: work,
       env,
       timeoutMs: COMPILE_TIMEOUT_MS,
     });
-    const built = path.join(work, 'build', 'Release', 'better_sqlite3.node');
+    const built = path.join(work, 'build', 'Release', binary);
     if (!build.ok || !fs.existsSync(built)) {
       throw new SetupError(
-        `Impossible de compiler better-sqlite3 pour Electron ${electron.version}` +
+        `Impossible de compiler ${pkg} pour Electron ${electron.version}` +
           `${build.timedOut ? ` (délai de ${COMPILE_TIMEOUT_MS / 60_000} min dépassé)` : ''}.\n` +
           '  Il faut Python 3 et un compilateur C++ (Linux : build-essential ; Windows : Visual Studio Build Tools, « Développement Desktop en C++ »).\n' +
           `  Détail (node-gyp) :\n${tail(build.output)}`,
       );
     }
-
-    const abi = checkAbi(built, electron.abi);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const partial = `${target}.${process.pid}.tmp`;
-    fs.copyFileSync(built, partial);
-    fs.renameSync(partial, target);
-    log(`Module natif prêt${abi ? ` (ABI ${abi})` : ''} : ${path.relative(root, target)}`);
-    return target;
+    install(work, built, checkAbi(built, electron.abi, pkg));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
+/**
+ * Returns the path of better_sqlite3.node built for the installed Electron,
+ * compiling it first if needed. Throws a SetupError with a French message.
+ */
+export async function ensureElectronNative({ log = (message) => console.log(message) } = {}) {
+  const electron = electronInfo();
+  const target = nativeBindingPath(electron.version);
+  if (fs.existsSync(target)) {
+    log(`Module natif better-sqlite3 pour Electron ${electron.version} : ${path.relative(root, target)}`);
+    return target;
+  }
+  await compileForElectron('better-sqlite3', 'better_sqlite3.node', electron, log, (_work, built, abi) => {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const partial = `${target}.${process.pid}.tmp`;
+    fs.copyFileSync(built, partial);
+    fs.renameSync(partial, target);
+    log(`Module natif prêt${abi ? ` (ABI ${abi})` : ''} : ${path.relative(root, target)}`);
+  });
+  return target;
+}
+
+/**
+ * Returns the folder of a pkcs11js package built for the installed Electron
+ * (smart cards and USB tokens), compiling it first if needed.
+ */
+export async function ensureElectronPkcs11({ log = (message) => console.log(message) } = {}) {
+  const electron = electronInfo();
+  const target = pkcs11PackagePath(electron.version);
+  if (fs.existsSync(path.join(target, 'build', 'Release', 'pkcs11.node'))) {
+    log(`Module natif pkcs11js pour Electron ${electron.version} : ${path.relative(root, target)}`);
+    return target;
+  }
+  await compileForElectron('pkcs11js', 'pkcs11.node', electron, log, (work, built, abi) => {
+    // What index.js needs at run time, nothing of the sources.
+    const partial = `${target}.${process.pid}.tmp`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.mkdirSync(path.join(partial, 'build', 'Release'), { recursive: true });
+    for (const file of ['package.json', 'index.js', 'index.d.ts']) fs.copyFileSync(path.join(work, file), path.join(partial, file));
+    fs.copyFileSync(built, path.join(partial, 'build', 'Release', 'pkcs11.node'));
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(partial, target);
+    log(`Module natif prêt${abi ? ` (ABI ${abi})` : ''} : ${path.relative(root, target)}`);
+  });
+  return target;
+}
+
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain) {
   try {
-    const file = await ensureElectronNative({ log: (message) => console.error(message) });
-    console.log(file);
+    const log = (message) => console.error(message);
+    console.log(await ensureElectronNative({ log }));
+    console.log(await ensureElectronPkcs11({ log }));
   } catch (error) {
     console.error(error instanceof SetupError ? error.message : error);
     process.exitCode = 1;

@@ -3,14 +3,14 @@
 //   npm start -- --db=C:\chemin\qrr.sqlite     extra arguments go to the application
 //
 // 1. finds the Electron binary (downloaded from GitHub the first time);
-// 2. makes sure better-sqlite3 is compiled for Electron (scripts/electron-native.mjs);
+// 2. makes sure better-sqlite3 and pkcs11js are compiled for Electron (scripts/electron-native.mjs);
 // 3. runs Electron on the project folder (package.json "main" = dist/electron/main.cjs)
-//    with QRR_NATIVE_BINDING pointing at that build.
+//    with QRR_NATIVE_BINDING and QRR_PKCS11_BINDING pointing at those builds.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { SetupError, electronInfo, ensureElectronNative, hostProblem, root } from './electron-native.mjs';
+import { SetupError, electronInfo, ensureElectronNative, ensureElectronPkcs11, hostProblem, root } from './electron-native.mjs';
 
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
@@ -72,14 +72,16 @@ if (!fs.existsSync(mainFile)) {
 
 let electronPath;
 let nativeBinding;
+let pkcs11Binding;
 try {
   electronPath = locateElectron();
   nativeBinding = await ensureElectronNative();
+  pkcs11Binding = await ensureElectronPkcs11();
 } catch (error) {
   fail(error instanceof SetupError ? error.message : `Démarrage impossible : ${error?.stack ?? error}`);
 }
 
-const env = { ...process.env, QRR_NATIVE_BINDING: nativeBinding };
+const env = { ...process.env, QRR_NATIVE_BINDING: nativeBinding, QRR_PKCS11_BINDING: pkcs11Binding };
 delete env.ELECTRON_RUN_AS_NODE;
 
 const shown = path.relative(root, electronPath).startsWith('..') ? electronPath : path.relative(root, electronPath);

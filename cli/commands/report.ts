@@ -1,10 +1,12 @@
 /**
  * `report`: the quarterly report of a database to a PDF file, signed with a
- * .p12 when asked, the quarter marked transmitted with --transmit. The work is
- * produceReport's, the same as the application's.
+ * .p12 or a smart card / USB token (--pkcs11) when asked, the quarter marked
+ * transmitted with --transmit. The work is produceReport's, the same as the
+ * application's.
  *
- * The password of the .p12 is read from the environment variable named by
- * --password-env, never from the command line (shell history, process list).
+ * The password of the .p12 and the card's PIN are read from the environment
+ * variables named by --password-env / --pin-env, never from the command line
+ * (shell history, process list).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,7 +14,9 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { createGeography } from '../../electron/services/geography';
 import { getPeriod } from '../../electron/services/periods';
-import { produceReport, type ProducedReport } from '../../electron/services/report/report-service';
+import { openP12 } from '../../electron/services/report/p12-signer';
+import { openTokenIdentity } from '../../electron/services/report/pkcs11-signer';
+import { produceReport, type ProducedReport, type SignatureSource } from '../../electron/services/report/report-service';
 import { signReportPdf } from '../../electron/services/report/sign';
 import { verifyReportPdf } from '../../electron/services/report/verify';
 import { PERIOD_STATE_LABELS, parsePeriodCode, periodLabel } from '../../shared/domain/period';
@@ -40,14 +44,55 @@ export interface ReportArgs {
   readonly out?: string;
   readonly p12?: string;
   readonly passwordEnv?: string;
+  readonly pkcs11?: string;
+  readonly slot?: string;
+  readonly certLabel?: string;
+  readonly pinEnv?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
 }
 
 interface Signing {
-  readonly p12: Uint8Array;
-  readonly password: string;
+  readonly source: SignatureSource;
   readonly trustedRoots: readonly string[];
+}
+
+/** A secret (password, PIN) from the environment variable the user named. */
+function secretFrom(variable: string, what: string): string {
+  const value = process.env[variable];
+  if (value === undefined) {
+    throw new DomainError('VALIDATION', `La variable d'environnement ${variable} n'est pas définie : elle doit contenir ${what}.`);
+  }
+  return value;
+}
+
+/** --slot: the slot ID as the module reports it, decimal or 0x… hexadecimal. */
+function slotNumber(text: string): number {
+  const value = /^0x[0-9a-f]+$/i.test(text) ? Number.parseInt(text, 16) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value)) throw new UsageError(`« ${text} » n'est pas un numéro d'emplacement (--slot 0, --slot 0x2a…).`);
+  return value;
+}
+
+/** Checks the signing options together: one signer, its secret's variable, nothing that does not apply. */
+function checkSigningOptions(args: ReportArgs, trust: readonly string[]): void {
+  if (args.p12 && args.pkcs11) throw new UsageError('Choisissez un seul certificat : --p12 (fichier) ou --pkcs11 (carte agent / clé USB).');
+  if (!args.pkcs11) {
+    for (const [given, name] of [[args.slot, '--slot'], [args.certLabel, '--cert-label'], [args.pinEnv, '--pin-env']] as const) {
+      if (given !== undefined) throw new UsageError(`L'option ${name} ne sert qu'avec --pkcs11 (carte agent / clé USB).`);
+    }
+  } else if (!args.pinEnv) {
+    throw new UsageError("Indiquez --pin-env VARIABLE : le code PIN de la carte est lu dans cette variable d'environnement, jamais sur la ligne de commande.");
+  }
+  if (!args.p12 && args.passwordEnv) throw new UsageError("L'option --password-env ne sert qu'avec --p12 (certificat de signature).");
+  if (!args.p12 && !args.pkcs11) {
+    if (args.transmit) throw new UsageError('Seul un rapport signé peut accompagner la transmission : --transmit demande --p12 et --password-env, ou --pkcs11 et --pin-env.');
+    if (trust.length > 0) throw new UsageError("L'option --trust ne sert qu'avec un certificat de signature (--p12 ou --pkcs11).");
+  }
+  if (args.p12 && !args.passwordEnv) {
+    throw new UsageError(
+      "Indiquez --password-env VARIABLE : le mot de passe du certificat est lu dans cette variable d'environnement, jamais sur la ligne de commande.",
+    );
+  }
 }
 
 /** Checks the whole command line and reads the inputs before anything is produced. */
@@ -58,15 +103,8 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
   if (!args.out) throw new UsageError("L'option --out FICHIER.pdf est obligatoire pour la commande report.");
   if (!/\.pdf$/i.test(args.out)) throw new UsageError(`Le fichier du rapport doit se terminer par .pdf (reçu « ${args.out} »).`);
   const trust = args.trust ?? [];
-  if (!args.p12) {
-    if (args.passwordEnv) throw new UsageError("L'option --password-env ne sert qu'avec --p12 (certificat de signature).");
-    if (args.transmit) throw new UsageError('Seul un rapport signé peut accompagner la transmission : --transmit demande --p12 et --password-env.');
-    if (trust.length > 0) throw new UsageError("L'option --trust ne sert qu'avec --p12 (certificat de signature).");
-  } else if (!args.passwordEnv) {
-    throw new UsageError(
-      "Indiquez --password-env VARIABLE : le mot de passe du certificat est lu dans cette variable d'environnement, jamais sur la ligne de commande.",
-    );
-  }
+  checkSigningOptions(args, trust);
+  const slot = args.pkcs11 && args.slot !== undefined ? slotNumber(args.slot) : undefined;
 
   const target = path.resolve(process.cwd(), args.out);
   const folder = path.dirname(target);
@@ -80,14 +118,15 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
   let signing: Signing | null = null;
   if (args.p12 && args.passwordEnv) {
     const p12File = requireFile(args.p12, 'Le certificat');
-    const password = process.env[args.passwordEnv];
-    if (password === undefined) {
-      throw new DomainError(
-        'VALIDATION',
-        `La variable d'environnement ${args.passwordEnv} n'est pas définie : elle doit contenir le mot de passe du certificat « ${path.basename(p12File)} ».`,
-      );
-    }
-    signing = { p12: new Uint8Array(fs.readFileSync(p12File)), password, trustedRoots: readTrustedRoots(trust) };
+    const password = secretFrom(args.passwordEnv, `le mot de passe du certificat « ${path.basename(p12File)} »`);
+    signing = { source: { p12: new Uint8Array(fs.readFileSync(p12File)), password }, trustedRoots: readTrustedRoots(trust) };
+  } else if (args.pkcs11 && args.pinEnv) {
+    const modulePath = path.resolve(process.cwd(), args.pkcs11);
+    const pin = secretFrom(args.pinEnv, 'le code PIN de la carte');
+    signing = {
+      source: { token: { modulePath, ...(slot !== undefined ? { slot } : {}), ...(args.certLabel ? { certificateLabel: args.certLabel } : {}) }, pin },
+      trustedRoots: readTrustedRoots(trust),
+    };
   }
   return { databasePath, periodCode: args.period, target, signing };
 }
@@ -100,7 +139,14 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
 async function requireTrusted(signing: Signing, at: Date): Promise<void> {
   const probe = await PDFDocument.create();
   probe.addPage();
-  const signed = await signReportPdf(await probe.save(), { p12: signing.p12, password: signing.password, signingTime: at });
+  const source = signing.source;
+  const identity = 'token' in source ? await openTokenIdentity(source.token, source.pin, at) : { ...openP12(source.p12, source.password, at), close: () => undefined };
+  let signed: Uint8Array;
+  try {
+    signed = await signReportPdf(await probe.save(), { identity, signingTime: at });
+  } finally {
+    identity.close();
+  }
   const verdict = await verifyReportPdf(signed, { trustedRoots: signing.trustedRoots });
   if (!verdict.trusted) {
     const why = verdict.problems.filter((p) => /confiance|certificat/i.test(p));
@@ -131,7 +177,7 @@ export async function report(args: ReportArgs): Promise<void> {
         // The name recorded in the database is the one the user asked for.
         fileName: path.basename(target),
         appVersion: APP_VERSION,
-        ...(signing ? { signature: { p12: signing.p12, password: signing.password, visible: true } } : {}),
+        ...(signing ? { signature: { ...signing.source, visible: true } } : {}),
         transmit: args.transmit === true,
       });
     } catch (error) {

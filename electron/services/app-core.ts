@@ -38,6 +38,8 @@ export interface AppCoreOptions {
    * command line, second instances and the menu). A new empty queue by default.
    */
   readonly openedFiles?: OpenedFileQueue;
+  /** Per-user signing preferences (PKCS#11 module, last certificate); default beside the database. */
+  readonly preferencesFile?: string;
 }
 
 export interface AppCore {
@@ -171,6 +173,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       installDemo: () => generateDemo({ dispatch: (channel, payload) => dispatchRef.current(channel, payload) }, { scale: 'departement', now: now() }),
       info: { appVersion: options.appVersion, databasePath: options.databasePath, backupDir: options.backupDir },
       openedFiles,
+      ...(options.preferencesFile ? { preferencesFile: options.preferencesFile } : {}),
     });
     return { db, dispatch: createDispatcher(handlers, options.log), migration };
   }

@@ -33,6 +33,10 @@ export const CHANNELS = [
   'generateReport',
   'listReports',
   'verifyReport',
+  // Signing with a .p12 file or a smart card / USB token (PKCS#11)
+  'getSigningSetup',
+  'setPkcs11Module',
+  'listTokenCertificates',
   'listTrustedRoots',
   'addTrustedRoot',
   'removeTrustedRoot',

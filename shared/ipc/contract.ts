@@ -23,6 +23,7 @@ import type {
   TrustedRoot,
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
+import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
 import type { ExchangePreview } from '../exchange/diff';
 import type { ExchangeSourceInfo } from '../exchange/source';
 import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
@@ -50,6 +51,31 @@ const base64 = (label: string, maxBytes: number) =>
 
 const P12_MAX = 200 * 1024;
 const PDF_MAX = 30 * 1024 * 1024;
+
+const SignatureLayout = {
+  title: text('La qualité du signataire', PERSON_NAME_MAX).optional(),
+  visible: z.boolean(),
+};
+/** A .p12 / .pfx: its bytes (chosen in the page) or its path on this workstation (remembered); the password is used once. */
+const P12Signature = z
+  .strictObject({
+    p12Base64: base64('Le certificat', P12_MAX).optional(),
+    p12Path: z.string({ error: 'Chemin du certificat invalide.' }).min(1, 'Indiquez le fichier du certificat.').max(1000, 'Chemin du certificat trop long.').optional(),
+    password: z.string({ error: 'Le mot de passe est invalide.' }).max(500, 'Le mot de passe est trop long.'),
+    ...SignatureLayout,
+  })
+  .refine((s) => (s.p12Base64 === undefined) !== (s.p12Path === undefined), { error: 'Choisissez le fichier du certificat (.p12 ou .pfx).' });
+/** A certificate on a card / USB token (module from Paramètres); the PIN is used once. */
+const TokenSignature = z.strictObject({
+  token: z.strictObject({
+    slot: z.number().int().min(0).optional(),
+    tokenLabel: z.string().max(64).optional(),
+    tokenSerial: z.string().max(64).optional(),
+    certificateId: z.string().regex(/^[0-9a-f]{0,256}$/i, 'Identifiant de certificat invalide.'),
+  }),
+  pin: z.string({ error: 'Le code PIN est invalide.' }).min(1, 'Tapez le code PIN de la carte.').max(256, 'Le code PIN est trop long.'),
+  ...SignatureLayout,
+});
 
 const NoRequest = z.undefined().or(z.strictObject({})).transform(() => undefined);
 
@@ -273,18 +299,19 @@ export const contract = {
   generateReport: channel<ReportRecord & { readonly path: string; readonly pages: number }>()(
     z.strictObject({
       periodCode: PeriodCode,
-      signature: z
-        .strictObject({
-          p12Base64: base64('Le certificat', P12_MAX),
-          password: z.string({ error: 'Le mot de passe est invalide.' }).max(500, 'Le mot de passe est trop long.'),
-          title: text('La qualité du signataire', PERSON_NAME_MAX).optional(),
-          visible: z.boolean(),
-        })
-        .optional(),
+      signature: z.union([P12Signature, TokenSignature]).optional(),
       transmit: z.boolean(),
     }),
     { maxBytes: P12_MAX * 2 },
   ),
+  /** The PKCS#11 module set for this user, the usual modules found on this workstation, the certificate last used. */
+  getSigningSetup: channel<SigningSetup>()(NoRequest),
+  /** Sets (or clears, null) the PKCS#11 module of the card's middleware; journaled. */
+  setPkcs11Module: channel<SigningSetup>()(
+    z.strictObject({ modulePath: z.string({ error: 'Chemin du module invalide.' }).max(1000, 'Chemin du module trop long.').nullable() }),
+  ),
+  /** The signing certificates of the cards / USB tokens inserted, through the module set in Paramètres (no PIN needed). */
+  listTokenCertificates: channel<readonly TokenCertificateDto[]>()(NoRequest),
   listReports: channel<readonly ReportRecord[]>()(z.strictObject({ periodCode: PeriodCode.optional() })),
   /** Checks a report PDF chosen by the user: signature, integrity, coverage, trust, attached data. */
   verifyReport: channel<ReportVerdict>()(z.strictObject({ pdfBase64: base64('Le fichier PDF', PDF_MAX) }), { maxBytes: PDF_MAX * 2 }),

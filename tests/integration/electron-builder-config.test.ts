@@ -136,18 +136,21 @@ describe('electron-builder.yml', () => {
         'tests/unit/referential.test.ts',
         'scripts/start-electron.mjs',
         '.electron-native/45.5.0/better_sqlite3.node',
+        '.electron-native/45.5.0/pkcs11js/build/Release/pkcs11.node',
         'vitest.config.ts',
       ]) {
         expect(matches(patterns, excluded), excluded).toBe(false);
       }
     });
 
-    it('uses asar and unpacks native modules (better-sqlite3)', async () => {
+    it('uses asar and unpacks native modules (better-sqlite3, pkcs11js)', async () => {
       const c = await get();
       expect(c.asar).toBe(true);
       const unpack = ([] as string[]).concat(c.asarUnpack ?? []);
       expect(unpack.length).toBeGreaterThan(0);
       expect(matches(unpack, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
+      expect(matches(unpack, 'node_modules/pkcs11js/build/Release/pkcs11.node')).toBe(true);
+      expect(matches(unpack, 'node_modules/pkcs11js/index.js')).toBe(false);
       expect(matches(unpack, 'dist/electron/main.cjs')).toBe(false);
       expect(c.npmRebuild).toBe(true);
     });
@@ -215,6 +218,19 @@ describe('electron-builder.yml', () => {
       ]) {
         expect(matches(patterns, left), left).toBe(false);
       }
+    });
+
+    it('keeps what pkcs11js runs (index.js, pkcs11.node) and leaves its C++ sources out', async () => {
+      const patterns = ['**/*', ...filesPatterns(await get()).filter((pattern) => pattern.startsWith('!'))];
+      for (const kept of ['node_modules/pkcs11js/index.js', 'node_modules/pkcs11js/package.json', 'node_modules/pkcs11js/build/Release/pkcs11.node']) {
+        expect(matches(patterns, kept), kept).toBe(true);
+      }
+      for (const left of ['node_modules/pkcs11js/src/pkcs11.cpp', 'node_modules/pkcs11js/includes/pkcs11/pkcs11.h', 'node_modules/pkcs11js/build/Release/obj.target/pkcs11/src/pkcs11.o']) {
+        expect(matches(patterns, left), left).toBe(false);
+      }
+      // The application requires pkcs11js at run time (never bundled): it must be a production dependency.
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      expect(Object.keys(pkg.dependencies)).toContain('pkcs11js');
     });
 
     it('publishes nowhere: no update server, no auto-update', async () => {

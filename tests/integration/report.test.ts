@@ -31,6 +31,7 @@ import { NBSP, NNBSP } from '../../shared/format/number-fr';
 import { buildReportModel, type ReportModel } from '../../shared/report/report-model';
 import { openCore, tempDir } from '../support/db';
 import { COMMUNES_FILE, REPO_ROOT } from '../support/paths';
+import { runTool } from '../support/pdf-tools';
 import { dn, issue, makeTestPki, p12Of, type Issued } from '../support/pki';
 
 const NOW = new Date('2026-11-26T10:00:00.000Z');
@@ -45,15 +46,8 @@ type Core = Awaited<ReturnType<typeof openCore>>;
 // ---------------------------------------------------------------------------
 // Tools
 
-const run = (cmd: string, args: string[]): string => {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; status?: number };
-    // pdfsig always exits 0; qpdf exits 2 on errors, 3 on warnings: the caller reads the output.
-    return `${e.stdout ?? ''}${e.stderr ?? ''}\n[exit ${e.status ?? '?'}]`;
-  }
-};
+// pdfsig always exits 0; qpdf exits 2 on errors, 3 on warnings: the caller reads the output.
+const run = runTool;
 const hasCertutil = (() => {
   try {
     execFileSync('certutil', ['-H'], { stdio: 'ignore' });

@@ -92,3 +92,7 @@ export function makeTestPki(options: { password: string; signerCommonName?: stri
     rootPem: certificatePem(root),
   };
 }
+
+/** The private key as PKCS#8 PEM (for openssl, pkcs11-tool…). */
+export const privateKeyPem = (issued: Issued): string =>
+  forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(issued.key)));

@@ -56,6 +56,16 @@ describe('rotating log', () => {
     expect(text.match(new RegExp(REDACTED.replace(/[[\]]/g, '\\$&'), 'g'))).toHaveLength(5);
   });
 
+  it('never writes a smart card PIN (generateReport with a token signature)', () => {
+    const log = createRotatingLog(dir, { now: () => at });
+    log.info('Request generateReport failed', {
+      request: { periodCode: '2026-T4', signature: { token: { tokenLabel: 'Carte agent', certificateId: '01' }, pin: '975310', visible: true }, codePin: '24680' },
+    });
+    const text = read(log.file);
+    for (const secret of ['975310', '24680']) expect(text).not.toContain(secret);
+    expect(text).toContain('Carte agent');
+  });
+
   it('survives cycles, binary data, bigints and throwing getters', () => {
     const cyclic: Record<string, unknown> = { name: 'a' };
     cyclic.self = cyclic;

@@ -32,7 +32,9 @@ import { listPeriods, openPeriod, reopenPeriod, transmitPeriod } from '../period
 import { createQrrService } from '../qrr';
 import { readReferential } from '../referential';
 import { listReports, produceReport, reportModelFor } from '../report/report-service';
+import { createSigningHandlers } from '../report/signing-handlers';
 import { verifyReportPdf, type ReportVerification } from '../report/verify';
+import { createSigningPreferences, PREFERENCES_FILE } from '../signing-preferences';
 import { getSettings, requireDepartementCode, saveSettings } from '../settings';
 
 export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -53,6 +55,8 @@ export interface HandlerDeps {
    * takes them one by one. Absent (CLI): nothing is ever waiting.
    */
   readonly openedFiles?: { take(): string | null };
+  /** Per-user signing preferences file (default: beside the database). */
+  readonly preferencesFile?: string;
 }
 
 /** What the renderer needs of a verification: readable names, and the attachment summarised. */
@@ -90,7 +94,7 @@ const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext =
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
  */
-export function createHandlers({ ctx, geography, backups, installDemo, info, openedFiles, transfer }: HandlerDeps): Handlers {
+export function createHandlers({ ctx, geography, backups, installDemo, info, openedFiles, transfer, preferencesFile }: HandlerDeps): Handlers {
   const dataDir = path.dirname(info.databasePath);
   const folders = dataFolders(info.databasePath);
   const reportsDir = folders.reports;
@@ -100,6 +104,7 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     return transfer;
   };
   const qrr = createQrrService(geography);
+  const signing = createSigningHandlers(ctx, createSigningPreferences(preferencesFile ?? path.join(dataDir, PREFERENCES_FILE), ctx.osUser));
   const sourceOptions = (): ReadSourceOptions => ({
     trustedRoots: trust.pems(),
     readWorkbook: (bytes) => exchangeFromWorkbook(bytes, readReferential(ctx.db)),
@@ -140,17 +145,9 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
         transmit,
         outputDir: reportsDir,
         appVersion: info.appVersion,
-        ...(signature
-          ? {
-              signature: {
-                p12: Buffer.from(signature.p12Base64, 'base64'),
-                password: signature.password,
-                visible: signature.visible,
-                ...(signature.title ? { title: signature.title } : {}),
-              },
-            }
-          : {}),
+        ...(signature ? signing.signatureOf(signature) : {}),
       }),
+    ...signing.handlers,
     listReports: ({ periodCode }) => listReports(ctx, periodCode),
     verifyReport: async ({ pdfBase64 }) => verdictOf(await verifyReportPdf(Buffer.from(pdfBase64, 'base64'), { trustedRoots: trust.pems() })),
     listTrustedRoots: () => trust.list(),

@@ -18,7 +18,9 @@ import { exportExchange } from '../exchange/export';
 import { attachReportData, reportDataFileName } from './attach';
 import { loadReportData } from './load-report-data';
 import { renderReportPdf } from './pdf';
-import { displayName, openP12, signReportPdf } from './sign';
+import { openP12 } from './p12-signer';
+import { openTokenIdentity, type TokenCertificate, type TokenSelection } from './pkcs11-signer';
+import { displayName, signReportPdf, type SigningIdentity } from './sign';
 
 /**
  * The quarterly report from the database to a file: model, PDF, data
@@ -58,9 +60,7 @@ export interface ProduceReportOptions {
   readonly periodCode: string;
   readonly outputDir: string;
   readonly appVersion: string;
-  readonly signature?: {
-    readonly p12: Uint8Array;
-    readonly password: string;
+  readonly signature?: SignatureSource & {
     /** Title under the signer's name in the visible block, e.g. « Préfet de l'Hérault ». */
     readonly title?: string;
     readonly location?: string;
@@ -68,8 +68,24 @@ export interface ProduceReportOptions {
   };
   /** Mark the quarter transmitted once the file is written (only for a signed report). */
   readonly transmit: boolean;
+  /** Called once the signed report is written and recorded (to remember the certificate used). */
+  readonly onSigned?: (signer: OpenedSigner) => void;
   /** Name of the file in `outputDir` (default `rapport-qrr-<dep>-<period>-signe.pdf` / `-non-signe.pdf`). */
   readonly fileName?: string;
+}
+
+/** A .p12 / .pfx and its password, or a certificate on a smart card / USB token and its PIN (neither kept). */
+export type SignatureSource =
+  | { readonly p12: Uint8Array; readonly password: string }
+  | { readonly token: TokenSelection; readonly pin: string };
+
+/** An opened signer; `token` says which card certificate it is; `close` releases the card. */
+export type OpenedSigner = SigningIdentity & { readonly token?: TokenCertificate; close(): void };
+
+/** Opens the signer (a wrong password or PIN fails here, before any work). */
+async function openSigner(source: SignatureSource, at: Date): Promise<OpenedSigner> {
+  if ('token' in source) return openTokenIdentity(source.token, source.pin, at);
+  return { ...openP12(source.p12, source.password, at), close: () => undefined };
 }
 
 export interface ProducedReport extends ReportRecord {
@@ -89,10 +105,27 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
     throw new DomainError('VALIDATION', 'Seul un rapport signé peut accompagner la transmission du trimestre.');
   }
   const at = ctx.now();
+  // Opened first: a wrong password or PIN fails before any work, and names the signatory.
+  const identity = options.signature ? await openSigner(options.signature, at) : null;
+  try {
+    const produced = await produceWith(ctx, geography, options, period, at, identity);
+    if (identity) options.onSigned?.(identity);
+    return produced;
+  } finally {
+    identity?.close();
+  }
+}
+
+async function produceWith(
+  ctx: ServiceContext,
+  geography: Geography,
+  options: ProduceReportOptions,
+  period: ReturnType<typeof getPeriod>,
+  at: Date,
+  identity: SigningIdentity | null,
+): Promise<ProducedReport> {
   const generatedAt = at.toISOString();
   const model = reportModelFor(ctx, geography, period.code);
-  // Opened first: a wrong password fails before any work, and names the signatory.
-  const identity = options.signature ? openP12(options.signature.p12, options.signature.password, at) : null;
   const signer = identity ? displayName(identity.subject) : '';
   const pdf = renderReportPdf(model, {
     generatedAt,
@@ -106,8 +139,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
   const bytes =
     identity && options.signature
       ? await signReportPdf(attached, {
-          p12: options.signature.p12,
-          password: options.signature.password,
+          identity,
           signingTime: at,
           visible: options.signature.visible,
           ...(options.signature.location ? { location: options.signature.location } : {}),

@@ -2,31 +2,35 @@
  * Signs a report PDF: PAdES baseline B-B (`ETSI.CAdES.detached`, SHA-256,
  * signed attributes contentType + messageDigest + signingCertificateV2, no
  * signingTime: the time goes in the signature dictionary's /M), over the whole
- * file, with the certificate and key of a .p12 / .pfx file.
+ * file, with a {@link SigningIdentity}: a .p12 / .pfx file (p12-signer.ts) or a
+ * smart card / USB token through PKCS#11 (pkcs11-signer.ts).
  *
- * - node-forge only opens the PKCS#12 (decrypts it). Certificates are kept as
- *   their original DER bytes and the CMS is built with pkijs: forge re-encodes
- *   distinguished names and double-encodes non-ASCII ones (« Préfecture de
- *   l'Hérault »), which gives signatures no verifier accepts.
+ * - The CMS is built with pkijs over the certificates' original DER bytes
+ *   (re-encoding names double-encodes non-ASCII ones, « Préfecture de
+ *   l'Hérault », which gives signatures no verifier accepts). It never sees a
+ *   private key: the identity signs the DER of the signed attributes.
  * - The placeholder (signature dictionary, widget, AcroForm) is added with
  *   pdf-lib, then the ByteRange is computed and the CMS injected in place:
  *   nothing is re-saved after that. Attach data BEFORE signing (attach.ts).
  * - Optional visible signature: the block itself is drawn by pdf.ts
  *   (`signatureBlock`, before signing); the widget is placed over it.
- * - Refusals are French {@link SignatureError}s: unreadable file, wrong
- *   password, no private key, key/certificate mismatch, unsupported key,
- *   expired or not yet valid certificate, certificate not meant for signing.
+ * - Refusals are French {@link SignatureError}s (signature-error.ts).
  *
  * Plain Node, never imports electron.
  */
-import { createHash, createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import forge from 'node-forge';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString } from 'pdf-lib';
 import * as pkijs from 'pkijs';
-import { formatDate } from '../../../shared/format/fr';
-import { DomainError } from '../../../shared/ipc/result';
+import { displayName } from './names';
+import { openP12 } from './p12-signer';
 import { SIGNATURE_BLOCK_RECT } from './pdf';
+import { SignatureError } from './signature-error';
+import { toArrayBuffer, type SigningIdentity } from './signing-identity';
+
+export { displayName, nameParts, type NameParts } from './names';
+export { SignatureError, type SignatureErrorReason } from './signature-error';
+export type { SigningIdentity } from './signing-identity';
 
 export const SIGNATURE_REASON = 'Transmission du tableau de bord QRR';
 export const SIGNATURE_SUBFILTER = 'ETSI.CAdES.detached';
@@ -39,217 +43,10 @@ const OID = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  commonName: '2.5.4.3',
-  organization: '2.5.4.10',
-  keyUsage: '2.5.29.15',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
 } as const;
-
-export type SignatureErrorReason =
-  | 'UNREADABLE'
-  | 'BAD_PASSWORD'
-  | 'NO_PRIVATE_KEY'
-  | 'NO_CERTIFICATE'
-  | 'UNSUPPORTED_KEY'
-  | 'EXPIRED'
-  | 'NOT_YET_VALID'
-  | 'NOT_FOR_SIGNING'
-  | 'PLACEHOLDER_TOO_SMALL'
-  | 'ALREADY_SIGNED'
-  | 'NOT_A_PDF';
-
-/** A refusal to sign, in French; `reason` for programs. */
-export class SignatureError extends DomainError {
-  readonly reason: SignatureErrorReason;
-  constructor(reason: SignatureErrorReason, message: string) {
-    super('VALIDATION', message);
-    this.name = 'SignatureError';
-    this.reason = reason;
-  }
-}
-
-const engine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
-
-// ---------------------------------------------------------------------------
-// Names, readable
-
-const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer as ArrayBuffer;
-
-/** The string value of an attribute, decoded by asn1js (UTF8String, PrintableString, BMPString…). */
-function attributeText(value: unknown): string {
-  const block = (value as { valueBlock?: { value?: unknown } }).valueBlock;
-  return typeof block?.value === 'string' ? block.value : '';
-}
-
-export interface NameParts {
-  readonly commonName: string | null;
-  readonly organization: string | null;
-  /** `CN=…, O=…, C=FR`, readable UTF-8. */
-  readonly text: string;
-}
-
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'T',
-  '2.5.4.5': 'SERIALNUMBER',
-  '2.5.4.97': 'organizationIdentifier',
-  '1.2.840.113549.1.9.1': 'E',
-};
-
-export function nameParts(name: pkijs.RelativeDistinguishedNames): NameParts {
-  const pick = (oid: string): string | null => {
-    const found = name.typesAndValues.find((t) => t.type === oid);
-    return found ? attributeText(found.value) : null;
-  };
-  return {
-    commonName: pick(OID.commonName),
-    organization: pick(OID.organization),
-    text: name.typesAndValues
-      .slice()
-      .reverse()
-      .map((t) => `${SHORT_NAMES[t.type] ?? t.type}=${attributeText(t.value)}`)
-      .join(', '),
-  };
-}
-
-/** The signer as people read it: « Coordinatrice QRR — Préfecture de l'Hérault ». */
-export const displayName = (parts: NameParts): string => parts.commonName ?? parts.organization ?? parts.text;
-
-// ---------------------------------------------------------------------------
-// PKCS#12
-
-export interface SignerIdentity {
-  /** The signer's certificate, DER as found in the file. */
-  readonly certificate: Uint8Array;
-  /** Every certificate of the file, DER: the signer first, then its issuers in order, then the others. */
-  readonly chain: readonly Uint8Array[];
-  readonly privateKey: KeyObject;
-  readonly subject: NameParts;
-  readonly issuer: NameParts;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-}
-
-const derToForgeBuffer = (bytes: Uint8Array): string => forge.util.binary.raw.encode(bytes);
-const forgeBytes = (binary: string): Uint8Array => new Uint8Array(Buffer.from(binary, 'binary'));
-
-/**
- * Opens a .p12 / .pfx with its password. `at` (default now) is when the
- * certificate must be valid. Throws {@link SignatureError}.
- */
-export function openP12(p12: Uint8Array, password: string, at: Date = new Date()): SignerIdentity {
-  let pfx: forge.pkcs12.Pkcs12Pfx;
-  try {
-    const asn1 = forge.asn1.fromDer(derToForgeBuffer(p12));
-    pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/password|MAC could not be verified/i.test(message)) {
-      throw new SignatureError('BAD_PASSWORD', 'Mot de passe du certificat incorrect : le fichier .p12 / .pfx ne peut pas être ouvert.');
-    }
-    throw new SignatureError(
-      'UNREADABLE',
-      "Ce fichier n'est pas un certificat PKCS#12 lisible (fichier .p12 ou .pfx contenant le certificat et sa clé privée).",
-    );
-  }
-
-  // Keys: forge decodes RSA keys; other types come back as ASN.1 (PrivateKeyInfo).
-  const keys: KeyObject[] = [];
-  for (const type of [forge.pki.oids.pkcs8ShroudedKeyBag!, forge.pki.oids.keyBag!]) {
-    for (const bag of pfx.getBags({ bagType: type })[type] ?? []) {
-      const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
-      if (!info) continue;
-      try {
-        keys.push(createPrivateKey({ key: Buffer.from(forgeBytes(forge.asn1.toDer(info).getBytes())), format: 'der', type: 'pkcs8' }));
-      } catch {
-        throw new SignatureError('UNSUPPORTED_KEY', "La clé privée du certificat est d'un type non pris en charge.");
-      }
-    }
-  }
-  // Certificates: DER bytes as stored (forge keeps the signed part untouched).
-  const certs: Uint8Array[] = [];
-  for (const bag of pfx.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? []) {
-    const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
-    if (asn1) certs.push(forgeBytes(forge.asn1.toDer(asn1).getBytes()));
-  }
-  if (keys.length === 0) {
-    throw new SignatureError(
-      'NO_PRIVATE_KEY',
-      "Ce fichier ne contient pas de clé privée : il faut le certificat de signature exporté avec sa clé privée (.p12 ou .pfx), pas seulement le certificat public.",
-    );
-  }
-  if (certs.length === 0) throw new SignatureError('NO_CERTIFICATE', 'Ce fichier ne contient aucun certificat.');
-
-  const parsed = certs.map((der) => ({ der, cert: pkijs.Certificate.fromBER(toArrayBuffer(der)) }));
-  const spki = (c: pkijs.Certificate): Buffer => Buffer.from(c.subjectPublicKeyInfo.toSchema().toBER(false));
-  let signer: { der: Uint8Array; cert: pkijs.Certificate } | undefined;
-  let privateKey: KeyObject | undefined;
-  for (const key of keys) {
-    const pub = createPublicKey(key).export({ type: 'spki', format: 'der' });
-    const match = parsed.find((p) => spki(p.cert).equals(pub));
-    if (match) {
-      signer = match;
-      privateKey = key;
-      break;
-    }
-  }
-  if (!signer || !privateKey) {
-    throw new SignatureError('NO_PRIVATE_KEY', 'La clé privée du fichier ne correspond à aucun de ses certificats.');
-  }
-  if (privateKey.asymmetricKeyType !== 'rsa' && privateKey.asymmetricKeyType !== 'ec') {
-    throw new SignatureError('UNSUPPORTED_KEY', `Les clés de type ${privateKey.asymmetricKeyType ?? 'inconnu'} ne sont pas prises en charge (RSA ou ECDSA attendu).`);
-  }
-
-  const subject = nameParts(signer.cert.subject);
-  const notBefore = signer.cert.notBefore.value;
-  const notAfter = signer.cert.notAfter.value;
-  if (notAfter.getTime() < at.getTime()) {
-    throw new SignatureError(
-      'EXPIRED',
-      `Le certificat de « ${displayName(subject)} » a expiré le ${formatDate(notAfter.toISOString())} : il ne peut plus signer. Demandez un nouveau certificat.`,
-    );
-  }
-  if (notBefore.getTime() > at.getTime()) {
-    throw new SignatureError(
-      'NOT_YET_VALID',
-      `Le certificat de « ${displayName(subject)} » n'est valable qu'à partir du ${formatDate(notBefore.toISOString())}.`,
-    );
-  }
-  const keyUsage = signer.cert.extensions?.find((e) => e.extnID === OID.keyUsage)?.parsedValue as asn1js.BitString | undefined;
-  if (keyUsage) {
-    const first = new Uint8Array(keyUsage.valueBlock.valueHexView)[0] ?? 0;
-    // digitalSignature (bit 0) or nonRepudiation / contentCommitment (bit 1)
-    if ((first & 0xc0) === 0) {
-      throw new SignatureError('NOT_FOR_SIGNING', `Le certificat de « ${displayName(subject)} » n'est pas prévu pour signer des documents.`);
-    }
-  }
-
-  // Chain: signer, then issuer by issuer, then whatever else the file holds.
-  const ordered = [signer];
-  const rest = parsed.filter((p) => p !== signer);
-  for (let current = signer; ; ) {
-    if (current.cert.issuer.isEqual(current.cert.subject)) break;
-    const issuerIndex = rest.findIndex((p) => p.cert.subject.isEqual(current.cert.issuer));
-    if (issuerIndex < 0) break;
-    current = rest.splice(issuerIndex, 1)[0]!;
-    ordered.push(current);
-  }
-  ordered.push(...rest);
-
-  return {
-    certificate: signer.der,
-    chain: ordered.map((p) => p.der),
-    privateKey,
-    subject,
-    issuer: nameParts(signer.cert.issuer),
-    notBefore,
-    notAfter,
-  };
-}
 
 // ---------------------------------------------------------------------------
 // CMS (pkijs)
@@ -282,19 +79,8 @@ function signingCertificateV2(cert: pkijs.Certificate, der: Uint8Array): asn1js.
   });
 }
 
-async function webcryptoKey(key: KeyObject): Promise<CryptoKey> {
-  const der = key.export({ type: 'pkcs8', format: 'der' });
-  if (key.asymmetricKeyType === 'ec') {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    const namedCurve = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : null;
-    if (!namedCurve) throw new SignatureError('UNSUPPORTED_KEY', `La courbe elliptique ${curve ?? 'inconnue'} n'est pas prise en charge.`);
-    return (await webcrypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve }, false, ['sign'])) as CryptoKey;
-  }
-  return (await webcrypto.subtle.importKey('pkcs8', der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign'])) as CryptoKey;
-}
-
 /** A detached CMS SignedData (DER) over `digest` (SHA-256 of the signed byte ranges). */
-export async function buildCms(identity: SignerIdentity, digest: Uint8Array): Promise<Uint8Array> {
+export async function buildCms(identity: SigningIdentity, digest: Uint8Array): Promise<Uint8Array> {
   const cert = pkijs.Certificate.fromBER(toArrayBuffer(identity.certificate));
   const attributes = [
     new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
@@ -304,20 +90,34 @@ export async function buildCms(identity: SignerIdentity, digest: Uint8Array): Pr
   // DER: the elements of a SET OF are sorted by their encoding.
   const encoded = (a: pkijs.Attribute): Buffer => Buffer.from(a.toSchema().toBER(false));
   attributes.sort((a, b) => Buffer.compare(encoded(a), encoded(b)));
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
 
+  // What is signed is the DER of the attributes as a SET (tag 0x31), not as the [0] IMPLICIT field (RFC 5652 §5.4).
+  const toBeSigned = new Uint8Array(signedAttrs.toSchema().toBER(false));
+  toBeSigned[0] = 0x31;
+  const signature = await identity.sign(toBeSigned);
+
+  const digestAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256, algorithmParams: new asn1js.Null() });
+  const signatureAlgorithm =
+    identity.keyAlgorithm === 'ECDSA'
+      ? new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSHA256 })
+      : new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRSAEncryption, algorithmParams: new asn1js.Null() });
   const signedData = new pkijs.SignedData({
     version: 1,
+    digestAlgorithms: [digestAlgorithm],
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
         sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
+        digestAlgorithm,
+        signedAttrs,
+        signatureAlgorithm,
+        signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signature) }),
       }),
     ],
     certificates: identity.chain.map((der) => pkijs.Certificate.fromBER(toArrayBuffer(der))),
   });
-  await signedData.sign(await webcryptoKey(identity.privateKey), 0, 'SHA-256', undefined, engine);
   const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
   return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
@@ -325,9 +125,10 @@ export async function buildCms(identity: SignerIdentity, digest: Uint8Array): Pr
 // ---------------------------------------------------------------------------
 // PDF
 
-export interface SignReportOptions {
-  readonly p12: Uint8Array;
-  readonly password: string;
+/** Who signs: an identity already opened (PKCS#11 token, or a .p12 opened by the caller), or a .p12 and its password. */
+export type SignerSource = { readonly identity: SigningIdentity } | { readonly p12: Uint8Array; readonly password: string };
+
+export type SignReportOptions = SignerSource & {
   /** Written in /M (PAdES B-B: the signing time is the signer's claim, not a time-stamp). */
   readonly signingTime: Date;
   /** Signer's name in /Name; defaults to the certificate's common name. */
@@ -339,7 +140,7 @@ export interface SignReportOptions {
   /** Put the signature widget over the block pdf.ts drew on the last page (`signatureBlock`). Default false: invisible. */
   readonly visible?: boolean;
   readonly placeholderBytes?: number;
-}
+};
 
 const BYTE_RANGE_PLACEHOLDER = '**********';
 
@@ -424,7 +225,7 @@ export async function signReportPdf(pdf: Uint8Array, options: SignReportOptions)
       'Ce document est déjà signé : le signer de nouveau invaliderait la première signature. Générez à nouveau le rapport.',
     );
   }
-  const identity = openP12(options.p12, options.password, options.signingTime);
+  const identity = 'identity' in options ? options.identity : openP12(options.p12, options.password, options.signingTime);
   const size = options.placeholderBytes ?? DEFAULT_PLACEHOLDER_BYTES;
   const bytes = await withPlaceholder(pdf, options, options.name ?? displayName(identity.subject), size);
 

@@ -16,10 +16,18 @@ export const logsDirOf = (userDataDir: string): string => path.join(userDataDir,
  * exactly for short words (pin, pwd, mdp), as a part of the key for the others
  * (`userPassword`, `accessToken`, `clientSecret`).
  */
-const SECRET_KEYS_EXACT = new Set(['pin', 'pwd', 'mdp', 'p12base64', 'pdfbase64', 'cookie', 'authorization']);
-const SECRET_KEY_PARTS = /(password|passwd|passphrase|motdepasse|secret|token|apikey|privatekey|credential)/;
+const SECRET_KEYS_EXACT = new Set(['pin', 'codepin', 'pwd', 'mdp', 'p12base64', 'pdfbase64', 'cookie', 'authorization']);
+const SECRET_KEY_PARTS = /(password|passwd|passphrase|motdepasse|secret|token$|apikey|privatekey|credential)/;
+/**
+ * A bare `token` (and `tokenLabel`…) is the PKCS#11 token (smart card, USB
+ * key) a signature is made with: its label and slot help diagnose a failed
+ * signature and hold no secret (the PIN beside it is masked). Keys ending in
+ * token (`accessToken`, `apiToken`…) stay masked.
+ */
+const NOT_SECRET_KEYS = new Set(['token']);
 export const isSecretKey = (key: string): boolean => {
   const k = key.toLowerCase().replace(/[\s_-]/g, '');
+  if (NOT_SECRET_KEYS.has(k)) return false;
   return SECRET_KEYS_EXACT.has(k) || SECRET_KEY_PARTS.test(k);
 };
 export const REDACTED = '[masqué]';

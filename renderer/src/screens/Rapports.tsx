@@ -5,6 +5,7 @@ import type { ApiError } from '../../../shared/ipc/result';
 import type { ReportModel } from '../../../shared/report/report-model';
 import { api, call } from '../api';
 import { fileToBase64 } from '../files';
+import { EMPTY_SIGNER, SignerChoice, signerRequest, willSign, type SignerDraft } from '../components/SignerChoice';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MissingSummary } from '../components/MissingSummary';
 import { PeriodBar } from '../components/PeriodBar';
@@ -17,15 +18,16 @@ const yesNo = (v: boolean): string => (v ? 'oui' : 'non');
  * The quarterly report for Matignon: the transmission check, then a PDF signed
  * with the user's certificate (.p12 / .pfx, password asked each time, never
  * kept), optionally marking the quarter transmitted; the reports produced; and
- * the verification of any report PDF.
+ * the verification of any report PDF. The certificate (.p12 / .pfx file, or a
+ * smart card / USB token) is chosen in SignerChoice, pre-filled with the last one used.
  */
 export function Rapports() {
   const id = useId();
   const { periods, selected, select, changed, error: periodError } = usePeriods();
   const [model, setModel] = useState<ReportModel | null>(null);
   const [reports, setReports] = useState<readonly ReportRecord[]>([]);
-  const [certificate, setCertificate] = useState<File | null>(null);
-  const [password, setPassword] = useState('');
+  const [signer, setSigner] = useState<SignerDraft>(EMPTY_SIGNER);
+  const signing = willSign(signer);
   const [title, setTitle] = useState('');
   const [visible, setVisible] = useState(true);
   const [transmit, setTransmit] = useState(false);
@@ -56,7 +58,7 @@ export function Rapports() {
   const generate = async (event: FormEvent) => {
     event.preventDefault();
     if (!selected) return;
-    if (transmit && !certificate) {
+    if (transmit && !signing) {
       setError({ code: 'VALIDATION', message: 'Pour transmettre le trimestre, choisissez le certificat qui signera le rapport.' });
       return;
     }
@@ -66,10 +68,10 @@ export function Rapports() {
     }
     setBusy(true);
     setError(null);
-    const signature = certificate ? { p12Base64: await fileToBase64(certificate), password, visible, ...(title.trim() ? { title } : {}) } : undefined;
+    const signature = signing ? { ...(await signerRequest(signer)), visible, ...(title.trim() ? { title } : {}) } : undefined;
     const result = await call(api().generateReport({ periodCode: selected.code, transmit, ...(signature ? { signature } : {}) }));
     setBusy(false);
-    setPassword(''); // asked each time, never kept
+    setSigner((d) => ({ ...d, password: '', pin: '' })); // asked each time, never kept
     if (!result.ok) return setError(result.error);
     setProduced(result.value);
     if (transmit) {
@@ -100,28 +102,9 @@ export function Rapports() {
           {!transmitted && <MissingSummary missing={model.missing} />}
           <form onSubmit={generate} noValidate aria-label="Produire le rapport">
             <ErrorAlert error={error} title="Rapport non produit" />
-            <div className="fr-upload-group fr-mb-2w">
-              <label className="fr-label" htmlFor={`${id}-p12`}>
-                Certificat de signature (.p12 ou .pfx)
-                <span className="fr-hint-text">Sans certificat, le rapport est produit « non signé ».</span>
-              </label>
-              <input
-                className="fr-upload"
-                type="file"
-                id={`${id}-p12`}
-                accept=".p12,.pfx,application/x-pkcs12"
-                onChange={(e) => setCertificate(e.target.files?.[0] ?? null)}
-              />
-            </div>
-            {certificate && (
+            <SignerChoice draft={signer} onChange={setSigner} />
+            {signing && (
               <>
-                <div className="fr-input-group">
-                  <label className="fr-label" htmlFor={`${id}-password`}>
-                    Mot de passe du certificat
-                    <span className="fr-hint-text">Demandé à chaque signature ; il n'est jamais enregistré.</span>
-                  </label>
-                  <input className="fr-input" type="password" id={`${id}-password`} autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
-                </div>
                 <div className="fr-input-group">
                   <label className="fr-label" htmlFor={`${id}-title`}>
                     Qualité du signataire
@@ -154,7 +137,7 @@ export function Rapports() {
               </>
             )}
             <button className="fr-btn" type="submit" disabled={busy}>
-              {busy ? 'Production en cours…' : certificate ? (transmit ? 'Signer et transmettre' : 'Produire et signer le rapport') : 'Produire le rapport non signé'}
+              {busy ? 'Production en cours…' : signing ? (transmit ? 'Signer et transmettre' : 'Produire et signer le rapport') : 'Produire le rapport non signé'}
             </button>
           </form>
           {produced && (
