@@ -30,6 +30,7 @@ import {
   type ReportDataEnvelope,
 } from './attach';
 import { nameParts, type NameParts } from './sign';
+import { signerValidityProblem, verifySignatureTimestamp, type TimestampVerification } from './timestamp-verify';
 
 export interface VerifyReportOptions {
   /** PEM certificates of the roots the user trusts (their organisation's, the State's IGC/A…). */
@@ -66,6 +67,8 @@ export interface ReportVerification {
   readonly attachmentName: string | null;
   /** French sentences: what is wrong or not checked. Empty for a valid, trusted, complete report. */
   readonly problems: readonly string[];
+  /** The signature-time-stamp (PAdES B-T), checked; null when the signature has none. */
+  readonly timestamp: TimestampVerification | null;
 }
 
 const engine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
@@ -232,6 +235,7 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
     attachmentName,
     exchangeAttachment: exchange,
     problems: [...extra, ...problems, ...(envelope ? ['Les données jointes ne sont protégées par aucune signature : elles ne sont pas fiables.'] : [])],
+    timestamp: null,
   });
 
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
@@ -326,12 +330,21 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
     problems.push('Le certificat du signataire est absent de la signature.');
   }
 
+  // --- time-stamp (PAdES B-T, see timestamp-verify.ts) ---
+  const timestamp = await verifySignatureTimestamp(signedData, roots);
+  if (timestamp) problems.push(...timestamp.problems);
+  /** When the signature is proven to have existed: a trusted token over this very signature. Else the signer's claim (/M). */
+  const provenTime = timestamp?.imprintMatches && timestamp.trusted ? timestamp.time : null;
+  const expiredAtProvenTime = provenTime && signerCert ? signerValidityProblem(signerCert, timestamp!) : null;
+  if (expiredAtProvenTime) problems.push(expiredAtProvenTime);
+  // --- end time-stamp ---
+
   let trusted = false;
   if (roots.length === 0) {
     problems.push('Aucune autorité de confiance n’a été fournie : la chaîne de certification n’a pas été vérifiée.');
   } else if (signerCert) {
     try {
-      const checkDate = signingTime ? new Date(signingTime) : new Date();
+      const checkDate = provenTime ? new Date(provenTime) : signingTime ? new Date(signingTime) : new Date();
       const chainEngine = new pkijs.CertificateChainValidationEngine({
         trustedCerts: roots,
         // The end-entity certificate must come last.
@@ -374,5 +387,6 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
     attachmentName,
     exchangeAttachment: exchange,
     problems,
+    timestamp,
   };
 }
