@@ -14,7 +14,7 @@ import * as pkijs from 'pkijs';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signReportPdf } from '../../electron/services/report/sign';
-import { addSignatureTimestamp, embedTimestampToken, requestTimestampToken, timestamperFor, TIMESTAMP_RESERVE_BYTES } from '../../electron/services/report/timestamp';
+import { addSignatureTimestamp, embedTimestampToken, requestTimestampToken, timestamperFor, TIMESTAMP_RESERVE_BYTES, toArrayBuffer } from '../../electron/services/report/timestamp';
 import { DEFAULT_PLACEHOLDER_BYTES } from '../../electron/services/report/sign';
 import { httpTransport, TimestampError } from '../../electron/services/report/tsa-client';
 import { verifyReportPdf } from '../../electron/services/report/verify';
@@ -63,7 +63,7 @@ async function tokenSignedBy(by: Issued, data: Uint8Array): Promise<Uint8Array> 
   const tstInfo = new pkijs.TSTInfo({
     version: 1,
     policy: '1.2.250.1.999.1',
-    messageImprint: await pkijs.MessageImprint.create('SHA-256', data),
+    messageImprint: await pkijs.MessageImprint.create('SHA-256', toArrayBuffer(data)),
     serialNumber: new asn1js.Integer({ value: 7 }),
     genTime: new Date(),
   });
