@@ -16,6 +16,7 @@ import { consolidateFiles, nationalReportFileName, writeNationalReport } from '.
 import { exportSubsidies } from '../fipd/export';
 import { createFipdHandlers } from '../fipd/handlers';
 import { createTrustStore } from '../trust';
+import { createTsaSettings, testTsa } from '../tsa-settings';
 import { dataFolders } from '../paths';
 import type { TransferService } from '../transfer/service';
 import { readOpenedFile } from '../shell/open-file';
@@ -68,6 +69,7 @@ function verdictOf(v: ReportVerification): ReportVerdict {
     chain: v.chain,
     attachment: envelope ? { departement: envelope.departement, period: envelope.period, trusted: v.attachment !== null } : null,
     problems: v.problems,
+    timestamp: v.timestamp && { time: v.timestamp.time, tsa: v.timestamp.tsa, imprintMatches: v.timestamp.imprintMatches, trusted: v.timestamp.trusted },
   };
 }
 
@@ -84,6 +86,7 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
   const folders = dataFolders(info.databasePath);
   const reportsDir = folders.reports;
   const trust = createTrustStore(folders.trustedRoots);
+  const tsa = createTsaSettings(dataDir);
   const requireTransfer = (): TransferService => {
     if (!transfer) throw new DomainError('INTERNAL', "L'export et la restauration complets ne sont disponibles que dans l'application.");
     return transfer;
@@ -136,6 +139,7 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
                 password: signature.password,
                 visible: signature.visible,
                 ...(signature.title ? { title: signature.title } : {}),
+                tsaUrl: signature.withoutTimestamp ? null : tsa.get().tsaUrl,
               },
             }
           : {}),
@@ -143,6 +147,9 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     listReports: ({ periodCode }) => listReports(ctx, periodCode),
     verifyReport: async ({ pdfBase64 }) => verdictOf(await verifyReportPdf(Buffer.from(pdfBase64, 'base64'), { trustedRoots: trust.pems() })),
     listTrustedRoots: () => trust.list(),
+    getTimestampSettings: () => tsa.get(),
+    saveTimestampSettings: ({ tsaUrl }) => tsa.save(ctx, tsaUrl),
+    testTimestampAuthority: ({ tsaUrl }) => testTsa(tsaUrl, trust.pems()),
     addTrustedRoot: ({ certificateBase64 }) => trust.add(ctx, Buffer.from(certificateBase64, 'base64')),
     removeTrustedRoot: ({ fingerprint }) => (trust.remove(ctx, fingerprint), { removed: fingerprint }),
     installDemo: () => installDemo(),
