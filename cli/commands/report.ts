@@ -15,6 +15,9 @@ import { getPeriod } from '../../electron/services/periods';
 import { produceReport, type ProducedReport } from '../../electron/services/report/report-service';
 import { signReportPdf } from '../../electron/services/report/sign';
 import { verifyReportPdf } from '../../electron/services/report/verify';
+import { describeTimestamp } from '../../electron/services/report/timestamp-verify';
+import { parseTsaUrl, TimestampError } from '../../electron/services/report/tsa-client';
+import { createTsaSettings } from '../../electron/services/tsa-settings';
 import { PERIOD_STATE_LABELS, parsePeriodCode, periodLabel } from '../../shared/domain/period';
 import type { Period } from '../../shared/domain/types';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
@@ -42,12 +45,18 @@ export interface ReportArgs {
   readonly passwordEnv?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
+  /** Time-stamp authority; default: the one configured beside the database (Paramètres). */
+  readonly tsa?: string;
+  /** Sign without a time-stamp, even when a TSA is configured: the user's explicit choice. */
+  readonly withoutTimestamp?: boolean;
 }
 
 interface Signing {
   readonly p12: Uint8Array;
   readonly password: string;
   readonly trustedRoots: readonly string[];
+  /** null: not time-stamped. */
+  readonly tsaUrl: string | null;
 }
 
 /** Checks the whole command line and reads the inputs before anything is produced. */
@@ -62,6 +71,7 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
     if (args.passwordEnv) throw new UsageError("L'option --password-env ne sert qu'avec --p12 (certificat de signature).");
     if (args.transmit) throw new UsageError('Seul un rapport signé peut accompagner la transmission : --transmit demande --p12 et --password-env.');
     if (trust.length > 0) throw new UsageError("L'option --trust ne sert qu'avec --p12 (certificat de signature).");
+    if (args.tsa || args.withoutTimestamp) throw new UsageError("Les options --tsa et --without-timestamp ne servent qu'avec --p12 (certificat de signature).");
   } else if (!args.passwordEnv) {
     throw new UsageError(
       "Indiquez --password-env VARIABLE : le mot de passe du certificat est lu dans cette variable d'environnement, jamais sur la ligne de commande.",
@@ -87,9 +97,23 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
         `La variable d'environnement ${args.passwordEnv} n'est pas définie : elle doit contenir le mot de passe du certificat « ${path.basename(p12File)} ».`,
       );
     }
-    signing = { p12: new Uint8Array(fs.readFileSync(p12File)), password, trustedRoots: readTrustedRoots(trust) };
+    signing = { p12: new Uint8Array(fs.readFileSync(p12File)), password, trustedRoots: readTrustedRoots(trust), tsaUrl: timestampChoice(args, databasePath) };
   }
   return { databasePath, periodCode: args.period, target, signing };
+}
+
+/** The TSA of this signature: --tsa, else the database's (Paramètres); none with --without-timestamp. */
+function timestampChoice(args: ReportArgs, databasePath: string): string | null {
+  if (args.tsa && args.withoutTimestamp) throw new UsageError("Choisissez entre --tsa (horodater la signature) et --without-timestamp (signer sans horodatage).");
+  if (args.withoutTimestamp) return null;
+  if (args.tsa) {
+    try {
+      return parseTsaUrl(args.tsa).href;
+    } catch (error) {
+      throw new UsageError(`--tsa : ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return createTsaSettings(path.dirname(databasePath)).get().tsaUrl;
 }
 
 /**
@@ -131,11 +155,14 @@ export async function report(args: ReportArgs): Promise<void> {
         // The name recorded in the database is the one the user asked for.
         fileName: path.basename(target),
         appVersion: APP_VERSION,
-        ...(signing ? { signature: { p12: signing.p12, password: signing.password, visible: true } } : {}),
+        ...(signing ? { signature: { p12: signing.p12, password: signing.password, visible: true, tsaUrl: signing.tsaUrl } } : {}),
         transmit: args.transmit === true,
       });
     } catch (error) {
       fs.rmSync(temp, { recursive: true, force: true });
+      if (error instanceof TimestampError) {
+        throw new DomainError('VALIDATION', `${error.message}\nAucun rapport n'a été produit. Pour signer sans horodatage, relancez avec --without-timestamp.`);
+      }
       throw error;
     }
     try {
@@ -164,6 +191,7 @@ export async function report(args: ReportArgs): Promise<void> {
   out(line('SHA-256', produced.sha256));
   out(line('Signé par', produced.signed ? produced.signer : 'non signé'));
   if (verdict && signing && signing.trustedRoots.length > 0) out(line('Certificat de confiance', yesNo(verdict.trusted)));
+  if (verdict) out(line('Horodatage', verdict.timestamp ? describeTimestamp(verdict.timestamp) : 'aucun (heure déclarée par le signataire)'));
   out(line('Trimestre transmis', transmittedText(period, produced.transmitted)));
   if (verdict && !(verdict.intact && verdict.coversWholeFile)) {
     throw new DomainError('INTERNAL', ['La signature du rapport produit ne se vérifie pas :', ...verdict.problems].join('\n'));

@@ -34,6 +34,8 @@ export interface VerifyVerdict {
   /** Report data (JSON) found attached, protected by the signature or not. */
   readonly attachmentFound: boolean;
   readonly problems: readonly string[];
+  /** The signature-time-stamp (PAdES B-T): the proven time (ISO 8601) and the TSA; null without one. */
+  readonly timestamp: { readonly time: string; readonly tsa: string | null; readonly imprintMatches: boolean; readonly trusted: boolean } | null;
 }
 
 export function verdictOf(v: ReportVerification, trustRequired: boolean): VerifyVerdict {
@@ -47,6 +49,7 @@ export function verdictOf(v: ReportVerification, trustRequired: boolean): Verify
     trusted: v.trusted,
     attachmentFound: (v.attachment ?? v.untrustedAttachment) !== null,
     problems: v.problems,
+    timestamp: v.timestamp && { time: v.timestamp.time, tsa: v.timestamp.tsa, imprintMatches: v.timestamp.imprintMatches, trusted: v.timestamp.trusted },
   };
 }
 
@@ -58,6 +61,15 @@ function conclusion(v: ReportVerification, verdict: VerifyVerdict, trustRequired
   return trustRequired
     ? 'Résultat : signature valide, document intact et entièrement couvert, certificat de confiance.'
     : 'Résultat : signature valide, document intact et entièrement couvert (certificat non vérifié : ajoutez --trust RACINE.pem).';
+}
+
+/** « 03/12/2026 15:32 (heure de Paris), par « TSA » — prouvée par une autorité de confiance ». */
+function timestampText(v: ReportVerification): string {
+  const t = v.timestamp;
+  if (!t) return 'aucun (date déclarée par le signataire seulement)';
+  if (!t.time) return 'illisible';
+  const status = !t.imprintMatches ? 'NE porte PAS sur cette signature' : t.trusted ? 'prouvée par une autorité d’horodatage de confiance' : 'autorité d’horodatage NON reconnue';
+  return `${formatDateTime(t.time)} (heure de Paris)${t.tsa ? `, par « ${t.tsa} »` : ''} — ${status}`;
 }
 
 export async function verify(args: VerifyArgs): Promise<number> {
@@ -88,6 +100,7 @@ export async function verify(args: VerifyArgs): Promise<number> {
   out(line('Signataire', signer));
   if (v.signer) out(line('Autorité émettrice', v.signer.issuer.commonName ?? v.signer.issuer.text));
   out(line('Date de signature', v.signingTime ? `${formatDateTime(v.signingTime)} (heure de Paris, déclarée par le signataire)` : dash));
+  out(line('Horodatage', timestampText(v)));
   out(line('Document entier couvert', yesNo(v.coversWholeFile)));
   out(line('Intact', yesNo(v.intact)));
   out(line('Certificat de confiance', trustRequired ? yesNo(v.trusted) : 'non vérifié (aucune autorité indiquée par --trust)'));
