@@ -133,7 +133,8 @@ function timeStampingProblem(cert: pkijs.Certificate, tsa: string): string | nul
 /** The signer's certificate was not valid at the proven time: the French problem, else null. */
 export function signerValidityProblem(cert: pkijs.Certificate, timestamp: Pick<TimestampVerification, 'time' | 'tsa'>): string | null {
   const at = new Date(timestamp.time);
-  const { notBefore, notAfter } = { notBefore: cert.notBefore.value, notAfter: cert.notAfter.value };
+  const notBefore = cert.notBefore.value;
+  const notAfter = cert.notAfter.value;
   if (notAfter >= at && notBefore <= at) return null;
   const state = notAfter < at ? `il avait expiré le ${formatDate(notAfter.toISOString())}` : `il n’était valable qu’à partir du ${formatDate(notBefore.toISOString())}`;
   return `Le certificat du signataire n’était pas valable à l’heure prouvée par l’horodatage (${describeTimestamp(timestamp)}) : ${state}.`;

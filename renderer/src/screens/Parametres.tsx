@@ -5,6 +5,7 @@ import { SuccessNotice } from '../components/ErrorAlert';
 import { SettingsForm } from '../components/SettingsForm';
 import { BackupsPanel } from '../components/BackupsPanel';
 import { TrustedRootsPanel } from '../components/TrustedRootsPanel';
+import { TimestampPanel } from '../components/Timestamp';
 import { TransferPanel } from '../components/TransferPanel';
 
 export function Parametres({
@@ -61,6 +62,8 @@ export function Parametres({
       />
       <h2 className="fr-h4 fr-mt-6w">Autorités de certification de confiance</h2>
       <TrustedRootsPanel />
+      <h2 className="fr-h4 fr-mt-6w">Horodatage des signatures</h2>
+      <TimestampPanel />
       <h2 className="fr-h4 fr-mt-6w">Sauvegardes</h2>
       <BackupsPanel key={backupsKey} onRestored={restored} />
     </section>

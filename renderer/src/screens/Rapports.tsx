@@ -8,6 +8,7 @@ import { fileToBase64 } from '../files';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MissingSummary } from '../components/MissingSummary';
 import { PeriodBar } from '../components/PeriodBar';
+import { isTimestampFailure, timestampText, WithoutTimestampChoice } from '../components/Timestamp';
 import { usePeriods } from '../usePeriods';
 
 
@@ -35,6 +36,8 @@ export function Rapports() {
   const [produced, setProduced] = useState<(ReportRecord & { path: string; pages: number }) | null>(null);
   const [verdict, setVerdict] = useState<ReportVerdict | null>(null);
   const [verifyError, setVerifyError] = useState<ApiError | null>(null);
+  /** Offered only once the time-stamp authority failed: the user's explicit choice. */
+  const [withoutTimestamp, setWithoutTimestamp] = useState(false);
 
   const reload = useCallback(async () => {
     if (!selected) return;
@@ -66,11 +69,15 @@ export function Rapports() {
     }
     setBusy(true);
     setError(null);
-    const signature = certificate ? { p12Base64: await fileToBase64(certificate), password, visible, ...(title.trim() ? { title } : {}) } : undefined;
+    setProduced(null);
+    const signature = certificate
+      ? { p12Base64: await fileToBase64(certificate), password, visible, ...(title.trim() ? { title } : {}), ...(withoutTimestamp ? { withoutTimestamp } : {}) }
+      : undefined;
     const result = await call(api().generateReport({ periodCode: selected.code, transmit, ...(signature ? { signature } : {}) }));
     setBusy(false);
     setPassword(''); // asked each time, never kept
     if (!result.ok) return setError(result.error);
+    setWithoutTimestamp(false);
     setProduced(result.value);
     if (transmit) {
       setTransmit(false);
@@ -100,6 +107,7 @@ export function Rapports() {
           {!transmitted && <MissingSummary missing={model.missing} />}
           <form onSubmit={generate} noValidate aria-label="Produire le rapport">
             <ErrorAlert error={error} title="Rapport non produit" />
+            {(isTimestampFailure(error) || withoutTimestamp) && <WithoutTimestampChoice checked={withoutTimestamp} onChange={setWithoutTimestamp} />}
             <div className="fr-upload-group fr-mb-2w">
               <label className="fr-label" htmlFor={`${id}-p12`}>
                 Certificat de signature (.p12 ou .pfx)
@@ -226,6 +234,8 @@ export function Rapports() {
             <dd>{verdict.signer ?? '—'}</dd>
             <dt>Date de signature</dt>
             <dd>{verdict.signingTime ? formatDateTime(verdict.signingTime) : '—'}</dd>
+            <dt>Horodatage</dt>
+            <dd>{timestampText(verdict.timestamp)}</dd>
             <dt>Intact</dt>
             <dd>{yesNo(verdict.intact)}</dd>
             <dt>Document entier couvert</dt>
