@@ -45,9 +45,8 @@ describe('command line: time-stamped reports', () => {
     dir = tempDir('qrr-cli-tsa-');
     db = path.join(dir, 'essai.sqlite');
     const pki = makeTestPki({ password: PASSWORD });
-    p12File = path.join(dir, 'signature.p12');
+    [p12File, rootFile] = [path.join(dir, 'signature.p12'), path.join(dir, 'racine.pem')];
     fs.writeFileSync(p12File, pki.p12);
-    rootFile = path.join(dir, 'racine.pem');
     fs.writeFileSync(rootFile, pki.rootPem);
     tsa = await startTestTsa({ issuer: pki.intermediate, chainPem: [forge.pki.certificateToPem(pki.intermediate.cert)] });
     down = await unreachableTsaUrl();

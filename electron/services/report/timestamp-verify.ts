@@ -12,7 +12,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { formatDate, formatDateTime } from '../../../shared/format/fr';
 import { displayName, nameParts } from './sign';
-import { octets, parseToken, signatureValueOf, TIMESTAMP_OID, timestampEngine, tokenSignatureVerifies, toArrayBuffer } from './timestamp';
+import { octets, signatureValueOf, TIMESTAMP_OID, timestampEngine, tokenSignatureVerifies, toArrayBuffer, tryParseToken } from './timestamp';
 
 export interface TimestampVerification {
   /** The time the TSA certifies (genTime), ISO 8601. */
@@ -62,12 +62,8 @@ export async function inspectTimestampToken(
   data: Uint8Array,
   trustedRoots: readonly pkijs.Certificate[],
 ): Promise<TimestampVerification> {
-  let parsed: ReturnType<typeof parseToken>;
-  try {
-    parsed = parseToken(token);
-  } catch {
-    return unreadable('L’horodatage de la signature est illisible : ce n’est pas un jeton d’horodatage RFC 3161.');
-  }
+  const parsed = tryParseToken(token);
+  if (!parsed) return unreadable('L’horodatage de la signature est illisible : ce n’est pas un jeton d’horodatage RFC 3161.');
   const { signedData, tstInfo } = parsed;
   const problems: string[] = [];
   const time = tstInfo.genTime.toISOString();

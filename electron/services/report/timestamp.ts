@@ -59,6 +59,15 @@ export function parseToken(token: asn1js.AsnType | Uint8Array): { signedData: pk
   return { signedData, tstInfo };
 }
 
+/** {@link parseToken}, or null when it is not a time-stamp token. */
+export function tryParseToken(token: asn1js.AsnType | Uint8Array): ReturnType<typeof parseToken> | null {
+  try {
+    return parseToken(token);
+  } catch {
+    return null;
+  }
+}
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 
 /** The imprint a TSA must sign for this signature value (SHA-256, as requested). */
@@ -112,12 +121,8 @@ async function checkReply(reply: Uint8Array, imprint: Uint8Array, nonce: Uint8Ar
   }
   if (!response.timeStampToken) throw badReply('elle ne contient aucun jeton');
   const token = new Uint8Array(response.timeStampToken.toSchema().toBER(false));
-  let parsed: ReturnType<typeof parseToken>;
-  try {
-    parsed = parseToken(token);
-  } catch {
-    throw badReply("son jeton n'est pas un jeton d'horodatage lisible");
-  }
+  const parsed = tryParseToken(token);
+  if (!parsed) throw badReply("son jeton n'est pas un jeton d'horodatage lisible");
   const { signedData, tstInfo } = parsed;
   const mi = tstInfo.messageImprint;
   if (mi.hashAlgorithm.algorithmId !== TIMESTAMP_OID.sha256 || !sameBytes(octets(mi.hashedMessage), imprint)) {
