@@ -40,7 +40,7 @@ export interface VerifyVerdict {
 
 export function verdictOf(v: ReportVerification, trustRequired: boolean): VerifyVerdict {
   return {
-    valid: v.signed && v.intact && v.coversWholeFile && (!trustRequired || v.trusted),
+    valid: v.signed && v.intact && v.coversWholeFile && (!trustRequired || v.trusted) && timestampHolds(v, trustRequired),
     signed: v.signed,
     signer: v.signer ? displayName(v.signer) : null,
     signingTime: v.signingTime,
@@ -53,10 +53,15 @@ export function verdictOf(v: ReportVerification, trustRequired: boolean): Verify
   };
 }
 
+/** A time-stamp, when there is one, must be over this signature, and (with --trust) from a trusted TSA. */
+const timestampHolds = (v: ReportVerification, trustRequired: boolean): boolean =>
+  !v.timestamp || (v.timestamp.imprintMatches && (!trustRequired || v.timestamp.trusted));
+
 function conclusion(v: ReportVerification, verdict: VerifyVerdict, trustRequired: boolean): string {
   if (!v.signed) return 'Résultat : document non signé.';
   if (!v.intact) return 'Résultat : signature NON valide — le document ne peut pas être tenu pour authentique.';
   if (!v.coversWholeFile) return 'Résultat : signature NON valide pour ce fichier — du contenu a été ajouté après la signature.';
+  if (!timestampHolds(v, trustRequired)) return 'Résultat : horodatage NON valide — l’heure de signature n’est pas prouvée (voir les problèmes).';
   if (!verdict.valid) return 'Résultat : signature valide, mais le certificat ne remonte à aucune autorité de confiance fournie.';
   return trustRequired
     ? 'Résultat : signature valide, document intact et entièrement couvert, certificat de confiance.'

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TSA_SETTINGS_FILE } from '../../electron/services/tsa-settings';
 import { tempDir } from '../support/db';
 import { REPO_ROOT } from '../support/paths';
-import { makeTestPki } from '../support/pki';
+import { dn, issue, makeTestPki } from '../support/pki';
 import { startTestTsa, TEST_TSA_CN, unreachableTsaUrl, type TestTsa } from '../support/tsa';
 
 const PASSWORD = 'Mot de passe d’essai é';
@@ -102,6 +102,25 @@ describe('command line: time-stamped reports', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, timestamp: null });
     fs.rmSync(path.join(dir, TSA_SETTINGS_FILE));
   }, 180_000);
+
+  it('verify --trust refuses a time-stamp from a TSA that does not chain to the given roots (exit 1); without --trust it only reports it', async () => {
+    const otherRoot = issue({ subject: dn('Autre autorité (test)', 'Ailleurs'), ca: true, serial: '78' });
+    const stranger = await startTestTsa({ issuer: otherRoot, commonName: 'Horodatage étranger' });
+    try {
+      const run = await sign('horodatage-etranger.pdf', '--tsa', stranger.url);
+      expect(run.code, run.stderr).toBe(0);
+      const file = path.join(dir, 'horodatage-etranger.pdf');
+      const trusted = await cli(['verify', file, '--trust', rootFile]);
+      expect(trusted.code).toBe(1);
+      expect(trusted.stdout).toMatch(/Horodatage :.*par « Horodatage étranger » — autorité d’horodatage NON reconnue\n/);
+      expect(trusted.stdout).toContain('Résultat : horodatage NON valide — l’heure de signature n’est pas prouvée (voir les problèmes).');
+      const json = JSON.parse((await cli(['verify', file, '--trust', rootFile, '--json'])).stdout) as Record<string, unknown>;
+      expect(json).toMatchObject({ valid: false, trusted: true, timestamp: { tsa: 'Horodatage étranger', imprintMatches: true, trusted: false } });
+      expect((await cli(['verify', file])).code).toBe(0);
+    } finally {
+      await stranger.close();
+    }
+  }, 120_000);
 
   it('contradictory or misplaced options are usage errors (exit 2)', async () => {
     const both = await sign('x.pdf', '--tsa', tsa.url, '--without-timestamp');
