@@ -7,6 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as asn1js from 'asn1js';
 import forge from 'node-forge';
@@ -208,6 +210,38 @@ describe('time-stamped signatures (PAdES B-T) with a local RFC 3161 authority', 
     expect(rejection.reason).toBe('REJECTED');
     expect(rejection.message).toContain('demande rejetée');
     tsa.mode = 'good';
+  });
+
+  it('a TSA that never answers times out, and a redirect is not followed (only the configured host is contacted)', async () => {
+    const hits: string[] = [];
+    const silent = http.createServer((request) => hits.push(`silencieux ${request.url}`)); // never answers
+    const redirecting = http.createServer((request, response) => {
+      hits.push(`redirection ${request.url}`);
+      response.writeHead(302, { Location: tsa.url }).end();
+    });
+    const listen = async (server: http.Server): Promise<string> => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsa`;
+    };
+    try {
+      const quiet = await listen(silent);
+      const timeout = await sign({ timestamp: timestamperFor(quiet, { timeoutMs: 300 }) }).catch((e: unknown) => e);
+      expect(timeout).toMatchObject({ reason: 'TIMEOUT', message: `L'autorité d'horodatage (${new URL(quiet).host}) n'a pas répondu dans le délai de 0,3 s.` });
+
+      const moved = await listen(redirecting);
+      const queriesBefore = tsa.queries.length;
+      const redirect = await sign({ timestamp: timestamperFor(moved) }).catch((e: unknown) => e);
+      expect(redirect).toMatchObject({ reason: 'HTTP' });
+      expect((redirect as Error).message).toBe(
+        `L'autorité d'horodatage (${new URL(moved).host}) renvoie vers une autre adresse (${tsa.url}) : elle n'est pas suivie. Indiquez l'adresse exacte dans les paramètres.`,
+      );
+      expect(tsa.queries.length).toBe(queriesBefore); // the target of the redirect was never contacted
+      expect(hits).toEqual(['silencieux /tsa', 'redirection /tsa']);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 
   it('a TSA whose certificate does not chain to a trusted root is reported', async () => {

@@ -162,10 +162,19 @@ export function embedTimestampToken(cms: Uint8Array, token: Uint8Array): Uint8Ar
     values: [asn1js.fromBER(toArrayBuffer(token)).result],
   });
   const others = signerInfo.unsignedAttrs?.attributes.filter((a) => a.type !== TIMESTAMP_OID.signatureTimeStampToken) ?? [];
+  const signedAttrs = signerInfo.signedAttrs ? new Uint8Array(signerInfo.signedAttrs.encodedValue) : new Uint8Array(0);
+  const signature = signatureValueOf(signerInfo);
   signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [...others, attribute] });
   // encodeFlag false: certificates keep their original bytes.
   const out = new pkijs.ContentInfo({ contentType: contentInfo.contentType, content: signedData.toSchema(false) });
-  return new Uint8Array(out.toSchema().toBER(false));
+  const encoded = new Uint8Array(out.toSchema().toBER(false));
+  // pkijs re-encodes the signed attributes from their parsed form: a signature over a non-DER
+  // encoding would break. Never hand back a CMS whose signed part changed.
+  const after = readCms(encoded).signerInfo;
+  if (!sameBytes(after.signedAttrs ? new Uint8Array(after.signedAttrs.encodedValue) : new Uint8Array(0), signedAttrs) || !sameBytes(signatureValueOf(after), signature)) {
+    throw new Error('re-encoding the CMS changed its signed part');
+  }
+  return encoded;
 }
 
 function readCms(cms: Uint8Array): { contentInfo: pkijs.ContentInfo; signedData: pkijs.SignedData; signerInfo: pkijs.SignerInfo } {

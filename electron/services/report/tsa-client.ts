@@ -58,6 +58,8 @@ export function parseTsaUrl(raw: string): URL {
   return url;
 }
 
+const SECONDS = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
 /** « horodatage.interne.gouv.fr » for the messages. */
 const where = (url: URL): string => url.host;
 
@@ -122,7 +124,7 @@ export function httpTransport(rawUrl: string, options: { readonly timeoutMs?: nu
         },
       );
       const timer = setTimeout(
-        () => finish(new TimestampError('TIMEOUT', `L'autorité d'horodatage (${where(url)}) n'a pas répondu dans les ${Math.round(timeoutMs / 1000)} secondes.`)),
+        () => finish(new TimestampError('TIMEOUT', `L'autorité d'horodatage (${where(url)}) n'a pas répondu dans le délai de ${SECONDS.format(timeoutMs / 1000)} s.`)),
         timeoutMs,
       );
       request.on('error', (error) => finish(unreachable(url, error)));
