@@ -43,7 +43,7 @@ describe('time-stamp authority in Chromium: Paramètres, Rapports, verification'
       const panel = page.getByTestId('timestamp-settings');
       await panel.waitFor();
       await panel.getByLabel(/Adresse de l’autorité d’horodatage/).fill(tsa.url);
-      await panel.getByRole('button', { name: 'Tester' }).click();
+      await panel.getByRole('button', { name: 'Tester' }).click({ timeout: 60_000 });
       const result = panel.getByTestId('tsa-test-result');
       await result.waitFor({ timeout: 30_000 });
       expect(await result.textContent()).toMatch(
@@ -59,7 +59,7 @@ describe('time-stamp authority in Chromium: Paramètres, Rapports, verification'
       await page.getByRole('link', { name: 'Rapports' }).click();
       await page.getByLabel(/Certificat de signature/).setInputFiles(p12File);
       await page.getByLabel(/Mot de passe du certificat/).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Produire et signer le rapport' }).click();
+      await page.getByRole('button', { name: 'Produire et signer le rapport' }).click({ timeout: 60_000 }); // signing runs in this process: slow under load
       const produced = page.getByTestId('report-produced');
       await produced.waitFor({ timeout: 60_000 });
       expect(await produced.textContent()).toContain(`Rapport signé par ${TEST_SIGNER_CN}`);
@@ -79,7 +79,7 @@ describe('time-stamp authority in Chromium: Paramètres, Rapports, verification'
       await core.dispatch('saveTimestampSettings', { tsaUrl: down });
       const reportsBefore = readOnly(app.databasePath, (db) => db.prepare('SELECT count(*) FROM report').pluck().get());
       await page.getByLabel(/Mot de passe du certificat/).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Produire et signer le rapport' }).click();
+      await page.getByRole('button', { name: 'Produire et signer le rapport' }).click({ timeout: 60_000 }); // signing runs in this process: slow under load
       await page.getByText(`L'autorité d'horodatage (${new URL(down).host}) est injoignable (connexion refusée).`).waitFor({ timeout: 30_000 });
       expect(await page.getByTestId('report-produced').count()).toBe(0); // the previous success is no longer shown
       expect(readOnly(app.databasePath, (db) => db.prepare('SELECT count(*) FROM report').pluck().get())).toBe(reportsBefore);
@@ -88,7 +88,7 @@ describe('time-stamp authority in Chromium: Paramètres, Rapports, verification'
 
       await page.getByTestId('without-timestamp').getByText('Signer sans horodatage').click();
       await page.getByLabel(/Mot de passe du certificat/).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Produire et signer le rapport' }).click();
+      await page.getByRole('button', { name: 'Produire et signer le rapport' }).click({ timeout: 60_000 }); // signing runs in this process: slow under load
       await page.getByTestId('report-produced').waitFor({ timeout: 60_000 });
       expect(readOnly(app.databasePath, (db) => db.prepare('SELECT count(*) FROM report').pluck().get())).toBe(Number(reportsBefore) + 1);
       // The choice is not kept for the next signature.
