@@ -80,6 +80,11 @@ Commandes :
                                             certificat remonte à cette autorité (répétable)
               --transmit                    marque le trimestre transmis (rapport signé
                                             seulement, trimestre pas encore transmis)
+              --tsa URL                     autorité d'horodatage RFC 3161 : la signature est
+                                            horodatée (par défaut : celle des Paramètres de la
+                                            base) ; si elle ne répond pas, rien n'est produit
+              --without-timestamp           signer sans horodatage, même si une autorité
+                                            d'horodatage est configurée (choix explicite)
   verify    Vérifie la signature d'un rapport PDF (sans --db).
               --trust RACINE.pem            autorité de confiance (PEM ou DER, répétable) : le
                                             certificat doit alors remonter à l'une d'elles
@@ -125,7 +130,7 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   demo: ['db', 'scale', 'seed', 'help'],
   info: ['db', 'help'],
   periods: ['db', 'help'],
-  report: ['db', 'period', 'out', 'p12', 'password-env', 'pkcs11', 'slot', 'cert-label', 'pin-env', 'trust', 'transmit', 'help'],
+  report: ['db', 'period', 'out', 'p12', 'password-env', 'pkcs11', 'slot', 'cert-label', 'pin-env', 'trust', 'transmit', 'tsa', 'without-timestamp', 'help'],
   verify: ['trust', 'json', 'help'],
   export: ['db', 'period', 'out', 'help'],
   import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'skip-refused', 'help'],
@@ -180,6 +185,8 @@ interface Parsed {
   readonly resolve?: string;
   readonly 'accept-unverified'?: boolean;
   readonly 'skip-refused'?: boolean;
+  readonly tsa?: string;
+  readonly 'without-timestamp'?: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -207,6 +214,8 @@ function parse(argv: readonly string[]): Parsed {
         resolve: { type: 'string' },
         'accept-unverified': { type: 'boolean' },
         'skip-refused': { type: 'boolean' },
+        tsa: { type: 'string' },
+        'without-timestamp': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -358,6 +367,7 @@ async function main(argv: readonly string[]): Promise<number> {
           passwordEnv: parsed['password-env'],
           certLabel: parsed['cert-label'],
           pinEnv: parsed['pin-env'],
+          withoutTimestamp: parsed['without-timestamp'],
         });
         return 0;
       case 'export':

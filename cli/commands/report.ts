@@ -19,6 +19,9 @@ import { openTokenIdentity } from '../../electron/services/report/pkcs11-signer'
 import { produceReport, type ProducedReport, type SignatureSource } from '../../electron/services/report/report-service';
 import { signReportPdf } from '../../electron/services/report/sign';
 import { verifyReportPdf } from '../../electron/services/report/verify';
+import { describeTimestamp } from '../../electron/services/report/timestamp-verify';
+import { parseTsaUrl, TimestampError } from '../../electron/services/report/tsa-client';
+import { createTsaSettings } from '../../electron/services/tsa-settings';
 import { PERIOD_STATE_LABELS, parsePeriodCode, periodLabel } from '../../shared/domain/period';
 import type { Period } from '../../shared/domain/types';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
@@ -50,11 +53,17 @@ export interface ReportArgs {
   readonly pinEnv?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
+  /** Time-stamp authority; default: the one configured beside the database (Paramètres). */
+  readonly tsa?: string;
+  /** Sign without a time-stamp, even when a TSA is configured: the user's explicit choice. */
+  readonly withoutTimestamp?: boolean;
 }
 
 interface Signing {
   readonly source: SignatureSource;
   readonly trustedRoots: readonly string[];
+  /** null: not time-stamped. */
+  readonly tsaUrl: string | null;
 }
 
 /** A secret (password, PIN) from the environment variable the user named. */
@@ -87,6 +96,9 @@ function checkSigningOptions(args: ReportArgs, trust: readonly string[]): void {
   if (!args.p12 && !args.pkcs11) {
     if (args.transmit) throw new UsageError('Seul un rapport signé peut accompagner la transmission : --transmit demande --p12 et --password-env, ou --pkcs11 et --pin-env.');
     if (trust.length > 0) throw new UsageError("L'option --trust ne sert qu'avec un certificat de signature (--p12 ou --pkcs11).");
+    if (args.tsa || args.withoutTimestamp) {
+      throw new UsageError("Les options --tsa et --without-timestamp ne servent qu'avec un certificat de signature (--p12 ou --pkcs11).");
+    }
   }
   if (args.p12 && !args.passwordEnv) {
     throw new UsageError(
@@ -119,16 +131,31 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
   if (args.p12 && args.passwordEnv) {
     const p12File = requireFile(args.p12, 'Le certificat');
     const password = secretFrom(args.passwordEnv, `le mot de passe du certificat « ${path.basename(p12File)} »`);
-    signing = { source: { p12: new Uint8Array(fs.readFileSync(p12File)), password }, trustedRoots: readTrustedRoots(trust) };
+    signing = { source: { p12: new Uint8Array(fs.readFileSync(p12File)), password }, trustedRoots: readTrustedRoots(trust), tsaUrl: timestampChoice(args, databasePath) };
   } else if (args.pkcs11 && args.pinEnv) {
     const modulePath = path.resolve(process.cwd(), args.pkcs11);
     const pin = secretFrom(args.pinEnv, 'le code PIN de la carte');
     signing = {
       source: { token: { modulePath, ...(slot !== undefined ? { slot } : {}), ...(args.certLabel ? { certificateLabel: args.certLabel } : {}) }, pin },
       trustedRoots: readTrustedRoots(trust),
+      tsaUrl: timestampChoice(args, databasePath),
     };
   }
   return { databasePath, periodCode: args.period, target, signing };
+}
+
+/** The TSA of this signature: --tsa, else the database's (Paramètres); none with --without-timestamp. */
+function timestampChoice(args: ReportArgs, databasePath: string): string | null {
+  if (args.tsa && args.withoutTimestamp) throw new UsageError("Choisissez entre --tsa (horodater la signature) et --without-timestamp (signer sans horodatage).");
+  if (args.withoutTimestamp) return null;
+  if (args.tsa) {
+    try {
+      return parseTsaUrl(args.tsa).href;
+    } catch (error) {
+      throw new UsageError(`--tsa : ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return createTsaSettings(path.dirname(databasePath)).get().tsaUrl;
 }
 
 /**
@@ -177,11 +204,14 @@ export async function report(args: ReportArgs): Promise<void> {
         // The name recorded in the database is the one the user asked for.
         fileName: path.basename(target),
         appVersion: APP_VERSION,
-        ...(signing ? { signature: { ...signing.source, visible: true } } : {}),
+        ...(signing ? { signature: { ...signing.source, visible: true, tsaUrl: signing.tsaUrl } } : {}),
         transmit: args.transmit === true,
       });
     } catch (error) {
       fs.rmSync(temp, { recursive: true, force: true });
+      if (error instanceof TimestampError) {
+        throw new DomainError('VALIDATION', `${error.message}\nAucun rapport n'a été produit. Pour signer sans horodatage, relancez avec --without-timestamp.`);
+      }
       throw error;
     }
     try {
@@ -210,6 +240,7 @@ export async function report(args: ReportArgs): Promise<void> {
   out(line('SHA-256', produced.sha256));
   out(line('Signé par', produced.signed ? produced.signer : 'non signé'));
   if (verdict && signing && signing.trustedRoots.length > 0) out(line('Certificat de confiance', yesNo(verdict.trusted)));
+  if (verdict) out(line('Horodatage', verdict.timestamp ? describeTimestamp(verdict.timestamp) : 'aucun (heure déclarée par le signataire)'));
   out(line('Trimestre transmis', transmittedText(period, produced.transmitted)));
   if (verdict && !(verdict.intact && verdict.coversWholeFile)) {
     throw new DomainError('INTERNAL', ['La signature du rapport produit ne se vérifie pas :', ...verdict.problems].join('\n'));

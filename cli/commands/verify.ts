@@ -51,6 +51,8 @@ export interface VerifyVerdict {
   /** Report data (JSON) found attached, protected by the signature or not. */
   readonly attachmentFound: boolean;
   readonly problems: readonly string[];
+  /** The signature-time-stamp (PAdES B-T): the proven time (ISO 8601) and the TSA; null without one. */
+  readonly timestamp: { readonly time: string; readonly tsa: string | null; readonly imprintMatches: boolean; readonly trusted: boolean } | null;
 }
 
 const certificateFit = (v: ReportVerification): boolean =>
@@ -58,7 +60,7 @@ const certificateFit = (v: ReportVerification): boolean =>
 
 export function verdictOf(v: ReportVerification, trustRequired: boolean): VerifyVerdict {
   return {
-    valid: v.status === 'valid' && certificateFit(v) && (!trustRequired || v.trusted),
+    valid: v.status === 'valid' && certificateFit(v) && (!trustRequired || v.trusted) && timestampHolds(v, trustRequired),
     status: v.status,
     signed: v.signed,
     signer: v.signer ? displayName(v.signer) : null,
@@ -74,8 +76,13 @@ export function verdictOf(v: ReportVerification, trustRequired: boolean): Verify
     keyUsageAllowsSigning: v.certificate?.keyUsageAllowsSigning ?? null,
     attachmentFound: (v.attachment ?? v.untrustedAttachment) !== null,
     problems: v.problems,
+    timestamp: v.timestamp && { time: v.timestamp.time, tsa: v.timestamp.tsa, imprintMatches: v.timestamp.imprintMatches, trusted: v.timestamp.trusted },
   };
 }
+
+/** A time-stamp, when there is one, must be over this signature, and (with --trust) from a trusted TSA. */
+const timestampHolds = (v: ReportVerification, trustRequired: boolean): boolean =>
+  !v.timestamp || (v.timestamp.imprintMatches && (!trustRequired || v.timestamp.trusted));
 
 function conclusion(v: ReportVerification, verdict: VerifyVerdict, trustRequired: boolean): string {
   if (v.status === 'unsigned') return 'Résultat : document non signé.';
@@ -85,10 +92,20 @@ function conclusion(v: ReportVerification, verdict: VerifyVerdict, trustRequired
       : 'Résultat : signature NON valide — le document a été modifié après signature, il ne peut pas être tenu pour authentique.';
   }
   if (!certificateFit(v)) return 'Résultat : signature NON valide — le certificat du signataire n’était pas valable pour signer à la date de signature.';
+  if (!timestampHolds(v, trustRequired)) return 'Résultat : horodatage NON valide — l’heure de signature n’est pas prouvée (voir les problèmes).';
   if (!verdict.valid) return 'Résultat : signature valide, mais le certificat ne remonte à aucune autorité de confiance fournie.';
   return trustRequired
     ? 'Résultat : signature valide, document intact et entièrement couvert, certificat de confiance.'
     : 'Résultat : signature valide, document intact et entièrement couvert (certificat non vérifié : ajoutez --trust RACINE.pem).';
+}
+
+/** « 03/12/2026 15:32 (heure de Paris), par « TSA » — prouvée par une autorité de confiance ». */
+function timestampText(v: ReportVerification): string {
+  const t = v.timestamp;
+  if (!t) return 'aucun (date déclarée par le signataire seulement)';
+  if (!t.time) return 'illisible';
+  const status = !t.imprintMatches ? 'NE porte PAS sur cette signature' : t.trusted ? 'prouvée par une autorité d’horodatage de confiance' : 'autorité d’horodatage NON reconnue';
+  return `${formatDateTime(t.time)} (heure de Paris)${t.tsa ? `, par « ${t.tsa} »` : ''} — ${status}`;
 }
 
 export async function verify(args: VerifyArgs): Promise<number> {
@@ -119,6 +136,7 @@ export async function verify(args: VerifyArgs): Promise<number> {
   out(line('Signataire', signer));
   if (v.signer) out(line('Autorité émettrice', v.signer.issuer.commonName ?? v.signer.issuer.text));
   out(line('Date de signature', v.signingTime ? `${formatDateTime(v.signingTime)} (heure de Paris, déclarée par le signataire)` : dash));
+  out(line('Horodatage', timestampText(v)));
   if (v.signatureAlgorithm) out(line('Algorithme', v.signatureAlgorithm));
   if (v.certificate) {
     const at = v.certificate.checkedAtSource === 'timestamp' ? 'date prouvée par l’horodatage' : 'date de signature déclarée';

@@ -1,5 +1,6 @@
 /** Data shapes shared by main, renderer and reports. Dates are ISO 8601 strings (UTC). */
 import type { PeriodState } from './period';
+import type { TimestampVerdict } from './timestamp';
 
 export interface Departement {
   readonly code: string; // INSEE code: '01'…'95', '2A', '2B', '971'…'976', '975', '977', '978', '986'…'988'
@@ -214,6 +215,8 @@ export interface ReportVerdict {
   readonly attachment: { readonly departement: string; readonly period: string; readonly trusted: boolean } | null;
   /** French, for the user. */
   readonly problems: readonly string[];
+  /** The signature-time-stamp (PAdES B-T), null when the signature has none. */
+  readonly timestamp: TimestampVerdict | null;
 }
 
 export interface DemoSummaryDto {

@@ -78,6 +78,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   departementCode: 'Département',
   prefetName: 'Nom du préfet',
   coordinatorName: 'Coordinateur',
+  tsaUrl: "Autorité d'horodatage",
   // QRR
   name: 'Nom',
   communes: 'Communes',

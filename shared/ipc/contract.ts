@@ -24,6 +24,7 @@ import type {
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
 import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
+import type { TimestampSettings, TsaTestResult } from '../domain/timestamp';
 import type { ExchangePreview } from '../exchange/diff';
 import type { ExchangeSourceInfo } from '../exchange/source';
 import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
@@ -50,11 +51,19 @@ const base64 = (label: string, maxBytes: number) =>
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${label} est invalide.`);
 
 const P12_MAX = 200 * 1024;
+
+/** An RFC 3161 time-stamp authority: http(s) only (checked again, in French, by the service). */
+const TsaUrl = z
+  .string({ error: "L'adresse de l'autorité d'horodatage est invalide." })
+  .max(500, "L'adresse de l'autorité d'horodatage est trop longue.")
+  .regex(/^https?:\/\/\S+$/i, "L'adresse de l'autorité d'horodatage doit commencer par http:// ou https://.");
 const PDF_MAX = 30 * 1024 * 1024;
 
 const SignatureLayout = {
   title: text('La qualité du signataire', PERSON_NAME_MAX).optional(),
   visible: z.boolean(),
+  /** The user chose to sign without the configured time-stamp (after the TSA failed). */
+  withoutTimestamp: z.boolean().optional(),
 };
 /** A .p12 / .pfx: its bytes (chosen in the page) or its path on this workstation (remembered); the password is used once. */
 const P12Signature = z
@@ -320,6 +329,11 @@ export const contract = {
   removeTrustedRoot: channel<{ readonly removed: string }>()(
     z.strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'Empreinte invalide.') }),
   ),
+  /** The time-stamp authority of signatures (PAdES B-T); the only host the application may contact. */
+  getTimestampSettings: channel<TimestampSettings>()(NoRequest),
+  saveTimestampSettings: channel<TimestampSettings>()(z.strictObject({ tsaUrl: TsaUrl.nullable() })),
+  /** Asks the TSA for a token now and says what happened (nothing is saved). */
+  testTimestampAuthority: channel<TsaTestResult>()(z.strictObject({ tsaUrl: TsaUrl })),
   /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
   installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),

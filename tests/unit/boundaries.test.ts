@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { importsOf } from '../support/imports';
 import { REPO_ROOT } from '../support/paths';
 
 /**
@@ -19,18 +20,6 @@ function sourceFiles(dir: string): string[] {
     else if (/\.(ts|tsx|mts)$/.test(entry.name)) out.push(full);
   }
   return out;
-}
-
-/** Module specifiers of static imports, re-exports, dynamic imports and require calls. */
-export function importsOf(source: string): string[] {
-  const specs: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const pattern of patterns) for (const match of source.matchAll(pattern)) specs.push(match[1]!);
-  return specs;
 }
 
 const isNodeBuiltin = (spec: string): boolean =>

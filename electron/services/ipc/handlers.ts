@@ -16,6 +16,7 @@ import { consolidateFiles, nationalReportFileName, writeNationalReport } from '.
 import { exportSubsidies } from '../fipd/export';
 import { createFipdHandlers } from '../fipd/handlers';
 import { createTrustStore } from '../trust';
+import { createTsaSettings, testTsa } from '../tsa-settings';
 import { dataFolders } from '../paths';
 import type { TransferService } from '../transfer/service';
 import { readOpenedFile } from '../shell/open-file';
@@ -83,6 +84,7 @@ function verdictOf(v: ReportVerification): ReportVerdict {
     chain: v.chain,
     attachment: envelope ? { departement: envelope.departement, period: envelope.period, trusted: v.attachment !== null } : null,
     problems: v.problems,
+    timestamp: v.timestamp && { time: v.timestamp.time, tsa: v.timestamp.tsa, imprintMatches: v.timestamp.imprintMatches, trusted: v.timestamp.trusted },
   };
 }
 
@@ -94,11 +96,17 @@ const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext =
  * The main process's answer to every request of the contract. Requests arrive
  * here already validated by the dispatcher; these functions only call services.
  */
+/** The signature of a report request, time-stamped by the configured TSA unless the user chose to sign without. */
+function timestamped<T extends { readonly signature?: object }>(source: T, tsaUrl: string | null): T {
+  return source.signature ? { ...source, signature: { ...source.signature, tsaUrl } } : source;
+}
+
 export function createHandlers({ ctx, geography, backups, installDemo, info, openedFiles, transfer, preferencesFile }: HandlerDeps): Handlers {
   const dataDir = path.dirname(info.databasePath);
   const folders = dataFolders(info.databasePath);
   const reportsDir = folders.reports;
   const trust = createTrustStore(folders.trustedRoots);
+  const tsa = createTsaSettings(dataDir);
   const requireTransfer = (): TransferService => {
     if (!transfer) throw new DomainError('INTERNAL', "L'export et la restauration complets ne sont disponibles que dans l'application.");
     return transfer;
@@ -145,12 +153,15 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
         transmit,
         outputDir: reportsDir,
         appVersion: info.appVersion,
-        ...(signature ? signing.signatureOf(signature) : {}),
+        ...(signature ? timestamped(signing.signatureOf(signature), signature.withoutTimestamp ? null : tsa.get().tsaUrl) : {}),
       }),
     ...signing.handlers,
     listReports: ({ periodCode }) => listReports(ctx, periodCode),
     verifyReport: async ({ pdfBase64 }) => verdictOf(await verifyReportPdf(Buffer.from(pdfBase64, 'base64'), { trustedRoots: trust.pems() })),
     listTrustedRoots: () => trust.list(),
+    getTimestampSettings: () => tsa.get(),
+    saveTimestampSettings: ({ tsaUrl }) => tsa.save(ctx, tsaUrl),
+    testTimestampAuthority: ({ tsaUrl }) => testTsa(tsaUrl, trust.pems()),
     addTrustedRoot: ({ certificateBase64 }) => trust.add(ctx, Buffer.from(certificateBase64, 'base64')),
     removeTrustedRoot: ({ fingerprint }) => (trust.remove(ctx, fingerprint), { removed: fingerprint }),
     installDemo: () => installDemo(),

@@ -20,7 +20,11 @@ import { loadReportData } from './load-report-data';
 import { renderReportPdf } from './pdf';
 import { openP12 } from './p12-signer';
 import { openTokenIdentity, type TokenCertificate, type TokenSelection } from './pkcs11-signer';
-import { displayName, signReportPdf, type SigningIdentity } from './sign';
+import { DEFAULT_PLACEHOLDER_BYTES, displayName, signReportPdf, type SigningIdentity } from './sign';
+import { TIMESTAMP_RESERVE_BYTES, timestamperFor } from './timestamp';
+
+/** PAdES B-T: the signature time-stamped by the TSA at `url`, with room for its token. */
+const timestampOptions = (url: string) => ({ timestamp: timestamperFor(url), placeholderBytes: DEFAULT_PLACEHOLDER_BYTES + TIMESTAMP_RESERVE_BYTES });
 
 /**
  * The quarterly report from the database to a file: model, PDF, data
@@ -65,6 +69,8 @@ export interface ProduceReportOptions {
     readonly title?: string;
     readonly location?: string;
     readonly visible: boolean;
+    /** Time-stamp authority (PAdES B-T): when set, the signature is time-stamped or nothing is produced. */
+    readonly tsaUrl?: string | null;
   };
   /** Mark the quarter transmitted once the file is written (only for a signed report). */
   readonly transmit: boolean;
@@ -143,6 +149,7 @@ async function produceWith(
           signingTime: at,
           visible: options.signature.visible,
           ...(options.signature.location ? { location: options.signature.location } : {}),
+          ...(options.signature.tsaUrl ? timestampOptions(options.signature.tsaUrl) : {}),
         })
       : attached;
 

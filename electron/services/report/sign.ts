@@ -140,6 +140,8 @@ export type SignReportOptions = SignerSource & {
   /** Put the signature widget over the block pdf.ts drew on the last page (`signatureBlock`). Default false: invisible. */
   readonly visible?: boolean;
   readonly placeholderBytes?: number;
+  /** Adds a signature-time-stamp to the finished CMS (PAdES B-T, timestamp.ts `timestamperFor`); throws when none can be had. */
+  readonly timestamp?: (cms: Uint8Array) => Promise<Uint8Array>;
 };
 
 const BYTE_RANGE_PLACEHOLDER = '**********';
@@ -242,7 +244,8 @@ export async function signReportPdf(pdf: Uint8Array, options: SignReportOptions)
   bytes.set(Buffer.from(brText, 'latin1'), brStart);
 
   const digest = createHash('sha256').update(bytes.subarray(0, contentsStart)).update(bytes.subarray(contentsEnd)).digest();
-  const cms = await buildCms(identity, new Uint8Array(digest));
+  const signedCms = await buildCms(identity, new Uint8Array(digest));
+  const cms = options.timestamp ? await options.timestamp(signedCms) : signedCms; // PAdES B-T
   if (cms.length > size) {
     throw new SignatureError(
       'PLACEHOLDER_TOO_SMALL',

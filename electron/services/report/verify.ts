@@ -33,6 +33,7 @@ import { PdfStructureError, readRevision } from './pdf-revision';
 import { certificatesFromPem, certificateUse, chainOf, checkCms, parseSignatureContents, type CertificateUse } from './signature-cms';
 import { checkSignedRevision, hasSignatureMarkers, locateSignature } from './signature-layout';
 import { nameParts, type NameParts } from './sign';
+import { verifySignatureTimestamp, type TimestampVerification } from './timestamp-verify';
 
 export type VerificationStatus = 'valid' | 'invalid' | 'unsigned';
 
@@ -94,6 +95,8 @@ export interface ReportVerification {
   readonly attachmentName: string | null;
   /** French sentences: what is wrong or not checked. Empty for a valid, trusted, complete report. */
   readonly problems: readonly string[];
+  /** The signature-time-stamp (PAdES B-T), checked; null when the signature has none. */
+  readonly timestamp: TimestampVerification | null;
 }
 
 /** `D:20261126100000Z`, `D:20261126110000+01'00'` → ISO 8601. */
@@ -173,6 +176,7 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
     chain: [],
     attachment: null,
     exchangeAttachment: null,
+    timestamp: null,
   } as const;
 
   if (!hasSignatureMarkers(raw)) {
@@ -239,7 +243,11 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
   // The certificate, at the proven time when a time-stamp gives one, else at the claimed /M.
   const { roots, unreadable } = certificatesFromPem(options.trustedRoots ?? []);
   for (let i = 0; i < unreadable; i++) problems.push('Un certificat racine de confiance fourni est illisible : il est ignoré.');
-  const proven = options.provenSigningTime ? await options.provenSigningTime(cms.signedData) : null;
+  // A signature-time-stamp proves the time only when it covers this signature and its TSA is trusted.
+  const timestamp = await verifySignatureTimestamp(cms.signedData, roots);
+  if (timestamp) problems.push(...timestamp.problems);
+  const stamped = timestamp?.imprintMatches && timestamp.trusted ? new Date(timestamp.time) : null;
+  const proven = stamped ?? (options.provenSigningTime ? await options.provenSigningTime(cms.signedData) : null);
   const checkedAtSource = proven ? 'timestamp' : signingTime ? 'declared' : 'verification';
   const at = proven ?? (signingTime ? new Date(signingTime) : new Date());
   let certificate: SignerCertificateCheck | null = null;
@@ -263,7 +271,7 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
         notAfter: check.signerCert.notAfter.value.toISOString(),
       }
     : null;
-  const details = { ...known, signer, signatureAlgorithm: check.algorithm, intact: check.intact && structure.ok, trusted, certificate, chain };
+  const details = { ...known, signer, signatureAlgorithm: check.algorithm, intact: check.intact && structure.ok, trusted, certificate, chain, timestamp };
   if (status === 'invalid' || !structure.ok) return invalid(problems, details);
 
   // Valid: the signed revision is the whole file; its attachments are the report's.

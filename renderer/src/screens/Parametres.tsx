@@ -6,6 +6,7 @@ import { SettingsForm } from '../components/SettingsForm';
 import { BackupsPanel } from '../components/BackupsPanel';
 import { TrustedRootsPanel } from '../components/TrustedRootsPanel';
 import { SigningModulePanel } from '../components/SigningModulePanel';
+import { TimestampPanel } from '../components/Timestamp';
 import { TransferPanel } from '../components/TransferPanel';
 
 export function Parametres({
@@ -64,6 +65,8 @@ export function Parametres({
       <TrustedRootsPanel />
       <h2 className="fr-h4 fr-mt-6w">Carte agent / clé USB de signature</h2>
       <SigningModulePanel />
+      <h2 className="fr-h4 fr-mt-6w">Horodatage des signatures</h2>
+      <TimestampPanel />
       <h2 className="fr-h4 fr-mt-6w">Sauvegardes</h2>
       <BackupsPanel key={backupsKey} onRestored={restored} />
     </section>

@@ -9,6 +9,7 @@ import { EMPTY_SIGNER, SignerChoice, signerRequest, willSign, type SignerDraft }
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MissingSummary } from '../components/MissingSummary';
 import { PeriodBar } from '../components/PeriodBar';
+import { isTimestampFailure, timestampText, WithoutTimestampChoice } from '../components/Timestamp';
 import { usePeriods } from '../usePeriods';
 
 
@@ -37,6 +38,8 @@ export function Rapports() {
   const [produced, setProduced] = useState<(ReportRecord & { path: string; pages: number }) | null>(null);
   const [verdict, setVerdict] = useState<ReportVerdict | null>(null);
   const [verifyError, setVerifyError] = useState<ApiError | null>(null);
+  /** Offered only once the time-stamp authority failed: the user's explicit choice. */
+  const [withoutTimestamp, setWithoutTimestamp] = useState(false);
 
   const reload = useCallback(async () => {
     if (!selected) return;
@@ -68,11 +71,15 @@ export function Rapports() {
     }
     setBusy(true);
     setError(null);
-    const signature = signing ? { ...(await signerRequest(signer)), visible, ...(title.trim() ? { title } : {}) } : undefined;
+    setProduced(null);
+    const signature = signing
+      ? { ...(await signerRequest(signer)), visible, ...(title.trim() ? { title } : {}), ...(withoutTimestamp ? { withoutTimestamp } : {}) }
+      : undefined;
     const result = await call(api().generateReport({ periodCode: selected.code, transmit, ...(signature ? { signature } : {}) }));
     setBusy(false);
     setSigner((d) => ({ ...d, password: '', pin: '' })); // asked each time, never kept
     if (!result.ok) return setError(result.error);
+    setWithoutTimestamp(false);
     setProduced(result.value);
     if (transmit) {
       setTransmit(false);
@@ -102,6 +109,7 @@ export function Rapports() {
           {!transmitted && <MissingSummary missing={model.missing} />}
           <form onSubmit={generate} noValidate aria-label="Produire le rapport">
             <ErrorAlert error={error} title="Rapport non produit" />
+            {(isTimestampFailure(error) || withoutTimestamp) && <WithoutTimestampChoice checked={withoutTimestamp} onChange={setWithoutTimestamp} />}
             <SignerChoice draft={signer} onChange={setSigner} />
             {signing && (
               <>
@@ -209,6 +217,8 @@ export function Rapports() {
             <dd>{verdict.signer ?? '—'}</dd>
             <dt>Date de signature</dt>
             <dd>{verdict.signingTime ? formatDateTime(verdict.signingTime) : '—'}</dd>
+            <dt>Horodatage</dt>
+            <dd>{timestampText(verdict.timestamp)}</dd>
             <dt>Intact</dt>
             <dd>{yesNo(verdict.intact)}</dd>
             <dt>Document entier couvert</dt>
