@@ -23,6 +23,8 @@ import type {
   TrustedRoot,
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
+import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet';
+import type { IndicatorTarget } from '../domain/targets';
 import type { ExchangePreview } from '../exchange/diff';
 import type { ExchangeSourceInfo } from '../exchange/source';
 import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
@@ -159,6 +161,34 @@ export const SaveAssessmentRequest = z.strictObject({
   meteo: z.enum(METEOS, { error: 'Météo inconnue (soleil, couvert, nuage, orage ou non renseignée).' }).optional(),
   trend: z.enum(TRENDS, { error: 'Tendance inconnue (hausse, baisse ou stagnation).' }).nullable().optional(),
   comment: text('Le commentaire de synthèse', 5000).optional(),
+  obstacles: text('Les freins', 5000).optional(),
+  nextSteps: text('Les actions à venir', 5000).optional(),
+  successes: text('Les réussites', 5000).optional(),
+});
+
+const IsoDate = z
+  .string({ error: 'Date invalide.' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Date invalide (jj/mm/aaaa).')
+  .nullable();
+const TargetFigure = z.number({ error: 'La valeur doit être un nombre.' }).min(-1e12, 'Valeur trop petite.').max(1e12, 'Valeur trop grande.').nullable();
+
+/** « Sans objet » for one QRR × indicator or action: `sansObjet` false lifts a proposal. */
+export const SaveSansObjetRequest = z.strictObject({
+  qrrId: Id,
+  itemType: z.enum(SANS_OBJET_ITEM_TYPES, { error: 'Élément inconnu (indicateur ou action).' }),
+  code: ReferentialCode,
+  sansObjet: z.boolean(),
+  reason: text('Le motif', 500),
+});
+
+/** Baseline and target of one QRR × indicator (on the indicator's headline figure). */
+export const SaveTargetRequest = z.strictObject({
+  qrrId: Id,
+  indicatorCode: ReferentialCode,
+  initialValue: TargetFigure,
+  initialDate: IsoDate,
+  targetValue: TargetFigure,
+  targetDeadline: IsoDate,
 });
 
 const FollowupQuery = z.strictObject({ periodCode: PeriodCode, qrrId: Id.optional() });
@@ -256,6 +286,12 @@ export const contract = {
   saveActionStatuses: channel<readonly ActionStatusRecord[]>()(SaveActionStatusesRequest),
   listAssessments: channel<readonly AssessmentRecord[]>()(FollowupQuery),
   saveAssessment: channel<AssessmentRecord | null>()(SaveAssessmentRequest),
+  /** « Sans objet » of every QRR: proposed from its characteristics, or decided (electron/services/results.ts). */
+  listSansObjet: channel<readonly SansObjetState[]>()(NoRequest),
+  saveSansObjet: channel<readonly SansObjetState[]>()(SaveSansObjetRequest),
+  /** Baselines and targets per QRR × indicator; the circular's own targets proposed where it states one. */
+  listTargets: channel<readonly IndicatorTarget[]>()(NoRequest),
+  saveTarget: channel<IndicatorTarget>()(SaveTargetRequest),
   listBackups: channel<readonly BackupInfo[]>()(NoRequest),
   backupNow: channel<BackupInfo>()(NoRequest),
   /** Restores a backup of the backups folder; the current state is backed up first. */

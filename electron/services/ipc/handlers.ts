@@ -31,6 +31,7 @@ import {
 import { listPeriods, openPeriod, reopenPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { readReferential } from '../referential';
+import { listSansObjet, listTargets, saveSansObjet, saveTarget } from '../results';
 import { listReports, produceReport, reportModelFor } from '../report/report-service';
 import { verifyReportPdf, type ReportVerification } from '../report/verify';
 import { getSettings, requireDepartementCode, saveSettings } from '../settings';
@@ -122,6 +123,10 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     saveActionStatuses: ({ periodCode, changes, via }) => saveActionStatuses(withVia(ctx, via), periodCode, changes),
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
     saveAssessment: ({ periodCode, via, ...change }) => saveAssessment(withVia(ctx, via), periodCode, change),
+    listSansObjet: () => listSansObjet(ctx),
+    saveSansObjet: (change) => saveSansObjet(ctx, change),
+    listTargets: () => listTargets(ctx),
+    saveTarget: (change) => saveTarget(ctx, change),
     getReportModel: ({ periodCode }) => reportModelFor(ctx, geography, periodCode),
     generateReport: ({ periodCode, signature, transmit }) =>
       produceReport(ctx, geography, {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportRecord } from '../../../shared/domain/types';
 import { DomainError } from '../../../shared/ipc/result';
-import { isCommitted, quarterBounds } from '../../../shared/domain/fipd';
+import { FUNDING_SOURCE_LABELS, isCommitted, quarterBounds } from '../../../shared/domain/fipd';
 import { buildReportModel, type ReportFipdInput, type ReportModel } from '../../../shared/report/report-model';
 import { getLedger } from '../fipd/ledger';
 import { listSubsidies } from '../fipd/subsidies';
@@ -17,6 +17,7 @@ import type { ExchangeDocument } from '../../../shared/exchange/format';
 import { exportExchange } from '../exchange/export';
 import { attachReportData, reportDataFileName } from './attach';
 import { loadReportData } from './load-report-data';
+import { readReferential } from '../referential';
 import { renderReportPdf } from './pdf';
 import { displayName, openP12, signReportPdf } from './sign';
 
@@ -25,8 +26,8 @@ import { displayName, openP12, signReportPdf } from './sign';
  * attachment, optional signature, then the record (hash, signer) and, when
  * asked, the quarter marked transmitted. One code path for the app and the CLI.
  */
-export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string): ReportModel {
-  return buildReportModel(loadReportData(ctx, periodCode, { geography, fipd: fipdForReport(ctx, periodCode) }));
+export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string, signer: string | null = null): ReportModel {
+  return buildReportModel(loadReportData(ctx, periodCode, { geography, fipd: fipdForReport(ctx, periodCode), signer }));
 }
 
 /**
@@ -50,7 +51,15 @@ function fipdForReport(ctx: ServiceContext, periodCode: string): ReportFipdInput
   );
   const subsidies = listSubsidies(ctx, { budgetYear })
     .filter((s) => isCommitted(s.status) && bounds && s.decisionDate !== null && s.decisionDate >= bounds.from && s.decisionDate <= bounds.to)
-    .map((s) => ({ qrrId: s.qrrId, beneficiary: s.beneficiaryName, object: s.title, grantedCents: s.grantedCents, paidCents: s.paidCents }));
+    .map((s) => ({
+      qrrId: s.qrrId,
+      beneficiary: s.beneficiaryName,
+      object: s.title,
+      grantedCents: s.grantedCents,
+      paidCents: s.paidCents,
+      source: s.source,
+      sourceLabel: FUNDING_SOURCE_LABELS[s.source],
+    }));
   return { envelopes, subsidies };
 }
 
@@ -90,13 +99,14 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
   }
   const at = ctx.now();
   const generatedAt = at.toISOString();
-  const model = reportModelFor(ctx, geography, period.code);
-  // Opened first: a wrong password fails before any work, and names the signatory.
+  // Opened first: a wrong password fails before any work, and names the signatory on the cover.
   const identity = options.signature ? openP12(options.signature.p12, options.signature.password, at) : null;
   const signer = identity ? displayName(identity.subject) : '';
+  const model = reportModelFor(ctx, geography, period.code, identity ? signer : null);
   const pdf = renderReportPdf(model, {
     generatedAt,
     appVersion: options.appVersion,
+    engagementContext: readReferential(ctx.db).engagements,
     signed: identity !== null,
     ...(identity && options.signature?.visible
       ? { signatureBlock: { name: signer, title: options.signature.title ?? model.departement.prefetTitle, date: generatedAt } }
