@@ -206,13 +206,14 @@ export const hasYearToDate = (indicator: Indicator): boolean => measureOf(indica
 
 /**
  * Progress toward a target, in percent: (current − initial) / (target − initial).
- * Without an initial value the start is 0. Reached when target equals initial
- * and the current figure is at or beyond it. Null when current or target is unknown.
+ * Without an initial value the start is 0. A target at or below the start
+ * (« au moins 1 » where there were already 3) reads 100 % once reached, else 0 %. Null when current or target is unknown.
  */
 export function progressToTarget(current: number | null, initial: number | null, target: number | null): number | null {
   if (current === null || target === null) return null;
   const start = initial ?? 0;
-  if (target === start) return current >= target ? 100 : 0;
+  // Every indicator counts something to increase: a target at or below the start is met or not.
+  if (target <= start) return current >= target ? 100 : 0;
   return ((current - start) / (target - start)) * 100;
 }
 

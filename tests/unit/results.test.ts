@@ -133,6 +133,8 @@ describe('targets', () => {
     expect(progressToTarget(25, 10, 20)).toBe(150);
     expect(progressToTarget(1, null, 1)).toBe(100);
     expect(progressToTarget(0, 0, 0)).toBe(100);
+    expect(progressToTarget(2, 3, 1)).toBe(100);
+    expect(progressToTarget(0, 3, 1)).toBe(0);
     expect(progressToTarget(null, 0, 10)).toBeNull();
     expect(progressToTarget(5, 0, null)).toBeNull();
   });

@@ -21,7 +21,7 @@ function keyResultText(r: IndicatorResult): string {
   const figure = r.yearToDate ? `${r.yearToDate.headlineText} depuis janvier` : r.figure.headlineText;
   const evolution = r.evolution.text !== '—' ? ` (${r.evolution.text})` : '';
   const target = r.target?.targetValue != null ? ` ; cible ${r.target.text}, ${r.target.progressText}` : '';
-  return `${r.code} ${clip(r.label.replace(/^Nombre d(?:e |')/u, ''), 48)} : ${figure}${evolution}${target}`;
+  return `${r.code} ${clip(r.label.replace(/^Nombre d(?:e |')/u, ''), 34)} : ${figure}${evolution}${target}`;
 }
 
 /** One line per engagement. `implementationOf` gives the engagement's implementation rate (and completeness). */
@@ -44,8 +44,8 @@ export function engagementLinesTable(
         l.meteoMeaning,
         l.trendLabel,
         `${implementationText(stats.implementation)}\nComplétude ${percentText(stats.completeness)}`,
-        l.keyResults.length === 0 ? '—' : l.keyResults.map(keyResultText).join('\n'),
-        clip([...l.synthesis, ...typed].join('\n') || '—', 260),
+        l.keyResults.length === 0 ? '—' : l.keyResults.slice(0, 2).map(keyResultText).join('\n'),
+        clip([...l.synthesis, ...typed].join('\n') || '—', 170),
       ];
     }),
     styles: { fontSize: 6.6, cellPadding: 1 },

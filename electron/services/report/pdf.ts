@@ -127,7 +127,7 @@ function cover(w: Writer, model: ReportModel, options: RenderReportOptions, sign
   );
   w.paragraph(`Établi le ${formatDate(options.generatedAt)}`, 11, { after: 2 });
   w.paragraph(`Autorité : ${signatory.name ? `${signatory.name}, ` : ''}${signatory.title}`, 11, { after: 2 });
-  w.paragraph(model.signature.signer ? `Signé par : ${model.signature.signer}` : 'Document non signé (export de travail)', 11, { style: 'bold', after: 8 });
+  w.paragraph(model.signature.signer ? `Signé par : ${model.signature.signer}` : 'Signé par : — (export de travail non signé)', 11, { style: 'bold', after: 8 });
 
   // Key figures
   coverKeyFigures(
@@ -136,10 +136,17 @@ function cover(w: Writer, model: ReportModel, options: RenderReportOptions, sign
       ['Complétude des indicateurs', formatRatioPercent(model.completeness)],
       ['Taux de mise en œuvre', formatRatioPercent(model.implementation)],
       ['Points à compléter', formatInteger(model.missing.count)],
-      ['Sans objet (indicateurs, actions)', `${formatInteger(model.sansObjetCount.indicators)} / ${formatInteger(model.sansObjetCount.actions)}`],
     ],
     model.referentialVersion,
   );
+  if (model.sansObjetCount.indicators + model.sansObjetCount.actions > 0) {
+    w.paragraph(
+      `Sans objet dans les quartiers (hors complétude et hors taux de mise en œuvre) : ${plural(model.sansObjetCount.indicators, 'indicateur')}, ` +
+        `${plural(model.sansObjetCount.actions, 'action')} ; le motif figure en annexe.`,
+      8.5,
+      { colour: MUTED },
+    );
+  }
 }
 
 function synthesis(w: Writer, model: ReportModel): void {
