@@ -74,6 +74,9 @@ Commandes :
                                             certificat remonte à cette autorité (répétable)
               --transmit                    marque le trimestre transmis (rapport signé
                                             seulement, trimestre pas encore transmis)
+              --confirm-incomplete          avec --transmit : transmet malgré les éléments
+                                            manquants (sinon la liste est affichée et rien
+                                            n'est transmis)
   verify    Vérifie la signature d'un rapport PDF (sans --db).
               --trust RACINE.pem            autorité de confiance (PEM ou DER, répétable) : le
                                             certificat doit alors remonter à l'une d'elles
@@ -117,7 +120,7 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   demo: ['db', 'scale', 'seed', 'help'],
   info: ['db', 'help'],
   periods: ['db', 'help'],
-  report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'help'],
+  report: ['db', 'period', 'out', 'p12', 'password-env', 'trust', 'transmit', 'confirm-incomplete', 'help'],
   verify: ['trust', 'json', 'help'],
   export: ['db', 'period', 'out', 'help'],
   import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'help'],
@@ -160,6 +163,7 @@ interface Parsed {
   readonly 'password-env'?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
+  readonly 'confirm-incomplete'?: boolean;
   readonly json?: boolean;
   readonly 'dry-run'?: boolean;
   readonly resolve?: string;
@@ -182,6 +186,7 @@ function parse(argv: readonly string[]): Parsed {
         'password-env': { type: 'string' },
         trust: { type: 'string', multiple: true },
         transmit: { type: 'boolean' },
+        'confirm-incomplete': { type: 'boolean' },
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         resolve: { type: 'string' },
@@ -323,7 +328,7 @@ async function main(argv: readonly string[]): Promise<number> {
         await periods(parsed);
         return 0;
       case 'report':
-        await report({ ...parsed, period: singlePeriod(parsed.period), passwordEnv: parsed['password-env'] });
+        await report({ ...parsed, period: singlePeriod(parsed.period), passwordEnv: parsed['password-env'], confirmIncomplete: parsed['confirm-incomplete'] });
         return 0;
       case 'export':
         await exportCommand(parsed);

@@ -42,6 +42,8 @@ export interface ReportArgs {
   readonly passwordEnv?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
+  /** With --transmit: transmit although something is missing (the app's confirmation). */
+  readonly confirmIncomplete?: boolean;
 }
 
 interface Signing {
@@ -133,6 +135,7 @@ export async function report(args: ReportArgs): Promise<void> {
         appVersion: APP_VERSION,
         ...(signing ? { signature: { p12: signing.p12, password: signing.password, visible: true } } : {}),
         transmit: args.transmit === true,
+        confirmIncomplete: args.confirmIncomplete === true,
       });
     } catch (error) {
       fs.rmSync(temp, { recursive: true, force: true });

@@ -278,7 +278,8 @@ export const contract = {
   listPeriods: channel<readonly Period[]>()(NoRequest),
   /** Creates the quarter if needed (idempotent). */
   openPeriod: channel<Period>()(z.strictObject({ code: PeriodCode })),
-  transmitPeriod: channel<Period>()(z.strictObject({ code: PeriodCode })),
+  /** Through the transmission check: refused while something is missing, unless `confirmIncomplete` (electron/services/transmission.ts). */
+  transmitPeriod: channel<Period>()(z.strictObject({ code: PeriodCode, confirmIncomplete: z.boolean().default(false) })),
   reopenPeriod: channel<Period>()(z.strictObject({ code: PeriodCode, reason: text('Le motif', 1000) })),
   listIndicatorValues: channel<readonly IndicatorValueRecord[]>()(FollowupQuery),
   saveIndicatorValues: channel<readonly IndicatorValueRecord[]>()(SaveIndicatorValuesRequest),
@@ -316,6 +317,8 @@ export const contract = {
         })
         .optional(),
       transmit: z.boolean(),
+      /** With `transmit`: the user confirmed transmitting although something is missing. */
+      confirmIncomplete: z.boolean().default(false),
     }),
     { maxBytes: P12_MAX * 2 },
   ),

@@ -106,6 +106,13 @@ describe('report: the « tableau de bord simple et normalisé » first', () => {
         { entity: 'indicator_target', action: 'create' },
       ]);
       const pdf = ok<{ path: string }>(await core.dispatch('generateReport', { periodCode: PERIOD, transmit: false }));
+
+      // One way to transmit: refused while something is missing, with the list; then explicitly confirmed and recorded.
+      const refused = await core.dispatch('transmitPeriod', { code: PERIOD });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/n'est pas complet : .*à compléter.*confirmez/) } });
+      expect(ok<{ state: string }>(await core.dispatch('transmitPeriod', { code: PERIOD, confirmIncomplete: true })).state).toBe('transmitted');
+      const record = core.db.prepare(`SELECT new_value FROM audit_log WHERE entity = 'period' AND field = 'transmission'`).pluck().get() as string;
+      expect(JSON.parse(record)).toEqual({ missing: after.missing.count, signedReport: null });
       const text = execFileSync('pdftotext', [pdf.path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
       expect(text).toContain('Sans objet : Aucune copropriété dégradée');
       expect(fs.existsSync(pdf.path)).toBe(true);

@@ -20,7 +20,6 @@ import { dataFolders } from '../paths';
 import type { TransferService } from '../transfer/service';
 import { readOpenedFile } from '../shell/open-file';
 import {
-  freezeComputedValues,
   listActionStatuses,
   listAssessments,
   listIndicatorValues,
@@ -28,7 +27,8 @@ import {
   saveAssessment,
   saveIndicatorValues,
 } from '../followup';
-import { listPeriods, openPeriod, reopenPeriod, transmitPeriod } from '../periods';
+import { listPeriods, openPeriod, reopenPeriod } from '../periods';
+import { requireTransmittable, transmitQuarter } from '../transmission';
 import { createQrrService } from '../qrr';
 import { readReferential } from '../referential';
 import { listSansObjet, listTargets, saveSansObjet, saveTarget } from '../results';
@@ -115,7 +115,10 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     getReferential: () => readReferential(ctx.db),
     listPeriods: () => listPeriods(ctx),
     openPeriod: ({ code }) => openPeriod(ctx, code),
-    transmitPeriod: ({ code }) => transmitPeriod(ctx, code, () => freezeComputedValues(ctx, code)),
+    transmitPeriod: ({ code, confirmIncomplete }) => {
+      const missing = requireTransmittable(ctx, geography, code, confirmIncomplete);
+      return transmitQuarter(ctx, code, { missing: missing.count, report: null });
+    },
     reopenPeriod: ({ code, reason }) => reopenPeriod(ctx, code, reason),
     listIndicatorValues: ({ periodCode, qrrId }) => listIndicatorValues(ctx, periodCode, qrrId),
     saveIndicatorValues: ({ periodCode, changes, via }) => saveIndicatorValues(withVia(ctx, via), periodCode, changes),
@@ -128,10 +131,11 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     listTargets: () => listTargets(ctx),
     saveTarget: (change) => saveTarget(ctx, change),
     getReportModel: ({ periodCode }) => reportModelFor(ctx, geography, periodCode),
-    generateReport: ({ periodCode, signature, transmit }) =>
+    generateReport: ({ periodCode, signature, transmit, confirmIncomplete }) =>
       produceReport(ctx, geography, {
         periodCode,
         transmit,
+        confirmIncomplete,
         outputDir: reportsDir,
         appVersion: info.appVersion,
         ...(signature

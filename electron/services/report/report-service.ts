@@ -20,6 +20,7 @@ import { loadReportData } from './load-report-data';
 import { readReferential } from '../referential';
 import { renderReportPdf } from './pdf';
 import { displayName, openP12, signReportPdf } from './sign';
+import { requireTransmittable, transmitQuarter } from '../transmission';
 
 /**
  * The quarterly report from the database to a file: model, PDF, data
@@ -77,6 +78,8 @@ export interface ProduceReportOptions {
   };
   /** Mark the quarter transmitted once the file is written (only for a signed report). */
   readonly transmit: boolean;
+  /** With `transmit`: transmit although something is missing (the check of electron/services/transmission.ts). */
+  readonly confirmIncomplete?: boolean;
   /** Name of the file in `outputDir` (default `rapport-qrr-<dep>-<period>-signe.pdf` / `-non-signe.pdf`). */
   readonly fileName?: string;
 }
@@ -97,6 +100,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
   if (options.transmit && !options.signature) {
     throw new DomainError('VALIDATION', 'Seul un rapport signé peut accompagner la transmission du trimestre.');
   }
+  const missing = options.transmit ? requireTransmittable(ctx, geography, period.code, options.confirmIncomplete ?? false) : null;
   const at = ctx.now();
   const generatedAt = at.toISOString();
   // Opened first: a wrong password fails before any work, and names the signatory on the cover.
@@ -147,7 +151,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
         newValue: { period: period.code, fileName, sha256, signed: identity !== null, signer, transmitted: options.transmit },
       },
     ]);
-    if (options.transmit) transmitPeriod(ctx, period.code, () => freezeComputedValues(ctx, period.code));
+    if (options.transmit) transmitQuarter(ctx, period.code, { missing: missing?.count ?? 0, report: { fileName, sha256 } });
     return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
   })());
   return { ...record, path: file, pages: pageCount(bytes) };

@@ -67,7 +67,7 @@ export function Rapports() {
     setBusy(true);
     setError(null);
     const signature = certificate ? { p12Base64: await fileToBase64(certificate), password, visible, ...(title.trim() ? { title } : {}) } : undefined;
-    const result = await call(api().generateReport({ periodCode: selected.code, transmit, ...(signature ? { signature } : {}) }));
+    const result = await call(api().generateReport({ periodCode: selected.code, transmit, confirmIncomplete, ...(signature ? { signature } : {}) }));
     setBusy(false);
     setPassword(''); // asked each time, never kept
     if (!result.ok) return setError(result.error);
