@@ -121,6 +121,7 @@ describe('quarterly follow-up: periods, indicator values, action statuses, asses
       ['reopenReason', 'Correction des chiffres de la DASEN'],
       ['state', 'reopened'],
       ['state', 'transmitted'],
+      ['transmission', { missing: expect.any(Number), signedReport: null }],
       [null, { state: 'open' }],
     ]);
     expect((await refused('openPeriod', { code: '2031-T1' })).message).toMatch(/trop loin dans le futur/);

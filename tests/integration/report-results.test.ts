@@ -111,7 +111,7 @@ describe('report: the « tableau de bord simple et normalisé » first', () => {
       const refused = await core.dispatch('transmitPeriod', { code: PERIOD });
       expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/n'est pas complet : .*à compléter.*confirmez/) } });
       expect(ok<{ state: string }>(await core.dispatch('transmitPeriod', { code: PERIOD, confirmIncomplete: true })).state).toBe('transmitted');
-      const record = core.db.prepare(`SELECT new_value FROM audit_log WHERE entity = 'period' AND field = 'transmission'`).pluck().get() as string;
+      const record = core.db.prepare(`SELECT new_value FROM audit_log WHERE entity = 'period' AND entity_id = ? AND field = 'transmission'`).pluck().get(PERIOD) as string;
       expect(JSON.parse(record)).toEqual({ missing: after.missing.count, signedReport: null });
       const text = execFileSync('pdftotext', [pdf.path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
       expect(text).toContain('Sans objet : Aucune copropriété dégradée');
