@@ -127,7 +127,7 @@ export async function benchReport(log: (line: string) => void = console.log): Pr
       ms[step] = performance.now() - t0;
       return value;
     };
-    const input = await time('load', () => loadReportData(ctx, period, { geography }));
+    const input = await time('load', () => loadReportData(ctx, period, { geography, signer: 'Banc d’essai' }));
     const model = await time('model', () => buildReportModel(input));
     const generatedAt = now.toISOString();
     const pdf = await time('render', () =>
@@ -135,6 +135,7 @@ export async function benchReport(log: (line: string) => void = console.log): Pr
         generatedAt,
         fonts,
         signed: true,
+        engagementContext: input.engagements,
         signatureBlock: { name: 'Banc d’essai', title: 'Coordinatrice QRR', date: generatedAt },
       }),
     );

@@ -85,6 +85,9 @@ Commandes :
                                             base) ; si elle ne répond pas, rien n'est produit
               --without-timestamp           signer sans horodatage, même si une autorité
                                             d'horodatage est configurée (choix explicite)
+              --confirm-incomplete          avec --transmit : transmet malgré les éléments
+                                            manquants (sinon la liste est affichée et rien
+                                            n'est transmis)
   verify    Vérifie la signature d'un rapport PDF (sans --db).
               --trust RACINE.pem            autorité de confiance (PEM ou DER, répétable) : le
                                             certificat doit alors remonter à l'une d'elles
@@ -130,7 +133,7 @@ const OPTIONS_OF: Readonly<Record<Command, readonly string[]>> = {
   demo: ['db', 'scale', 'seed', 'help'],
   info: ['db', 'help'],
   periods: ['db', 'help'],
-  report: ['db', 'period', 'out', 'p12', 'password-env', 'pkcs11', 'slot', 'cert-label', 'pin-env', 'trust', 'transmit', 'tsa', 'without-timestamp', 'help'],
+  report: ['db', 'period', 'out', 'p12', 'password-env', 'pkcs11', 'slot', 'cert-label', 'pin-env', 'trust', 'transmit', 'confirm-incomplete', 'tsa', 'without-timestamp', 'help'],
   verify: ['trust', 'json', 'help'],
   export: ['db', 'period', 'out', 'help'],
   import: ['db', 'dry-run', 'json', 'resolve', 'trust', 'accept-unverified', 'skip-refused', 'help'],
@@ -180,6 +183,7 @@ interface Parsed {
   readonly 'pin-env'?: string;
   readonly trust?: readonly string[];
   readonly transmit?: boolean;
+  readonly 'confirm-incomplete'?: boolean;
   readonly json?: boolean;
   readonly 'dry-run'?: boolean;
   readonly resolve?: string;
@@ -209,6 +213,7 @@ function parse(argv: readonly string[]): Parsed {
         'pin-env': { type: 'string' },
         trust: { type: 'string', multiple: true },
         transmit: { type: 'boolean' },
+        'confirm-incomplete': { type: 'boolean' },
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         resolve: { type: 'string' },
@@ -368,6 +373,7 @@ async function main(argv: readonly string[]): Promise<number> {
           certLabel: parsed['cert-label'],
           pinEnv: parsed['pin-env'],
           withoutTimestamp: parsed['without-timestamp'],
+          confirmIncomplete: parsed['confirm-incomplete'],
         });
         return 0;
       case 'export':

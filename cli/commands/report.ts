@@ -57,6 +57,8 @@ export interface ReportArgs {
   readonly tsa?: string;
   /** Sign without a time-stamp, even when a TSA is configured: the user's explicit choice. */
   readonly withoutTimestamp?: boolean;
+  /** With --transmit: transmit although something is missing (the app's confirmation). */
+  readonly confirmIncomplete?: boolean;
 }
 
 interface Signing {
@@ -206,6 +208,7 @@ export async function report(args: ReportArgs): Promise<void> {
         appVersion: APP_VERSION,
         ...(signing ? { signature: { ...signing.source, visible: true, tsaUrl: signing.tsaUrl } } : {}),
         transmit: args.transmit === true,
+        confirmIncomplete: args.confirmIncomplete === true,
       });
     } catch (error) {
       fs.rmSync(temp, { recursive: true, force: true });

@@ -623,7 +623,8 @@ export async function generateDemo(core: DemoCore, options: DemoOptions): Promis
     }
     await values.flush();
     await statuses.flush();
-    if (!current) await call('transmitPeriod', { code: period });
+    // The demonstration is deliberately incomplete: its past quarters are transmitted as confirmed so.
+    if (!current) await call('transmitPeriod', { code: period, confirmIncomplete: true });
     progress(`Trimestre ${period} ${current ? 'saisi (reste ouvert)' : 'saisi et transmis'} (${q + 1}/${quarters.length}).`);
   }
 

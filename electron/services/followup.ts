@@ -47,12 +47,30 @@ const STATUSES: KeyedTable<StatusFields> = {
   empty: { status: null, comment: '', referent: '' },
 };
 
-type AssessmentFields = { meteo: Meteo; trend: Trend | null; comment: string; commentAuthor: string; commentDate: string | null };
+type AssessmentFields = {
+  meteo: Meteo;
+  trend: Trend | null;
+  comment: string;
+  commentAuthor: string;
+  commentDate: string | null;
+  obstacles: string;
+  nextSteps: string;
+  successes: string;
+};
 const ASSESSMENTS: KeyedTable<AssessmentFields> = {
   table: 'assessment',
   entity: 'assessment',
-  columns: { meteo: 'meteo', trend: 'trend', comment: 'comment', commentAuthor: 'comment_author', commentDate: 'comment_date' },
-  empty: { meteo: 'non_renseignee', trend: null, comment: '', commentAuthor: '', commentDate: null },
+  columns: {
+    meteo: 'meteo',
+    trend: 'trend',
+    comment: 'comment',
+    commentAuthor: 'comment_author',
+    commentDate: 'comment_date',
+    obstacles: 'obstacles',
+    nextSteps: 'next_steps',
+    successes: 'successes',
+  },
+  empty: { meteo: 'non_renseignee', trend: null, comment: '', commentAuthor: '', commentDate: null, obstacles: '', nextSteps: '', successes: '' },
 };
 
 export const valueEntityId = (qrrId: number, code: string, period: string): string => `${qrrId}|${code}|${period}`;
@@ -291,13 +309,18 @@ export interface AssessmentChange {
   readonly meteo?: Meteo;
   readonly trend?: Trend | null;
   readonly comment?: string;
+  /** Typed comments next to the synthesis: freins, actions à venir, réussites. */
+  readonly obstacles?: string;
+  readonly nextSteps?: string;
+  readonly successes?: string;
 }
 
 export function listAssessments(ctx: ServiceContext, periodCode: string, qrrId?: number): AssessmentRecord[] {
   return ctx.db
     .prepare(
       `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
-              comment_author AS commentAuthor, comment_date AS commentDate, updated_at AS updatedAt, updated_by AS updatedBy
+              comment_author AS commentAuthor, comment_date AS commentDate, obstacles, next_steps AS nextSteps, successes,
+              updated_at AS updatedAt, updated_by AS updatedBy
        FROM assessment WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
        ORDER BY qrr_id, engagement_code`,
     )
@@ -319,6 +342,9 @@ export function saveAssessment(ctx: ServiceContext, periodCode: string, change: 
     const patch: Partial<AssessmentFields> = {};
     if (change.meteo !== undefined) patch.meteo = change.meteo;
     if (change.trend !== undefined) patch.trend = change.trend;
+    for (const typed of ['obstacles', 'nextSteps', 'successes'] as const) {
+      if (change[typed] !== undefined) patch[typed] = change[typed].trim();
+    }
     if (change.comment !== undefined) {
       patch.comment = change.comment.trim();
       patch.commentAuthor = patch.comment === '' ? '' : getSettings(ctx)?.coordinatorName || ctx.osUser;

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import seed from '../../seeds/referential.json';
-import type { Engagement, Indicator, Referential } from '../../shared/referential/types';
+import type { ActionMeasure, Engagement, Indicator, IndicatorMeasure, Referential } from '../../shared/referential/types';
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
@@ -42,17 +42,17 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
          objectives = excluded.objectives, levers = excluded.levers`,
     );
     const upsertAction = db.prepare(
-      `INSERT INTO action (code, engagement_code, position, label, retired_in_version)
-       VALUES (@code, @engagement, @position, @label, NULL)
+      `INSERT INTO action (code, engagement_code, position, label, measure, retired_in_version)
+       VALUES (@code, @engagement, @position, @label, @measure, NULL)
        ON CONFLICT (code) DO UPDATE SET engagement_code = excluded.engagement_code, position = excluded.position,
-         label = excluded.label, retired_in_version = NULL`,
+         label = excluded.label, measure = excluded.measure, retired_in_version = NULL`,
     );
     const upsertIndicator = db.prepare(
-      `INSERT INTO indicator (code, engagement_code, position, label, kind, unit, parts, retired_in_version)
-       VALUES (@code, @engagement, @position, @label, @kind, @unit, @parts, NULL)
+      `INSERT INTO indicator (code, engagement_code, position, label, kind, unit, parts, measure, retired_in_version)
+       VALUES (@code, @engagement, @position, @label, @kind, @unit, @parts, @measure, NULL)
        ON CONFLICT (code) DO UPDATE SET engagement_code = excluded.engagement_code, position = excluded.position,
          label = excluded.label, kind = excluded.kind, unit = excluded.unit, parts = excluded.parts,
-         retired_in_version = NULL`,
+         measure = excluded.measure, retired_in_version = NULL`,
     );
     const actionCodes: string[] = [];
     const indicatorCodes: string[] = [];
@@ -67,7 +67,13 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
         levers: JSON.stringify(e.levers),
       });
       for (const a of e.actions) {
-        upsertAction.run({ code: a.code, engagement: e.code, position: ++actionPosition, label: a.label });
+        upsertAction.run({
+          code: a.code,
+          engagement: e.code,
+          position: ++actionPosition,
+          label: a.label,
+          measure: JSON.stringify(a.measure ?? {}),
+        });
         actionCodes.push(a.code);
       }
       for (const i of e.indicators) {
@@ -79,6 +85,7 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
           kind: i.kind,
           unit: i.unit ?? null,
           parts: JSON.stringify(i.parts),
+          measure: JSON.stringify(i.measure ?? {}),
         });
         indicatorCodes.push(i.code);
       }
@@ -111,6 +118,7 @@ interface IndicatorRow {
   kind: Indicator['kind'];
   unit: string | null;
   parts: string;
+  measure: string;
 }
 
 const cache = new WeakMap<Database, { version: number; referential: { version: number; engagements: Engagement[] } }>();
@@ -133,11 +141,11 @@ function loadReferential(db: Database): { version: number; engagements: Engageme
     .prepare('SELECT code, title, objectives, levers FROM engagement ORDER BY position')
     .all() as { code: string; title: string; objectives: string; levers: string }[];
   const actions = db
-    .prepare(`SELECT code, engagement_code AS engagementCode, label FROM action WHERE retired_in_version IS NULL ORDER BY position`)
-    .all() as { code: string; engagementCode: string; label: string }[];
+    .prepare(`SELECT code, engagement_code AS engagementCode, label, measure FROM action WHERE retired_in_version IS NULL ORDER BY position`)
+    .all() as { code: string; engagementCode: string; label: string; measure: string }[];
   const indicators = db
     .prepare(
-      `SELECT code, engagement_code AS engagementCode, label, kind, unit, parts FROM indicator
+      `SELECT code, engagement_code AS engagementCode, label, kind, unit, parts, measure FROM indicator
        WHERE retired_in_version IS NULL ORDER BY position`,
     )
     .all() as IndicatorRow[];
@@ -148,7 +156,9 @@ function loadReferential(db: Database): { version: number; engagements: Engageme
       title: e.title,
       objectives: JSON.parse(e.objectives) as string[],
       levers: JSON.parse(e.levers) as string[],
-      actions: actions.filter((a) => a.engagementCode === e.code).map(({ code, label }) => ({ code, label })),
+      actions: actions
+        .filter((a) => a.engagementCode === e.code)
+        .map(({ code, label, measure }) => ({ code, label, ...measureOf<ActionMeasure>(measure, 'sansObjet') })),
       indicators: indicators
         .filter((i) => i.engagementCode === e.code)
         .map((i) => ({
@@ -157,7 +167,14 @@ function loadReferential(db: Database): { version: number; engagements: Engageme
           kind: i.kind,
           ...(i.unit ? { unit: i.unit } : {}),
           parts: JSON.parse(i.parts) as Indicator['parts'],
+          ...measureOf<IndicatorMeasure>(i.measure, 'nature'),
         })),
     })),
   };
+}
+
+/** A stored `measure` column: `{}` (a référentiel of version 1) reads as absent. */
+function measureOf<T extends object>(json: string, requiredKey: keyof T): { measure?: T } {
+  const parsed = JSON.parse(json) as T;
+  return requiredKey in parsed ? { measure: parsed } : {};
 }

@@ -18,6 +18,7 @@ import { Journal } from './screens/Journal';
 import { Parametres } from './screens/Parametres';
 import { Quartiers } from './screens/Quartiers';
 import { Rapports } from './screens/Rapports';
+import { Objectifs } from './screens/Objectifs';
 import { TableauDeBord } from './screens/TableauDeBord';
 
 interface Loaded {
@@ -131,6 +132,8 @@ export function App() {
         return <Actions engagements={state.engagements} />;
       case 'rapports':
         return <Rapports />;
+      case 'objectifs':
+        return <Objectifs />;
       case 'credits-fipd':
         return <CreditsFipd />;
       case 'echanges':

@@ -6,6 +6,7 @@ export const ROUTES = [
   { id: 'quartiers', label: 'Quartiers' },
   { id: 'indicateurs', label: 'Indicateurs' },
   { id: 'actions', label: 'Actions' },
+  { id: 'objectifs', label: 'Objectifs' },
   { id: 'credits-fipd', label: 'Crédits FIPD' },
   { id: 'rapports', label: 'Rapports' },
   { id: 'echanges', label: 'Échanges' },

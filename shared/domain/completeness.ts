@@ -18,16 +18,19 @@ export interface EngagementCompleteness {
 export function indicatorCompleteness(
   engagements: readonly Engagement[],
   valueOf: (indicatorCode: string) => IndicatorValuePayload | null | undefined,
+  /** Indicators « sans objet » in this QRR: neither filled nor missing (shared/domain/sans-objet.ts). */
+  isSansObjet: (indicatorCode: string) => boolean = () => false,
 ): EngagementCompleteness[] {
   return engagements.map((e) => {
-    const missing = e.indicators.filter((i) => {
+    const applicable = e.indicators.filter((i) => !isSansObjet(i.code));
+    const missing = applicable.filter((i) => {
       const v = valueOf(i.code);
       return !v || !isIndicatorValueComplete(i, v);
     });
     return {
       engagementCode: e.code,
-      filled: e.indicators.length - missing.length,
-      total: e.indicators.length,
+      filled: applicable.length - missing.length,
+      total: applicable.length,
       missing: missing.map((i) => i.code),
     };
   });

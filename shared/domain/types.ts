@@ -151,9 +151,22 @@ export interface AssessmentRecord {
   readonly comment: string;
   readonly commentAuthor: string;
   readonly commentDate: string | null;
+  /** Typed comments next to the synthesis (schema 6 onwards): freins, actions à venir, réussites. */
+  readonly obstacles?: string;
+  readonly nextSteps?: string;
+  readonly successes?: string;
   readonly updatedAt: string;
   readonly updatedBy: string;
 }
+
+/** The « météo » with its meaning, as PILOTE words it. */
+export const METEO_MEANINGS: Readonly<Record<Meteo, string>> = {
+  soleil: 'Soleil — objectifs sécurisés',
+  couvert: 'Couvert — objectifs atteignables avec vigilance',
+  nuage: 'Nuage — objectifs difficiles à atteindre',
+  orage: 'Orage — objectifs compromis',
+  non_renseignee: 'Non renseignée',
+};
 
 export interface AuditRecord {
   readonly id: number;

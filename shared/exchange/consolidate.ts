@@ -19,6 +19,9 @@
  * - météo: the engagement's assessment, « non renseignée » when absent;
  * - QRR concerné par un engagement: not every action of the engagement is
  *   « sans objet » (an engagement without actions concerns every QRR);
+ * - « sans objet »: proposed from each QRR's zone by the référentiel's rules,
+ *   as in the départements (the users' decisions are not in the exchange file);
+ * - results: each indicator added up by its rule (consolidate-results.ts);
  * - FIPD: the FIPD ledger of the quarter's budget year (delegated envelopes,
  *   committed = subsidies attribuées/versées/soldées, payments), as in the
  *   département report; a version 1 file (migrated, no FIPD arrays) has no
@@ -38,6 +41,7 @@
  *   counted.
  */
 import { indicatorCompleteness } from '../domain/completeness';
+import { indexSansObjet, sansObjetStates } from '../domain/sans-objet';
 import { CAPPED_SOURCE, isCommitted, ledgerTotals } from '../domain/fipd';
 import { PERIOD_STATE_LABELS, comparePeriods, periodLabel, type PeriodState } from '../domain/period';
 import { METEOS, type ActionStatus, type IndicatorValuePayload, type Meteo } from '../domain/types';
@@ -46,6 +50,7 @@ import { DomainError } from '../ipc/result';
 import type { Engagement } from '../referential/types';
 import { implementationOf, ratio, type Implementation, type Ratio } from '../report/report-model';
 import type { ExchangeDocument } from './format';
+import { nationalResults, type NationalResults } from './consolidate-results';
 
 export const NATIONAL_MODEL_FORMAT = 'qrr-synthese-nationale';
 export const NATIONAL_MODEL_VERSION = 1;
@@ -208,6 +213,8 @@ export interface NationalModel {
   readonly qrrs: readonly NationalQrr[];
   /** Null when no counted file carries FIPD data. */
   readonly fipd: NationalFipd | null;
+  /** Results added up: national figure of each indicator, per département, one line per engagement. */
+  readonly results: NationalResults;
   readonly warnings: readonly ConsolidationWarning[];
 }
 
@@ -413,11 +420,20 @@ function departementQrrs(doc: ExchangeDocument, engagements: readonly Engagement
     else meteos.set(k(a.qrrKey, a.engagementCode), a.meteo);
   }
 
-  const qrrs = doc.qrrs.map((q): NationalQrr => {
-    const completeness = indicatorCompleteness(engagements, (code) => values.get(k(q.key, code)) ?? null);
+  // « Sans objet » as the départements propose it from each QRR's zone (decisions are not exchanged).
+  const sansObjet = indexSansObjet(sansObjetStates(engagements, doc.qrrs.map((q, i) => ({ id: i + 1, securityZone: q.securityZone })), []));
+  const qrrs = doc.qrrs.map((q, qrrIndex): NationalQrr => {
+    const id = qrrIndex + 1;
+    const completeness = indicatorCompleteness(
+      engagements,
+      (code) => values.get(k(q.key, code)) ?? null,
+      (code) => sansObjet.isSansObjet(id, 'indicator', code),
+    );
     const perEngagement = engagements.map((e, index): NationalQrrEngagement => {
       const c = completeness[index]!;
-      const implementation = implementationOf(e.actions.map((a) => statuses.get(k(q.key, a.code)) ?? null));
+      const implementation = implementationOf(
+        e.actions.map((a) => (sansObjet.isSansObjet(id, 'action', a.code) ? 'sans_objet' : (statuses.get(k(q.key, a.code)) ?? null))),
+      );
       return {
         code: e.code,
         completeness: ratio(c.filled, c.total),
@@ -594,6 +610,11 @@ export function consolidateExchanges(input: ConsolidationInput): NationalModel {
       fipdParts.length === 0
         ? null
         : { budgetYear, departements: fipdParts.length, totals: sumFipd(budgetYear, fipdParts.map((d) => d.fipd!)) },
+    results: nationalResults(
+      engagements,
+      kept.filter((k) => countedCodes.includes(k.doc.departement.code)).map((k) => k.doc),
+      period.code,
+    ),
     warnings,
   };
 }

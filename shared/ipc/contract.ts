@@ -25,6 +25,8 @@ import type {
 import type { ReportModel } from '../report/report-model';
 import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
 import type { TimestampSettings, TsaTestResult } from '../domain/timestamp';
+import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet';
+import type { IndicatorTarget } from '../domain/targets';
 import type { ExchangePreview } from '../exchange/diff';
 import type { ExchangeSourceInfo } from '../exchange/source';
 import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
@@ -195,6 +197,34 @@ export const SaveAssessmentRequest = z.strictObject({
   meteo: z.enum(METEOS, { error: 'Météo inconnue (soleil, couvert, nuage, orage ou non renseignée).' }).optional(),
   trend: z.enum(TRENDS, { error: 'Tendance inconnue (hausse, baisse ou stagnation).' }).nullable().optional(),
   comment: text(followupTextLabel('assessmentComment'), FOLLOWUP_TEXT_MAX.assessmentComment).optional(),
+  obstacles: text('Les freins', 5000).optional(),
+  nextSteps: text('Les actions à venir', 5000).optional(),
+  successes: text('Les réussites', 5000).optional(),
+});
+
+const IsoDate = z
+  .string({ error: 'Date invalide.' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Date invalide (jj/mm/aaaa).')
+  .nullable();
+const TargetFigure = z.number({ error: 'La valeur doit être un nombre.' }).min(-1e12, 'Valeur trop petite.').max(1e12, 'Valeur trop grande.').nullable();
+
+/** « Sans objet » for one QRR × indicator or action: `sansObjet` false lifts a proposal. */
+export const SaveSansObjetRequest = z.strictObject({
+  qrrId: Id,
+  itemType: z.enum(SANS_OBJET_ITEM_TYPES, { error: 'Élément inconnu (indicateur ou action).' }),
+  code: ReferentialCode,
+  sansObjet: z.boolean(),
+  reason: text('Le motif', 500),
+});
+
+/** Baseline and target of one QRR × indicator (on the indicator's headline figure). */
+export const SaveTargetRequest = z.strictObject({
+  qrrId: Id,
+  indicatorCode: ReferentialCode,
+  initialValue: TargetFigure,
+  initialDate: IsoDate,
+  targetValue: TargetFigure,
+  targetDeadline: IsoDate,
 });
 
 const FollowupQuery = z.strictObject({ periodCode: PeriodCode, qrrId: Id.optional() });
@@ -285,7 +315,8 @@ export const contract = {
   listPeriods: channel<readonly Period[]>()(NoRequest),
   /** Creates the quarter if needed (idempotent). */
   openPeriod: channel<Period>()(z.strictObject({ code: PeriodCode })),
-  transmitPeriod: channel<Period>()(z.strictObject({ code: PeriodCode })),
+  /** Through the transmission check: refused while something is missing, unless `confirmIncomplete` (electron/services/transmission.ts). */
+  transmitPeriod: channel<Period>()(z.strictObject({ code: PeriodCode, confirmIncomplete: z.boolean().default(false) })),
   reopenPeriod: channel<Period>()(z.strictObject({ code: PeriodCode, reason: text('Le motif', 1000) })),
   listIndicatorValues: channel<readonly IndicatorValueRecord[]>()(FollowupQuery),
   saveIndicatorValues: channel<readonly IndicatorValueRecord[]>()(SaveIndicatorValuesRequest),
@@ -293,6 +324,12 @@ export const contract = {
   saveActionStatuses: channel<readonly ActionStatusRecord[]>()(SaveActionStatusesRequest),
   listAssessments: channel<readonly AssessmentRecord[]>()(FollowupQuery),
   saveAssessment: channel<AssessmentRecord | null>()(SaveAssessmentRequest),
+  /** « Sans objet » of every QRR: proposed from its characteristics, or decided (electron/services/results.ts). */
+  listSansObjet: channel<readonly SansObjetState[]>()(NoRequest),
+  saveSansObjet: channel<readonly SansObjetState[]>()(SaveSansObjetRequest),
+  /** Baselines and targets per QRR × indicator; the circular's own targets proposed where it states one. */
+  listTargets: channel<readonly IndicatorTarget[]>()(NoRequest),
+  saveTarget: channel<IndicatorTarget>()(SaveTargetRequest),
   listBackups: channel<readonly BackupInfo[]>()(NoRequest),
   backupNow: channel<BackupInfo>()(NoRequest),
   /** Restores a backup of the backups folder; the current state is backed up first. */
@@ -310,6 +347,8 @@ export const contract = {
       periodCode: PeriodCode,
       signature: z.union([P12Signature, TokenSignature]).optional(),
       transmit: z.boolean(),
+      /** With `transmit`: the user confirmed transmitting although something is missing. */
+      confirmIncomplete: z.boolean().default(false),
     }),
     { maxBytes: P12_MAX * 2 },
   ),

@@ -73,12 +73,16 @@ export interface Indicator {
   url?: string;
   /** Fields the UI enters; never empty. */
   parts: IndicatorPart[];
+  /** What the figure measures and how it adds up (référentiel version 2 onwards). */
+  measure?: IndicatorMeasure;
 }
 
 export interface Action {
   /** Action code "NN-NN" or "NN-NN bis". */
   code: string;
   label: string;
+  /** When the action is « sans objet » (référentiel version 2 onwards; absent = always applies). */
+  measure?: ActionMeasure;
 }
 
 export interface Engagement {
@@ -126,4 +130,81 @@ export interface Referential {
 
 export function isIndicatorKind(value: unknown): value is IndicatorKind {
   return typeof value === 'string' && (INDICATOR_KINDS as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------------------
+// What each indicator measures (référentiel version 2, issue 13)
+
+/**
+ * What an indicator's figure for a quarter stands for:
+ * - stock: a level at the end of the quarter (structures present, staff in post);
+ * - flow: what happened during the quarter (meetings held, jobs created);
+ * - yearly: a figure the circular counts per year (« chaque année ») or per
+ *   school year: the quarter holds the year's running figure;
+ * - seasonal: counted during the school holidays (« Vacances apprenantes »,
+ *   « Quartiers d'été »), so a quarter compares with the same quarter a year before.
+ */
+export const INDICATOR_NATURES = ['stock', 'flow', 'yearly', 'seasonal'] as const;
+export type IndicatorNature = (typeof INDICATOR_NATURES)[number];
+
+/**
+ * How figures add up (across quartiers, or over a year):
+ * - sum: the figures are added;
+ * - ratio_of_sums: numerators and denominators are added, then divided;
+ * - latest: the last known figure stands (a stock over the year);
+ * - none: nothing adds up (progress states, yes/no presence): shown as a distribution.
+ */
+export const AGGREGATION_RULES = ['sum', 'ratio_of_sums', 'latest', 'none'] as const;
+export type AggregationRule = (typeof AGGREGATION_RULES)[number];
+
+/** Who produces the figure: the prefecture's partners (local) or a national information system. */
+export const INDICATOR_SOURCES = ['local', 'national'] as const;
+export type IndicatorSource = (typeof INDICATOR_SOURCES)[number];
+
+/**
+ * A QRR characteristic that makes an indicator or an action « sans objet »:
+ * - zone_police / zone_gendarmerie: the QRR's security zone;
+ * - departement: the action is carried out for the whole département (or
+ *   nationally), not quartier by quartier.
+ */
+export const SANS_OBJET_CONDITIONS = ['zone_police', 'zone_gendarmerie', 'departement'] as const;
+export type SansObjetCondition = (typeof SANS_OBJET_CONDITIONS)[number];
+
+export interface SansObjetRule {
+  readonly when: SansObjetCondition;
+  /** French reason proposed to the user. */
+  readonly reason: string;
+  /** The circular's wording behind the rule (verbatim, checked against seeds/source/). */
+  readonly quote: string;
+}
+
+/**
+ * A target the circular itself states for an indicator, pre-filled per QRR:
+ * - at_least: the headline figure must reach `value` (« a minima un … »);
+ * - double: twice the initial value, `years` after the initial date (« en doublant … à échéance N +1 »);
+ * - rate: a rate of `value` % (count_rate indicators).
+ */
+export type CircularTarget =
+  | { readonly rule: 'at_least'; readonly value: number; readonly quote: string }
+  | { readonly rule: 'double'; readonly years: number; readonly quote: string }
+  | { readonly rule: 'rate'; readonly value: number; readonly quote: string };
+
+export interface IndicatorMeasure {
+  readonly nature: IndicatorNature;
+  /** Across the quartiers of a département (and départements nationally). */
+  readonly acrossQuartiers: AggregationRule;
+  /** Over the quarters of a year: follows the nature (stock/yearly → latest, flow/seasonal → sum). */
+  readonly overYear: AggregationRule;
+  readonly source: IndicatorSource;
+  /** The circular's wording the nature (or the source) is read from (verbatim). */
+  readonly basis: string;
+  /** Action codes of the same engagement this indicator measures. */
+  readonly actions: readonly string[];
+  readonly sansObjet: readonly SansObjetRule[];
+  readonly target?: CircularTarget;
+}
+
+/** Conditions under which an action is « sans objet » in a QRR. */
+export interface ActionMeasure {
+  readonly sansObjet: readonly SansObjetRule[];
 }

@@ -39,7 +39,12 @@ import {
   type Settings,
   type Trend,
 } from '../domain/types';
-import { formatInteger, plural } from '../format/fr';
+import { indexSansObjet, NO_SANS_OBJET, type SansObjetState } from '../domain/sans-objet';
+import type { IndicatorTarget } from '../domain/targets';
+import { formatProgress, headlineFigure, hasYearToDate, progressToTarget, yearToDate, formatHeadline } from '../domain/results';
+import { SECURITY_ZONE_LABELS, type SecurityZone } from '../domain/types';
+import { formatDate, formatInteger, plural } from '../format/fr';
+import { engagementLine, indicatorResults, type EngagementLine, type IndicatorResult, type QuarterValues } from './results-model';
 import { formatEurosFromCents, formatFixedFr, NBSP } from '../format/number-fr';
 import type { Engagement, Indicator, IndicatorKind } from '../referential/types';
 
@@ -62,6 +67,9 @@ export interface ReportQrrInput {
   readonly population: number | null;
   /** Archived QRRs appear when they hold data for the period; nothing is asked of them. */
   readonly archived: boolean;
+  /** The délégué du préfet dedicated to the QRR's plan (circular, action 10-03). */
+  readonly deleguePrefet?: string;
+  readonly securityZone?: SecurityZone | null;
 }
 
 const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -87,6 +95,9 @@ export const ReportFipdInputSchema = z.strictObject({
       qrrId: z.number().int().positive().nullable(),
       beneficiary: z.string().max(300),
       object: z.string().max(1000),
+      /** Funding source (FIPD, BOP 147, FDVA…): the report lists FIPD credits apart from the others. */
+      source: z.string().max(40).optional(),
+      sourceLabel: z.string().max(100).optional(),
       grantedCents: cents,
       paidCents: cents,
     }),
@@ -110,6 +121,14 @@ export interface ReportInput {
   readonly previous: (ReportFollowup & { readonly code: string }) | null;
   /** Defaults to {@link EMPTY_FIPD}. */
   readonly fipd?: ReportFipdInput;
+  /** Indicator values of earlier quarters (up to 7 before), for year to date, yearly comparisons and charts. */
+  readonly history?: readonly { readonly code: string; readonly values: readonly IndicatorValueRecord[] }[];
+  /** « Sans objet » items of the QRRs (electron/services/results.ts); none by default. */
+  readonly sansObjet?: readonly SansObjetState[];
+  /** Baselines and targets per QRR × indicator; none by default. */
+  readonly targets?: readonly IndicatorTarget[];
+  /** Who signs the report (from the certificate, known at signing time); null for an unsigned export. */
+  readonly signer?: string | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -170,6 +189,10 @@ export interface ReportIndicatorRow {
   readonly targetText: string;
   readonly comment: string;
   readonly source: string;
+  /** Why the indicator is « sans objet » in this QRR (then neither complete nor missing). */
+  readonly sansObjetReason: string | null;
+  /** Baseline and target of this QRR, with progress (headline figure, year to date for flows). */
+  readonly goal: { readonly text: string; readonly progressText: string; readonly progress: number | null } | null;
 }
 
 export interface ReportActionRow {
@@ -180,6 +203,8 @@ export interface ReportActionRow {
   readonly previousStatus: ActionStatus | null;
   readonly comment: string;
   readonly referent: string;
+  /** Why the action is « sans objet » in this QRR, when it is for the whole QRR (not just this quarter). */
+  readonly sansObjetReason: string | null;
 }
 
 export interface ReportQrrEngagement {
@@ -199,6 +224,8 @@ export interface ReportQrr {
   readonly qpvCodes: readonly string[];
   readonly population: number | null;
   readonly archived: boolean;
+  readonly deleguePrefet: string;
+  readonly securityZoneLabel: string | null;
   readonly completeness: Ratio;
   readonly implementation: Implementation;
   readonly meteoCounts: Readonly<Record<Meteo, number>>;
@@ -273,7 +300,10 @@ export interface ReportFipd {
     readonly remainingToCommitCents: number;
     readonly remainingToPayCents: number;
   };
+  /** FIPD subsidies of the period. */
   readonly subsidies: readonly (ReportFipdInput['subsidies'][number] & { readonly qrrName: string })[];
+  /** Subsidies from other State or partner credits (BOP 147, FDVA…), labelled by source. */
+  readonly otherSubsidies: readonly (ReportFipdInput['subsidies'][number] & { readonly qrrName: string; readonly sourceLabel: string })[];
 }
 
 export interface ReportModel {
@@ -302,6 +332,14 @@ export interface ReportModel {
   readonly qrrs: readonly ReportQrr[];
   readonly missing: ReportMissing;
   readonly fipd: ReportFipd;
+  /** The « tableau de bord simple et normalisé »: one line per engagement. */
+  readonly lines: readonly EngagementLine[];
+  /** The département's figure of each indicator, in the référentiel's order. */
+  readonly results: readonly IndicatorResult[];
+  /** Who signed, if signed; the authority the report is established for. */
+  readonly signature: { readonly signer: string | null; readonly authority: string };
+  /** Indicators and actions « sans objet » in the active QRRs (left out of completeness and implementation). */
+  readonly sansObjetCount: { readonly indicators: number; readonly actions: number };
 }
 
 // ---------------------------------------------------------------------------
@@ -481,11 +519,16 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const previousInput = input.previous !== null && input.previous.code === prevCode ? input.previous : null;
   const cur = indexFollowup(input.current);
   const prev = indexFollowup(previousInput);
+  const sansObjet = input.sansObjet ? indexSansObjet(input.sansObjet) : NO_SANS_OBJET;
+  const targets = input.targets ?? [];
+  const quarters = quartersOf(input);
+  const valueAt = (periodCode: string, qrrId: number, code: string) => quarters.get(periodCode)?.get(key(qrrId, code)) ?? null;
 
   const qrrs: ReportQrr[] = input.qrrs.map((q) => {
     const completenessByEngagement = indicatorCompleteness(
       input.engagements,
       (code) => cur.values.get(key(q.id, code))?.value ?? null,
+      (code) => sansObjet.isSansObjet(q.id, 'indicator', code),
     );
     const engagements: ReportQrrEngagement[] = input.engagements.map((e, index) => {
       const completeness = completenessByEngagement[index]!;
@@ -496,6 +539,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
         const previousValue = before?.value ?? null;
         const target = record?.target ?? null;
         const complete = value !== null && isIndicatorValueComplete(indicator, value);
+        const goal = targets.find((t) => t.qrrId === q.id && t.indicatorCode === indicator.code && t.targetValue !== null);
+        const current = hasYearToDate(indicator)
+          ? headlineFigure(indicator, yearToDate(indicator, input.period.code, (p) => valueAt(p, q.id, indicator.code)))
+          : headlineFigure(indicator, value);
+        const progress = goal ? progressToTarget(current, goal.initialValue, goal.targetValue) : null;
         return {
           code: indicator.code,
           label: indicator.label,
@@ -511,15 +559,28 @@ export function buildReportModel(input: ReportInput): ReportModel {
           targetText: display(indicator, target),
           comment: record?.comment ?? '',
           source: record?.source ?? '',
+          sansObjetReason: sansObjet.reasonOf(q.id, 'indicator', indicator.code),
+          goal: goal
+            ? {
+                text:
+                  `${formatHeadline(indicator, goal.targetValue)}` +
+                  (goal.targetDeadline ? ` d'ici le ${formatDate(`${goal.targetDeadline}T12:00:00Z`)}` : '') +
+                  (goal.initialValue !== null ? ` (départ ${formatHeadline(indicator, goal.initialValue)})` : ''),
+                progress,
+                progressText: formatProgress(progress),
+              }
+            : null,
         };
       });
       const actions: ReportActionRow[] = e.actions.map((a) => {
         const record = cur.statuses.get(key(q.id, a.code));
-        const status = record?.status ?? null;
+        const sansObjetReason = sansObjet.reasonOf(q.id, 'action', a.code);
+        const status = sansObjetReason !== null ? 'sans_objet' : (record?.status ?? null);
         return {
           code: a.code,
           label: a.label,
           status,
+          sansObjetReason,
           statusLabel: status ? ACTION_STATUS_LABELS[status] : 'Non renseigné',
           previousStatus: prev.statuses.get(key(q.id, a.code))?.status ?? null,
           comment: record?.comment ?? '',
@@ -545,6 +606,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       qpvCodes: [...q.qpvCodes],
       population: q.population,
       archived: q.archived,
+      deleguePrefet: q.deleguePrefet ?? '',
+      securityZoneLabel: q.securityZone ? SECURITY_ZONE_LABELS[q.securityZone] : null,
       completeness: sumRatios(engagements.map((e) => e.completeness)),
       implementation: sumImplementations(engagements.map((e) => e.implementation)),
       meteoCounts,
@@ -577,7 +640,45 @@ export function buildReportModel(input: ReportInput): ReportModel {
     };
   });
 
+  const active = qrrs.filter((q) => !q.archived);
+  const results = indicatorResults({
+    engagements: input.engagements,
+    units: active.map((q) => ({ id: q.id, name: q.name })),
+    periodCode: input.period.code,
+    quarters,
+    sansObjet,
+    targets,
+  });
+  const lines = input.engagements.map((e) =>
+    engagementLine(
+      {
+        code: e.code,
+        title: e.title,
+        assessments: active.map((q) => {
+          const record = cur.assessments.get(key(q.id, e.code));
+          return {
+            unitName: q.name,
+            meteo: record?.meteo ?? 'non_renseignee',
+            trend: record?.trend ?? null,
+            comment: record?.comment ?? '',
+            ...(record?.obstacles ? { obstacles: record.obstacles } : {}),
+            ...(record?.nextSteps ? { nextSteps: record.nextSteps } : {}),
+            ...(record?.successes ? { successes: record.successes } : {}),
+          };
+        }),
+      },
+      results,
+    ),
+  );
+  const countSansObjet = (type: 'indicator' | 'action') =>
+    active.reduce((n, q) => n + q.engagements.reduce((m, e) => m + (type === 'indicator' ? e.indicators : e.actions).filter((i) => i.sansObjetReason !== null).length, 0), 0);
+  const authority = `${prefetTitle(input.departement)}${input.settings.prefetName ? `, ${input.settings.prefetName}` : ''}`;
+
   return {
+    lines,
+    results,
+    signature: { signer: input.signer ?? null, authority },
+    sansObjetCount: { indicators: countSansObjet('indicator'), actions: countSansObjet('action') },
     departement: {
       code: input.departement.code,
       nom: input.departement.nom,
@@ -615,7 +716,7 @@ function missingOf(qrrs: readonly ReportQrr[]): ReportMissing {
     if (q.archived) continue;
     for (const e of q.engagements) {
       for (const i of e.indicators) {
-        if (!i.complete) {
+        if (!i.complete && i.sansObjetReason === null) {
           indicators.push({ qrrId: q.id, qrrName: q.name, engagementCode: e.code, indicatorCode: i.code, label: i.label, partial: i.partial });
         }
       }
@@ -658,7 +759,10 @@ function fipdOf(input: ReportFipdInput, qrrs: readonly ReportQrr[]): ReportFipd 
       remainingToCommitCents: total((e) => e.remainingToCommitCents),
       remainingToPayCents: total((e) => e.remainingToPayCents),
     },
-    subsidies: input.subsidies.map((s) => ({ ...s, qrrName: qrrName(s.qrrId) })),
+    subsidies: input.subsidies.filter((s) => (s.source ?? 'fipd') === 'fipd').map((s) => ({ ...s, qrrName: qrrName(s.qrrId) })),
+    otherSubsidies: input.subsidies
+      .filter((s) => (s.source ?? 'fipd') !== 'fipd')
+      .map((s) => ({ ...s, qrrName: qrrName(s.qrrId), sourceLabel: s.sourceLabel ?? s.source ?? 'Autre' })),
   };
 }
 
@@ -667,3 +771,14 @@ export const formatRatioPercent = (r: Ratio): string => (r.percent === null ? EM
 
 /** `12 / 40` */
 export const formatRatioCount = (r: Ratio): string => `${formatInteger(r.count)} / ${formatInteger(r.total)}`;
+
+/** Indicator values per quarter (current, previous, history), keyed `qrrId|indicatorCode`. */
+function quartersOf(input: ReportInput): Map<string, QuarterValues> {
+  const quarters = new Map<string, QuarterValues>();
+  const add = (code: string, values: readonly IndicatorValueRecord[]) =>
+    quarters.set(code, new Map(values.map((v) => [key(v.qrrId, v.indicatorCode), v.value] as const)));
+  for (const h of input.history ?? []) add(h.code, h.values);
+  if (input.previous) add(input.previous.code, input.previous.values);
+  add(input.period.code, input.current.values);
+  return quarters;
+}

@@ -195,6 +195,10 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
 
       // Transmit the quarter: the grid becomes read-only and edits are refused with the reason.
       await page.getByRole('button', { name: 'Marquer comme transmis' }).click();
+      // The transmission check lists what is missing; transmitting anyway needs an explicit confirmation.
+      await page.getByTestId('missing-summary').waitFor();
+      const anyway = page.getByText(/Transmettre malgré ces manques/);
+      if (await anyway.count()) await anyway.click();
       await page.getByRole('button', { name: 'Confirmer la transmission' }).click();
       await page.getByText(/a été transmis : il est en lecture seule/).first().waitFor();
       const before = snapshot(core.db);

@@ -236,7 +236,7 @@ describe('command line: report and verify', () => {
 
   it('--transmit marks the quarter transmitted with the signed report, then refuses a second transmission', () => {
     const file = path.join(dir, 'rapport-transmis.pdf');
-    const run = cli(['report', '--db', db, '--period', openPeriod, '--out', file, '--p12', p12File, '--password-env', PASSWORD_VAR, '--transmit'], withPassword);
+    const run = cli(['report', '--db', db, '--period', openPeriod, '--out', file, '--p12', p12File, '--password-env', PASSWORD_VAR, '--transmit', '--confirm-incomplete'], withPassword);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Trimestre transmis :\s+oui, transmis le \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} avec ce rapport/);
     expect(periodState(openPeriod)).toBe('transmitted');
@@ -246,7 +246,7 @@ describe('command line: report and verify', () => {
     const periods = cli(['periods', '--db', db]);
     expect(periods.stdout).toMatch(new RegExp(`^\\s+${openPeriod}\\s.*\\stransmis le `, 'm'));
 
-    const again = cli(['report', '--db', db, '--period', openPeriod, '--out', path.join(dir, 'encore.pdf'), '--p12', p12File, '--password-env', PASSWORD_VAR, '--transmit'], withPassword);
+    const again = cli(['report', '--db', db, '--period', openPeriod, '--out', path.join(dir, 'encore.pdf'), '--p12', p12File, '--password-env', PASSWORD_VAR, '--transmit', '--confirm-incomplete'], withPassword);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/Erreur : Le .+ est déjà transmis\./);
     expect(fs.existsSync(path.join(dir, 'encore.pdf'))).toBe(false);

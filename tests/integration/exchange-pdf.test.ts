@@ -46,6 +46,7 @@ describe('importing a report PDF', () => {
     const signed = await send(a, 'generateReport', {
       periodCode: '2026-T4',
       transmit: true,
+      confirmIncomplete: true,
       signature: { p12Base64: base64(pki.p12), password: 'secret', visible: false },
     });
     signedPath = signed.path;

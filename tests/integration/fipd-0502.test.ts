@@ -37,7 +37,7 @@ describe('indicator 05-02 computed from the FIPD credits', () => {
         error: { message: expect.stringMatching(/calculé à partir des subventions/) },
       });
 
-      expect((await core.dispatch('transmitPeriod', { code: P })).ok).toBe(true);
+      expect((await core.dispatch('transmitPeriod', { code: P, confirmIncomplete: true })).ok).toBe(true);
       const stored = core.db.prepare(`SELECT value, source FROM indicator_value WHERE indicator_code = '05-02'`).get();
       expect(stored).toEqual({ value: JSON.stringify({ count: 1, amountCents: 1_500_050 }), source: 'Calculé depuis les crédits FIPD' });
 

@@ -101,7 +101,7 @@ describe('follow-up audit trail', () => {
                 ...(c.comment !== undefined ? { comment: c.comment } : {}),
               });
             } else if (c.kind === 'transmit') {
-              result = await core.dispatch('transmitPeriod', { code: c.period });
+              result = await core.dispatch('transmitPeriod', { code: c.period, confirmIncomplete: true });
             } else {
               result = await core.dispatch('reopenPeriod', { code: c.period, reason: 'Correction demandée par la DASEN' });
             }

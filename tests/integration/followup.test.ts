@@ -109,7 +109,7 @@ describe('quarterly follow-up: periods, indicator values, action statuses, asses
   });
 
   it('makes a transmitted period read-only until reopened with a reason, all logged', async () => {
-    expect((await core.dispatch('transmitPeriod', { code: P })).ok).toBe(true);
+    expect((await core.dispatch('transmitPeriod', { code: P, confirmIncomplete: true })).ok).toBe(true);
     const locked = await refused('saveIndicatorValues', { periodCode: P, changes: [{ qrrId, indicatorCode: '01-03', value: { count: 1 } }] });
     expect(locked.message).toMatch(/a été transmise : elle est en lecture seule/);
     expect((await refused('reopenPeriod', { code: P, reason: 'oubli' })).message).toMatch(/motif de la réouverture/);
@@ -121,6 +121,7 @@ describe('quarterly follow-up: periods, indicator values, action statuses, asses
       ['reopenReason', 'Correction des chiffres de la DASEN'],
       ['state', 'reopened'],
       ['state', 'transmitted'],
+      ['transmission', { missing: expect.any(Number), signedReport: null }],
       [null, { state: 'open' }],
     ]);
     expect((await refused('openPeriod', { code: '2031-T1' })).message).toMatch(/trop loin dans le futur/);

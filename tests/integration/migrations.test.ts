@@ -33,6 +33,7 @@ describe('database opening and migrations', () => {
       'engagement',
       'fipd_envelope',
       'indicator',
+      'indicator_target',
       'indicator_value',
       'period',
       'qrr',
@@ -40,6 +41,7 @@ describe('database opening and migrations', () => {
       'qrr_qpv',
       'referential_meta',
       'report',
+      'sans_objet',
       'settings',
       'subsidy',
       'subsidy_payment',
@@ -189,6 +191,31 @@ describe('database opening and migrations', () => {
     expect(uids).toHaveLength(2);
     expect(new Set(uids).size).toBe(2);
     expect(uids[1]).toMatch(/^[0-9a-f]{32}$/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('migrates step 5 → 6 from a real version-5 file: data kept, « sans objet », targets and typed comments added', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(FIXTURES, 'schema-v5.sqlite'), path.join(dir, 'qrr.sqlite'));
+    const { db, migration } = await open(dir);
+    expect([migration.from, migration.to]).toEqual([5, LATEST_SCHEMA_VERSION]);
+    readOnly(migration.backupPath!, (backup) => expect(schemaVersionOf(backup)).toBe(5));
+    expect(db.prepare('SELECT value FROM indicator_value').pluck().get()).toBe('{"count":12}');
+    expect(db.prepare('SELECT meteo, comment, obstacles, next_steps, successes FROM assessment').get()).toEqual({
+      meteo: 'orage',
+      comment: 'Tensions.',
+      obstacles: '',
+      next_steps: '',
+      successes: '',
+    });
+    expect(db.prepare('SELECT count(*) FROM subsidy').pluck().get()).toBe(1);
+    // Empty until referential-sync rewrites the référentiel at start-up (tests/integration/referential-upgrade.test.ts).
+    expect(db.prepare(`SELECT measure FROM indicator WHERE code = '01-03'`).pluck().get()).toBe('{}');
+    db.prepare(`INSERT INTO sans_objet VALUES (1, 'action', '01-01', 1, 'Motif', 'x', 'x')`).run();
+    expect(() => db.prepare(`INSERT INTO sans_objet VALUES (1, 'indicator', '01-03', 1, ' ', 'x', 'x')`).run()).toThrow(/CHECK/);
+    db.prepare(`INSERT INTO indicator_target VALUES (1, '01-03', 12, '2026-03-31', 24, '2027-03-31', 'saisie', 'x', 'x')`).run();
+    expect(() => db.prepare(`INSERT INTO indicator_target VALUES (1, '01-03', 12, '31/03/2026', 24, NULL, 'saisie', 'x', 'x')`).run()).toThrow();
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

@@ -17,8 +17,15 @@ describe('référentiel in the database', () => {
           title: e.title,
           objectives: e.objectives,
           levers: e.levers,
-          actions: e.actions.map(({ code, label }) => ({ code, label })),
-          indicators: e.indicators.map((i) => ({ code: i.code, label: i.label, kind: i.kind, ...(i.unit ? { unit: i.unit } : {}), parts: i.parts })),
+          actions: e.actions.map(({ code, label, measure }) => ({ code, label, measure })),
+          indicators: e.indicators.map((i) => ({
+            code: i.code,
+            label: i.label,
+            kind: i.kind,
+            ...(i.unit ? { unit: i.unit } : {}),
+            parts: i.parts,
+            measure: i.measure,
+          })),
         })),
       );
     } finally {
@@ -60,7 +67,7 @@ describe('référentiel in the database', () => {
 
       // An older file than the database is refused, nothing changed.
       const before = snapshot(core.db);
-      expect(() => syncReferential(ctx, SEED_REFERENTIAL)).toThrow(/référentiel version 2, plus récent/);
+      expect(() => syncReferential(ctx, SEED_REFERENTIAL)).toThrow(new RegExp(`référentiel version ${next.version}, plus récent`));
       expect(snapshot(core.db)).toEqual(before);
     } finally {
       core.close();

@@ -31,6 +31,7 @@ describe('reports and demonstration over IPC', () => {
       const signed = await core.dispatch('generateReport', {
         periodCode: '2026-T4',
         transmit: true,
+        confirmIncomplete: true,
         signature: { p12Base64: Buffer.from(pki.p12).toString('base64'), password: 'secret', visible: true },
       });
       expect(signed).toMatchObject({ ok: true, value: { signed: true, signer: TEST_SIGNER_CN, transmitted: true } });

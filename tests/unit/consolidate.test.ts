@@ -473,6 +473,35 @@ describe('national consolidation: properties', () => {
     );
   });
 
+  it('indicator results: national totals are the sums of the départements’ files (sum and ratio of sums)', () => {
+    fc.assert(
+      fc.property(filesArbitrary, (input) => {
+        const model = consolidateExchanges({ referential: REFERENTIAL, files: input });
+        const { results, byDepartement } = model.results;
+        expect(byDepartement.map((d) => d.departementCode)).toEqual(model.departements.filter((d) => d.counted).map((d) => d.code));
+        // 01-01, a count: the national figure is the sum of the départements' figures.
+        const national = results.find((r) => r.code === '01-01')!;
+        const parts = byDepartement.map((d) => d.results.find((r) => r.code === '01-01')!);
+        const known = parts.filter((p) => p.figure.headline !== null);
+        expect(national.figure.headline).toBe(known.length === 0 ? null : sum(known.map((p) => p.figure.headline!)));
+        expect(national.reporting).toBe(sum(parts.map((p) => p.reporting)));
+        // 01-02, a rate: numerators and denominators are summed, never the rates averaged.
+        const rate = results.find((r) => r.code === '01-02')!;
+        expect(rate.rule).toBe('ratio_of_sums');
+        const docs = input.filter((f) => byDepartement.some((d) => d.departementCode === f.document.departement.code)).map((f) => f.document);
+        const complete = docs.flatMap((d) =>
+          d.indicatorValues.filter(
+            (v) => v.periodCode === model.period.code && v.indicatorCode === '01-02' && typeof v.value?.numerator === 'number' && typeof v.value?.denominator === 'number' && d.qrrs.some((q) => q.key === v.qrrKey),
+          ),
+        );
+        const num = sum(complete.map((v) => v.value!.numerator as number));
+        const den = sum(complete.map((v) => v.value!.denominator as number));
+        expect(rate.figure.headline).toBe(complete.length === 0 || den === 0 ? null : (num / den) * 100);
+      }),
+      { numRuns: runs(100) },
+    );
+  });
+
   it('the order of the files does not change the model', () => {
     fc.assert(
       fc.property(filesArbitrary.chain((f) => fc.tuple(fc.constant(f), fc.shuffledSubarray(f, { minLength: f.length, maxLength: f.length }))), ([files, shuffled]) => {

@@ -210,7 +210,7 @@ describe('summary table parser (sanity)', () => {
 
 describe('seeds/referential.json against the source table', () => {
   it('has the expected header fields', () => {
-    expect(ref.version).toBe(1);
+    expect(ref.version).toBe(2);
     expect(ref.title).toBe('La République en actes');
     expect(ref.source).toMatch(/6280\/SG/u);
     expect(ref.declared).toEqual(table.declared);

@@ -21,7 +21,6 @@ import { dataFolders } from '../paths';
 import type { TransferService } from '../transfer/service';
 import { readOpenedFile } from '../shell/open-file';
 import {
-  freezeComputedValues,
   listActionStatuses,
   listAssessments,
   listIndicatorValues,
@@ -29,9 +28,11 @@ import {
   saveAssessment,
   saveIndicatorValues,
 } from '../followup';
-import { listPeriods, openPeriod, reopenPeriod, transmitPeriod } from '../periods';
+import { listPeriods, openPeriod, reopenPeriod } from '../periods';
+import { requireTransmittable, transmitQuarter } from '../transmission';
 import { createQrrService } from '../qrr';
 import { readReferential } from '../referential';
+import { listSansObjet, listTargets, saveSansObjet, saveTarget } from '../results';
 import { listReports, produceReport, reportModelFor } from '../report/report-service';
 import { createSigningHandlers } from '../report/signing-handlers';
 import { verifyReportPdf, type ReportVerification } from '../report/verify';
@@ -138,7 +139,10 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     getReferential: () => readReferential(ctx.db),
     listPeriods: () => listPeriods(ctx),
     openPeriod: ({ code }) => openPeriod(ctx, code),
-    transmitPeriod: ({ code }) => transmitPeriod(ctx, code, () => freezeComputedValues(ctx, code)),
+    transmitPeriod: ({ code, confirmIncomplete }) => {
+      const missing = requireTransmittable(ctx, geography, code, confirmIncomplete);
+      return transmitQuarter(ctx, code, { missing: missing.count, report: null });
+    },
     reopenPeriod: ({ code, reason }) => reopenPeriod(ctx, code, reason),
     listIndicatorValues: ({ periodCode, qrrId }) => listIndicatorValues(ctx, periodCode, qrrId),
     saveIndicatorValues: ({ periodCode, changes, via }) => saveIndicatorValues(withVia(ctx, via), periodCode, changes),
@@ -146,11 +150,16 @@ export function createHandlers({ ctx, geography, backups, installDemo, info, ope
     saveActionStatuses: ({ periodCode, changes, via }) => saveActionStatuses(withVia(ctx, via), periodCode, changes),
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
     saveAssessment: ({ periodCode, via, ...change }) => saveAssessment(withVia(ctx, via), periodCode, change),
+    listSansObjet: () => listSansObjet(ctx),
+    saveSansObjet: (change) => saveSansObjet(ctx, change),
+    listTargets: () => listTargets(ctx),
+    saveTarget: (change) => saveTarget(ctx, change),
     getReportModel: ({ periodCode }) => reportModelFor(ctx, geography, periodCode),
-    generateReport: ({ periodCode, signature, transmit }) =>
+    generateReport: ({ periodCode, signature, transmit, confirmIncomplete }) =>
       produceReport(ctx, geography, {
         periodCode,
         transmit,
+        confirmIncomplete,
         outputDir: reportsDir,
         appVersion: info.appVersion,
         ...(signature ? timestamped(signing.signatureOf(signature), signature.withoutTimestamp ? null : tsa.get().tsaUrl) : {}),

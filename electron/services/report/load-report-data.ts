@@ -15,6 +15,8 @@ import { findDepartement, type Geography } from '../geography';
 import { getPeriod, listPeriods } from '../periods';
 import { createQrrService } from '../qrr';
 import { readReferential } from '../referential';
+import { listSansObjet, listTargets } from '../results';
+import { seriesPeriods } from '../../../shared/report/results-model';
 import { getSettings } from '../settings';
 
 export interface LoadReportDataOptions {
@@ -22,6 +24,8 @@ export interface LoadReportDataOptions {
   readonly geography: Geography;
   /** FIPD credits of the period, once the FIPD feature exists; empty by default. */
   readonly fipd?: ReportFipdInput;
+  /** The signer's name (from the certificate), for the cover; absent for an unsigned export. */
+  readonly signer?: string | null;
 }
 
 const followupOf = (ctx: ServiceContext, periodCode: string): ReportFollowup => ({
@@ -47,7 +51,12 @@ export function loadReportData(ctx: ServiceContext, periodCode: string, options:
     const current = followupOf(ctx, period.code);
 
     const prevCode = previousPeriod(period.code);
-    const previous = prevCode && listPeriods(ctx).some((p) => p.code === prevCode) ? { code: prevCode, ...followupOf(ctx, prevCode) } : null;
+    const opened = new Set(listPeriods(ctx).map((p) => p.code));
+    const previous = prevCode && opened.has(prevCode) ? { code: prevCode, ...followupOf(ctx, prevCode) } : null;
+    // Earlier quarters' values: year to date, comparisons a year back, the last 8 quarters' charts.
+    const history = seriesPeriods(period.code)
+      .filter((code) => code !== period.code && code !== prevCode && opened.has(code))
+      .map((code) => ({ code, values: listIndicatorValues(ctx, code) }));
 
     const withData = new Set<number>([
       ...current.values.map((v) => v.qrrId),
@@ -64,6 +73,8 @@ export function loadReportData(ctx: ServiceContext, periodCode: string, options:
         qpvCodes: q.qpvCodes,
         population: q.population,
         archived: q.archivedAt !== null,
+        deleguePrefet: q.deleguePrefet,
+        securityZone: q.securityZone,
       }));
 
     return {
@@ -76,6 +87,10 @@ export function loadReportData(ctx: ServiceContext, periodCode: string, options:
       current,
       previous,
       fipd: options.fipd ?? EMPTY_FIPD,
+      history,
+      sansObjet: listSansObjet(ctx),
+      targets: listTargets(ctx),
+      signer: options.signer ?? null,
     };
   })();
 }

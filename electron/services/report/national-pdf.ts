@@ -34,6 +34,7 @@ import {
   Writer,
   type ReportFonts,
 } from './pdf-kit';
+import { engagementLinesTable, indicatorResultsTable } from './pdf-simple';
 
 export const NATIONAL_TITLE = 'Synthèse nationale — Quartiers de reconquête républicaine';
 /** On every page: this document is a consolidation, not a signed report. */
@@ -238,6 +239,14 @@ function fipdSection(w: Writer, model: NationalModel): void {
   });
 }
 
+/** The same simple first pages as a département's report, with national figures (every counted QRR added up). */
+function simpleSection(w: Writer, model: NationalModel): void {
+  w.heading('Tableau de bord simple et normalisé', 1);
+  engagementLinesTable(w, model.results.lines, (code) => model.engagements.find((e) => e.code === code)!);
+  w.heading(`Résultats nationaux par indicateur — ${model.period.label}`, 2);
+  indicatorResultsTable(w, model.results.results, model.results.lines, model.period.label);
+}
+
 export function renderNationalPdf(model: NationalModel, options: RenderNationalOptions): { readonly bytes: Uint8Array; readonly pages: number } {
   const fonts = options.fonts ?? loadReportFonts();
   const doc = createPdfDocument(fonts, options.generatedAt);
@@ -259,6 +268,7 @@ export function renderNationalPdf(model: NationalModel, options: RenderNationalO
   const w = new Writer(doc);
   cover(w, model, options);
   const sections: [string, (w: Writer, model: NationalModel) => void][] = [
+    ['Tableau de bord simple et normalisé', simpleSection],
     ['Départements consolidés', departementsSection],
     ['Synthèse par engagement', engagementsSection],
     ['Quartiers par département', qrrsSection],

@@ -20,6 +20,7 @@ import type { ActionStatus } from '../../../shared/domain/types';
 import { formatDate, formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
 import { formatEurosFromCents } from '../../../shared/format/number-fr';
 import { formatRatioPercent, type ReportModel, type ReportQrr } from '../../../shared/report/report-model';
+import { engagementLinesTable, indicatorResultsTable } from './pdf-simple';
 import {
   barChart,
   coverKeyFigures,
@@ -64,6 +65,8 @@ export interface RenderReportOptions {
   readonly signatureBlock?: { readonly name: string; readonly title: string; readonly date: string };
   /** Shown in the PDF's Creator field. */
   readonly appVersion?: string;
+  /** Objectives and levers of each engagement (référentiel), shown in the annex. */
+  readonly engagementContext?: readonly { readonly code: string; readonly objectives: readonly string[]; readonly levers: readonly string[] }[];
 }
 
 /** The visible signature block, in millimetres from the top-left of the last page. */
@@ -105,18 +108,26 @@ function cover(w: Writer, model: ReportModel, options: RenderReportOptions, sign
   w.font('bold', 13, TEXT);
   doc.text(model.departement.prefecture, MARGIN_X, 57);
 
-  w.y = 92;
+  w.y = 82;
   w.paragraph('Tableau de bord des quartiers de reconquête républicaine', 22, { style: 'bold', colour: BLUE, after: 4 });
   w.paragraph(`Rapport trimestriel — ${model.period.label}`, 15, { style: 'bold', after: 8 });
   w.paragraph(`Département : ${model.departement.nom} (${model.departement.code})`, 11, { after: 2 });
-  w.paragraph(`Période : ${model.period.label} (période ${model.period.stateLabel})`, 11, { after: 2 });
+  // « trimestre » is masculine: « trimestre ouvert / transmis / rouvert ».
+  w.paragraph(`Période : ${model.period.label} (trimestre ${model.period.stateLabel})`, 11, { after: 2 });
   w.paragraph(
-    `Quartiers de reconquête républicaine suivis : ${model.qrrs.length === 0 ? 'aucun' : model.qrrs.map((q) => q.name + (q.archived ? ' (archivé)' : '')).join(', ')}`,
+    `Quartiers de reconquête républicaine suivis : ${
+      model.qrrs.length === 0
+        ? 'aucun'
+        : model.qrrs
+            .map((q) => q.name + (q.archived ? ' (archivé)' : '') + (q.deleguePrefet ? ` (délégué du préfet : ${q.deleguePrefet})` : ''))
+            .join(', ')
+    }`,
     11,
     { after: 2 },
   );
   w.paragraph(`Établi le ${formatDate(options.generatedAt)}`, 11, { after: 2 });
-  w.paragraph(`Signataire : ${signatory.name ? `${signatory.name}, ` : ''}${signatory.title}`, 11, { after: 8 });
+  w.paragraph(`Autorité : ${signatory.name ? `${signatory.name}, ` : ''}${signatory.title}`, 11, { after: 2 });
+  w.paragraph(model.signature.signer ? `Signé par : ${model.signature.signer}` : 'Signé par : — (export de travail non signé)', 11, { style: 'bold', after: 8 });
 
   // Key figures
   coverKeyFigures(
@@ -128,6 +139,14 @@ function cover(w: Writer, model: ReportModel, options: RenderReportOptions, sign
     ],
     model.referentialVersion,
   );
+  if (model.sansObjetCount.indicators + model.sansObjetCount.actions > 0) {
+    w.paragraph(
+      `Sans objet dans les quartiers (hors complétude et hors taux de mise en œuvre) : ${plural(model.sansObjetCount.indicators, 'indicateur')}, ` +
+        `${plural(model.sansObjetCount.actions, 'action')} ; le motif figure en annexe.`,
+      8.5,
+      { colour: MUTED },
+    );
+  }
 }
 
 function synthesis(w: Writer, model: ReportModel): void {
@@ -164,9 +183,15 @@ function synthesis(w: Writer, model: ReportModel): void {
   }
 }
 
-function engagementPage(w: Writer, model: ReportModel, index: number): void {
+function engagementPage(w: Writer, model: ReportModel, index: number, context: { objectives: readonly string[]; levers: readonly string[] } | undefined): void {
   const e = model.engagements[index]!;
   w.heading(`Engagement ${e.code} — ${e.title}`, 1);
+  if (context && context.objectives.length > 0) {
+    w.paragraph(`Objectifs : ${context.objectives.join(' ; ')}`, 8.5, { colour: MUTED, after: 1 });
+  }
+  if (context && context.levers.length > 0) {
+    w.paragraph(`Leviers : ${context.levers.map((l) => l.replace(/\s*<?https?:\S+/gu, '')).join(' ; ')}`, 7.5, { colour: MUTED, after: 3 });
+  }
   w.paragraph(
     `${plural(e.actionCount, 'action')}, ${plural(e.indicatorCount, 'indicateur')}. ` +
       `Complétude départementale : ${percentText(e.completeness)}. Taux de mise en œuvre : ${implementationText(e.implementation)}.`,
@@ -245,6 +270,8 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
     q.communes.length > 0 ? `Commune${q.communes.length > 1 ? 's' : ''} : ${q.communes.join(', ')}` : null,
     q.qpvCodes.length > 0 ? `QPV : ${q.qpvCodes.join(', ')}` : null,
     q.population !== null ? `Population : ${formatInteger(q.population)} habitants` : null,
+    q.securityZoneLabel,
+    `Délégué du préfet : ${q.deleguePrefet || 'non désigné'}`,
   ].filter((s): s is string => s !== null);
   if (identity.length > 0) w.paragraph(identity.join(' — '), 9, { colour: MUTED, after: 2 });
   w.paragraph(
@@ -281,15 +308,24 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
     } else {
       w.paragraph('Pas de commentaire de synthèse.', 9, { colour: MUTED, after: 2.5 });
     }
+    const line = model.lines.find((l) => l.code === e.code);
+    const typed = [
+      ...(line?.successes ?? []).filter((t) => model.qrrs.length === 1 || t.startsWith(`${q.name} : `)).map((t) => `Réussites : ${t.replace(`${q.name} : `, '')}`),
+      ...(line?.obstacles ?? []).filter((t) => model.qrrs.length === 1 || t.startsWith(`${q.name} : `)).map((t) => `Freins : ${t.replace(`${q.name} : `, '')}`),
+      ...(line?.nextSteps ?? []).filter((t) => model.qrrs.length === 1 || t.startsWith(`${q.name} : `)).map((t) => `Actions à venir : ${t.replace(`${q.name} : `, '')}`),
+    ];
+    if (typed.length > 0) w.paragraph(typed.join('\n'), 8.5, { after: 2.5 });
     w.table({
       head: [['Code', 'Indicateur', model.period.label.replace(/^./, (c) => c.toUpperCase()), previous, 'Évolution', 'Cible']],
       body: e.indicators.map((i): RowInput => [
         i.code,
         i.label + (i.comment ? `\nCommentaire : ${i.comment}` : '') + (i.source ? `\nSource : ${i.source}` : ''),
-        { content: i.valueText + (i.partial ? ' (incomplet)' : ''), styles: i.complete ? {} : { textColor: [RED[0], RED[1], RED[2]] } } as CellInput,
+        i.sansObjetReason !== null
+          ? ({ content: `Sans objet : ${i.sansObjetReason}`, styles: { textColor: [MUTED[0], MUTED[1], MUTED[2]] } } as CellInput)
+          : ({ content: i.valueText + (i.partial ? ' (incomplet)' : ''), styles: i.complete ? {} : { textColor: [RED[0], RED[1], RED[2]] } } as CellInput),
         i.previousText,
         i.change?.text ?? '—',
-        i.targetText,
+        i.goal ? `${i.goal.text}\nProgression : ${i.goal.progressText}` : i.targetText,
       ]),
       columnStyles: { 0: { cellWidth: 11 }, 1: { cellWidth: 62 }, 2: { cellWidth: 33 }, 3: { cellWidth: 29 }, 4: { cellWidth: 22 }, 5: { cellWidth: 23 } },
     });
@@ -300,7 +336,7 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
         a.label,
         { content: a.statusLabel, styles: statusStyle(a.status) },
         a.referent || '—',
-        a.comment || '—',
+        a.sansObjetReason ?? (a.comment || '—'),
       ]),
       columnStyles: { 0: { cellWidth: 15 }, 1: { cellWidth: 85 }, 2: { cellWidth: 22 }, 3: { cellWidth: 25 }, 4: { cellWidth: 33 } },
     });
@@ -334,11 +370,19 @@ function fipdSection(w: Writer, model: ReportModel): void {
     });
   }
   if (f.subsidies.length > 0) {
-    w.heading('Subventions', 3);
+    w.heading('Subventions FIPD décidées dans le trimestre', 3);
     w.table({
       head: [['Bénéficiaire', 'Quartier', 'Objet', 'Accordé', 'Payé']],
       body: f.subsidies.map((s) => [s.beneficiary, s.qrrName, s.object, euros(s.grantedCents), euros(s.paidCents)]),
       columnStyles: { 3: { halign: 'right' }, 4: { halign: 'right' } },
+    });
+  }
+  if (f.otherSubsidies.length > 0) {
+    w.heading('Autres crédits (hors FIPD) décidés dans le trimestre', 3);
+    w.table({
+      head: [['Source', 'Bénéficiaire', 'Quartier', 'Objet', 'Accordé', 'Payé']],
+      body: f.otherSubsidies.map((s) => [s.sourceLabel, s.beneficiary, s.qrrName, s.object, euros(s.grantedCents), euros(s.paidCents)]),
+      columnStyles: { 0: { cellWidth: 24 }, 4: { halign: 'right' }, 5: { halign: 'right' } },
     });
   }
 }
@@ -380,7 +424,23 @@ function missingSection(w: Writer, model: ReportModel): void {
 function signatureBlock(w: Writer, model: ReportModel, block: NonNullable<RenderReportOptions['signatureBlock']>, mark: (title: string) => void): void {
   const { doc } = w;
   const { x, y, w: bw, h } = SIGNATURE_BLOCK_MM;
-  if (w.y > y - 30) w.newPage();
+  if (w.y > y - 30) {
+    // No page holding a signature alone: the signature page recalls what is signed.
+    w.newPage();
+    w.heading(`Récapitulatif signé — ${model.period.label}`, 1);
+    w.table({
+      head: [['Engagement', 'Météo', 'Mise en œuvre', 'Complétude']],
+      body: model.lines.map((l) => {
+        const e = model.engagements.find((x) => x.code === l.code)!;
+        return [`${l.code} — ${l.title}`, l.meteoMeaning, implementationText(e.implementation), percentText(e.completeness)];
+      }),
+      columnStyles: { 0: { cellWidth: 80 } },
+    });
+    w.paragraph(
+      `${model.signature.authority}. ${model.missing.ready ? 'Toutes les données de la période sont renseignées.' : model.missing.summary.join(' ')}`,
+      9,
+    );
+  }
   w.y = Math.max(w.y + 4, y - 24);
   mark('Signature');
   w.heading('Signature', 3);
@@ -449,11 +509,25 @@ export function renderReportPdf(model: ReportModel, options: RenderReportOptions
   const w = new Writer(doc);
   cover(w, model, options, signatory);
 
-  // Table of contents: pages reserved now, filled once every section's page is known.
+  // Pages 2 and following: the « tableau de bord simple et normalisé », before any detail.
+  w.newPage();
+  w.heading('Tableau de bord simple et normalisé', 1);
+  w.paragraph(
+    `${model.departement.nom} — ${model.period.label}. Une ligne par engagement : météo la plus défavorable des quartiers, ` +
+      'tendance, taux de mise en œuvre (hors « sans objet »), résultats clés avec leur évolution et leur cible, synthèse.',
+    8,
+    { colour: MUTED, after: 2 },
+  );
+  const statsOf = (code: string) => model.engagements.find((e) => e.code === code)!;
+  engagementLinesTable(w, model.lines, statsOf);
+  w.heading(`Résultats du département par indicateur — ${model.period.label}`, 2);
+  indicatorResultsTable(w, model.results, model.lines, model.period.label);
+
+  // Annex: table of contents (pages reserved now, filled once every section's page is known), then the detail.
   const toc = tocEntries(model, options);
   const tocPages = Math.max(1, Math.ceil(toc.length / TOC_PER_PAGE));
   for (let i = 0; i < tocPages; i++) w.newPage();
-  const firstTocPage = 2;
+  const firstTocPage = doc.getNumberOfPages() - tocPages + 1;
 
   const mark = (title: string): void => {
     const entry = toc.find((t) => t.title === title && t.page === 0);
@@ -468,7 +542,7 @@ export function renderReportPdf(model: ReportModel, options: RenderReportOptions
     w.newPage();
     if (i === 0) mark('Synthèse par engagement');
     mark(`Engagement ${e.code} — ${e.title}`);
-    engagementPage(w, model, i);
+    engagementPage(w, model, i, options.engagementContext?.find((c) => c.code === e.code));
   });
 
   model.qrrs.forEach((q, i) => {
@@ -499,7 +573,7 @@ export function renderReportPdf(model: ReportModel, options: RenderReportOptions
   for (let p = 0; p < tocPages; p++) {
     doc.setPage(firstTocPage + p);
     w.y = TOP;
-    if (p === 0) w.heading('Sommaire', 1);
+    if (p === 0) w.heading('Annexes — sommaire', 1);
     for (const entry of toc.slice(p * TOC_PER_PAGE, (p + 1) * TOC_PER_PAGE)) {
       const x = MARGIN_X + (entry.level === 1 ? 6 : 0);
       const y = w.y + 4;
@@ -522,7 +596,8 @@ export function renderReportPdf(model: ReportModel, options: RenderReportOptions
   // Bookmarks (the viewer's side panel), same entries as the table of contents.
   let parent: unknown = null;
   doc.outline.add(null, 'Couverture', { pageNumber: 1 });
-  doc.outline.add(null, 'Sommaire', { pageNumber: firstTocPage });
+  doc.outline.add(null, 'Tableau de bord simple et normalisé', { pageNumber: 2 });
+  doc.outline.add(null, 'Annexes — sommaire', { pageNumber: firstTocPage });
   for (const entry of toc) {
     if (entry.page === 0) continue;
     const item = doc.outline.add(entry.level === 1 ? parent : null, entry.title, { pageNumber: entry.page });

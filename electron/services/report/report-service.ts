@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportRecord } from '../../../shared/domain/types';
 import { DomainError } from '../../../shared/ipc/result';
-import { isCommitted, quarterBounds } from '../../../shared/domain/fipd';
+import { FUNDING_SOURCE_LABELS, isCommitted, quarterBounds } from '../../../shared/domain/fipd';
 import { buildReportModel, type ReportFipdInput, type ReportModel } from '../../../shared/report/report-model';
 import { getLedger } from '../fipd/ledger';
 import { listSubsidies } from '../fipd/subsidies';
@@ -17,11 +17,13 @@ import type { ExchangeDocument } from '../../../shared/exchange/format';
 import { exportExchange } from '../exchange/export';
 import { attachReportData, reportDataFileName } from './attach';
 import { loadReportData } from './load-report-data';
+import { readReferential } from '../referential';
 import { renderReportPdf } from './pdf';
 import { openP12 } from './p12-signer';
 import { openTokenIdentity, type TokenCertificate, type TokenSelection } from './pkcs11-signer';
 import { DEFAULT_PLACEHOLDER_BYTES, displayName, signReportPdf, type SigningIdentity } from './sign';
 import { TIMESTAMP_RESERVE_BYTES, timestamperFor } from './timestamp';
+import { requireTransmittable, transmitQuarter } from '../transmission';
 
 /** PAdES B-T: the signature time-stamped by the TSA at `url`, with room for its token. */
 const timestampOptions = (url: string) => ({ timestamp: timestamperFor(url), placeholderBytes: DEFAULT_PLACEHOLDER_BYTES + TIMESTAMP_RESERVE_BYTES });
@@ -31,8 +33,8 @@ const timestampOptions = (url: string) => ({ timestamp: timestamperFor(url), pla
  * attachment, optional signature, then the record (hash, signer) and, when
  * asked, the quarter marked transmitted. One code path for the app and the CLI.
  */
-export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string): ReportModel {
-  return buildReportModel(loadReportData(ctx, periodCode, { geography, fipd: fipdForReport(ctx, periodCode) }));
+export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string, signer: string | null = null): ReportModel {
+  return buildReportModel(loadReportData(ctx, periodCode, { geography, fipd: fipdForReport(ctx, periodCode), signer }));
 }
 
 /**
@@ -56,7 +58,15 @@ function fipdForReport(ctx: ServiceContext, periodCode: string): ReportFipdInput
   );
   const subsidies = listSubsidies(ctx, { budgetYear })
     .filter((s) => isCommitted(s.status) && bounds && s.decisionDate !== null && s.decisionDate >= bounds.from && s.decisionDate <= bounds.to)
-    .map((s) => ({ qrrId: s.qrrId, beneficiary: s.beneficiaryName, object: s.title, grantedCents: s.grantedCents, paidCents: s.paidCents }));
+    .map((s) => ({
+      qrrId: s.qrrId,
+      beneficiary: s.beneficiaryName,
+      object: s.title,
+      grantedCents: s.grantedCents,
+      paidCents: s.paidCents,
+      source: s.source,
+      sourceLabel: FUNDING_SOURCE_LABELS[s.source],
+    }));
   return { envelopes, subsidies };
 }
 
@@ -76,6 +86,8 @@ export interface ProduceReportOptions {
   readonly transmit: boolean;
   /** Called once the signed report is written and recorded (to remember the certificate used). */
   readonly onSigned?: (signer: OpenedSigner) => void;
+  /** With `transmit`: transmit although something is missing (the check of electron/services/transmission.ts). */
+  readonly confirmIncomplete?: boolean;
   /** Name of the file in `outputDir` (default `rapport-qrr-<dep>-<period>-signe.pdf` / `-non-signe.pdf`). */
   readonly fileName?: string;
 }
@@ -110,11 +122,12 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
   if (options.transmit && !options.signature) {
     throw new DomainError('VALIDATION', 'Seul un rapport signé peut accompagner la transmission du trimestre.');
   }
+  const missing = options.transmit ? requireTransmittable(ctx, geography, period.code, options.confirmIncomplete ?? false) : null;
   const at = ctx.now();
   // Opened first: a wrong password or PIN fails before any work, and names the signatory.
   const identity = options.signature ? await openSigner(options.signature, at) : null;
   try {
-    const produced = await produceWith(ctx, geography, options, period, at, identity);
+    const produced = await produceWith(ctx, geography, options, period, at, identity, missing);
     if (identity) options.onSigned?.(identity);
     return produced;
   } finally {
@@ -129,13 +142,16 @@ async function produceWith(
   period: ReturnType<typeof getPeriod>,
   at: Date,
   identity: SigningIdentity | null,
+  /** What the transmission check found missing (confirmed by the user), when the report accompanies the transmission. */
+  missing: { readonly count: number } | null,
 ): Promise<ProducedReport> {
   const generatedAt = at.toISOString();
-  const model = reportModelFor(ctx, geography, period.code);
   const signer = identity ? displayName(identity.subject) : '';
+  const model = reportModelFor(ctx, geography, period.code, identity ? signer : null);
   const pdf = renderReportPdf(model, {
     generatedAt,
     appVersion: options.appVersion,
+    engagementContext: readReferential(ctx.db).engagements,
     signed: identity !== null,
     ...(identity && options.signature?.visible
       ? { signatureBlock: { name: signer, title: options.signature.title ?? model.departement.prefetTitle, date: generatedAt } }
@@ -176,7 +192,7 @@ async function produceWith(
         newValue: { period: period.code, fileName, sha256, signed: identity !== null, signer, transmitted: options.transmit },
       },
     ]);
-    if (options.transmit) transmitPeriod(ctx, period.code, () => freezeComputedValues(ctx, period.code));
+    if (options.transmit) transmitQuarter(ctx, period.code, { missing: missing?.count ?? 0, report: { fileName, sha256 } });
     return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
   }).immediate());
   return { ...record, path: file, pages: pageCount(bytes) };

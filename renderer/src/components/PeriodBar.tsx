@@ -1,10 +1,12 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { PERIOD_STATE_LABELS, parsePeriodCode, periodCode, periodLabel, periodOfDate } from '../../../shared/domain/period';
 import type { Period } from '../../../shared/domain/types';
 import { formatDate } from '../../../shared/format/fr';
 import type { ApiError, Result } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert } from './ErrorAlert';
+import { MissingSummary } from './MissingSummary';
+import type { ReportMissing } from '../../../shared/report/report-model';
 
 /** The current quarter, the next one and the eight before it: what a coordinator may open. */
 function openableCodes(now: Date, existing: readonly Period[]): string[] {
@@ -43,7 +45,22 @@ export function PeriodBar({
   const [toOpen, setToOpen] = useState('');
   const [confirming, setConfirming] = useState<'transmit' | 'reopen' | null>(null);
   const [reason, setReason] = useState('');
+  // The transmission check, the same as Rapports and the CLI (electron/services/transmission.ts).
+  const [missing, setMissing] = useState<ReportMissing | null>(null);
+  const [confirmIncomplete, setConfirmIncomplete] = useState(false);
   const openable = openableCodes(new Date(), periods);
+  useEffect(() => {
+    setMissing(null);
+    setConfirmIncomplete(false);
+    if (confirming !== 'transmit' || !selected) return;
+    let live = true;
+    void call(api().getReportModel({ periodCode: selected.code })).then((r) => {
+      if (live && r.ok) setMissing(r.value.missing);
+    });
+    return () => {
+      live = false;
+    };
+  }, [confirming, selected]);
 
   const run = async (request: Promise<Result<Period>>) => {
     const result = await call(request);
@@ -122,11 +139,25 @@ export function PeriodBar({
         <div className="fr-callout fr-mt-2w" role="dialog" aria-label="Confirmer la transmission">
           <p className="fr-callout__text">
             Une fois transmis, le {selected.label} passe en lecture seule. Il pourra être rouvert, avec un motif qui sera
-            journalisé.
+            journalisé. Le rapport signé pourra être produit ensuite depuis « Rapports », sur les chiffres figés.
           </p>
+          {missing === null ? <p>Vérification de ce qui manque…</p> : <MissingSummary missing={missing} />}
+          {missing !== null && !missing.ready && (
+            <div className="fr-checkbox-group fr-mb-2w">
+              <input type="checkbox" id={`${id}-confirm-incomplete`} checked={confirmIncomplete} onChange={(e) => setConfirmIncomplete(e.target.checked)} />
+              <label className="fr-label" htmlFor={`${id}-confirm-incomplete`}>
+                Transmettre malgré ces manques (les éléments « sans objet » ne sont pas demandés)
+              </label>
+            </div>
+          )}
           <ul className="fr-btns-group fr-btns-group--inline-sm">
             <li>
-              <button type="button" className="fr-btn fr-btn--sm" onClick={() => void run(api().transmitPeriod({ code: selected.code }))}>
+              <button
+                type="button"
+                className="fr-btn fr-btn--sm"
+                disabled={missing === null || (!missing.ready && !confirmIncomplete)}
+                onClick={() => void run(api().transmitPeriod({ code: selected.code, confirmIncomplete }))}
+              >
                 Confirmer la transmission
               </button>
             </li>

@@ -75,7 +75,7 @@ export function Rapports() {
     const signature = signing
       ? { ...(await signerRequest(signer)), visible, ...(title.trim() ? { title } : {}), ...(withoutTimestamp ? { withoutTimestamp } : {}) }
       : undefined;
-    const result = await call(api().generateReport({ periodCode: selected.code, transmit, ...(signature ? { signature } : {}) }));
+    const result = await call(api().generateReport({ periodCode: selected.code, transmit, confirmIncomplete, ...(signature ? { signature } : {}) }));
     setBusy(false);
     setSigner((d) => ({ ...d, password: '', pin: '' })); // asked each time, never kept
     if (!result.ok) return setError(result.error);

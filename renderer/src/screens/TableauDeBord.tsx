@@ -8,6 +8,7 @@ import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MissingSummary } from '../components/MissingSummary';
 import { PeriodBar } from '../components/PeriodBar';
+import { ResultsTable } from '../components/ResultsTable';
 import { usePeriods } from '../usePeriods';
 
 /** Last day of a quarter, the date its figures are due. */
@@ -109,6 +110,8 @@ export function TableauDeBord() {
               </tbody>
             </table>
           </div>
+          <h2 className="fr-h5">Résultats du département</h2>
+          <ResultsTable model={model} onMissing={() => (window.location.hash = '#/indicateurs')} />
           <h2 className="fr-h5">Crédits FIPD {model.period.code.slice(0, 4)}</h2>
           <p data-testid="dashboard-fipd">
             {model.fipd.empty

@@ -1,0 +1,192 @@
+/**
+ * « Sans objet » decisions and baselines / targets per QRR (issue 13): read
+ * with the référentiel's proposals (shared/domain/sans-objet.ts,
+ * shared/domain/targets.ts), written in one transaction with the audit trail.
+ *
+ * Plain Node, never imports electron.
+ */
+import { DomainError } from '../../shared/ipc/result';
+import { indexSansObjet, sansObjetStates, type SansObjetDecision, type SansObjetIndex, type SansObjetItemType, type SansObjetState } from '../../shared/domain/sans-objet';
+import { circularTarget, type IndicatorTarget } from '../../shared/domain/targets';
+import type { IndicatorValuePayload, SecurityZone } from '../../shared/domain/types';
+import { isIndicatorValueComplete } from '../../shared/domain/indicator-values';
+import { recordAudit } from './audit';
+import { isoNow, type ServiceContext } from './context';
+import { readReferential } from './referential';
+
+const qrrCharacteristics = (ctx: ServiceContext) =>
+  ctx.db.prepare('SELECT id, security_zone AS securityZone FROM qrr ORDER BY id').all() as { id: number; securityZone: SecurityZone | null }[];
+
+function decisions(ctx: ServiceContext): SansObjetDecision[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT qrr_id AS qrrId, item_type AS itemType, code, applies, reason, updated_at AS updatedAt, updated_by AS updatedBy
+         FROM sans_objet ORDER BY qrr_id, item_type, code`,
+      )
+      .all() as (Omit<SansObjetDecision, 'applies'> & { applies: 0 | 1 })[]
+  ).map((d) => ({ ...d, applies: d.applies === 1 }));
+}
+
+/** Every QRR's « sans objet » items (proposed or decided), and the decisions lifting a proposal. */
+export function listSansObjet(ctx: ServiceContext): SansObjetState[] {
+  return sansObjetStates(readReferential(ctx.db).engagements, qrrCharacteristics(ctx), decisions(ctx));
+}
+
+export const sansObjetIndex = (ctx: ServiceContext): SansObjetIndex => indexSansObjet(listSansObjet(ctx));
+
+const requireQrr = (ctx: ServiceContext, qrrId: number): { name: string; archivedAt: string | null } => {
+  const row = ctx.db.prepare('SELECT name, archived_at AS archivedAt FROM qrr WHERE id = ?').get(qrrId) as { name: string; archivedAt: string | null } | undefined;
+  if (!row) throw new DomainError('NOT_FOUND', `Le quartier n° ${qrrId} n'existe pas.`);
+  if (row.archivedAt) throw new DomainError('VALIDATION', `Le quartier « ${row.name} » est archivé : ses données ne peuvent plus être modifiées.`);
+  return row;
+};
+
+export interface SansObjetChange {
+  readonly qrrId: number;
+  readonly itemType: SansObjetItemType;
+  readonly code: string;
+  readonly sansObjet: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Records the user's decision: « sans objet » (a reason is required) or « applies »
+ * (lifts a proposal; the reason is optional). Returns the QRR's states.
+ */
+export function saveSansObjet(ctx: ServiceContext, change: SansObjetChange): SansObjetState[] {
+  return ctx.db.transaction(() => {
+    requireQrr(ctx, change.qrrId);
+    const engagements = readReferential(ctx.db).engagements;
+    const exists =
+      change.itemType === 'indicator'
+        ? engagements.some((e) => e.indicators.some((i) => i.code === change.code))
+        : engagements.some((e) => e.actions.some((a) => a.code === change.code));
+    const what = change.itemType === 'indicator' ? "L'indicateur" : "L'action";
+    if (!exists) throw new DomainError('VALIDATION', `${what} « ${change.code} » n'existe pas dans le référentiel.`);
+    const reason = change.reason.trim();
+    if (change.sansObjet && reason === '') throw new DomainError('VALIDATION', 'Indiquez le motif pour lequel cet élément est sans objet.');
+    const before = listSansObjet(ctx).find((s) => s.qrrId === change.qrrId && s.itemType === change.itemType && s.code === change.code);
+    const oldValue = before ? { sansObjet: before.sansObjet, reason: before.reason, origin: before.origin } : { sansObjet: false };
+    ctx.db
+      .prepare(
+        `INSERT INTO sans_objet (qrr_id, item_type, code, applies, reason, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (qrr_id, item_type, code) DO UPDATE SET applies = excluded.applies, reason = excluded.reason,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(change.qrrId, change.itemType, change.code, change.sansObjet ? 1 : 0, reason, isoNow(ctx), ctx.osUser);
+    recordAudit(ctx, [
+      {
+        entity: 'sans_objet',
+        entityId: `${change.qrrId}|${change.itemType}|${change.code}`,
+        action: before?.origin === 'saisi' ? 'update' : 'create',
+        field: 'sansObjet',
+        oldValue,
+        newValue: { sansObjet: change.sansObjet, reason },
+      },
+    ]);
+    return listSansObjet(ctx).filter((s) => s.qrrId === change.qrrId);
+  })();
+}
+
+interface TargetRow {
+  qrrId: number;
+  indicatorCode: string;
+  initialValue: number | null;
+  initialDate: string | null;
+  targetValue: number | null;
+  targetDeadline: string | null;
+  origin: 'circulaire' | 'saisie';
+}
+
+const storedTargets = (ctx: ServiceContext): TargetRow[] =>
+  ctx.db
+    .prepare(
+      `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, initial_value AS initialValue, initial_date AS initialDate,
+              target_value AS targetValue, target_deadline AS targetDeadline, origin
+       FROM indicator_target ORDER BY qrr_id, indicator_code`,
+    )
+    .all() as TargetRow[];
+
+/**
+ * Every QRR × indicator with a target: those stored, then the circular's own
+ * targets proposed for the others (from each QRR's first complete value).
+ */
+export function listTargets(ctx: ServiceContext): IndicatorTarget[] {
+  const indicators = readReferential(ctx.db).engagements.flatMap((e) => e.indicators);
+  const stored = storedTargets(ctx);
+  const out: IndicatorTarget[] = stored.map((t) => ({
+    ...t,
+    quote: indicators.find((i) => i.code === t.indicatorCode)?.measure?.target?.quote ?? null,
+    stored: true,
+  }));
+  const have = new Set(stored.map((t) => `${t.qrrId}|${t.indicatorCode}`));
+  const withTarget = indicators.filter((i) => i.measure?.target);
+  if (withTarget.length === 0) return out;
+  const qrrs = ctx.db.prepare('SELECT id FROM qrr WHERE archived_at IS NULL ORDER BY id').pluck().all() as number[];
+  const firstValues = ctx.db.prepare(
+    `SELECT period_code AS periodCode, value FROM indicator_value
+     WHERE qrr_id = ? AND indicator_code = ? AND value IS NOT NULL ORDER BY period_code`,
+  );
+  for (const qrrId of qrrs) {
+    for (const indicator of withTarget) {
+      if (have.has(`${qrrId}|${indicator.code}`)) continue;
+      const first = (firstValues.all(qrrId, indicator.code) as { periodCode: string; value: string }[])
+        .map((r) => ({ periodCode: r.periodCode, value: JSON.parse(r.value) as IndicatorValuePayload }))
+        .find((r) => isIndicatorValueComplete(indicator, r.value));
+      const proposal = circularTarget(indicator, qrrId, first ?? null);
+      if (proposal) out.push(proposal);
+    }
+  }
+  return out;
+}
+
+export type TargetChange = Omit<TargetRow, 'origin'>;
+
+/** Saves a baseline and target entered (or a circular proposal accepted as is). */
+export function saveTarget(ctx: ServiceContext, change: TargetChange): IndicatorTarget {
+  return ctx.db.transaction(() => {
+    requireQrr(ctx, change.qrrId);
+    const indicator = readReferential(ctx.db)
+      .engagements.flatMap((e) => e.indicators)
+      .find((i) => i.code === change.indicatorCode);
+    if (!indicator) throw new DomainError('VALIDATION', `L'indicateur « ${change.indicatorCode} » n'existe pas dans le référentiel.`);
+    if (indicator.kind === 'presence' || indicator.kind === 'text') {
+      throw new DomainError('VALIDATION', `L'indicateur ${indicator.code} n'a pas de chiffre sur lequel fixer une cible.`);
+    }
+    if (change.initialDate && change.targetDeadline && change.targetDeadline < change.initialDate) {
+      throw new DomainError('VALIDATION', "L'échéance de la cible doit suivre la date de la valeur initiale.");
+    }
+    const before = listTargets(ctx).find((t) => t.qrrId === change.qrrId && t.indicatorCode === change.indicatorCode);
+    // Accepting the circular's proposal unchanged keeps its origin.
+    const same = (a: IndicatorTarget | undefined): boolean =>
+      !!a &&
+      a.origin === 'circulaire' &&
+      a.initialValue === change.initialValue &&
+      a.initialDate === change.initialDate &&
+      a.targetValue === change.targetValue &&
+      a.targetDeadline === change.targetDeadline;
+    const origin = same(before) ? 'circulaire' : 'saisie';
+    ctx.db
+      .prepare(
+        `INSERT INTO indicator_target (qrr_id, indicator_code, initial_value, initial_date, target_value, target_deadline, origin, updated_at, updated_by)
+         VALUES (@qrrId, @indicatorCode, @initialValue, @initialDate, @targetValue, @targetDeadline, @origin, @at, @by)
+         ON CONFLICT (qrr_id, indicator_code) DO UPDATE SET initial_value = excluded.initial_value, initial_date = excluded.initial_date,
+           target_value = excluded.target_value, target_deadline = excluded.target_deadline, origin = excluded.origin,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run({ ...change, origin, at: isoNow(ctx), by: ctx.osUser });
+    const pick = (t: Partial<TargetChange> | undefined) =>
+      t ? { initialValue: t.initialValue, initialDate: t.initialDate, targetValue: t.targetValue, targetDeadline: t.targetDeadline } : null;
+    recordAudit(ctx, [
+      {
+        entity: 'indicator_target',
+        entityId: `${change.qrrId}|${change.indicatorCode}`,
+        action: before?.stored ? 'update' : 'create',
+        oldValue: pick(before),
+        newValue: { ...pick(change), origin },
+      },
+    ]);
+    return listTargets(ctx).find((t) => t.qrrId === change.qrrId && t.indicatorCode === change.indicatorCode)!;
+  })();
+}

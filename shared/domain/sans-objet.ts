@@ -1,0 +1,100 @@
+/**
+ * « Sans objet » per QRR × indicator and per QRR × action: proposed from the
+ * QRR's characteristics by the référentiel's rules (zone police /
+ * gendarmerie, actions carried out for the whole département), and overridden
+ * by the user's decision when there is one (a decision to lift a proposal is
+ * kept, so the proposal never comes back by itself).
+ *
+ * Pure: imports only shared/.
+ */
+import type { Engagement, SansObjetCondition, SansObjetRule } from '../referential/types';
+import type { SecurityZone } from './types';
+
+export const SANS_OBJET_ITEM_TYPES = ['indicator', 'action'] as const;
+export type SansObjetItemType = (typeof SANS_OBJET_ITEM_TYPES)[number];
+
+/** The user's decision for one item of one QRR (table sans_objet). */
+export interface SansObjetDecision {
+  readonly qrrId: number;
+  readonly itemType: SansObjetItemType;
+  readonly code: string;
+  readonly applies: boolean;
+  readonly reason: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** What the report, the screens and completeness use. */
+export interface SansObjetState {
+  readonly qrrId: number;
+  readonly itemType: SansObjetItemType;
+  readonly code: string;
+  readonly sansObjet: boolean;
+  readonly reason: string;
+  /** proposé: from the QRR's characteristics, untouched; saisi: the user's decision. */
+  readonly origin: 'propose' | 'saisi';
+  /** The rule's proposal, when there is one (shown next to a lifted proposal). */
+  readonly proposal: string | null;
+}
+
+export interface QrrCharacteristics {
+  readonly id: number;
+  readonly securityZone: SecurityZone | null;
+}
+
+const conditionHolds = (when: SansObjetCondition, qrr: QrrCharacteristics): boolean =>
+  when === 'departement' || (when === 'zone_police' && qrr.securityZone === 'police') || (when === 'zone_gendarmerie' && qrr.securityZone === 'gendarmerie');
+
+/** The first rule that holds for this QRR (an unknown zone proposes nothing). */
+export const proposedRule = (rules: readonly SansObjetRule[] | undefined, qrr: QrrCharacteristics): SansObjetRule | null =>
+  (rules ?? []).find((r) => conditionHolds(r.when, qrr)) ?? null;
+
+const itemKey = (qrrId: number, itemType: SansObjetItemType, code: string): string => `${qrrId}|${itemType}|${code}`;
+
+/**
+ * Every item that is « sans objet » or was decided about, per QRR: proposals
+ * from the rules, overridden by decisions. Items neither proposed nor
+ * decided are absent (they apply).
+ */
+export function sansObjetStates(
+  engagements: readonly Engagement[],
+  qrrs: readonly QrrCharacteristics[],
+  decisions: readonly SansObjetDecision[],
+): SansObjetState[] {
+  const decided = new Map(decisions.map((d) => [itemKey(d.qrrId, d.itemType, d.code), d] as const));
+  const out: SansObjetState[] = [];
+  for (const q of qrrs) {
+    for (const e of engagements) {
+      const items: [SansObjetItemType, string, readonly SansObjetRule[] | undefined][] = [
+        ...e.indicators.map((i): [SansObjetItemType, string, readonly SansObjetRule[] | undefined] => ['indicator', i.code, i.measure?.sansObjet]),
+        ...e.actions.map((a): [SansObjetItemType, string, readonly SansObjetRule[] | undefined] => ['action', a.code, a.measure?.sansObjet]),
+      ];
+      for (const [itemType, code, rules] of items) {
+        const proposal = proposedRule(rules, q)?.reason ?? null;
+        const decision = decided.get(itemKey(q.id, itemType, code));
+        if (decision) {
+          out.push({ qrrId: q.id, itemType, code, sansObjet: decision.applies, reason: decision.reason, origin: 'saisi', proposal });
+        } else if (proposal) {
+          out.push({ qrrId: q.id, itemType, code, sansObjet: true, reason: proposal, origin: 'propose', proposal });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Lookup of the items that are « sans objet », with their reason. */
+export interface SansObjetIndex {
+  reasonOf(qrrId: number, itemType: SansObjetItemType, code: string): string | null;
+  isSansObjet(qrrId: number, itemType: SansObjetItemType, code: string): boolean;
+}
+
+export function indexSansObjet(states: readonly SansObjetState[]): SansObjetIndex {
+  const map = new Map(states.filter((s) => s.sansObjet).map((s) => [itemKey(s.qrrId, s.itemType, s.code), s.reason] as const));
+  return {
+    reasonOf: (qrrId, itemType, code) => map.get(itemKey(qrrId, itemType, code)) ?? null,
+    isSansObjet: (qrrId, itemType, code) => map.has(itemKey(qrrId, itemType, code)),
+  };
+}
+
+export const NO_SANS_OBJET: SansObjetIndex = { reasonOf: () => null, isSansObjet: () => false };

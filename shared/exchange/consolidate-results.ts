@@ -1,0 +1,94 @@
+/**
+ * National consolidation adds up results (issue 13): per indicator, the
+ * national figure by its aggregation rule over every counted QRR (a sum of
+ * sums is the sum of the départements' figures; a ratio of sums likewise),
+ * the figure of each département, and one line per engagement — the same
+ * computations as a département's report (shared/report/results-model.ts).
+ *
+ * « Sans objet »: proposed from each QRR's zone as in the départements (the
+ * exchange file does not carry the users' decisions yet); targets are not
+ * exchanged, so none is shown nationally.
+ *
+ * Pure: imports only shared/.
+ */
+import { indexSansObjet, sansObjetStates } from '../domain/sans-objet';
+import type { IndicatorValuePayload, Meteo } from '../domain/types';
+import type { Engagement } from '../referential/types';
+import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
+import type { ExchangeDocument } from './format';
+
+export interface NationalResults {
+  /** National figure of each indicator. */
+  readonly results: readonly IndicatorResult[];
+  /** One line per engagement (most severe météo among the QRRs, key results). */
+  readonly lines: readonly EngagementLine[];
+  /** Each counted département's figure of each indicator, in the order given. */
+  readonly byDepartement: readonly { readonly departementCode: string; readonly results: readonly IndicatorResult[] }[];
+}
+
+interface Unit {
+  readonly id: number;
+  readonly name: string;
+  readonly departementCode: string;
+  readonly doc: ExchangeDocument;
+  readonly key: string;
+}
+
+export function nationalResults(
+  engagements: readonly Engagement[],
+  documents: readonly ExchangeDocument[],
+  periodCode: string,
+): NationalResults {
+  const units: Unit[] = documents.flatMap((doc) => doc.qrrs.map((q) => ({ name: q.name, departementCode: doc.departement.code, doc, key: q.key })))
+    .map((u, i) => ({ ...u, id: i + 1 }));
+  const idOf = new Map(units.map((u) => [`${u.departementCode}\u0000${u.key}`, u.id] as const));
+  const series = new Set(seriesPeriods(periodCode));
+  const quarters = new Map<string, Map<string, IndicatorValuePayload | null>>();
+  for (const doc of documents) {
+    for (const v of doc.indicatorValues) {
+      if (!series.has(v.periodCode)) continue;
+      const id = idOf.get(`${doc.departement.code}\u0000${v.qrrKey}`);
+      if (id === undefined) continue;
+      let quarter = quarters.get(v.periodCode);
+      if (!quarter) quarters.set(v.periodCode, (quarter = new Map()));
+      quarter.set(`${id}|${v.indicatorCode}`, v.value as IndicatorValuePayload | null);
+    }
+  }
+  const zoneOf = new Map(documents.flatMap((doc) => doc.qrrs.map((q) => [`${doc.departement.code}\u0000${q.key}`, q.securityZone] as const)));
+  const sansObjet = indexSansObjet(
+    sansObjetStates(
+      engagements,
+      units.map((u) => ({ id: u.id, securityZone: zoneOf.get(`${u.departementCode}\u0000${u.key}`) ?? null })),
+      [],
+    ),
+  );
+  const resultsFor = (selected: readonly Unit[]): IndicatorResult[] =>
+    indicatorResults({ engagements, units: selected, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets: [] });
+  const results = resultsFor(units);
+  const meteoOf = new Map<string, Meteo>();
+  for (const doc of documents) {
+    for (const a of doc.assessments) {
+      if (a.periodCode !== periodCode) continue;
+      const id = idOf.get(`${doc.departement.code}\u0000${a.qrrKey}`);
+      if (id !== undefined) meteoOf.set(`${id}|${a.engagementCode}`, a.meteo);
+    }
+  }
+  const lines = engagements.map((e) =>
+    engagementLine(
+      {
+        code: e.code,
+        title: e.title,
+        assessments: units.map((u) => ({ unitName: u.name, meteo: meteoOf.get(`${u.id}|${e.code}`) ?? 'non_renseignee', trend: null, comment: '' })),
+      },
+      results,
+    ),
+  );
+  return {
+    results,
+    lines,
+    byDepartement: documents.map((doc) => ({
+      departementCode: doc.departement.code,
+      results: resultsFor(units.filter((u) => u.departementCode === doc.departement.code)),
+    })),
+  };
+}
