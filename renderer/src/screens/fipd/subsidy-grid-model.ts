@@ -23,7 +23,7 @@ import {
 import type { Qrr } from '../../../../shared/domain/types';
 import { formatDate } from '../../../../shared/format/fr';
 import { formatEurosFromCents, parseFrenchAmountToCents } from '../../../../shared/format/number-fr';
-import { foldForSearch } from '../../../../shared/format/search';
+import { choicesOf, resolveChoice, type Choice, type ChoiceNoun } from '../../../../shared/format/choice';
 import type { CellWrite, RejectedCell, SheetColumn } from '../../grid/types';
 
 export const BLANK_ROWS = 20;
@@ -61,14 +61,16 @@ interface FieldSpec {
   readonly text: (r: SubsidyRecord, qrrName: (id: number) => string) => string;
   readonly parse: (text: string, qrrs: readonly Qrr[]) => Parsed;
   readonly right?: boolean;
+  /** Labels offered by the cell's pick list (coded fields). */
+  readonly choices?: (qrrs: readonly Qrr[]) => readonly string[];
 }
 
-const fold = (s: string) => foldForSearch(s);
-const byLabel = <K extends string>(values: readonly K[], labels: Readonly<Record<K, string>>, what: string) => (text: string): Parsed => {
-  const t = fold(text);
-  const match = values.find((v) => fold(v) === t || fold(labels[v]) === t);
-  return match ? { ok: true, value: match } : { ok: false, message: `« ${text.trim()} » : ${what} inconnu(e). Possibles : ${values.map((v) => labels[v]).join(', ')}.` };
+/** A coded field: its label, code or unambiguous start (« attr », « nord »), accents ignored; see shared/format/choice.ts. */
+const byLabel = <K extends string>(values: readonly K[], labels: Readonly<Record<K, string>>, noun: ChoiceNoun) => (text: string): Parsed => {
+  const picked = resolveChoice(text, choicesOf(values, labels), noun);
+  return picked.ok ? picked : { ok: false, message: picked.message };
 };
+const qrrChoices = (qrrs: readonly Qrr[]): Choice<number>[] => qrrs.map((q) => ({ value: q.id, label: q.name }));
 const required = (label: string, max: number) => (text: string): Parsed =>
   text.trim() === '' ? { ok: false, message: `${label} est obligatoire.` } : text.trim().length > max ? { ok: false, message: `${label} est trop long.` } : { ok: true, value: text.trim() };
 const optionalText = (max: number) => (text: string): Parsed => (text.trim().length > max ? { ok: false, message: `Texte trop long (${max} caractères au plus).` } : { ok: true, value: text.trim() });
@@ -84,11 +86,12 @@ export const SUBSIDY_FIELDS: readonly FieldSpec[] = [
     width: 170,
     text: (r, name) => name(r.qrrId),
     parse: (text, qrrs) => {
-      const match = qrrs.find((q) => fold(q.name) === fold(text));
-      return match ? { ok: true, value: match.id } : { ok: false, message: `« ${text.trim()} » n'est pas un quartier actif du département.` };
+      const picked = resolveChoice(text, qrrChoices(qrrs), { known: 'un quartier actif du département', plural: 'quartiers' });
+      return picked.ok ? picked : { ok: false, message: picked.message };
     },
+    choices: (qrrs) => qrrs.map((q) => q.name),
   },
-  { key: 'source', header: 'Source', width: 110, text: (r) => FUNDING_SOURCE_LABELS[r.source], parse: byLabel(FUNDING_SOURCES, FUNDING_SOURCE_LABELS, 'source') },
+  { key: 'source', header: 'Source', width: 110, text: (r) => FUNDING_SOURCE_LABELS[r.source], parse: byLabel(FUNDING_SOURCES, FUNDING_SOURCE_LABELS, { known: 'une source connue', plural: 'sources' }), choices: () => FUNDING_SOURCES.map((v) => FUNDING_SOURCE_LABELS[v]) },
   { key: 'beneficiaryName', header: 'Association', width: 200, text: (r) => r.beneficiaryName, parse: required("Le nom de l'association", 200) },
   {
     key: 'siret',
@@ -128,14 +131,16 @@ export const SUBSIDY_FIELDS: readonly FieldSpec[] = [
     header: 'Statut',
     width: 110,
     text: (r) => SUBSIDY_STATUS_LABELS[r.status],
-    parse: byLabel(SUBSIDY_STATUSES, SUBSIDY_STATUS_LABELS, 'statut'),
+    parse: byLabel(SUBSIDY_STATUSES, SUBSIDY_STATUS_LABELS, { known: 'un statut connu', plural: 'statuts' }),
+    choices: () => SUBSIDY_STATUSES.map((v) => SUBSIDY_STATUS_LABELS[v]),
   },
   {
     key: 'decisionKind',
     header: 'Décision',
     width: 110,
     text: (r) => (r.decisionKind ? DECISION_KIND_LABELS[r.decisionKind] : ''),
-    parse: (text) => (text.trim() === '' ? { ok: true, value: null } : byLabel(DECISION_KINDS, DECISION_KIND_LABELS, 'type de décision')(text)),
+    parse: (text) => (text.trim() === '' ? { ok: true, value: null } : byLabel(DECISION_KINDS, DECISION_KIND_LABELS, { known: 'un type de décision connu', plural: 'types de décision' })(text)),
+    choices: () => DECISION_KINDS.map((v) => DECISION_KIND_LABELS[v]),
   },
   { key: 'decisionNumber', header: 'N° de décision', width: 130, text: (r) => r.decisionNumber, parse: optionalText(60) },
   { key: 'decisionDate', header: 'Date de décision', width: 130, text: (r) => day(r.decisionDate), parse: date },
@@ -177,6 +182,7 @@ export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRo
         const parsed = f.parse(text, qrrs);
         return parsed.ok ? null : parsed.message;
       },
+      ...(f.choices ? { choices: () => f.choices!(qrrs) } : {}),
       ...(f.key === 'beneficiaryName' ? { placeholder: (r: SubsidyRow) => (r.type === 'new' ? 'Nouvelle ligne' : '') } : {}),
       colDef: { width: f.width, ...(f.right ? { type: 'rightAligned' } : {}) },
     }),
