@@ -654,6 +654,8 @@ export function SpreadsheetGrid<R>({
           refresh();
         }
         notify?.(apiRef.current?.getDisplayedRowAtIndex(e.rowIndex)?.data ?? null, e.column.getColId());
+        // Headers that depend on the focused row (the indicator's part labels) follow it.
+        apiRef.current?.refreshHeader();
       },
     }),
     [],

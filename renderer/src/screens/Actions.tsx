@@ -5,6 +5,7 @@ import { implementationOf } from '../../../shared/report/report-model';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
+import { GridWithSide } from '../components/SidePanel';
 import { CellHistory } from '../components/CellHistory';
 import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
 import { ImplementationChart } from '../components/ImplementationChart';
@@ -83,7 +84,13 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
           <div className="qrr-toolbar">
             <QrrChoice id="actions-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
           </div>
-          <ImplementationChart rows={chartRows} />
+          <details className="qrr-collapsible">
+            <summary>Taux de mise en œuvre par engagement</summary>
+            <ImplementationChart rows={chartRows} />
+          </details>
+          <GridWithSide
+            sideTitle="Historique et appréciation"
+            grid={
           <SpreadsheetGrid<ActionRow>
             ariaLabel="Actions du trimestre"
             rows={rows}
@@ -100,8 +107,11 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
               setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, actionCode: row.id, qrrId } : null);
             }}
           />
+            }
+            side={
+          <>
           {focused && selected && (
-            <div className="fr-mt-2w" data-testid="action-cell-detail">
+            <div data-testid="action-cell-detail">
               <p className="fr-text--sm fr-mb-0">
                 Action {focused.actionCode}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
               </p>
@@ -122,6 +132,10 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
               readOnly={readOnly}
             />
           )}
+          {!focused && <p className="fr-text--sm">Choisissez une action : son historique et l'appréciation de son engagement s'affichent ici.</p>}
+          </>
+            }
+          />
     </FollowupFrame>
   );
 }

@@ -3,9 +3,10 @@ import { indicatorCompleteness } from '../../../shared/domain/completeness';
 import { isPeriodWritable, periodLabel } from '../../../shared/domain/period';
 import type { IndicatorValueRecord } from '../../../shared/domain/types';
 import { plural } from '../../../shared/format/fr';
-import type { Engagement } from '../../../shared/referential/types';
+import type { Engagement, Indicator } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
+import { GridWithSide } from '../components/SidePanel';
 import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
 import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
@@ -64,7 +65,8 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     () => buildRows(engagements, records, previous, onlyMissing ? { onlyMissing: missingCodes } : {}),
     [engagements, records, previous, onlyMissing, missingCodes],
   );
-  const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1), [visibleQrrs]);
+  const focusedIndicatorRef = useRef<Indicator | null>(null);
+  const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1, () => focusedIndicatorRef.current), [visibleQrrs]);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
 
@@ -126,23 +128,13 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 Seulement les indicateurs à renseigner
               </label>
             </div>
-            {previousCode && (
-              <button
-                type="button"
-                className="fr-btn fr-btn--secondary fr-btn--sm"
-                disabled={readOnly || !hasPreviousPeriod}
-                title={hasPreviousPeriod ? undefined : `Le ${periodLabel(previousCode)} n'a pas été ouvert.`}
-                onClick={() => void carryOver()}
-              >
-                Reprendre le trimestre précédent
-              </button>
-            )}
           </div>
           {notice && (
             <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
               <p>{notice}</p>
             </div>
           )}
+          <div className="qrr-toolbar">
           <ul className="qrr-completeness" aria-label="Complétude par engagement">
             {engagements.map((e) => (
               <li key={e.code}>
@@ -158,6 +150,21 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
               </li>
             ))}
           </ul>
+            {previousCode && (
+              <button
+                type="button"
+                className="fr-btn fr-btn--secondary fr-btn--sm"
+                disabled={readOnly || !hasPreviousPeriod}
+                title={hasPreviousPeriod ? undefined : `Le ${periodLabel(previousCode)} n'a pas été ouvert.`}
+                onClick={() => void carryOver()}
+              >
+                Reprendre le trimestre précédent
+              </button>
+            )}
+          </div>
+          <GridWithSide
+            sideTitle="Détail et appréciation"
+            grid={
           <SpreadsheetGrid<IndicatorRow>
             handleRef={sheet}
             ariaLabel="Indicateurs du trimestre"
@@ -171,13 +178,16 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
             resetKey={selected?.code ?? ''}
             fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
             onCellFocused={(row, colId) => {
+              focusedIndicatorRef.current = row && isIndicatorRow(row) ? row.indicator : null;
               const col = colId ? parseColId(colId) : null;
               const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
               setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
             }}
           />
-          {focused && focusedIndicator && selected && (
-            <div className="fr-mt-3w" data-testid="cell-detail">
+            }
+            side={
+          focused && focusedIndicator && selected ? (
+            <div data-testid="cell-detail">
               <h2 className="fr-h5">
                 Détail : indicateur {focusedIndicator.code}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
               </h2>
@@ -201,7 +211,11 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 readOnly={readOnly}
               />
             </div>
-          )}
+          ) : (
+            <p className="fr-text--sm">Choisissez une case : son détail, son historique et l'appréciation de son engagement s'affichent ici.</p>
+          )
+            }
+          />
     </FollowupFrame>
   );
 }

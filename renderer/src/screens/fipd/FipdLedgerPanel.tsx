@@ -1,21 +1,55 @@
+import { useId, useState, type ReactNode } from 'react';
 import type { FipdLedger } from '../../../../shared/domain/fipd';
 import type { Qrr } from '../../../../shared/domain/types';
 import { formatEurosFromCents, formatPercentFr } from '../../../../shared/format/number-fr';
 
 const rate = (r: number | null) => (r === null ? '—' : formatPercentFr(r * 100));
 
-/** Délégué, engagé, versé for the département and per QRR, with bars (figures written out beside them). */
-export function FipdLedgerPanel({ ledger, qrrs }: { ledger: FipdLedger; qrrs: readonly Qrr[] }) {
+/**
+ * Délégué, engagé, versé for the département on one line; per QRR with bars
+ * (figures written out beside them) and the envelopes in a fold; the alerts
+ * as a count that opens their list, so the subsidies keep the screen's height.
+ */
+export function FipdLedgerPanel({ ledger, qrrs, envelopes, envelopesOpen }: { ledger: FipdLedger; qrrs: readonly Qrr[]; envelopes: ReactNode; envelopesOpen: boolean }) {
+  const alertsId = useId();
+  const [alertsShown, setAlertsShown] = useState(false);
+  const alertCount = ledger.flags.reduce((n, f) => n + f.flags.length, 0);
   const d = ledger.totals.departement;
   const max = Math.max(1, ...ledger.totals.byQrr.flatMap((q) => [q.delegatedCents, q.committedCents, q.paidCents]));
   const name = (id: number) => qrrs.find((q) => q.id === id)?.name ?? `QRR n° ${id}`;
   return (
-    <div className="fr-mb-3w" data-testid="fipd-ledger">
-      <p className="fr-text--lead fr-mb-1w">
+    <div className="fr-mb-1w" data-testid="fipd-ledger">
+      <div className="qrr-ledger__head">
+      <p className="fr-text--bold fr-mb-0">
         Délégué {formatEurosFromCents(d.delegatedCents)} · engagé {formatEurosFromCents(d.committedCents)} · versé{' '}
         {formatEurosFromCents(d.paidCents)} · reste à engager {formatEurosFromCents(d.remainingCents)} · taux de consommation{' '}
         {rate(d.consumptionRate)}
       </p>
+      {alertCount > 0 && (
+        <button
+          type="button"
+          className="fr-btn fr-btn--sm fr-btn--secondary qrr-ledger__alerts"
+          aria-expanded={alertsShown}
+          aria-controls={alertsId}
+          data-testid="fipd-alerts-toggle"
+          onClick={() => setAlertsShown((s) => !s)}
+        >
+          ⚠ {alertCount} alerte{alertCount > 1 ? 's' : ''} à surveiller
+        </button>
+      )}
+      </div>
+      {alertCount > 0 && (
+        // Scrolls when long: focusable so the keyboard reaches it.
+        <div id={alertsId} hidden={!alertsShown} tabIndex={0} className="fr-alert fr-alert--warning fr-alert--sm qrr-ledger__flags" data-testid="fipd-flags">
+          <h3 className="fr-alert__title">À surveiller</h3>
+          <ul>
+            {ledger.flags.flatMap((f) => f.flags.map((flag) => <li key={`${f.subsidyId}-${flag.code}`}>Subvention n° {f.subsidyId} : {flag.message}</li>))}
+          </ul>
+        </div>
+      )}
+      <details className="qrr-collapsible" open={envelopesOpen}>
+        <summary>Enveloppes déléguées et consommation par quartier</summary>
+        {envelopes}
       <figure className="qrr-chart" aria-labelledby="fipd-chart-title">
         <figcaption id="fipd-chart-title" className="fr-text--bold fr-mb-1w">
           Par quartier : délégué, engagé, versé
@@ -43,14 +77,7 @@ export function FipdLedgerPanel({ ledger, qrrs }: { ledger: FipdLedger; qrrs: re
           ))}
         </ul>
       </figure>
-      {ledger.flags.length > 0 && (
-        <div className="fr-alert fr-alert--warning fr-alert--sm" data-testid="fipd-flags">
-          <h3 className="fr-alert__title">À surveiller</h3>
-          <ul>
-            {ledger.flags.flatMap((f) => f.flags.map((flag) => <li key={`${f.subsidyId}-${flag.code}`}>Subvention n° {f.subsidyId} : {flag.message}</li>))}
-          </ul>
-        </div>
-      )}
+      </details>
     </div>
   );
 }

@@ -28,6 +28,9 @@ import type { CellWrite, RejectedCell, SheetColumn } from '../../grid/types';
 
 export const BLANK_ROWS = 20;
 
+/** Who the line is about stays in view when scrolling right (the columns keep the workbook's order, for paste). */
+const PINNED = new Set(['qrrId', 'source', 'beneficiaryName']);
+
 export type SubsidyRow =
   | { readonly type: 'subsidy'; readonly id: string; readonly record: SubsidyRecord }
   | { readonly type: 'new'; readonly id: string; readonly draft: Readonly<Record<string, string>> }
@@ -83,7 +86,7 @@ export const SUBSIDY_FIELDS: readonly FieldSpec[] = [
   {
     key: 'qrrId',
     header: 'Quartier',
-    width: 170,
+    width: 140,
     text: (r, name) => name(r.qrrId),
     parse: (text, qrrs) => {
       const picked = resolveChoice(text, qrrChoices(qrrs), { known: 'un quartier actif du département', plural: 'quartiers' });
@@ -92,7 +95,7 @@ export const SUBSIDY_FIELDS: readonly FieldSpec[] = [
     choices: (qrrs) => qrrs.map((q) => q.name),
   },
   { key: 'source', header: 'Source', width: 110, text: (r) => FUNDING_SOURCE_LABELS[r.source], parse: byLabel(FUNDING_SOURCES, FUNDING_SOURCE_LABELS, { known: 'une source connue', plural: 'sources' }), choices: () => FUNDING_SOURCES.map((v) => FUNDING_SOURCE_LABELS[v]) },
-  { key: 'beneficiaryName', header: 'Association', width: 200, text: (r) => r.beneficiaryName, parse: required("Le nom de l'association", 200) },
+  { key: 'beneficiaryName', header: 'Association', width: 180, text: (r) => r.beneficiaryName, parse: required("Le nom de l'association", 200) },
   {
     key: 'siret',
     header: 'SIRET',
@@ -184,7 +187,7 @@ export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRo
       },
       ...(f.choices ? { choices: () => f.choices!(qrrs) } : {}),
       ...(f.key === 'beneficiaryName' ? { placeholder: (r: SubsidyRow) => (r.type === 'new' ? 'Nouvelle ligne' : '') } : {}),
-      colDef: { width: f.width, ...(f.right ? { type: 'rightAligned' } : {}) },
+      colDef: { width: f.width, ...(f.right ? { type: 'rightAligned' } : {}), ...(PINNED.has(f.key) ? { pinned: 'left' as const } : {}) },
     }),
   );
   const computed = (colId: string, headerName: string, width: number, text: (r: SubsidyRecord) => string, right = true): SheetColumn<SubsidyRow> => ({
@@ -195,7 +198,7 @@ export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRo
   });
   // The order of a coordinator's workbook: who, what, how much, decision; then what was paid.
   return [
-    computed('id', 'N°', 70, (r) => String(r.id)),
+    { ...computed('id', 'N°', 56, (r) => String(r.id)), colDef: { width: 56, type: 'rightAligned', pinned: 'left' } },
     ...fields,
     computed('paid', 'Versé', 130, (r) => euros(r.paidCents)),
     computed('toPay', 'Reste à verser', 130, (r) => euros(Math.max(r.grantedCents - r.paidCents, 0))),

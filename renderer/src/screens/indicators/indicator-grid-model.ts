@@ -85,15 +85,27 @@ export const parseColId = (colId: string): { qrrId: number; field: string } | nu
 
 const PART_HEADERS = ['Valeur', '2e valeur', '3e valeur'];
 
-export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColumnDef<IndicatorRow>[] {
+/** A part column's header for the focused indicator: what the part holds, with its unit (« Montant (€) »). */
+export function partHeader(indicator: Indicator | null, index: number): string {
+  const part = indicator?.parts[index];
+  if (!part) return PART_HEADERS[index]!;
+  const unit = part.type === 'amount' && !/€/.test(part.label) ? ' (€)' : '';
+  return `${part.label}${unit}`;
+}
+
+/**
+ * `focusedIndicator` is read each time the headers are drawn: part columns are
+ * headed by what they hold for the focused row (the grid redraws its headers on focus).
+ */
+export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedIndicator: () => Indicator | null = () => null): SheetColumnDef<IndicatorRow>[] {
   const data = (f: (row: IndicatorDataRow) => string) => (row: IndicatorRow) => (isIndicatorRow(row) ? f(row) : '');
   const fixed: SheetColumn<IndicatorRow>[] = [
-    { colId: 'code', headerName: 'Code', text: (r) => (isIndicatorRow(r) ? r.indicator.code : ''), colDef: { pinned: 'left', width: 80 } },
+    { colId: 'code', headerName: 'Code', text: (r) => (isIndicatorRow(r) ? r.indicator.code : ''), colDef: { pinned: 'left', width: 66 } },
     {
       colId: 'label',
       headerName: 'Indicateur',
       text: data((r) => r.indicator.label),
-      colDef: { pinned: 'left', width: detailed ? 360 : 300, tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.label : undefined) },
+      colDef: { pinned: 'left', width: detailed ? 236 : 220, tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.label : undefined) },
     },
   ];
   const perQrr = (q: Qrr): SheetColumn<IndicatorRow>[] => {
@@ -107,6 +119,16 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
       }),
       // A computed value (05-02 from the FIPD credits) is shown, never typed.
       editable: (r) => isIndicatorRow(r) && index < r.indicator.parts.length && !r.records.get(q.id)?.computed,
+      readOnlyReason: (r) =>
+        !isIndicatorRow(r)
+          ? null
+          : r.records.get(q.id)?.computed
+            ? `L'indicateur ${r.indicator.code} est calculé depuis les crédits FIPD (écran « Crédits FIPD ») : il ne se saisit pas ici.`
+            : `L'indicateur ${r.indicator.code} n'a que ${r.indicator.parts.length === 1 ? 'une valeur' : `${r.indicator.parts.length} valeurs`} : cette colonne ne le concerne pas.`,
+      choices: (r) => {
+        const part = isIndicatorRow(r) ? r.indicator.parts[index] : undefined;
+        return part?.type === 'enum' ? (part.values ?? []).map((v) => part.valueLabels?.[v] ?? v) : part?.type === 'boolean' ? ['oui', 'non'] : null;
+      },
       placeholder: (r) => (isIndicatorRow(r) ? (r.indicator.parts[index]?.label ?? '') : ''),
       validate: (r, text) => {
         if (!isIndicatorRow(r)) return null;
@@ -116,8 +138,11 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
         return parsed.ok ? null : `${part.label} : ${parsed.message}`;
       },
       colDef: {
-        width: 130,
+        width: 108,
         type: 'rightAligned',
+        headerValueGetter: () => partHeader(focusedIndicator(), index),
+        headerTooltip: 'Choisissez une ligne : l\'en-tête dit ce que contient la colonne pour cet indicateur.',
+        wrapHeaderText: true,
         tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.parts[index]?.label : undefined),
       },
     }));
@@ -125,7 +150,7 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
       colId: `${q.id}:rate`,
       headerName: 'Taux',
       text: data((r) => computedText(r.indicator, valueOf(r, q.id))),
-      colDef: { width: 90, type: 'rightAligned' },
+      colDef: { width: 72, type: 'rightAligned' },
     };
     if (!detailed) return [...parts, computed];
     return [
@@ -138,13 +163,13 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
           const p = r.previous.get(q.id);
           return p ? formatIndicatorValue(r.indicator, p) : '';
         }),
-        colDef: { width: 190 },
+        colDef: { width: 150 },
       },
       {
         colId: `${q.id}:change`,
         headerName: 'Évolution',
         text: data((r) => indicatorChange(r.indicator, valueOf(r, q.id), r.previous.get(q.id) ?? null)?.text ?? ''),
-        colDef: { width: 130 },
+        colDef: { width: 100 },
       },
       {
         colId: `${q.id}:target`,
@@ -153,7 +178,7 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
           const t = r.records.get(q.id)?.target;
           return t ? formatIndicatorValue(r.indicator, t) : '';
         }),
-        colDef: { width: 150 },
+        colDef: { width: 120 },
       },
       {
         colId: `${q.id}:comment`,
