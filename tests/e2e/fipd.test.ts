@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, cellText, pasteTsv, statusSays, typeInto } from '../support/grid';
+import { cell, cellText, pasteTsv, refusalSays, statusSays, typeInto } from '../support/grid';
 
 describe('FIPD credits in Chromium', () => {
   let browser: Browser;
@@ -100,6 +100,7 @@ describe('FIPD credits in Chromium', () => {
       await cell(page, '05-02', `${q}:p0`).click();
       await page.keyboard.type('9');
       expect(await page.locator('.ag-cell-inline-editing').count()).toBe(0);
+      await refusalSays(page, /calculé depuis les crédits FIPD/);
 
       // Export to Excel, read back.
       await page.getByRole('link', { name: 'Crédits FIPD' }).click();

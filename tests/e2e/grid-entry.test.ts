@@ -49,7 +49,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       await cell(page, '03-04', `${q}:p0`).click();
       // Typed in one go, faster than the database answers.
       await page.keyboard.type('10\n20\n3\n');
-      await expect.poll(() => values(app)).toEqual({ '03-04': { count: 10 }, '03-05': { count: 20 }, '04-01': { count: 3 } });
+      await expect.poll(() => values(app), { timeout: 15_000 }).toEqual({ '03-04': { count: 10 }, '03-05': { count: 20 }, '04-01': { count: 3 } });
       expect(await focusedCell(page)).toEqual({ rowId: '04-02', colId: `${q}:p0` });
       // Shift+Enter goes back up over the title row too; arrows pass over it.
       await page.keyboard.press('Shift+Enter');
@@ -85,14 +85,51 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
         await page.locator('.ag-cell-inline-editing').waitFor({ state: 'detached' });
       }
       expect(values(app)['01-04']).toBeUndefined();
-      // A key typed on a computed cell (05-02, from the FIPD credits) is refused with the reason, not swallowed.
-      await cell(page, '05-02', `${q}:p0`).click();
+      // A key typed on a cell that cannot be written is refused with the reason, not swallowed
+      // (01-03 has one value; a computed 05-02 says so too, see fipd.test.ts).
+      await cell(page, '01-03', `${q}:p1`).click();
       await page.keyboard.type('9');
-      await refusalSays(page, /calculé depuis les crédits FIPD/);
+      await refusalSays(page, /n'a qu'une valeur/);
       // And on a title row.
       await page.locator('.ag-full-width-row[row-id="engagement-02"]').click();
       await page.keyboard.type('5');
       await refusalSays(page, /titre/);
+    });
+  });
+
+  it('05-03 (total 438, hommes 251) corrected left to right: a new total of 120 waits in the grid, marked, until hommes agrees; the database never holds the row half-right', async () => {
+    await withQuarter(async (app, q) => {
+      const { page, core } = app;
+      await core.dispatch('saveIndicatorValues', {
+        periodCode: periodOfDate(new Date()),
+        via: 'saisie',
+        changes: [{ qrrId: Number(q), indicatorCode: '05-03', value: { total: 438, men: 251, women: 187 } }],
+      });
+      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await cell(page, '05-03', `${q}:p0`).click();
+      await page.keyboard.type('120\t');
+      // Held, said by the cell and the status line, not written.
+      await refusalSays(page, /pas encore enregistrée.*« dont hommes » \(251\) ne peut pas dépasser « Nombre de bénéficiaires » \(120\)/);
+      await statusSays(page, /pas encore enregistrée/);
+      expect(await cellText(page, '05-03', `${q}:p0`)).toMatch(/120/);
+      expect(await cell(page, '05-03', `${q}:p0`).getAttribute('class')).toMatch(/qrr-cell--held/);
+      expect(values(app)['05-03']).toEqual({ total: 438, men: 251, women: 187 });
+      // Leaving the row while it disagrees says so by the row; the typed total is kept.
+      await cell(page, '05-04', `${q}:p0`).click();
+      await refusalSays(page, /Ligne 05-03 non enregistrée/);
+      await statusSays(page, /Ligne 05-03 non enregistrée/);
+      // Back to it: hommes 50, femmes 70 — the row agrees and is written at once.
+      await cell(page, '05-03', `${q}:p1`).click();
+      await page.keyboard.type('50\t');
+      await refusalSays(page, /Hommes et femmes|pas encore enregistrée/);
+      await page.keyboard.type('70\n');
+      await expect.poll(() => values(app)['05-03'], { timeout: 15_000 }).toEqual({ total: 120, men: 50, women: 70 });
+      expect(await cell(page, '05-03', `${q}:p0`).getAttribute('class')).not.toMatch(/qrr-cell--held/);
+      // A paste is checked at once: a block breaking the rule is refused, not held.
+      await cell(page, '05-03', `${q}:p0`).click();
+      await pasteTsv(page, '10\t50\t70\r\n');
+      await statusSays(page, /refusée/);
+      expect(values(app)['05-03']).toEqual({ total: 120, men: 50, women: 70 });
     });
   });
 
@@ -106,10 +143,10 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       for (const redo of ['Control+y', 'Control+Shift+z']) {
         await page.keyboard.press('Control+z');
         await statusSays(page, /Annulé/);
-        await expect.poll(() => values(app)['01-03']).toBeNull();
+        await expect.poll(() => values(app)["01-03"] ?? null, { timeout: 15_000 }).toBeNull();
         await page.keyboard.press(redo);
         await statusSays(page, /Rétabli/);
-        await expect.poll(() => values(app)['01-03']).toEqual({ count: 7 });
+        await expect.poll(() => values(app)["01-03"], { timeout: 15_000 }).toEqual({ count: 7 });
       }
     });
   });
@@ -124,7 +161,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       await page.keyboard.press('Enter');
       // « e »: « En cours » starts with it, « Non engagée » has a word that does; ↓ takes the second.
       await page.keyboard.type('e');
-      expect(await page.getByRole('option').allTextContents()).toEqual(['En cours', 'Non engagée']);
+      expect(await page.getByRole('listbox', { name: 'Valeurs possibles' }).getByRole('option').allTextContents()).toEqual(['En cours', 'Non engagée']);
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await cell(page, '01-03', `${q}:status`).click();
@@ -133,7 +170,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       await refusalSays(page, /abandonnée/);
       const statuses = () =>
         readOnly(app.databasePath, (db) => db.prepare("SELECT action_code, status FROM action_status WHERE action_code LIKE '01-0%' ORDER BY 1").all());
-      await expect.poll(statuses).toEqual([
+      await expect.poll(statuses, { timeout: 15_000 }).toEqual([
         { action_code: '01-01', status: 'realisee' },
         { action_code: '01-02', status: 'non_engagee' },
         { action_code: '01-03', status: 'en_cours' },
@@ -143,7 +180,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       await page.getByRole('link', { name: 'Crédits FIPD' }).click();
       await cell(page, 'new-0', 'qrrId').click();
       await page.keyboard.type('nord');
-      await page.getByRole('option', { name: 'QRR Nord' }).waitFor();
+      await page.getByRole('listbox', { name: 'Valeurs possibles' }).getByRole('option', { name: 'QRR Nord' }).waitFor();
       await page.keyboard.press('Tab');
       expect(await cellText(page, 'new-0', 'qrrId')).toBe('QRR Nord');
     });

@@ -5,6 +5,8 @@ export interface Refusal {
   readonly rowId: string;
   readonly colId: string;
   readonly message: string;
+  /** Not refused but kept in the grid, not saved yet (a row whose parts disagree). */
+  readonly held?: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export function RefusalBubble({ box, refusal, tick }: { box: RefObject<HTMLDivEl
       style={{ top: place.top, left: place.left }}
     >
       <span aria-hidden="true">⚠ </span>
-      <strong>Refusé : </strong>
+      <strong>{refusal.held ? 'En attente : ' : 'Refusé : '}</strong>
       {refusal.message}
     </div>
   );

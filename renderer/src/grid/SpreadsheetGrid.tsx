@@ -35,7 +35,7 @@ import {
 } from './types';
 
 interface Status {
-  readonly tone: 'info' | 'success' | 'error';
+  readonly tone: 'info' | 'success' | 'warning' | 'error';
   readonly message: string;
   readonly rejected?: readonly RejectedCell[];
 }
@@ -301,7 +301,7 @@ export function SpreadsheetGrid<R>({
       const outcome = writes.length > 0 ? await onWrite(writes, kind) : { applied: 0, rejected: [] };
       if (outcome.undo || outcome.applied > 0) await rowsChangedSince(version);
       const rejected = [...preRejected, ...outcome.rejected];
-      const bubbleOn = (cell: CellWrite, message: string) => setRefusal({ rowId: cell.rowId, colId: cell.colId, message });
+      const bubbleOn = (cell: CellWrite, message: string, held = false) => setRefusal({ rowId: cell.rowId, colId: cell.colId, message, held });
       if (outcome.error) {
         setStatus({ tone: 'error', message: outcome.error, rejected: rejected });
         if (writes.length === 1) bubbleOn(writes[0]!, outcome.error);
@@ -313,12 +313,17 @@ export function SpreadsheetGrid<R>({
         setHistoryVersion((v) => v + 1);
       }
       const done = `${WRITE_KIND_LABELS[kind]} : ${plural(outcome.applied, 'cellule enregistrée', 'cellules enregistrées')}`;
+      const held = outcome.held ?? [];
+      const waiting = `Ligne pas encore enregistrée (elle le sera quand ses valeurs s'accorderont) : ${held[0]?.reason ?? ''}`;
       setStatus(
         rejected.length > 0
           ? { tone: 'error', message: `${done}, ${plural(rejected.length, 'refusée', 'refusées')}.`, rejected: rejected }
-          : { tone: 'success', message: `${done}.` },
+          : held.length > 0
+            ? { tone: 'warning', message: `${done}. ${waiting}` }
+            : { tone: 'success', message: `${done}.` },
       );
       if (rejected.length > 0) bubbleOn(rejected[0]!, rejected[0]!.reason);
+      else if (held.length > 0) bubbleOn(held[0]!, waiting, true);
       else setRefusal((current) => (current && writes.some((w) => w.rowId === current.rowId && w.colId === current.colId) ? null : current));
     } finally {
       busy.current = false;
@@ -722,7 +727,7 @@ export function SpreadsheetGrid<R>({
         {refusal && <RefusalBubble box={gridBox} refusal={refusal} tick={scrollTick} />}
       </div>
       {status && (
-        <div className={`fr-alert fr-alert--${status.tone} fr-alert--sm fr-mt-1w`} role={status.tone === 'error' ? 'alert' : 'status'} data-testid="grid-status">
+        <div className={`fr-alert fr-alert--${status.tone} fr-alert--sm fr-mt-1w`} role={status.tone === 'error' || status.tone === 'warning' ? 'alert' : 'status'} data-testid="grid-status">
           <p>{status.message}</p>
           {status.rejected && status.rejected.length > 0 && (
             <ul className="qrr-sheet__rejected">

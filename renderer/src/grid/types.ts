@@ -38,6 +38,8 @@ export interface WriteOutcome {
   readonly undo?: UndoStep;
   /** A refusal of the whole write by main (nothing applied). */
   readonly error?: string;
+  /** Cells kept in the grid, not saved yet: their row breaks a rule between its parts (the reason says which). */
+  readonly held?: readonly RejectedCell[];
 }
 
 /** A column of a spreadsheet grid: how its cells read as text, and whether and how they are written. */

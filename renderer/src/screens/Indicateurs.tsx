@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
 import { isPeriodWritable, periodLabel } from '../../../shared/domain/period';
 import type { IndicatorValueRecord } from '../../../shared/domain/types';
@@ -18,9 +18,12 @@ import {
   buildColumns,
   buildRows,
   carryOverWrites,
+  heldKey,
   isIndicatorRow,
+  partColId,
   parseColId,
   planWrites,
+  type HeldRow,
   type IndicatorRow,
   type PlannedChange,
 } from './indicators/indicator-grid-model';
@@ -39,7 +42,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
 
-  const { records, previous, previousCode, hasPreviousPeriod, reload, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
+  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
     periods,
     selected,
     (periodCode) => call(api().listIndicatorValues({ periodCode })),
@@ -61,14 +64,19 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     return set;
   }, [completeness]);
 
+  // Rows whose parts disagree, kept here until they agree (never written half-right); cleared with the quarter.
+  const [held, setHeld] = useState<ReadonlyMap<string, HeldRow>>(new Map());
+  const heldRef = useRef(held);
+  useEffect(() => {
+    heldRef.current = new Map();
+    setHeld(heldRef.current);
+  }, [selected?.code]);
   const rows = useMemo(
-    () => buildRows(engagements, records, previous, onlyMissing ? { onlyMissing: missingCodes } : {}),
-    [engagements, records, previous, onlyMissing, missingCodes],
+    () => buildRows(engagements, records, previous, { ...(onlyMissing ? { onlyMissing: missingCodes } : {}), held }),
+    [engagements, records, previous, onlyMissing, missingCodes, held],
   );
   const focusedIndicatorRef = useRef<Indicator | null>(null);
   const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1, () => focusedIndicatorRef.current), [visibleQrrs]);
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
 
   const readOnly = !selected || !isPeriodWritable(selected.state);
   const readOnlyReason = readOnlyReasonOf(selected);
@@ -84,7 +92,39 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     await reload();
     return result;
   };
-  const onWrite = gridWriter((writes) => planWrites(rowsRef.current, writes), save);
+  const onWrite = gridWriter((writes, kind) => {
+    // Typed cells may leave a row half-corrected (rules between parts are checked when the row is left);
+    // a paste is a whole block: checked at once.
+    // Planned against what was last saved and held, not what was last drawn: typing outruns rendering.
+    const now = latest();
+    const current = buildRows(engagements, now.records, now.previous, { held: heldRef.current });
+    const plan = planWrites(current, writes, { holdRowRules: kind === 'saisie' });
+    const next = new Map(heldRef.current);
+    for (const key of plan.released) next.delete(key);
+    for (const h of plan.held) next.set(heldKey(h.qrrId, h.indicatorCode), h);
+    heldRef.current = next;
+    setHeld(next);
+    const heldKeys = new Set(plan.held.map((h) => heldKey(h.qrrId, h.indicatorCode)));
+    const heldCells = writes
+      .filter((w) => {
+        const col = parseColId(w.colId);
+        return col && col.field !== 'comment' && heldKeys.has(heldKey(col.qrrId, w.rowId));
+      })
+      .map((w) => ({ ...w, reason: plan.held.find((h) => heldKey(h.qrrId, h.indicatorCode) === heldKey(parseColId(w.colId)!.qrrId, w.rowId))!.message }));
+    return { changes: plan.changes, rejected: plan.rejected, held: heldCells };
+  }, save);
+
+  /** Leaving a row whose parts still disagree: said by the row (it stays marked, its parts kept). */
+  const onRowLeft = (rowId: string) => {
+    for (const h of held.values()) {
+      if (h.indicatorCode !== rowId) continue;
+      sheet.current?.refuse(
+        rowId,
+        partColId(h.qrrId, 0),
+        `Ligne ${rowId} non enregistrée : ${h.message} Corrigez les valeurs (dans l'ordre que vous voulez) ou effacez-les (Suppr).`,
+      );
+    }
+  };
 
   const carryOver = async () => {
     if (!sheet.current || !previousCode) return;
@@ -175,6 +215,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
             readOnly={readOnly}
             {...(readOnlyReason ? { readOnlyReason } : {})}
             onWrite={onWrite}
+            onRowLeft={onRowLeft}
             resetKey={selected?.code ?? ''}
             fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
             onCellFocused={(row, colId) => {
