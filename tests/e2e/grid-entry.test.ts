@@ -107,7 +107,8 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       });
       await page.getByRole('link', { name: 'Indicateurs' }).click();
       await cell(page, '05-03', `${q}:p0`).click();
-      await page.keyboard.type('120\t');
+      await page.keyboard.type('120');
+      await page.keyboard.press('Tab');
       // Held, said by the cell and the status line, not written.
       await refusalSays(page, /pas encore enregistrée.*« dont hommes » \(251\) ne peut pas dépasser « Nombre de bénéficiaires » \(120\)/);
       await statusSays(page, /pas encore enregistrée/);
@@ -120,7 +121,8 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
       await statusSays(page, /Ligne 05-03 non enregistrée/);
       // Back to it: hommes 50, femmes 70 — the row agrees and is written at once.
       await cell(page, '05-03', `${q}:p1`).click();
-      await page.keyboard.type('50\t');
+      await page.keyboard.type('50');
+      await page.keyboard.press('Tab');
       await refusalSays(page, /Hommes et femmes|pas encore enregistrée/);
       await page.keyboard.type('70\n');
       await expect.poll(() => values(app)['05-03'], { timeout: 15_000 }).toEqual({ total: 120, men: 50, women: 70 });
