@@ -56,3 +56,9 @@ export const focusedCell = (page: Page): Promise<{ rowId: string; colId: string 
     const el = document.activeElement?.closest('.ag-cell, .ag-full-width-row');
     return { rowId: el?.closest('[row-id]')?.getAttribute('row-id') ?? '', colId: el?.getAttribute('col-id') ?? '' };
   });
+
+/** Unfolds the panel beside the grid (focused row's detail, assessment); folded by default below 1600 px. */
+export async function openSidePanel(page: Page): Promise<void> {
+  const toggle = page.getByTestId('side-panel').locator('button[aria-expanded]').first();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}

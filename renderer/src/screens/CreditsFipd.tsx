@@ -80,7 +80,9 @@ function compactDrafts(drafts: ReadonlyMap<string, Record<string, string>>): Map
 export function CreditsFipd() {
   const [year, setYear] = useState(thisYear);
   const [filters, setFilters] = useState<{ qrrId?: number; status?: SubsidyStatus; source?: FundingSource }>({});
-  const [qrrs, setQrrs] = useState<readonly Qrr[]>([]);
+  // Every quartier, archived ones included, names the subsidies; only active ones are offered for new lines.
+  const [allQrrs, setAllQrrs] = useState<readonly Qrr[]>([]);
+  const qrrs = useMemo(() => allQrrs.filter((q) => !q.archivedAt), [allQrrs]);
   const [subsidies, setSubsidies] = useState<readonly SubsidyRecord[]>([]);
   const [envelopes, setEnvelopes] = useState<readonly EnvelopeRecord[]>([]);
   const [ledger, setLedger] = useState<FipdLedger | null>(null);
@@ -92,7 +94,7 @@ export function CreditsFipd() {
   const [exported, setExported] = useState<string | null>(null);
 
   useEffect(() => {
-    void call(api().listQrrs({ includeArchived: false })).then((r) => (r.ok ? setQrrs(r.value) : setError(r.error)));
+    void call(api().listQrrs({ includeArchived: true })).then((r) => (r.ok ? setAllQrrs(r.value) : setError(r.error)));
   }, []);
 
   const reload = useCallback(async () => {
@@ -188,7 +190,7 @@ export function CreditsFipd() {
   );
 
   // Subsidies.
-  const rows = useMemo(() => buildSubsidyRows(subsidies, drafts), [subsidies, drafts]);
+  const rows = useMemo(() => buildSubsidyRows(subsidies, drafts, allQrrs), [subsidies, drafts, allQrrs]);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const columns = useMemo(() => buildSubsidyColumns(qrrs), [qrrs]);
@@ -314,7 +316,7 @@ export function CreditsFipd() {
       {ledger && (
         <FipdLedgerPanel
           ledger={ledger}
-          qrrs={qrrs}
+          qrrs={allQrrs}
           // Open while an envelope is missing: the year starts there.
           envelopesOpen={envelopeRows.some((r) => !r.envelope)}
           envelopes={

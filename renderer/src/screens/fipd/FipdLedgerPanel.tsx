@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { FipdLedger } from '../../../../shared/domain/fipd';
 import type { Qrr } from '../../../../shared/domain/types';
 import { formatEurosFromCents, formatPercentFr } from '../../../../shared/format/number-fr';
@@ -14,6 +14,11 @@ export function FipdLedgerPanel({ ledger, qrrs, envelopes, envelopesOpen }: { le
   const alertsId = useId();
   const [alertsShown, setAlertsShown] = useState(false);
   const alertCount = ledger.flags.reduce((n, f) => n + f.flags.length, 0);
+  // Opens by itself while an envelope is missing, never closes by itself (the user may be typing in it).
+  const [open, setOpen] = useState(envelopesOpen);
+  useEffect(() => {
+    if (envelopesOpen) setOpen(true);
+  }, [envelopesOpen]);
   const d = ledger.totals.departement;
   const max = Math.max(1, ...ledger.totals.byQrr.flatMap((q) => [q.delegatedCents, q.committedCents, q.paidCents]));
   const name = (id: number) => qrrs.find((q) => q.id === id)?.name ?? `QRR n° ${id}`;
@@ -47,7 +52,7 @@ export function FipdLedgerPanel({ ledger, qrrs, envelopes, envelopesOpen }: { le
           </ul>
         </div>
       )}
-      <details className="qrr-collapsible" open={envelopesOpen}>
+      <details className="qrr-collapsible" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary>Enveloppes déléguées et consommation par quartier</summary>
         {envelopes}
       <figure className="qrr-chart" aria-labelledby="fipd-chart-title">

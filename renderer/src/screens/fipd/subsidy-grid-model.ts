@@ -28,11 +28,13 @@ import type { CellWrite, RejectedCell, SheetColumn } from '../../grid/types';
 
 export const BLANK_ROWS = 20;
 
+const qrrName = (qrrs: readonly Qrr[], id: number): string => qrrs.find((q) => q.id === id)?.name ?? `QRR n° ${id}`;
+
 /** Who the line is about stays in view when scrolling right (the columns keep the workbook's order, for paste). */
 const PINNED = new Set(['qrrId', 'source', 'beneficiaryName']);
 
 export type SubsidyRow =
-  | { readonly type: 'subsidy'; readonly id: string; readonly record: SubsidyRecord }
+  | { readonly type: 'subsidy'; readonly id: string; readonly record: SubsidyRecord; readonly qrrName: string }
   | { readonly type: 'new'; readonly id: string; readonly draft: Readonly<Record<string, string>> }
   | { readonly type: 'total'; readonly id: string; readonly sums: Readonly<Record<'requestedCents' | 'grantedCents' | 'cofinancingCents' | 'paid' | 'toPay', number>>; readonly count: number };
 
@@ -157,22 +159,30 @@ const FIELD_BY_KEY = new Map(SUBSIDY_FIELDS.map((f) => [f.key, f]));
 /** A new line is saved once these are known; the rest take their defaults. */
 export const REQUIRED_FOR_CREATION = ['qrrId', 'beneficiaryName', 'title'] as const;
 
-export function buildSubsidyRows(records: readonly SubsidyRecord[], drafts: ReadonlyMap<string, Readonly<Record<string, string>>>): SubsidyRow[] {
+/**
+ * The quartier's name is part of each row (not looked up by the column): the
+ * subsidies and the quartiers arrive in separate requests, and a grid redraws
+ * a cell when its row changes, not when a column's lookup does.
+ */
+export function buildSubsidyRows(
+  records: readonly SubsidyRecord[],
+  drafts: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  qrrs: readonly Qrr[] = [],
+): SubsidyRow[] {
   return [
-    ...records.map((record): SubsidyRow => ({ type: 'subsidy', id: `s${record.id}`, record })),
+    ...records.map((record): SubsidyRow => ({ type: 'subsidy', id: `s${record.id}`, record, qrrName: qrrName(qrrs, record.qrrId) })),
     ...Array.from({ length: BLANK_ROWS }, (_, i): SubsidyRow => ({ type: 'new', id: `new-${i}`, draft: drafts.get(`new-${i}`) ?? {} })),
   ];
 }
 
 export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRow>[] {
-  const name = (id: number) => qrrs.find((q) => q.id === id)?.name ?? `QRR n° ${id}`;
   const fields = SUBSIDY_FIELDS.map(
     (f): SheetColumn<SubsidyRow> => ({
       colId: f.key,
       headerName: f.header,
       text: (r) =>
         r.type === 'subsidy'
-          ? f.text(r.record, name)
+          ? f.text(r.record, () => r.qrrName)
           : r.type === 'new'
             ? (r.draft[f.key] ?? '')
             : f.key in r.sums
