@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp, type AppSession } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, cellText, focusedCell, pasteTsv, refusalSays, statusSays, writesSettled } from '../support/grid';
+import { cell, cellText, focusedCell, pasteTsv, refusalSays, statusSays } from '../support/grid';
 
 /**
  * Issue 12, « Why »: the sequences a new user typed, each as a regression
