@@ -175,21 +175,21 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
             </div>
           )}
           <div className="qrr-toolbar">
-          <ul className="qrr-completeness" aria-label="Complétude par engagement">
-            {engagements.map((e) => (
-              <li key={e.code}>
-                <span className="qrr-completeness__code">{e.code}</span>
-                {visibleQrrs.map((q) => {
-                  const c = completeness.get(q.id)?.find((x) => x.engagementCode === e.code);
-                  return (
-                    <span key={q.id} className={`fr-badge fr-badge--sm ${c && c.filled === c.total ? 'fr-badge--success' : ''}`} title={q.name}>
-                      {c?.filled ?? 0} / {c?.total ?? 0}
-                    </span>
-                  );
-                })}
-              </li>
-            ))}
-          </ul>
+            <ul className="qrr-completeness" aria-label="Complétude par engagement">
+              {engagements.map((e) => (
+                <li key={e.code}>
+                  <span className="qrr-completeness__code">{e.code}</span>
+                  {visibleQrrs.map((q) => {
+                    const c = completeness.get(q.id)?.find((x) => x.engagementCode === e.code);
+                    return (
+                      <span key={q.id} className={`fr-badge fr-badge--sm ${c && c.filled === c.total ? 'fr-badge--success' : ''}`} title={q.name}>
+                        {c?.filled ?? 0} / {c?.total ?? 0}
+                      </span>
+                    );
+                  })}
+                </li>
+              ))}
+            </ul>
             {previousCode && (
               <button
                 type="button"
@@ -205,56 +205,56 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
           <GridWithSide
             sideTitle="Détail et appréciation"
             grid={
-          <SpreadsheetGrid<IndicatorRow>
-            handleRef={sheet}
-            ariaLabel="Indicateurs du trimestre"
-            rows={rows}
-            getRowId={(r) => r.id}
-            columns={columns}
-            isDataRow={isIndicatorRow}
-            readOnly={readOnly}
-            {...(readOnlyReason ? { readOnlyReason } : {})}
-            onWrite={onWrite}
-            onRowLeft={onRowLeft}
-            resetKey={selected?.code ?? ''}
-            fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
-            onCellFocused={(row, colId) => {
-              focusedIndicatorRef.current = row && isIndicatorRow(row) ? row.indicator : null;
-              const col = colId ? parseColId(colId) : null;
-              const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
-              setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
-            }}
-          />
+              <SpreadsheetGrid<IndicatorRow>
+                handleRef={sheet}
+                ariaLabel="Indicateurs du trimestre"
+                rows={rows}
+                getRowId={(r) => r.id}
+                columns={columns}
+                isDataRow={isIndicatorRow}
+                readOnly={readOnly}
+                {...(readOnlyReason ? { readOnlyReason } : {})}
+                onWrite={onWrite}
+                onRowLeft={onRowLeft}
+                resetKey={selected?.code ?? ''}
+                fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
+                onCellFocused={(row, colId) => {
+                  focusedIndicatorRef.current = row && isIndicatorRow(row) ? row.indicator : null;
+                  const col = colId ? parseColId(colId) : null;
+                  const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
+                  setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
+                }}
+              />
             }
             side={
-          focused && focusedIndicator && selected ? (
-            <div data-testid="cell-detail">
-              <h2 className="fr-h5">
-                Détail : indicateur {focusedIndicator.code}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
-              </h2>
-              <p className="fr-text--sm">{focusedIndicator.label}</p>
-              <IndicatorEditor
-                key={`${focused.qrrId}-${focused.code}-${selected.code}-${focusedRecord?.updatedAt ?? ''}`}
-                indicator={focusedIndicator}
-                qrrId={focused.qrrId}
-                periodCode={selected.code}
-                record={focusedRecord}
-                readOnly={readOnly}
-                onSaved={() => void reload()}
-                onClose={() => setFocused(null)}
-              />
-              <AssessmentPanel
-                key={`assessment-${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
-                engagement={engagements.find((e) => e.code === focused.engagementCode)!}
-                qrrId={focused.qrrId}
-                qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
-                periodCode={selected.code}
-                readOnly={readOnly}
-              />
-            </div>
-          ) : (
-            <p className="fr-text--sm">Choisissez une case : son détail, son historique et l'appréciation de son engagement s'affichent ici.</p>
-          )
+              focused && focusedIndicator && selected ? (
+                <div data-testid="cell-detail">
+                  <h2 className="fr-h5">
+                    Détail : indicateur {focusedIndicator.code}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
+                  </h2>
+                  <p className="fr-text--sm">{focusedIndicator.label}</p>
+                  <IndicatorEditor
+                    key={`${focused.qrrId}-${focused.code}-${selected.code}-${focusedRecord?.updatedAt ?? ''}`}
+                    indicator={focusedIndicator}
+                    qrrId={focused.qrrId}
+                    periodCode={selected.code}
+                    record={focusedRecord}
+                    readOnly={readOnly}
+                    onSaved={() => void reload()}
+                    onClose={() => setFocused(null)}
+                  />
+                  <AssessmentPanel
+                    key={`assessment-${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
+                    engagement={engagements.find((e) => e.code === focused.engagementCode)!}
+                    qrrId={focused.qrrId}
+                    qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
+                    periodCode={selected.code}
+                    readOnly={readOnly}
+                  />
+                </div>
+              ) : (
+                <p className="fr-text--sm">Choisissez une case : son détail, son historique et l'appréciation de son engagement s'affichent ici.</p>
+              )
             }
           />
     </FollowupFrame>

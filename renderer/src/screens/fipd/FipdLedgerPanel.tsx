@@ -25,23 +25,23 @@ export function FipdLedgerPanel({ ledger, qrrs, envelopes, envelopesOpen }: { le
   return (
     <div className="fr-mb-1w" data-testid="fipd-ledger">
       <div className="qrr-ledger__head">
-      <p className="fr-text--bold fr-mb-0">
-        Délégué {formatEurosFromCents(d.delegatedCents)} · engagé {formatEurosFromCents(d.committedCents)} · versé{' '}
-        {formatEurosFromCents(d.paidCents)} · reste à engager {formatEurosFromCents(d.remainingCents)} · taux de consommation{' '}
-        {rate(d.consumptionRate)}
-      </p>
-      {alertCount > 0 && (
-        <button
-          type="button"
-          className="fr-btn fr-btn--sm fr-btn--secondary qrr-ledger__alerts"
-          aria-expanded={alertsShown}
-          aria-controls={alertsId}
-          data-testid="fipd-alerts-toggle"
-          onClick={() => setAlertsShown((s) => !s)}
-        >
-          ⚠ {alertCount} alerte{alertCount > 1 ? 's' : ''} à surveiller
-        </button>
-      )}
+        <p className="fr-text--bold fr-mb-0">
+          Délégué {formatEurosFromCents(d.delegatedCents)} · engagé {formatEurosFromCents(d.committedCents)} · versé{' '}
+          {formatEurosFromCents(d.paidCents)} · reste à engager {formatEurosFromCents(d.remainingCents)} · taux de consommation{' '}
+          {rate(d.consumptionRate)}
+        </p>
+        {alertCount > 0 && (
+          <button
+            type="button"
+            className="fr-btn fr-btn--sm fr-btn--secondary qrr-ledger__alerts"
+            aria-expanded={alertsShown}
+            aria-controls={alertsId}
+            data-testid="fipd-alerts-toggle"
+            onClick={() => setAlertsShown((s) => !s)}
+          >
+            ⚠ {alertCount} alerte{alertCount > 1 ? 's' : ''} à surveiller
+          </button>
+        )}
       </div>
       {alertCount > 0 && (
         // Scrolls when long: focusable so the keyboard reaches it.
@@ -53,35 +53,35 @@ export function FipdLedgerPanel({ ledger, qrrs, envelopes, envelopesOpen }: { le
         </div>
       )}
       <details className="qrr-collapsible" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-        <summary>Enveloppes déléguées et consommation par quartier</summary>
-        {envelopes}
-      <figure className="qrr-chart" aria-labelledby="fipd-chart-title">
-        <figcaption id="fipd-chart-title" className="fr-text--bold fr-mb-1w">
-          Par quartier : délégué, engagé, versé
-        </figcaption>
-        <ul className="qrr-chart__bars qrr-chart__bars--fipd" data-testid="fipd-chart">
-          {ledger.totals.byQrr.map((q) => (
-            <li key={q.qrrId} className="qrr-fipd-row">
-              <span className="qrr-fipd-row__name">{name(q.qrrId)}</span>
-              {(
-                [
-                  ['Délégué', q.delegatedCents, 'delegated'],
-                  ['Engagé', q.committedCents, 'committed'],
-                  ['Versé', q.paidCents, 'paid'],
-                ] as const
-              ).map(([label, cents, kind]) => (
-                <span key={kind} className="qrr-chart__row">
-                  <span className="qrr-chart__label">{label}</span>
-                  <span className="qrr-chart__track" aria-hidden="true">
-                    <span className={`qrr-chart__bar qrr-chart__bar--${kind}`} style={{ width: `${Math.round((cents / max) * 100)}%` }} />
+          <summary>Enveloppes déléguées et consommation par quartier</summary>
+          {envelopes}
+        <figure className="qrr-chart" aria-labelledby="fipd-chart-title">
+          <figcaption id="fipd-chart-title" className="fr-text--bold fr-mb-1w">
+            Par quartier : délégué, engagé, versé
+          </figcaption>
+          <ul className="qrr-chart__bars qrr-chart__bars--fipd" data-testid="fipd-chart">
+            {ledger.totals.byQrr.map((q) => (
+              <li key={q.qrrId} className="qrr-fipd-row">
+                <span className="qrr-fipd-row__name">{name(q.qrrId)}</span>
+                {(
+                  [
+                    ['Délégué', q.delegatedCents, 'delegated'],
+                    ['Engagé', q.committedCents, 'committed'],
+                    ['Versé', q.paidCents, 'paid'],
+                  ] as const
+                ).map(([label, cents, kind]) => (
+                  <span key={kind} className="qrr-chart__row">
+                    <span className="qrr-chart__label">{label}</span>
+                    <span className="qrr-chart__track" aria-hidden="true">
+                      <span className={`qrr-chart__bar qrr-chart__bar--${kind}`} style={{ width: `${Math.round((cents / max) * 100)}%` }} />
+                    </span>
+                    <span className="qrr-chart__value">{formatEurosFromCents(cents)}</span>
                   </span>
-                  <span className="qrr-chart__value">{formatEurosFromCents(cents)}</span>
-                </span>
-              ))}
-            </li>
-          ))}
-        </ul>
-      </figure>
+                ))}
+              </li>
+            ))}
+          </ul>
+        </figure>
       </details>
     </div>
   );
