@@ -122,7 +122,6 @@ export function SpreadsheetGrid<R>({
   const rowsSeen = useRef<{ version: number; waiters: (() => void)[] }>({ version: 0, waiters: [] });
   const [selectionSize, setSelectionSize] = useState(0);
   const [, setHistoryVersion] = useState(0);
-  const busy = useRef(false);
 
   const flat = useMemo(() => flattenColumns(columns), [columns]);
   const byId = useMemo(() => new Map(flat.map((c) => [c.colId, c])), [flat]);
@@ -277,7 +276,7 @@ export function SpreadsheetGrid<R>({
   /**
    * Writes are queued: one at a time, each planned once the screen shows what
    * the previous one saved (a part typed right after another must not be
-   * planned against the row as it was before). Nothing is dropped while busy.
+   * planned against the row as it was before). Nothing is dropped while a write is in flight.
    */
   const commit = (writes: CellWrite[], preRejected: RejectedCell[], kind: WriteKind): Promise<void> => {
     const job = queue.current.then(() => runCommit(writes, preRejected, kind));
@@ -294,40 +293,35 @@ export function SpreadsheetGrid<R>({
       return;
     }
     if (writes.length === 0 && preRejected.length === 0) return;
-    busy.current = true;
     setStatus({ tone: 'info', message: 'Enregistrement…' });
-    try {
-      const version = rowsSeen.current.version;
-      const outcome = writes.length > 0 ? await onWrite(writes, kind) : { applied: 0, rejected: [] };
-      if (outcome.undo || outcome.applied > 0) await rowsChangedSince(version);
-      const rejected = [...preRejected, ...outcome.rejected];
-      const bubbleOn = (cell: CellWrite, message: string, held = false) => setRefusal({ rowId: cell.rowId, colId: cell.colId, message, held });
-      if (outcome.error) {
-        setStatus({ tone: 'error', message: outcome.error, rejected: rejected });
-        if (writes.length === 1) bubbleOn(writes[0]!, outcome.error);
-        return;
-      }
-      if (outcome.undo) {
-        undoStack.current = [...undoStack.current.slice(-MAX_UNDO + 1), outcome.undo];
-        redoStack.current = [];
-        setHistoryVersion((v) => v + 1);
-      }
-      const done = `${WRITE_KIND_LABELS[kind]} : ${plural(outcome.applied, 'cellule enregistrée', 'cellules enregistrées')}`;
-      const held = outcome.held ?? [];
-      const waiting = `Ligne pas encore enregistrée (elle le sera quand ses valeurs s'accorderont) : ${held[0]?.reason ?? ''}`;
-      setStatus(
-        rejected.length > 0
-          ? { tone: 'error', message: `${done}, ${plural(rejected.length, 'refusée', 'refusées')}.`, rejected: rejected }
-          : held.length > 0
-            ? { tone: 'warning', message: `${done}. ${waiting}` }
-            : { tone: 'success', message: `${done}.` },
-      );
-      if (rejected.length > 0) bubbleOn(rejected[0]!, rejected[0]!.reason);
-      else if (held.length > 0) bubbleOn(held[0]!, waiting, true);
-      else setRefusal((current) => (current && writes.some((w) => w.rowId === current.rowId && w.colId === current.colId) ? null : current));
-    } finally {
-      busy.current = false;
+    const version = rowsSeen.current.version;
+    const outcome = writes.length > 0 ? await onWrite(writes, kind) : { applied: 0, rejected: [] };
+    if (outcome.undo || outcome.applied > 0) await rowsChangedSince(version);
+    const rejected = [...preRejected, ...outcome.rejected];
+    const bubbleOn = (cell: CellWrite, message: string, held = false) => setRefusal({ rowId: cell.rowId, colId: cell.colId, message, held });
+    if (outcome.error) {
+      setStatus({ tone: 'error', message: outcome.error, rejected: rejected });
+      if (writes.length === 1) bubbleOn(writes[0]!, outcome.error);
+      return;
     }
+    if (outcome.undo) {
+      undoStack.current = [...undoStack.current.slice(-MAX_UNDO + 1), outcome.undo];
+      redoStack.current = [];
+      setHistoryVersion((v) => v + 1);
+    }
+    const done = `${WRITE_KIND_LABELS[kind]} : ${plural(outcome.applied, 'cellule enregistrée', 'cellules enregistrées')}`;
+    const held = outcome.held ?? [];
+    const waiting = `Ligne pas encore enregistrée (elle le sera quand ses valeurs s'accorderont) : ${held[0]?.reason ?? ''}`;
+    setStatus(
+      rejected.length > 0
+        ? { tone: 'error', message: `${done}, ${plural(rejected.length, 'refusée', 'refusées')}.`, rejected: rejected }
+        : held.length > 0
+          ? { tone: 'warning', message: `${done}. ${waiting}` }
+          : { tone: 'success', message: `${done}.` },
+    );
+    if (rejected.length > 0) bubbleOn(rejected[0]!, rejected[0]!.reason);
+    else if (held.length > 0) bubbleOn(held[0]!, waiting, true);
+    else setRefusal((current) => (current && writes.some((w) => w.rowId === current.rowId && w.colId === current.colId) ? null : current));
   };
 
   useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind), refuse }));
@@ -355,20 +349,15 @@ export function SpreadsheetGrid<R>({
       setStatus({ tone: 'error', message: readOnlyReason ?? 'Ce tableau est en lecture seule.' });
       return;
     }
-    busy.current = true;
-    try {
-      const result = await (direction === 'undo' ? step.undo() : step.redo());
-      if (!result.ok) {
-        setStatus({ tone: 'error', message: result.error.message });
-        return;
-      }
-      from.current = from.current.slice(0, -1);
-      to.current = [...to.current, step];
-      setHistoryVersion((v) => v + 1);
-      setStatus({ tone: 'success', message: `${direction === 'undo' ? 'Annulé' : 'Rétabli'} : ${step.label}.` });
-    } finally {
-      busy.current = false;
+    const result = await (direction === 'undo' ? step.undo() : step.redo());
+    if (!result.ok) {
+      setStatus({ tone: 'error', message: result.error.message });
+      return;
     }
+    from.current = from.current.slice(0, -1);
+    to.current = [...to.current, step];
+    setHistoryVersion((v) => v + 1);
+    setStatus({ tone: 'success', message: `${direction === 'undo' ? 'Annulé' : 'Rétabli'} : ${step.label}.` });
   };
 
   const moveFocus = (pos: CellPos) => {
