@@ -565,12 +565,6 @@ export function SpreadsheetGrid<R>({
   const focusedRowId = useRef<string | null>(null);
   const [scrollTick, setScrollTick] = useState(0);
 
-  // New column definitions (a quartier's name known after the rows, another year) redraw the cells:
-  // AG Grid keeps the cells it drew when only the functions behind a column change.
-  useEffect(() => {
-    const api = apiRef.current;
-    if (api && api.getEditingCells().length === 0) api.refreshCells({ force: true, suppressFlash: true });
-  }, [colDefs]);
   const nonce = useMemo(() => cspNonce(), []);
 
   const fullWidthCallbacks = useMemo(
