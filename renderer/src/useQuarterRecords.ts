@@ -18,6 +18,8 @@ export function useQuarterRecords<T>(
   hasPreviousPeriod: boolean;
   /** Stable: always reloads the current selection. */
   reload: () => Promise<void>;
+  /** What the last load returned, at once (before React shows it): writes planned right after a save start from it. */
+  latest: () => { records: readonly T[]; previous: readonly T[] };
   error: ApiError | null;
 } {
   const [records, setRecords] = useState<readonly T[]>([]);
@@ -25,6 +27,7 @@ export function useQuarterRecords<T>(
   const [error, setError] = useState<ApiError | null>(null);
   const previousCode = selected ? previousPeriod(selected.code) : null;
   const hasPreviousPeriod = periods.some((p) => p.code === previousCode);
+  const latestRef = useRef<{ records: readonly T[]; previous: readonly T[] }>({ records: [], previous: [] });
   const listRef = useRef(list);
   listRef.current = list;
 
@@ -37,6 +40,7 @@ export function useQuarterRecords<T>(
     if (!current.ok) return setError(current.error);
     if (prev && !prev.ok) return setError(prev.error);
     setError(null);
+    latestRef.current = { records: current.value, previous: prev ? prev.value : [] };
     setRecords(current.value);
     setPrevious(prev ? prev.value : []);
   }, [selected, previousCode, hasPreviousPeriod]);
@@ -48,5 +52,6 @@ export function useQuarterRecords<T>(
   }, [load]);
   const reload = useCallback(() => loadRef.current(), []);
 
-  return { records, previous, previousCode, hasPreviousPeriod, reload, error };
+  const latest = useCallback(() => latestRef.current, []);
+  return { records, previous, previousCode, hasPreviousPeriod, reload, latest, error };
 }

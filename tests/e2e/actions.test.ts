@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, cellText, pasteTsv, statusSays, typeInto } from '../support/grid';
+import { cell, cellText, openSidePanel, pasteTsv, statusSays, typeInto } from '../support/grid';
 
 describe('actions grid and engagement assessment in Chromium', () => {
   let browser: Browser;
@@ -43,8 +43,9 @@ describe('actions grid and engagement assessment in Chromium', () => {
 
       // The focused cell's history, then the assessment of its engagement.
       await cell(page, '10-03', `${q}:referent`).click();
+      await openSidePanel(page);
       await page.getByTestId('cell-history').filter({ hasText: /Collage — référent : .*Préfecture/ }).waitFor();
-      await cell(page, '10-01', `${q}:comment`).click();
+      await cell(page, '10-01', `${q}:referent`).click();
       const panel = page.getByTestId('assessment-panel');
       await panel.waitFor();
       await panel.getByLabel('Météo').selectOption('couvert');

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, cellText, pasteTsv, statusSays, typeInto } from '../support/grid';
+import { cell, cellText, openSidePanel, pasteTsv, refusalSays, statusSays, typeInto } from '../support/grid';
 
 describe('FIPD credits in Chromium', () => {
   let browser: Browser;
@@ -58,6 +58,7 @@ describe('FIPD credits in Chromium', () => {
       // Advance then balance for the first subsidy.
       const first = readOnly(app.databasePath, (db) => db.prepare('SELECT id FROM subsidy ORDER BY id').pluck().get() as number);
       await cell(page, `s${first}`, 'title').click();
+      await openSidePanel(page);
       const detail = page.getByTestId('subsidy-detail');
       await detail.waitFor();
       for (const [date, amount, kind] of [
@@ -100,6 +101,7 @@ describe('FIPD credits in Chromium', () => {
       await cell(page, '05-02', `${q}:p0`).click();
       await page.keyboard.type('9');
       expect(await page.locator('.ag-cell-inline-editing').count()).toBe(0);
+      await refusalSays(page, /calculé depuis les crédits FIPD/);
 
       // Export to Excel, read back.
       await page.getByRole('link', { name: 'Crédits FIPD' }).click();
@@ -114,6 +116,27 @@ describe('FIPD credits in Chromium', () => {
       expect(sheet.rowCount).toBe(3);
       expect(sheet.getRow(2).getCell(5).value).toBe('Association Les Ailes');
       expect(sheet.getRow(2).getCell(11).value).toBe(15000.5);
+      expect(app.consoleErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 180_000);
+
+  it('the subsidies always show their quartiers by name, whatever answers first (Tableau de bord → Crédits FIPD, six times)', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page, core } = app;
+      await core.dispatch('installDemo', undefined);
+      for (let i = 0; i < 6; i++) {
+        await app.open();
+        await page.getByTestId('dashboard-fipd').waitFor();
+        await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+        const quartiers = page.locator('.ag-row[row-id^="s"] .ag-cell[col-id="qrrId"]');
+        await quartiers.first().waitFor();
+        // The names arrive in their own request: the cells drawn before must be redrawn with them.
+        await expect.poll(async () => (await quartiers.allTextContents()).filter((t) => !/démonstration/.test(t)), { timeout: 10_000 }).toEqual([]);
+        expect(await page.getByText(/QRR n° \d/).count()).toBe(0);
+      }
       expect(app.consoleErrors).toEqual([]);
     } finally {
       await app.close();

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { periodLabel, periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly, snapshot } from '../support/db';
-import { cell, cellText, copySelection, pasteTsv, statusSays, typeInto } from '../support/grid';
+import { cell, cellText, copySelection, openSidePanel, pasteTsv, statusSays, typeInto } from '../support/grid';
 
 describe('indicator grid in Chromium, over a real SQLite file', () => {
   let browser: Browser;
@@ -102,6 +102,7 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
 
       // The focused cell's history shows its audit entries.
       await cell(page, '05-02', `${q}:p1`).click();
+      await openSidePanel(page);
       const history = page.getByTestId('cell-history');
       await history.waitFor();
       expect(await history.textContent()).toMatch(/e2e-user — Saisie — valeur : .*Montant \(€\) 12\u202f500,50\u00a0€/);

@@ -37,3 +37,28 @@ export async function statusSays(page: Page, pattern: RegExp): Promise<string> {
   await status.waitFor();
   return (await status.textContent()) ?? '';
 }
+
+/** Waits for the refusal bubble by a cell to say something matching, and returns it. */
+export async function refusalSays(page: Page, pattern: RegExp): Promise<string> {
+  const bubble = page.getByTestId('cell-refusal').filter({ hasText: pattern }).first();
+  await bubble.waitFor();
+  return (await bubble.textContent()) ?? '';
+}
+
+/** Waits until no write is in progress in any grid of the page (the status line no longer says « Enregistrement… »). */
+export async function writesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="grid-status"]')].some((s) => /Enregistrement/.test(s.textContent ?? '')));
+}
+
+/** The focused grid cell, as row id and column id ('' when none). */
+export const focusedCell = (page: Page): Promise<{ rowId: string; colId: string }> =>
+  page.evaluate(() => {
+    const el = document.activeElement?.closest('.ag-cell, .ag-full-width-row');
+    return { rowId: el?.closest('[row-id]')?.getAttribute('row-id') ?? '', colId: el?.getAttribute('col-id') ?? '' };
+  });
+
+/** Unfolds the panel beside the grid (focused row's detail, assessment); folded by default below 1600 px. */
+export async function openSidePanel(page: Page): Promise<void> {
+  const toggle = page.getByTestId('side-panel').locator('button[aria-expanded]').first();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}

@@ -34,10 +34,12 @@ export function FollowupFrame({
   children: ReactNode;
 }) {
   return (
-    <section aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`}>{title}</h1>
+    <section aria-labelledby={`${id}-title`} className="qrr-screen--grid">
+      <div className="qrr-screen__head">
+        <h1 id={`${id}-title`}>{title}</h1>
+        <PeriodBar periods={periods} selected={selected} onSelect={onSelect} onChanged={onChanged} />
+      </div>
       <ErrorAlert error={error} title="Chargement impossible" />
-      <PeriodBar periods={periods} selected={selected} onSelect={onSelect} onChanged={onChanged} />
       {periods.length === 0 ? (
         <p>Ouvrez un trimestre pour commencer la saisie.</p>
       ) : qrrs.length === 0 ? (
@@ -45,7 +47,7 @@ export function FollowupFrame({
       ) : (
         <>
           {readOnlyReason && (
-            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w">
+            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-1w">
               <p>{readOnlyReason}</p>
             </div>
           )}

@@ -10,12 +10,16 @@ import type {
   GridApi,
   GridReadyEvent,
   IErrorValidationParams,
+  NavigateToNextCellParams,
 } from 'ag-grid-community';
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type Ref } from 'react';
 import { formatInteger, plural } from '../../../shared/format/fr';
 import { parseTsv, toTsv } from '../../../shared/format/tsv';
 import { cspNonce } from '../api';
 import { GRID_LOCALE, GRID_THEME } from './ag-grid-setup';
+import { ChoiceEditor, PICK_ATTRIBUTE } from './ChoiceEditor';
+import { nextCell, overTitleRows, type GridShape, type NavKey } from './navigation';
+import { RefusalBubble, type Refusal } from './RefusalBubble';
 import { clamp, inRect, pasteTarget, rectOf, rectSize, type CellPos, type Rect } from './selection';
 import {
   flattenColumns,
@@ -31,17 +35,21 @@ import {
 } from './types';
 
 interface Status {
-  readonly tone: 'info' | 'success' | 'error';
+  readonly tone: 'info' | 'success' | 'warning' | 'error';
   readonly message: string;
   readonly rejected?: readonly RejectedCell[];
 }
 
 const MAX_UNDO = 50;
 
-/** What a screen can ask of its grid: apply writes it computed (carry-over) with the grid's status and undo. */
+/** What a screen can ask of its grid: apply writes it computed (carry-over) with the grid's status and undo; show a refusal by a cell. */
 export interface SheetHandle {
   apply(writes: readonly CellWrite[], kind: WriteKind): Promise<void>;
+  refuse(rowId: string, colId: string, message: string): void;
 }
+
+/** How long a write waits for the screen to show what it saved before the next queued write is planned. */
+const RENDER_WAIT_MS = 3000;
 
 /**
  * A spreadsheet on AG Grid Community. The enterprise clipboard, range
@@ -52,6 +60,15 @@ export interface SheetHandle {
  *
  * Every write goes to `onWrite` as text; the screen parses, validates and
  * persists it, and answers what was applied, what was refused and how to undo.
+ *
+ * Keyboard, as in a spreadsheet whose locked cells cannot be selected for
+ * typing: Enter goes down and Tab right to the next cell that can be written,
+ * skipping engagement title rows and read-only cells; arrows move anywhere
+ * but over title rows. Writes are queued, never dropped: typing « 10 Enter 20
+ * Enter » faster than the database answers writes both. A refused edit (Enter
+ * or Tab on « douze » in a count) stays open with its reason in a bubble by
+ * the cell and in the status line; Escape gives up. A key typed on a cell
+ * that cannot be written shows why instead of being swallowed.
  */
 export function SpreadsheetGrid<R>({
   rows,
@@ -64,10 +81,11 @@ export function SpreadsheetGrid<R>({
   onCellFocused,
   ariaLabel,
   fullWidthGroupRow,
-  height = 560,
+  height = 'fill',
   resetKey,
   handleRef,
   pinnedBottomRows,
+  onRowLeft,
 }: {
   rows: readonly R[];
   getRowId: (row: R) => string;
@@ -81,12 +99,15 @@ export function SpreadsheetGrid<R>({
   ariaLabel: string;
   /** Text of a group row, drawn across the whole width. */
   fullWidthGroupRow?: (row: R) => string;
-  height?: number;
+  /** Pixels, or 'fill' to take the height the screen's layout gives it (see .qrr-sheet--fill). */
+  height?: number | 'fill';
   /** Changing it clears the undo history (e.g. another quarter). */
   resetKey?: string;
   handleRef?: Ref<SheetHandle>;
   /** Rows kept under the grid whatever the scroll (totals); never written to. */
   pinnedBottomRows?: readonly R[];
+  /** Focus left a data row (row rules are checked then). */
+  onRowLeft?: (rowId: string) => void;
 }) {
   const apiRef = useRef<GridApi<R> | null>(null);
   const anchor = useRef<CellPos | null>(null);
@@ -95,9 +116,12 @@ export function SpreadsheetGrid<R>({
   const undoStack = useRef<UndoStep[]>([]);
   const redoStack = useRef<UndoStep[]>([]);
   const [status, setStatus] = useState<Status | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const gridBox = useRef<HTMLDivElement>(null);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const rowsSeen = useRef<{ version: number; waiters: (() => void)[] }>({ version: 0, waiters: [] });
   const [selectionSize, setSelectionSize] = useState(0);
   const [, setHistoryVersion] = useState(0);
-  const busy = useRef(false);
 
   const flat = useMemo(() => flattenColumns(columns), [columns]);
   const byId = useMemo(() => new Map(flat.map((c) => [c.colId, c])), [flat]);
@@ -107,6 +131,23 @@ export function SpreadsheetGrid<R>({
     document.addEventListener('mouseup', stop);
     return () => document.removeEventListener('mouseup', stop);
   }, []);
+
+  // Writes wait for the screen to show what was saved before the next one is planned against the rows.
+  useEffect(() => {
+    const seen = rowsSeen.current;
+    seen.version++;
+    for (const wake of seen.waiters.splice(0)) wake();
+  }, [rows]);
+  const rowsChangedSince = (version: number): Promise<void> =>
+    rowsSeen.current.version !== version
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(resolve, RENDER_WAIT_MS);
+          rowsSeen.current.waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
 
   useEffect(() => {
     undoStack.current = [];
@@ -139,6 +180,20 @@ export function SpreadsheetGrid<R>({
   const isEditable = (column: SheetColumn<R> | undefined, row: R | undefined): boolean =>
     !readOnly && !!column && !!row && isDataRow(row) && (column.editable?.(row) ?? false);
 
+  /** Why the cell cannot be written, in French, or null when it can. */
+  const whyReadOnly = (column: SheetColumn<R> | undefined, row: R | undefined): string | null => {
+    if (isEditable(column, row)) return null;
+    if (readOnly) return readOnlyReason ?? 'Ce tableau est en lecture seule.';
+    if (!row || !isDataRow(row)) return "Cette ligne est un titre : elle ne se saisit pas. Choisissez une ligne en dessous (↓ ou Entrée).";
+    return column?.readOnlyReason?.(row) ?? `La colonne « ${column?.headerName ?? ''} » n'est pas modifiable ici : elle est calculée ou fait partie du référentiel.`;
+  };
+
+  /** A refusal shown by the cell and in the status line (which never keeps an older success). */
+  const refuse = (rowId: string, colId: string, message: string) => {
+    setRefusal({ rowId, colId, message });
+    setStatus({ tone: 'error', message });
+  };
+
   const colDefs = useMemo((): (ColDef<R> | ColGroupDef<R>)[] => {
     const toColDef = (c: SheetColumn<R>): ColDef<R> => ({
       ...c.colDef,
@@ -155,6 +210,10 @@ export function SpreadsheetGrid<R>({
       cellRenderer: c.placeholder
         ? (p: { value: string; data?: R }) => (p.value === '' && p.data && isEditable(c, p.data) ? c.placeholder!(p.data) : p.value)
         : undefined,
+      cellEditorSelector: (p) => {
+        const choices = p.data ? c.choices?.(p.data) : null;
+        return choices ? { component: ChoiceEditor, params: { choices }, popup: false } : undefined;
+      },
       cellEditorParams: {
         getValidationErrors: (p: IErrorValidationParams<R>) => {
           const row = p.cellEditorParams.data;
@@ -214,39 +273,58 @@ export function SpreadsheetGrid<R>({
     return { writes, rejected };
   };
 
-  const commit = async (writes: CellWrite[], preRejected: RejectedCell[], kind: WriteKind) => {
-    if (readOnly) {
-      setStatus({ tone: 'error', message: readOnlyReason ?? 'Ce tableau est en lecture seule.' });
-      return;
-    }
-    if (busy.current) return;
-    if (writes.length === 0 && preRejected.length === 0) return;
-    busy.current = true;
-    setStatus({ tone: 'info', message: 'Enregistrement…' });
-    try {
-      const outcome = writes.length > 0 ? await onWrite(writes, kind) : { applied: 0, rejected: [] };
-      const rejected = [...preRejected, ...outcome.rejected];
-      if (outcome.error) {
-        setStatus({ tone: 'error', message: outcome.error, rejected: rejected });
-        return;
-      }
-      if (outcome.undo) {
-        undoStack.current = [...undoStack.current.slice(-MAX_UNDO + 1), outcome.undo];
-        redoStack.current = [];
-        setHistoryVersion((v) => v + 1);
-      }
-      const done = `${WRITE_KIND_LABELS[kind]} : ${plural(outcome.applied, 'cellule enregistrée', 'cellules enregistrées')}`;
-      setStatus(
-        rejected.length > 0
-          ? { tone: 'error', message: `${done}, ${plural(rejected.length, 'refusée', 'refusées')}.`, rejected: rejected }
-          : { tone: 'success', message: `${done}.` },
-      );
-    } finally {
-      busy.current = false;
-    }
+  /**
+   * Writes are queued: one at a time, each planned once the screen shows what
+   * the previous one saved (a part typed right after another must not be
+   * planned against the row as it was before). Nothing is dropped while a write is in flight.
+   */
+  const commit = (writes: CellWrite[], preRejected: RejectedCell[], kind: WriteKind): Promise<void> => {
+    const job = queue.current.then(() => runCommit(writes, preRejected, kind));
+    queue.current = job.catch(() => undefined);
+    return job;
   };
 
-  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind) }));
+  const runCommit = async (writes: CellWrite[], preRejected: RejectedCell[], kind: WriteKind) => {
+    if (readOnly) {
+      const first = writes[0] ?? preRejected[0];
+      const message = readOnlyReason ?? 'Ce tableau est en lecture seule.';
+      if (first) refuse(first.rowId, first.colId, message);
+      else setStatus({ tone: 'error', message });
+      return;
+    }
+    if (writes.length === 0 && preRejected.length === 0) return;
+    setStatus({ tone: 'info', message: 'Enregistrement…' });
+    const version = rowsSeen.current.version;
+    const outcome = writes.length > 0 ? await onWrite(writes, kind) : { applied: 0, rejected: [] };
+    if (outcome.undo || outcome.applied > 0) await rowsChangedSince(version);
+    const rejected = [...preRejected, ...outcome.rejected];
+    const bubbleOn = (cell: CellWrite, message: string, held = false) => setRefusal({ rowId: cell.rowId, colId: cell.colId, message, held });
+    if (outcome.error) {
+      setStatus({ tone: 'error', message: outcome.error, rejected: rejected });
+      if (writes.length === 1) bubbleOn(writes[0]!, outcome.error);
+      return;
+    }
+    if (outcome.undo) {
+      undoStack.current = [...undoStack.current.slice(-MAX_UNDO + 1), outcome.undo];
+      redoStack.current = [];
+      setHistoryVersion((v) => v + 1);
+    }
+    const done = `${WRITE_KIND_LABELS[kind]} : ${plural(outcome.applied, 'cellule enregistrée', 'cellules enregistrées')}`;
+    const held = outcome.held ?? [];
+    const waiting = `Ligne pas encore enregistrée (elle le sera quand ses valeurs s'accorderont) : ${held[0]?.reason ?? ''}`;
+    setStatus(
+      rejected.length > 0
+        ? { tone: 'error', message: `${done}, ${plural(rejected.length, 'refusée', 'refusées')}.`, rejected: rejected }
+        : held.length > 0
+          ? { tone: 'warning', message: `${done}. ${waiting}` }
+          : { tone: 'success', message: `${done}.` },
+    );
+    if (rejected.length > 0) bubbleOn(rejected[0]!, rejected[0]!.reason);
+    else if (held.length > 0) bubbleOn(held[0]!, waiting, true);
+    else setRefusal((current) => (current && writes.some((w) => w.rowId === current.rowId && w.colId === current.colId) ? null : current));
+  };
+
+  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind), refuse }));
 
   const focusedPos = (): CellPos | null => {
     const cell = apiRef.current?.getFocusedCell();
@@ -256,29 +334,30 @@ export function SpreadsheetGrid<R>({
 
   const currentRect = (): Rect | null => selectionRect() ?? (focusedPos() ? rectOf(focusedPos()!, focusedPos()!) : null);
 
-  const history = async (direction: 'undo' | 'redo') => {
+  const history = (direction: 'undo' | 'redo'): Promise<void> => {
+    const job = queue.current.then(() => runHistory(direction));
+    queue.current = job.catch(() => undefined);
+    return job;
+  };
+
+  const runHistory = async (direction: 'undo' | 'redo') => {
     const from = direction === 'undo' ? undoStack : redoStack;
     const to = direction === 'undo' ? redoStack : undoStack;
     const step = from.current.at(-1);
-    if (!step || busy.current) return;
+    if (!step) return;
     if (readOnly) {
       setStatus({ tone: 'error', message: readOnlyReason ?? 'Ce tableau est en lecture seule.' });
       return;
     }
-    busy.current = true;
-    try {
-      const result = await (direction === 'undo' ? step.undo() : step.redo());
-      if (!result.ok) {
-        setStatus({ tone: 'error', message: result.error.message });
-        return;
-      }
-      from.current = from.current.slice(0, -1);
-      to.current = [...to.current, step];
-      setHistoryVersion((v) => v + 1);
-      setStatus({ tone: 'success', message: `${direction === 'undo' ? 'Annulé' : 'Rétabli'} : ${step.label}.` });
-    } finally {
-      busy.current = false;
+    const result = await (direction === 'undo' ? step.undo() : step.redo());
+    if (!result.ok) {
+      setStatus({ tone: 'error', message: result.error.message });
+      return;
     }
+    from.current = from.current.slice(0, -1);
+    to.current = [...to.current, step];
+    setHistoryVersion((v) => v + 1);
+    setStatus({ tone: 'success', message: `${direction === 'undo' ? 'Annulé' : 'Rétabli'} : ${step.label}.` });
   };
 
   const moveFocus = (pos: CellPos) => {
@@ -292,11 +371,98 @@ export function SpreadsheetGrid<R>({
     focus.current = { row, col };
   };
 
+  const shape = (): GridShape => {
+    const api = apiRef.current!;
+    const cols = displayedColumns();
+    const rowAt = (i: number) => api.getDisplayedRowAtIndex(i)?.data;
+    return {
+      rowCount: api.getDisplayedRowCount(),
+      colCount: cols.length,
+      isDataRow: (i) => {
+        const row = rowAt(i);
+        return !!row && isDataRow(row);
+      },
+      isEditable: (i, c) => isEditable(cols[c], rowAt(i)),
+    };
+  };
+
+  /** Enter / Tab: to the next writable cell; false when there is none (Tab then leaves the grid). */
+  const navigate = (from: CellPos, key: NavKey, backwards: boolean): boolean => {
+    const next = nextCell(shape(), from, key, backwards);
+    if (!next) return false;
+    anchor.current = null;
+    moveFocus(next);
+    return true;
+  };
+
+  /** The cell being edited, and the text its editor would write. */
+  const editedCell = (): { pos: CellPos; row: R | undefined; column: SheetColumn<R> | undefined; text: string } | null => {
+    const api = apiRef.current;
+    const editing = api?.getEditingCells()[0];
+    if (!api || !editing?.column) return null;
+    const colId = editing.column.getColId();
+    const input = gridBox.current?.querySelector<HTMLInputElement>(`.ag-cell-inline-editing input, .ag-cell-inline-editing textarea, .ag-popup-editor input`);
+    return {
+      pos: { row: editing.rowIndex, col: colIndexOf(colId) },
+      row: api.getDisplayedRowAtIndex(editing.rowIndex)?.data,
+      column: byId.get(colId),
+      text: input?.getAttribute(PICK_ATTRIBUTE) ?? input?.value ?? '',
+    };
+  };
+
+  /** Keys while a cell is being edited: Enter and Tab write (or show why not and keep the edit open). */
+  const onEditingKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'Escape') {
+      setRefusal(null);
+      return;
+    }
+    if ((event.key !== 'Enter' && event.key !== 'Tab') || event.ctrlKey || event.altKey || event.metaKey) return;
+    const edited = editedCell();
+    if (!edited || !edited.row || !edited.column) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const rowId = getRowId(edited.row);
+    const problem = edited.column.validate?.(edited.row, edited.text) ?? null;
+    if (problem) {
+      // Kept open with the reason, in every grid: the text stays there to be corrected (Escape gives up).
+      refuse(rowId, edited.column.colId, problem);
+      return;
+    }
+    apiRef.current!.stopEditing(true);
+    void commit([{ rowId, colId: edited.column.colId, text: edited.text }], [], 'saisie');
+    if (!navigate(edited.pos, event.key, event.shiftKey)) moveFocus(edited.pos);
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const api = apiRef.current;
-    if (!api || api.getEditingCells().length > 0) return;
+    if (!api) return;
+    if (api.getEditingCells().length > 0) {
+      onEditingKeyDown(event);
+      return;
+    }
     const ctrl = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
+    const here = focusedPos();
+    if ((event.key === 'Enter' || event.key === 'Tab') && !ctrl && !event.altKey && here) {
+      if (navigate(here, event.key, event.shiftKey) || event.key === 'Enter') {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+      return;
+    }
+    const startsEdit = (event.key.length === 1 && !ctrl && !event.altKey) || event.key === 'F2';
+    if (startsEdit && here) {
+      const row = api.getDisplayedRowAtIndex(here.row)?.data;
+      const column = displayedColumns()[here.col];
+      const why = whyReadOnly(column, row);
+      if (why) {
+        // Never swallowed: the key is refused where it was typed, with the reason.
+        event.preventDefault();
+        event.stopPropagation();
+        refuse(row ? getRowId(row) : '', column?.colId ?? '', why);
+      } else setRefusal(null);
+      return;
+    }
     if (event.shiftKey && event.key.startsWith('Arrow')) {
       event.preventDefault();
       const start = focus.current ?? focusedPos();
@@ -311,8 +477,16 @@ export function SpreadsheetGrid<R>({
       event.preventDefault();
       const r = currentRect();
       if (!r) return;
-      // Clearing skips read-only cells silently, as a spreadsheet with locked cells does.
-      void commit(writesFor(r, [['']], 'fill').writes, [], 'effacement');
+      // Clearing a block skips read-only cells, as a spreadsheet with locked cells does; one locked cell says why.
+      const { writes } = writesFor(r, [['']], 'fill');
+      if (writes.length === 0 && rectSize(r) === 1) {
+        const row = api.getDisplayedRowAtIndex(r.top)?.data;
+        const column = displayedColumns()[r.left];
+        const why = whyReadOnly(column, row);
+        if (why) refuse(row ? getRowId(row) : '', column?.colId ?? '', why);
+        return;
+      }
+      void commit(writes, [], 'effacement');
       return;
     }
     if (ctrl && key === 'd') {
@@ -330,7 +504,8 @@ export function SpreadsheetGrid<R>({
     }
     if (ctrl && key === 'z') {
       event.preventDefault();
-      void history('undo');
+      // Ctrl+Shift+Z redoes, as in Excel, LibreOffice and Google Sheets.
+      void history(event.shiftKey ? 'redo' : 'undo');
       return;
     }
     if (ctrl && key === 'y') {
@@ -385,8 +560,11 @@ export function SpreadsheetGrid<R>({
   // AG Grid redraws rows when a callback prop changes identity (and an edit in
   // progress is lost): every function handed to it is created once and reads
   // the latest props and helpers through this ref.
-  const latest = useRef({ getRowId, isDataRow, fullWidthGroupRow, onCellFocused, commit, colIndexOf, refreshSelection });
-  latest.current = { getRowId, isDataRow, fullWidthGroupRow, onCellFocused, commit, colIndexOf, refreshSelection };
+  const latest = useRef({ getRowId, isDataRow, fullWidthGroupRow, onCellFocused, onRowLeft, commit, colIndexOf, refreshSelection, shape });
+  latest.current = { getRowId, isDataRow, fullWidthGroupRow, onCellFocused, onRowLeft, commit, colIndexOf, refreshSelection, shape };
+  const focusedRowId = useRef<string | null>(null);
+  const [scrollTick, setScrollTick] = useState(0);
+
   const nonce = useMemo(() => cspNonce(), []);
 
   const fullWidthCallbacks = useMemo(
@@ -408,6 +586,14 @@ export function SpreadsheetGrid<R>({
       getRowClass: (p: { data?: R }) => (p.data && !latest.current.isDataRow(p.data) ? 'qrr-row--group' : undefined),
       onGridReady: (e: GridReadyEvent<R>) => {
         apiRef.current = e.api;
+      },
+      onBodyScroll: () => setScrollTick((t) => t + 1),
+      // Arrows pass over engagement title rows, as Excel passes over hidden rows.
+      navigateToNextCell: (p: NavigateToNextCellParams<R>) => {
+        const next = p.nextCellPosition;
+        if (!next || next.rowPinned || p.previousCellPosition.rowPinned) return next;
+        const row = overTitleRows(latest.current.shape(), p.previousCellPosition.rowIndex, next.rowIndex);
+        return row === p.previousCellPosition.rowIndex && next.rowIndex !== row ? p.previousCellPosition : { ...next, rowIndex: row };
       },
       onCellEditRequest: (e: CellEditRequestEvent<R>) => {
         if (!e.data) return;
@@ -447,11 +633,17 @@ export function SpreadsheetGrid<R>({
           return;
         }
         const pos = { row: e.rowIndex, col: indexOf(e.column.getColId()) };
+        const data = apiRef.current?.getDisplayedRowAtIndex(e.rowIndex)?.data;
+        const rowId = data && latest.current.isDataRow(data) && !e.rowPinned ? latest.current.getRowId(data) : null;
+        if (focusedRowId.current !== null && rowId !== focusedRowId.current) latest.current.onRowLeft?.(focusedRowId.current);
+        focusedRowId.current = rowId;
         if (!anchor.current) {
           focus.current = pos;
           refresh();
         }
         notify?.(apiRef.current?.getDisplayedRowAtIndex(e.rowIndex)?.data ?? null, e.column.getColId());
+        // Headers that depend on the focused row (the indicator's part labels) follow it.
+        apiRef.current?.refreshHeader();
       },
     }),
     [],
@@ -461,7 +653,7 @@ export function SpreadsheetGrid<R>({
     selectionSize > 1 ? `${formatInteger(selectionSize)} cellules sélectionnées` : readOnly ? 'Lecture seule' : 'Modifications enregistrées automatiquement';
 
   return (
-    <div className="qrr-sheet">
+    <div className={height === 'fill' ? 'qrr-sheet qrr-sheet--fill' : 'qrr-sheet'}>
       <div className="qrr-sheet__toolbar" role="toolbar" aria-label={`Outils du tableau ${ariaLabel}`}>
         <button
           type="button"
@@ -477,7 +669,7 @@ export function SpreadsheetGrid<R>({
           className="fr-btn fr-btn--tertiary fr-btn--sm"
           disabled={redoStack.current.length === 0 || readOnly}
           onClick={() => void history('redo')}
-          title="Ctrl+Y"
+          title="Ctrl+Y ou Ctrl+Maj+Z"
         >
           Rétablir
         </button>
@@ -486,8 +678,9 @@ export function SpreadsheetGrid<R>({
         </span>
       </div>
       <div
+        ref={gridBox}
         className="qrr-sheet__grid"
-        style={{ height }}
+        style={height === 'fill' ? undefined : { height }}
         onKeyDownCapture={onKeyDown}
         onCopy={onCopy}
         onPaste={onPaste}
@@ -504,8 +697,6 @@ export function SpreadsheetGrid<R>({
           readOnlyEdit
           invalidEditValueMode="block"
           stopEditingWhenCellsLoseFocus
-          enterNavigatesVertically
-          enterNavigatesVerticallyAfterEdit
           singleClickEdit={false}
           suppressMovableColumns
           // Grids here hold tens of rows, not thousands: render them all so find-in-page,
@@ -516,9 +707,10 @@ export function SpreadsheetGrid<R>({
           {...gridCallbacks}
           {...(fullWidthGroupRow ? fullWidthCallbacks : {})}
         />
+        {refusal && <RefusalBubble box={gridBox} refusal={refusal} tick={scrollTick} />}
       </div>
       {status && (
-        <div className={`fr-alert fr-alert--${status.tone} fr-alert--sm fr-mt-1w`} role={status.tone === 'error' ? 'alert' : 'status'} data-testid="grid-status">
+        <div className={`fr-alert fr-alert--${status.tone} fr-alert--sm fr-mt-1w`} role={status.tone === 'error' || status.tone === 'warning' ? 'alert' : 'status'} data-testid="grid-status">
           <p>{status.message}</p>
           {status.rejected && status.rejected.length > 0 && (
             <ul className="qrr-sheet__rejected">

@@ -38,6 +38,8 @@ export interface WriteOutcome {
   readonly undo?: UndoStep;
   /** A refusal of the whole write by main (nothing applied). */
   readonly error?: string;
+  /** Cells kept in the grid, not saved yet: their row breaks a rule between its parts (the reason says which). */
+  readonly held?: readonly RejectedCell[];
 }
 
 /** A column of a spreadsheet grid: how its cells read as text, and whether and how they are written. */
@@ -49,6 +51,10 @@ export interface SheetColumn<R> {
   readonly editable?: (row: R) => boolean;
   /** Cell-level check while editing: the French problem, or null. */
   readonly validate?: (row: R, text: string) => string | null;
+  /** Why a cell of this column cannot be written in this row (shown when someone tries); a generic reason otherwise. */
+  readonly readOnlyReason?: (row: R) => string | null;
+  /** Coded values: the labels the cell's pick list offers (typing filters them). */
+  readonly choices?: (row: R) => readonly string[] | null;
   /** Grey hint shown in an empty editable cell (e.g. the part's label). */
   readonly placeholder?: (row: R) => string;
   readonly colDef?: Omit<ColDef<R>, 'colId' | 'headerName' | 'field' | 'valueGetter' | 'editable'>;

@@ -9,18 +9,19 @@ import { WRITE_KIND_LABELS, type CellWrite, type RejectedCell, type WriteKind, t
  * ones), each through IPC so each is audited.
  */
 export function gridWriter<C>(
-  plan: (writes: readonly CellWrite[]) => { changes: C[]; rejected: RejectedCell[] },
+  plan: (writes: readonly CellWrite[], kind: WriteKind) => { changes: C[]; rejected: RejectedCell[]; held?: RejectedCell[] },
   save: (changes: readonly C[], direction: 'after' | 'before', via: WriteKind | 'annulation' | 'retablissement') => Promise<Result<unknown>>,
 ): (writes: readonly CellWrite[], kind: WriteKind) => Promise<WriteOutcome> {
   return async (writes, kind) => {
-    const { changes, rejected } = plan(writes);
-    if (changes.length === 0) return { applied: 0, rejected };
+    const { changes, rejected, held = [] } = plan(writes, kind);
+    if (changes.length === 0) return { applied: 0, rejected, held };
     const result = await save(changes, 'after', kind);
-    if (!result.ok) return { applied: 0, rejected, error: result.error.message };
-    const applied = writes.length - rejected.length;
+    if (!result.ok) return { applied: 0, rejected, held, error: result.error.message };
+    const applied = writes.length - rejected.length - held.length;
     return {
       applied,
       rejected,
+      held,
       undo: {
         label: `${WRITE_KIND_LABELS[kind].toLowerCase()} de ${plural(applied, 'cellule')}`,
         undo: () => save(changes, 'before', 'annulation'),

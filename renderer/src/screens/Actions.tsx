@@ -5,6 +5,7 @@ import { implementationOf } from '../../../shared/report/report-model';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
+import { GridWithSide } from '../components/SidePanel';
 import { CellHistory } from '../components/CellHistory';
 import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
 import { ImplementationChart } from '../components/ImplementationChart';
@@ -83,45 +84,58 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
           <div className="qrr-toolbar">
             <QrrChoice id="actions-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
           </div>
-          <ImplementationChart rows={chartRows} />
-          <SpreadsheetGrid<ActionRow>
-            ariaLabel="Actions du trimestre"
-            rows={rows}
-            getRowId={(r) => r.id}
-            columns={columns}
-            isDataRow={isActionRow}
-            readOnly={readOnly}
-            {...(readOnlyReason ? { readOnlyReason } : {})}
-            onWrite={onWrite}
-            resetKey={selected?.code ?? ''}
-            fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
-            onCellFocused={(row, colId) => {
-              const qrrId = colId && /^\d+:/.test(colId) ? Number(colId.split(':')[0]) : visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null;
-              setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, actionCode: row.id, qrrId } : null);
-            }}
-          />
-          {focused && selected && (
-            <div className="fr-mt-2w" data-testid="action-cell-detail">
-              <p className="fr-text--sm fr-mb-0">
-                Action {focused.actionCode}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
-              </p>
-              <CellHistory
-                entity="action_status"
-                entityId={`${focused.qrrId}|${focused.actionCode}|${selected.code}`}
-                refreshKey={records.find((r) => r.qrrId === focused.qrrId && r.actionCode === focused.actionCode)?.updatedAt ?? ''}
+          <details className="qrr-collapsible">
+            <summary>Taux de mise en œuvre par engagement</summary>
+            <ImplementationChart rows={chartRows} />
+          </details>
+          <GridWithSide
+            sideTitle="Historique et appréciation"
+            grid={
+              <SpreadsheetGrid<ActionRow>
+                ariaLabel="Actions du trimestre"
+                rows={rows}
+                getRowId={(r) => r.id}
+                columns={columns}
+                isDataRow={isActionRow}
+                readOnly={readOnly}
+                {...(readOnlyReason ? { readOnlyReason } : {})}
+                onWrite={onWrite}
+                resetKey={selected?.code ?? ''}
+                fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
+                onCellFocused={(row, colId) => {
+                  const qrrId = colId && /^\d+:/.test(colId) ? Number(colId.split(':')[0]) : visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null;
+                  setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, actionCode: row.id, qrrId } : null);
+                }}
               />
-            </div>
-          )}
-          {focused && focusedEngagement && selected && (
-            <AssessmentPanel
-              key={`${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
-              engagement={focusedEngagement}
-              qrrId={focused.qrrId}
-              qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
-              periodCode={selected.code}
-              readOnly={readOnly}
-            />
-          )}
+            }
+            side={
+              <>
+                {focused && selected && (
+                  <div data-testid="action-cell-detail">
+                    <p className="fr-text--sm fr-mb-0">
+                      Action {focused.actionCode}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
+                    </p>
+                    <CellHistory
+                      entity="action_status"
+                      entityId={`${focused.qrrId}|${focused.actionCode}|${selected.code}`}
+                      refreshKey={records.find((r) => r.qrrId === focused.qrrId && r.actionCode === focused.actionCode)?.updatedAt ?? ''}
+                    />
+                  </div>
+                )}
+                {focused && focusedEngagement && selected && (
+                  <AssessmentPanel
+                    key={`${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
+                    engagement={focusedEngagement}
+                    qrrId={focused.qrrId}
+                    qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
+                    periodCode={selected.code}
+                    readOnly={readOnly}
+                  />
+                )}
+                {!focused && <p className="fr-text--sm">Choisissez une action : son historique et l'appréciation de son engagement s'affichent ici.</p>}
+              </>
+            }
+          />
     </FollowupFrame>
   );
 }

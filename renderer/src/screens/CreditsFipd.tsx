@@ -16,6 +16,7 @@ import { formatEurosFromCents, parseFrenchAmountToCents } from '../../../shared/
 import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { GridWithSide } from '../components/SidePanel';
 import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
 import type { CellWrite, SheetColumn, WriteKind, WriteOutcome } from '../grid/types';
 import { gridWriter } from '../grid/writer';
@@ -79,7 +80,9 @@ function compactDrafts(drafts: ReadonlyMap<string, Record<string, string>>): Map
 export function CreditsFipd() {
   const [year, setYear] = useState(thisYear);
   const [filters, setFilters] = useState<{ qrrId?: number; status?: SubsidyStatus; source?: FundingSource }>({});
-  const [qrrs, setQrrs] = useState<readonly Qrr[]>([]);
+  // Every quartier, archived ones included, names the subsidies; only active ones are offered for new lines.
+  const [allQrrs, setAllQrrs] = useState<readonly Qrr[]>([]);
+  const qrrs = useMemo(() => allQrrs.filter((q) => !q.archivedAt), [allQrrs]);
   const [subsidies, setSubsidies] = useState<readonly SubsidyRecord[]>([]);
   const [envelopes, setEnvelopes] = useState<readonly EnvelopeRecord[]>([]);
   const [ledger, setLedger] = useState<FipdLedger | null>(null);
@@ -91,7 +94,7 @@ export function CreditsFipd() {
   const [exported, setExported] = useState<string | null>(null);
 
   useEffect(() => {
-    void call(api().listQrrs({ includeArchived: false })).then((r) => (r.ok ? setQrrs(r.value) : setError(r.error)));
+    void call(api().listQrrs({ includeArchived: true })).then((r) => (r.ok ? setAllQrrs(r.value) : setError(r.error)));
   }, []);
 
   const reload = useCallback(async () => {
@@ -187,7 +190,7 @@ export function CreditsFipd() {
   );
 
   // Subsidies.
-  const rows = useMemo(() => buildSubsidyRows(subsidies, drafts), [subsidies, drafts]);
+  const rows = useMemo(() => buildSubsidyRows(subsidies, drafts, allQrrs), [subsidies, drafts, allQrrs]);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const columns = useMemo(() => buildSubsidyColumns(qrrs), [qrrs]);
@@ -252,10 +255,10 @@ export function CreditsFipd() {
   };
 
   return (
-    <section aria-labelledby="fipd-title">
+    <section aria-labelledby="fipd-title" className="qrr-screen--grid">
       <h1 id="fipd-title">Crédits FIPD</h1>
       <ErrorAlert error={error} title="Crédits FIPD" />
-      <div className="qrr-toolbar fr-mb-2w">
+      <div className="qrr-toolbar">
         <div className="fr-select-group">
           <label className="fr-label" htmlFor="fipd-year">
             Année budgétaire
@@ -292,22 +295,47 @@ export function CreditsFipd() {
           options={FUNDING_SOURCES.map((s) => [s, FUNDING_SOURCE_LABELS[s]] as const)}
           onChange={(v) => setFilters(({ source: _s, ...rest }) => (v ? { ...rest, source: v as FundingSource } : rest))}
         />
+        <ul className="fr-btns-group fr-btns-group--inline-sm qrr-toolbar__end">
+          <li>
+            <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" onClick={() => void doExport('csv')}>
+              Exporter en CSV
+            </button>
+          </li>
+          <li>
+            <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" onClick={() => void doExport('xlsx')}>
+              Exporter en Excel (.xlsx)
+            </button>
+          </li>
+        </ul>
       </div>
-      {ledger && <FipdLedgerPanel ledger={ledger} qrrs={qrrs} />}
-      <h2 className="fr-h5">Enveloppes déléguées</h2>
-      <SpreadsheetGrid<EnvelopeRow>
-        ariaLabel="Enveloppes FIPD"
-        rows={envelopeRows}
-        getRowId={(r) => r.id}
-        columns={envelopeColumns}
-        isDataRow={() => true}
-        readOnly={false}
-        onWrite={writeEnvelopes}
-        height={Math.min(80 + envelopeRows.length * 36, 320)}
-        resetKey={String(year)}
-      />
-      <h2 className="fr-h5 fr-mt-4w">Subventions {year}</h2>
-      <p className="fr-text--sm">
+      {exported && (
+        <div className="fr-alert fr-alert--success fr-alert--sm fr-mb-1w" role="status" data-testid="fipd-exported">
+          <p>{exported}</p>
+        </div>
+      )}
+      {ledger && (
+        <FipdLedgerPanel
+          ledger={ledger}
+          qrrs={allQrrs}
+          // Open while an envelope is missing: the year starts there.
+          envelopesOpen={envelopeRows.some((r) => !r.envelope)}
+          envelopes={
+            <SpreadsheetGrid<EnvelopeRow>
+              ariaLabel="Enveloppes FIPD"
+              rows={envelopeRows}
+              getRowId={(r) => r.id}
+              columns={envelopeColumns}
+              isDataRow={() => true}
+              readOnly={false}
+              onWrite={writeEnvelopes}
+              height={Math.min(100 + envelopeRows.length * 34, 260)}
+              resetKey={String(year)}
+            />
+          }
+        />
+      )}
+      <h2 className="fr-h6 fr-mb-0">Subventions {year}</h2>
+      <p className="fr-text--xs fr-mb-1v">
         Tapez ou collez des lignes depuis un tableur dans les lignes vides du bas : une ligne est enregistrée dès que le quartier,
         l'association et l'intitulé sont connus (source FIPD par défaut).
       </p>
@@ -346,36 +374,30 @@ export function CreditsFipd() {
           </ul>
         </div>
       )}
-      <SpreadsheetGrid<SubsidyRow>
-        ariaLabel="Subventions"
-        rows={rows}
-        getRowId={(r) => r.id}
-        columns={columns}
-        isDataRow={isSubsidyDataRow}
-        readOnly={false}
-        onWrite={onWrite}
-        pinnedBottomRows={totals}
-        resetKey={`${year}-${JSON.stringify(filters)}`}
-        onCellFocused={(row) => setFocusedId(row?.type === 'subsidy' ? row.record.id : null)}
+      <GridWithSide
+        sideTitle="Versements et pièces"
+        grid={
+          <SpreadsheetGrid<SubsidyRow>
+            ariaLabel="Subventions"
+            rows={rows}
+            getRowId={(r) => r.id}
+            columns={columns}
+            isDataRow={isSubsidyDataRow}
+            readOnly={false}
+            onWrite={onWrite}
+            pinnedBottomRows={totals}
+            resetKey={`${year}-${JSON.stringify(filters)}`}
+            onCellFocused={(row) => setFocusedId(row?.type === 'subsidy' ? row.record.id : null)}
+          />
+        }
+        side={
+          focused ? (
+            <SubsidyDetail key={focused.id} subsidy={focused} onChanged={() => void reload()} />
+          ) : (
+            <p className="fr-text--sm">Choisissez une subvention : ses versements, ses pièces et son historique s'affichent ici.</p>
+          )
+        }
       />
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w">
-        <li>
-          <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" onClick={() => void doExport('csv')}>
-            Exporter en CSV
-          </button>
-        </li>
-        <li>
-          <button type="button" className="fr-btn fr-btn--secondary fr-btn--sm" onClick={() => void doExport('xlsx')}>
-            Exporter en Excel (.xlsx)
-          </button>
-        </li>
-      </ul>
-      {exported && (
-        <div className="fr-alert fr-alert--success fr-alert--sm" role="status" data-testid="fipd-exported">
-          <p>{exported}</p>
-        </div>
-      )}
-      {focused && <SubsidyDetail key={focused.id} subsidy={focused} onChanged={() => void reload()} />}
     </section>
   );
 }

@@ -1,11 +1,12 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
 import { isPeriodWritable, periodLabel } from '../../../shared/domain/period';
 import type { IndicatorValueRecord } from '../../../shared/domain/types';
 import { plural } from '../../../shared/format/fr';
-import type { Engagement } from '../../../shared/referential/types';
+import type { Engagement, Indicator } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
+import { GridWithSide } from '../components/SidePanel';
 import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
 import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
@@ -17,9 +18,12 @@ import {
   buildColumns,
   buildRows,
   carryOverWrites,
+  heldKey,
   isIndicatorRow,
+  partColId,
   parseColId,
   planWrites,
+  type HeldRow,
   type IndicatorRow,
   type PlannedChange,
 } from './indicators/indicator-grid-model';
@@ -38,7 +42,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
 
-  const { records, previous, previousCode, hasPreviousPeriod, reload, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
+  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
     periods,
     selected,
     (periodCode) => call(api().listIndicatorValues({ periodCode })),
@@ -60,13 +64,19 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     return set;
   }, [completeness]);
 
+  // Rows whose parts disagree, kept here until they agree (never written half-right); cleared with the quarter.
+  const [held, setHeld] = useState<ReadonlyMap<string, HeldRow>>(new Map());
+  const heldRef = useRef(held);
+  useEffect(() => {
+    heldRef.current = new Map();
+    setHeld(heldRef.current);
+  }, [selected?.code]);
   const rows = useMemo(
-    () => buildRows(engagements, records, previous, onlyMissing ? { onlyMissing: missingCodes } : {}),
-    [engagements, records, previous, onlyMissing, missingCodes],
+    () => buildRows(engagements, records, previous, { ...(onlyMissing ? { onlyMissing: missingCodes } : {}), held }),
+    [engagements, records, previous, onlyMissing, missingCodes, held],
   );
-  const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1), [visibleQrrs]);
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
+  const focusedIndicatorRef = useRef<Indicator | null>(null);
+  const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1, () => focusedIndicatorRef.current), [visibleQrrs]);
 
   const readOnly = !selected || !isPeriodWritable(selected.state);
   const readOnlyReason = readOnlyReasonOf(selected);
@@ -82,7 +92,39 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     await reload();
     return result;
   };
-  const onWrite = gridWriter((writes) => planWrites(rowsRef.current, writes), save);
+  const onWrite = gridWriter((writes, kind) => {
+    // Typed cells may leave a row half-corrected (rules between parts are checked when the row is left);
+    // a paste is a whole block: checked at once.
+    // Planned against what was last saved and held, not what was last drawn: typing outruns rendering.
+    const now = latest();
+    const current = buildRows(engagements, now.records, now.previous, { held: heldRef.current });
+    const plan = planWrites(current, writes, { holdRowRules: kind === 'saisie' });
+    const next = new Map(heldRef.current);
+    for (const key of plan.released) next.delete(key);
+    for (const h of plan.held) next.set(heldKey(h.qrrId, h.indicatorCode), h);
+    heldRef.current = next;
+    setHeld(next);
+    const heldKeys = new Set(plan.held.map((h) => heldKey(h.qrrId, h.indicatorCode)));
+    const heldCells = writes
+      .filter((w) => {
+        const col = parseColId(w.colId);
+        return col && col.field !== 'comment' && heldKeys.has(heldKey(col.qrrId, w.rowId));
+      })
+      .map((w) => ({ ...w, reason: plan.held.find((h) => heldKey(h.qrrId, h.indicatorCode) === heldKey(parseColId(w.colId)!.qrrId, w.rowId))!.message }));
+    return { changes: plan.changes, rejected: plan.rejected, held: heldCells };
+  }, save);
+
+  /** Leaving a row whose parts still disagree: said by the row (it stays marked, its parts kept). */
+  const onRowLeft = (rowId: string) => {
+    for (const h of held.values()) {
+      if (h.indicatorCode !== rowId) continue;
+      sheet.current?.refuse(
+        rowId,
+        partColId(h.qrrId, 0),
+        `Ligne ${rowId} non enregistrée : ${h.message} Corrigez les valeurs (dans l'ordre que vous voulez) ou effacez-les (Suppr).`,
+      );
+    }
+  };
 
   const carryOver = async () => {
     if (!sheet.current || !previousCode) return;
@@ -126,6 +168,28 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 Seulement les indicateurs à renseigner
               </label>
             </div>
+          </div>
+          {notice && (
+            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
+              <p>{notice}</p>
+            </div>
+          )}
+          <div className="qrr-toolbar">
+            <ul className="qrr-completeness" aria-label="Complétude par engagement">
+              {engagements.map((e) => (
+                <li key={e.code}>
+                  <span className="qrr-completeness__code">{e.code}</span>
+                  {visibleQrrs.map((q) => {
+                    const c = completeness.get(q.id)?.find((x) => x.engagementCode === e.code);
+                    return (
+                      <span key={q.id} className={`fr-badge fr-badge--sm ${c && c.filled === c.total ? 'fr-badge--success' : ''}`} title={q.name}>
+                        {c?.filled ?? 0} / {c?.total ?? 0}
+                      </span>
+                    );
+                  })}
+                </li>
+              ))}
+            </ul>
             {previousCode && (
               <button
                 type="button"
@@ -138,70 +202,61 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
               </button>
             )}
           </div>
-          {notice && (
-            <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
-              <p>{notice}</p>
-            </div>
-          )}
-          <ul className="qrr-completeness" aria-label="Complétude par engagement">
-            {engagements.map((e) => (
-              <li key={e.code}>
-                <span className="qrr-completeness__code">{e.code}</span>
-                {visibleQrrs.map((q) => {
-                  const c = completeness.get(q.id)?.find((x) => x.engagementCode === e.code);
-                  return (
-                    <span key={q.id} className={`fr-badge fr-badge--sm ${c && c.filled === c.total ? 'fr-badge--success' : ''}`} title={q.name}>
-                      {c?.filled ?? 0} / {c?.total ?? 0}
-                    </span>
-                  );
-                })}
-              </li>
-            ))}
-          </ul>
-          <SpreadsheetGrid<IndicatorRow>
-            handleRef={sheet}
-            ariaLabel="Indicateurs du trimestre"
-            rows={rows}
-            getRowId={(r) => r.id}
-            columns={columns}
-            isDataRow={isIndicatorRow}
-            readOnly={readOnly}
-            {...(readOnlyReason ? { readOnlyReason } : {})}
-            onWrite={onWrite}
-            resetKey={selected?.code ?? ''}
-            fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
-            onCellFocused={(row, colId) => {
-              const col = colId ? parseColId(colId) : null;
-              const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
-              setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
-            }}
+          <GridWithSide
+            sideTitle="Détail et appréciation"
+            grid={
+              <SpreadsheetGrid<IndicatorRow>
+                handleRef={sheet}
+                ariaLabel="Indicateurs du trimestre"
+                rows={rows}
+                getRowId={(r) => r.id}
+                columns={columns}
+                isDataRow={isIndicatorRow}
+                readOnly={readOnly}
+                {...(readOnlyReason ? { readOnlyReason } : {})}
+                onWrite={onWrite}
+                onRowLeft={onRowLeft}
+                resetKey={selected?.code ?? ''}
+                fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
+                onCellFocused={(row, colId) => {
+                  focusedIndicatorRef.current = row && isIndicatorRow(row) ? row.indicator : null;
+                  const col = colId ? parseColId(colId) : null;
+                  const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
+                  setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
+                }}
+              />
+            }
+            side={
+              focused && focusedIndicator && selected ? (
+                <div data-testid="cell-detail">
+                  <h2 className="fr-h5">
+                    Détail : indicateur {focusedIndicator.code}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
+                  </h2>
+                  <p className="fr-text--sm">{focusedIndicator.label}</p>
+                  <IndicatorEditor
+                    key={`${focused.qrrId}-${focused.code}-${selected.code}-${focusedRecord?.updatedAt ?? ''}`}
+                    indicator={focusedIndicator}
+                    qrrId={focused.qrrId}
+                    periodCode={selected.code}
+                    record={focusedRecord}
+                    readOnly={readOnly}
+                    onSaved={() => void reload()}
+                    onClose={() => setFocused(null)}
+                  />
+                  <AssessmentPanel
+                    key={`assessment-${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
+                    engagement={engagements.find((e) => e.code === focused.engagementCode)!}
+                    qrrId={focused.qrrId}
+                    qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
+                    periodCode={selected.code}
+                    readOnly={readOnly}
+                  />
+                </div>
+              ) : (
+                <p className="fr-text--sm">Choisissez une case : son détail, son historique et l'appréciation de son engagement s'affichent ici.</p>
+              )
+            }
           />
-          {focused && focusedIndicator && selected && (
-            <div className="fr-mt-3w" data-testid="cell-detail">
-              <h2 className="fr-h5">
-                Détail : indicateur {focusedIndicator.code}, {qrrs.find((q) => q.id === focused.qrrId)?.name}
-              </h2>
-              <p className="fr-text--sm">{focusedIndicator.label}</p>
-              <IndicatorEditor
-                key={`${focused.qrrId}-${focused.code}-${selected.code}-${focusedRecord?.updatedAt ?? ''}`}
-                indicator={focusedIndicator}
-                qrrId={focused.qrrId}
-                periodCode={selected.code}
-                record={focusedRecord}
-                readOnly={readOnly}
-                onSaved={() => void reload()}
-                onClose={() => setFocused(null)}
-              />
-              <AssessmentPanel
-                key={`assessment-${focused.qrrId}-${focused.engagementCode}-${selected.code}`}
-                engagement={engagements.find((e) => e.code === focused.engagementCode)!}
-                qrrId={focused.qrrId}
-                qrrName={qrrs.find((q) => q.id === focused.qrrId)?.name ?? ''}
-                periodCode={selected.code}
-                readOnly={readOnly}
-              />
-            </div>
-          )}
     </FollowupFrame>
   );
 }

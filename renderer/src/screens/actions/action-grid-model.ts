@@ -4,7 +4,7 @@
  * last update), and cell texts → saveActionStatuses changes. Pure.
  */
 import { formatActionStatus, parseActionStatus } from '../../../../shared/domain/action-status';
-import type { ActionStatus, ActionStatusRecord, Qrr } from '../../../../shared/domain/types';
+import { ACTION_STATUSES, ACTION_STATUS_LABELS, type ActionStatus, type ActionStatusRecord, type Qrr } from '../../../../shared/domain/types';
 import type { Action, Engagement } from '../../../../shared/referential/types';
 import { updatedColumn, withQrrBlocks } from '../../grid/qrr-columns';
 import type { CellWrite, RejectedCell, SheetColumn, SheetColumnDef } from '../../grid/types';
@@ -82,6 +82,7 @@ export function buildActionColumns(qrrs: readonly Qrr[], detailed: boolean): She
         text: data((r) => formatActionStatus(r.records.get(q.id)?.status ?? null)),
         editable: isActionRow,
         placeholder: () => 'À renseigner',
+        choices: () => ACTION_STATUSES.map((s) => ACTION_STATUS_LABELS[s]),
         validate: (_r, text) => {
           const parsed = parseActionStatus(text);
           return parsed.ok ? null : parsed.message;

@@ -23,13 +23,18 @@ import {
 import type { Qrr } from '../../../../shared/domain/types';
 import { formatDate } from '../../../../shared/format/fr';
 import { formatEurosFromCents, parseFrenchAmountToCents } from '../../../../shared/format/number-fr';
-import { foldForSearch } from '../../../../shared/format/search';
+import { choicesOf, resolveChoice, type Choice, type ChoiceNoun } from '../../../../shared/format/choice';
 import type { CellWrite, RejectedCell, SheetColumn } from '../../grid/types';
 
 export const BLANK_ROWS = 20;
 
+const qrrName = (qrrs: readonly Qrr[], id: number): string => qrrs.find((q) => q.id === id)?.name ?? `QRR n° ${id}`;
+
+/** Who the line is about stays in view when scrolling right (the columns keep the workbook's order, for paste). */
+const PINNED = new Set(['qrrId', 'source', 'beneficiaryName']);
+
 export type SubsidyRow =
-  | { readonly type: 'subsidy'; readonly id: string; readonly record: SubsidyRecord }
+  | { readonly type: 'subsidy'; readonly id: string; readonly record: SubsidyRecord; readonly qrrName: string }
   | { readonly type: 'new'; readonly id: string; readonly draft: Readonly<Record<string, string>> }
   | { readonly type: 'total'; readonly id: string; readonly sums: Readonly<Record<'requestedCents' | 'grantedCents' | 'cofinancingCents' | 'paid' | 'toPay', number>>; readonly count: number };
 
@@ -61,14 +66,16 @@ interface FieldSpec {
   readonly text: (r: SubsidyRecord, qrrName: (id: number) => string) => string;
   readonly parse: (text: string, qrrs: readonly Qrr[]) => Parsed;
   readonly right?: boolean;
+  /** Labels offered by the cell's pick list (coded fields). */
+  readonly choices?: (qrrs: readonly Qrr[]) => readonly string[];
 }
 
-const fold = (s: string) => foldForSearch(s);
-const byLabel = <K extends string>(values: readonly K[], labels: Readonly<Record<K, string>>, what: string) => (text: string): Parsed => {
-  const t = fold(text);
-  const match = values.find((v) => fold(v) === t || fold(labels[v]) === t);
-  return match ? { ok: true, value: match } : { ok: false, message: `« ${text.trim()} » : ${what} inconnu(e). Possibles : ${values.map((v) => labels[v]).join(', ')}.` };
+/** A coded field: its label, code or unambiguous start (« attr », « nord »), accents ignored; see shared/format/choice.ts. */
+const byLabel = <K extends string>(values: readonly K[], labels: Readonly<Record<K, string>>, noun: ChoiceNoun) => (text: string): Parsed => {
+  const picked = resolveChoice(text, choicesOf(values, labels), noun);
+  return picked.ok ? picked : { ok: false, message: picked.message };
 };
+const qrrChoices = (qrrs: readonly Qrr[]): Choice<number>[] => qrrs.map((q) => ({ value: q.id, label: q.name }));
 const required = (label: string, max: number) => (text: string): Parsed =>
   text.trim() === '' ? { ok: false, message: `${label} est obligatoire.` } : text.trim().length > max ? { ok: false, message: `${label} est trop long.` } : { ok: true, value: text.trim() };
 const optionalText = (max: number) => (text: string): Parsed => (text.trim().length > max ? { ok: false, message: `Texte trop long (${max} caractères au plus).` } : { ok: true, value: text.trim() });
@@ -81,15 +88,16 @@ export const SUBSIDY_FIELDS: readonly FieldSpec[] = [
   {
     key: 'qrrId',
     header: 'Quartier',
-    width: 170,
+    width: 140,
     text: (r, name) => name(r.qrrId),
     parse: (text, qrrs) => {
-      const match = qrrs.find((q) => fold(q.name) === fold(text));
-      return match ? { ok: true, value: match.id } : { ok: false, message: `« ${text.trim()} » n'est pas un quartier actif du département.` };
+      const picked = resolveChoice(text, qrrChoices(qrrs), { known: 'un quartier actif du département', plural: 'quartiers' });
+      return picked.ok ? picked : { ok: false, message: picked.message };
     },
+    choices: (qrrs) => qrrs.map((q) => q.name),
   },
-  { key: 'source', header: 'Source', width: 110, text: (r) => FUNDING_SOURCE_LABELS[r.source], parse: byLabel(FUNDING_SOURCES, FUNDING_SOURCE_LABELS, 'source') },
-  { key: 'beneficiaryName', header: 'Association', width: 200, text: (r) => r.beneficiaryName, parse: required("Le nom de l'association", 200) },
+  { key: 'source', header: 'Source', width: 110, text: (r) => FUNDING_SOURCE_LABELS[r.source], parse: byLabel(FUNDING_SOURCES, FUNDING_SOURCE_LABELS, { known: 'une source connue', plural: 'sources' }), choices: () => FUNDING_SOURCES.map((v) => FUNDING_SOURCE_LABELS[v]) },
+  { key: 'beneficiaryName', header: 'Association', width: 180, text: (r) => r.beneficiaryName, parse: required("Le nom de l'association", 200) },
   {
     key: 'siret',
     header: 'SIRET',
@@ -128,14 +136,16 @@ export const SUBSIDY_FIELDS: readonly FieldSpec[] = [
     header: 'Statut',
     width: 110,
     text: (r) => SUBSIDY_STATUS_LABELS[r.status],
-    parse: byLabel(SUBSIDY_STATUSES, SUBSIDY_STATUS_LABELS, 'statut'),
+    parse: byLabel(SUBSIDY_STATUSES, SUBSIDY_STATUS_LABELS, { known: 'un statut connu', plural: 'statuts' }),
+    choices: () => SUBSIDY_STATUSES.map((v) => SUBSIDY_STATUS_LABELS[v]),
   },
   {
     key: 'decisionKind',
     header: 'Décision',
     width: 110,
     text: (r) => (r.decisionKind ? DECISION_KIND_LABELS[r.decisionKind] : ''),
-    parse: (text) => (text.trim() === '' ? { ok: true, value: null } : byLabel(DECISION_KINDS, DECISION_KIND_LABELS, 'type de décision')(text)),
+    parse: (text) => (text.trim() === '' ? { ok: true, value: null } : byLabel(DECISION_KINDS, DECISION_KIND_LABELS, { known: 'un type de décision connu', plural: 'types de décision' })(text)),
+    choices: () => DECISION_KINDS.map((v) => DECISION_KIND_LABELS[v]),
   },
   { key: 'decisionNumber', header: 'N° de décision', width: 130, text: (r) => r.decisionNumber, parse: optionalText(60) },
   { key: 'decisionDate', header: 'Date de décision', width: 130, text: (r) => day(r.decisionDate), parse: date },
@@ -149,22 +159,30 @@ const FIELD_BY_KEY = new Map(SUBSIDY_FIELDS.map((f) => [f.key, f]));
 /** A new line is saved once these are known; the rest take their defaults. */
 export const REQUIRED_FOR_CREATION = ['qrrId', 'beneficiaryName', 'title'] as const;
 
-export function buildSubsidyRows(records: readonly SubsidyRecord[], drafts: ReadonlyMap<string, Readonly<Record<string, string>>>): SubsidyRow[] {
+/**
+ * The quartier's name is part of each row (not looked up by the column): the
+ * subsidies and the quartiers arrive in separate requests, and a grid redraws
+ * a cell when its row changes, not when a column's lookup does.
+ */
+export function buildSubsidyRows(
+  records: readonly SubsidyRecord[],
+  drafts: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  qrrs: readonly Qrr[] = [],
+): SubsidyRow[] {
   return [
-    ...records.map((record): SubsidyRow => ({ type: 'subsidy', id: `s${record.id}`, record })),
+    ...records.map((record): SubsidyRow => ({ type: 'subsidy', id: `s${record.id}`, record, qrrName: qrrName(qrrs, record.qrrId) })),
     ...Array.from({ length: BLANK_ROWS }, (_, i): SubsidyRow => ({ type: 'new', id: `new-${i}`, draft: drafts.get(`new-${i}`) ?? {} })),
   ];
 }
 
 export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRow>[] {
-  const name = (id: number) => qrrs.find((q) => q.id === id)?.name ?? `QRR n° ${id}`;
   const fields = SUBSIDY_FIELDS.map(
     (f): SheetColumn<SubsidyRow> => ({
       colId: f.key,
       headerName: f.header,
       text: (r) =>
         r.type === 'subsidy'
-          ? f.text(r.record, name)
+          ? f.text(r.record, () => r.qrrName)
           : r.type === 'new'
             ? (r.draft[f.key] ?? '')
             : f.key in r.sums
@@ -177,8 +195,9 @@ export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRo
         const parsed = f.parse(text, qrrs);
         return parsed.ok ? null : parsed.message;
       },
+      ...(f.choices ? { choices: () => f.choices!(qrrs) } : {}),
       ...(f.key === 'beneficiaryName' ? { placeholder: (r: SubsidyRow) => (r.type === 'new' ? 'Nouvelle ligne' : '') } : {}),
-      colDef: { width: f.width, ...(f.right ? { type: 'rightAligned' } : {}) },
+      colDef: { width: f.width, ...(f.right ? { type: 'rightAligned' } : {}), ...(PINNED.has(f.key) ? { pinned: 'left' as const } : {}) },
     }),
   );
   const computed = (colId: string, headerName: string, width: number, text: (r: SubsidyRecord) => string, right = true): SheetColumn<SubsidyRow> => ({
@@ -189,7 +208,7 @@ export function buildSubsidyColumns(qrrs: readonly Qrr[]): SheetColumn<SubsidyRo
   });
   // The order of a coordinator's workbook: who, what, how much, decision; then what was paid.
   return [
-    computed('id', 'N°', 70, (r) => String(r.id)),
+    { ...computed('id', 'N°', 56, (r) => String(r.id)), colDef: { width: 56, type: 'rightAligned', pinned: 'left' } },
     ...fields,
     computed('paid', 'Versé', 130, (r) => euros(r.paidCents)),
     computed('toPay', 'Reste à verser', 130, (r) => euros(Math.max(r.grantedCents - r.paidCents, 0))),

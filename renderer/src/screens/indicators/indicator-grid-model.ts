@@ -25,7 +25,23 @@ export type IndicatorRow =
       /** Per QRR id. */
       readonly records: ReadonlyMap<number, IndicatorValueRecord>;
       readonly previous: ReadonlyMap<number, IndicatorValuePayload>;
+      /** Parts typed but not saved yet, per QRR id: the row breaks a rule between its parts (see {@link HeldRow}). */
+      readonly held: ReadonlyMap<number, HeldRow>;
     };
+
+/**
+ * A row whose parts, as typed, break a rule between them (« dont hommes »
+ * above the total…): kept in the grid, not written, until the parts agree —
+ * then the whole row is written at once. The database never holds it.
+ */
+export interface HeldRow {
+  readonly qrrId: number;
+  readonly indicatorCode: string;
+  readonly parts: Readonly<Record<string, IndicatorValuePayload[string]>>;
+  readonly message: string;
+}
+
+export const heldKey = (qrrId: number, indicatorCode: string): string => `${qrrId}|${indicatorCode}`;
 
 export type IndicatorDataRow = Extract<IndicatorRow, { type: 'indicator' }>;
 
@@ -35,8 +51,13 @@ export function buildRows(
   engagements: readonly Engagement[],
   records: readonly IndicatorValueRecord[],
   previous: readonly IndicatorValueRecord[],
-  options: { readonly onlyMissing?: ReadonlySet<string> } = {},
+  options: { readonly onlyMissing?: ReadonlySet<string>; readonly held?: ReadonlyMap<string, HeldRow> } = {},
 ): IndicatorRow[] {
+  const heldByCode = new Map<string, Map<number, HeldRow>>();
+  for (const h of options.held?.values() ?? []) {
+    if (!heldByCode.has(h.indicatorCode)) heldByCode.set(h.indicatorCode, new Map());
+    heldByCode.get(h.indicatorCode)!.set(h.qrrId, h);
+  }
   const byCode = new Map<string, Map<number, IndicatorValueRecord>>();
   for (const r of records) {
     if (!byCode.has(r.indicatorCode)) byCode.set(r.indicatorCode, new Map());
@@ -61,6 +82,7 @@ export function buildRows(
         indicator,
         records: byCode.get(indicator.code) ?? new Map(),
         previous: prevByCode.get(indicator.code) ?? new Map(),
+        held: heldByCode.get(indicator.code) ?? new Map(),
       });
     }
   }
@@ -68,6 +90,8 @@ export function buildRows(
 }
 
 const valueOf = (row: IndicatorDataRow, qrrId: number): IndicatorValuePayload | null => row.records.get(qrrId)?.value ?? null;
+/** What the part cells show: the parts held in the grid, else the saved value. */
+const shownValueOf = (row: IndicatorDataRow, qrrId: number): IndicatorValuePayload | null => (row.held.get(qrrId)?.parts as IndicatorValuePayload | undefined) ?? valueOf(row, qrrId);
 
 const computedText = (indicator: Indicator, value: IndicatorValuePayload | null): string => {
   if (!value) return '';
@@ -85,15 +109,27 @@ export const parseColId = (colId: string): { qrrId: number; field: string } | nu
 
 const PART_HEADERS = ['Valeur', '2e valeur', '3e valeur'];
 
-export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColumnDef<IndicatorRow>[] {
+/** A part column's header for the focused indicator: what the part holds, with its unit (« Montant (€) »). */
+export function partHeader(indicator: Indicator | null, index: number): string {
+  const part = indicator?.parts[index];
+  if (!part) return PART_HEADERS[index]!;
+  const unit = part.type === 'amount' && !/€/.test(part.label) ? ' (€)' : '';
+  return `${part.label}${unit}`;
+}
+
+/**
+ * `focusedIndicator` is read each time the headers are drawn: part columns are
+ * headed by what they hold for the focused row (the grid redraws its headers on focus).
+ */
+export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedIndicator: () => Indicator | null = () => null): SheetColumnDef<IndicatorRow>[] {
   const data = (f: (row: IndicatorDataRow) => string) => (row: IndicatorRow) => (isIndicatorRow(row) ? f(row) : '');
   const fixed: SheetColumn<IndicatorRow>[] = [
-    { colId: 'code', headerName: 'Code', text: (r) => (isIndicatorRow(r) ? r.indicator.code : ''), colDef: { pinned: 'left', width: 80 } },
+    { colId: 'code', headerName: 'Code', text: (r) => (isIndicatorRow(r) ? r.indicator.code : ''), colDef: { pinned: 'left', width: 66 } },
     {
       colId: 'label',
       headerName: 'Indicateur',
       text: data((r) => r.indicator.label),
-      colDef: { pinned: 'left', width: detailed ? 360 : 300, tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.label : undefined) },
+      colDef: { pinned: 'left', width: detailed ? 236 : 220, tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.label : undefined) },
     },
   ];
   const perQrr = (q: Qrr): SheetColumn<IndicatorRow>[] => {
@@ -102,11 +138,23 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
       headerName: PART_HEADERS[index]!,
       text: data((r) => {
         const part = r.indicator.parts[index];
-        const v = valueOf(r, q.id);
+        const v = shownValueOf(r, q.id);
         return part && v ? formatPartValue(part, v[part.key] ?? null) : '';
       }),
       // A computed value (05-02 from the FIPD credits) is shown, never typed.
       editable: (r) => isIndicatorRow(r) && index < r.indicator.parts.length && !r.records.get(q.id)?.computed,
+      readOnlyReason: (r) =>
+        !isIndicatorRow(r)
+          ? null
+          : r.records.get(q.id)?.computed
+            ? `L'indicateur ${r.indicator.code} est calculé depuis les crédits FIPD (écran « Crédits FIPD ») : il ne se saisit pas ici.`
+            : r.indicator.parts.length === 1
+              ? `L'indicateur ${r.indicator.code} n'a qu'une valeur : cette colonne ne le concerne pas.`
+              : `L'indicateur ${r.indicator.code} n'a que ${r.indicator.parts.length} valeurs : cette colonne ne le concerne pas.`,
+      choices: (r) => {
+        const part = isIndicatorRow(r) ? r.indicator.parts[index] : undefined;
+        return part?.type === 'enum' ? (part.values ?? []).map((v) => part.valueLabels?.[v] ?? v) : part?.type === 'boolean' ? ['oui', 'non'] : null;
+      },
       placeholder: (r) => (isIndicatorRow(r) ? (r.indicator.parts[index]?.label ?? '') : ''),
       validate: (r, text) => {
         if (!isIndicatorRow(r)) return null;
@@ -116,8 +164,12 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
         return parsed.ok ? null : `${part.label} : ${parsed.message}`;
       },
       colDef: {
-        width: 130,
+        width: 108,
         type: 'rightAligned',
+        headerValueGetter: () => partHeader(focusedIndicator(), index),
+        headerTooltip: 'Choisissez une ligne : l\'en-tête dit ce que contient la colonne pour cet indicateur.',
+        wrapHeaderText: true,
+        cellClassRules: { 'qrr-cell--held': (p) => !!p.data && isIndicatorRow(p.data) && p.data.held.has(q.id) && index < p.data.indicator.parts.length },
         tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.parts[index]?.label : undefined),
       },
     }));
@@ -125,7 +177,7 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
       colId: `${q.id}:rate`,
       headerName: 'Taux',
       text: data((r) => computedText(r.indicator, valueOf(r, q.id))),
-      colDef: { width: 90, type: 'rightAligned' },
+      colDef: { width: 72, type: 'rightAligned' },
     };
     if (!detailed) return [...parts, computed];
     return [
@@ -138,13 +190,13 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
           const p = r.previous.get(q.id);
           return p ? formatIndicatorValue(r.indicator, p) : '';
         }),
-        colDef: { width: 190 },
+        colDef: { width: 150 },
       },
       {
         colId: `${q.id}:change`,
         headerName: 'Évolution',
         text: data((r) => indicatorChange(r.indicator, valueOf(r, q.id), r.previous.get(q.id) ?? null)?.text ?? ''),
-        colDef: { width: 130 },
+        colDef: { width: 100 },
       },
       {
         colId: `${q.id}:target`,
@@ -153,7 +205,7 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColu
           const t = r.records.get(q.id)?.target;
           return t ? formatIndicatorValue(r.indicator, t) : '';
         }),
-        colDef: { width: 150 },
+        colDef: { width: 120 },
       },
       {
         colId: `${q.id}:comment`,
@@ -183,7 +235,14 @@ export interface PlannedChange {
  * refused alone; an indicator whose resulting value breaks a rule between its
  * parts (numerator above denominator…) is refused with all its cells.
  */
-export function planWrites(rows: readonly IndicatorRow[], writes: readonly CellWrite[]): { changes: PlannedChange[]; rejected: RejectedCell[] } {
+export function planWrites(
+  rows: readonly IndicatorRow[],
+  writes: readonly CellWrite[],
+  options: { readonly holdRowRules?: boolean } = {},
+): { changes: PlannedChange[]; rejected: RejectedCell[]; held: HeldRow[]; released: string[] } {
+  const held: HeldRow[] = [];
+  /** Held rows written (their parts now agree) or emptied. */
+  const released: string[] = [];
   const rowById = new Map(rows.filter(isIndicatorRow).map((r) => [r.id, r]));
   const rejected: RejectedCell[] = [];
   const drafts = new Map<string, { row: IndicatorDataRow; qrrId: number; parts: Record<string, unknown>; comment?: string; cells: CellWrite[] }>();
@@ -192,7 +251,8 @@ export function planWrites(rows: readonly IndicatorRow[], writes: readonly CellW
     const col = parseColId(w.colId);
     if (!row || !col) continue;
     const key = `${col.qrrId}|${row.id}`;
-    const current = valueOf(row, col.qrrId);
+    // Parts held in the grid are the starting point: the row is corrected in any order.
+    const current = shownValueOf(row, col.qrrId);
     const draft =
       drafts.get(key) ??
       drafts
@@ -227,6 +287,12 @@ export function planWrites(rows: readonly IndicatorRow[], writes: readonly CellW
     let value: IndicatorValuePayload | null = null;
     if (!allNull) {
       const checked = validateIndicatorValue(d.row.indicator, d.parts);
+      if (!checked.ok && options.holdRowRules && checked.issues.every((i) => partCheckPasses(d.row.indicator, i.path, d.parts))) {
+        // Only a rule between parts is broken: keep the row in the grid until it is left (see HeldRow).
+        held.push({ qrrId: d.qrrId, indicatorCode: d.row.id, parts: d.parts as HeldRow['parts'], message: checked.message });
+        if (d.comment !== undefined && d.comment !== before.comment) changes.push({ qrrId: d.qrrId, indicatorCode: d.row.id, comment: d.comment, before });
+        continue;
+      }
       if (!checked.ok) {
         for (const cell of d.cells.filter((c) => parseColId(c.colId)?.field !== 'comment')) rejected.push({ ...cell, reason: checked.message });
         if (d.comment === undefined) continue;
@@ -235,6 +301,7 @@ export function planWrites(rows: readonly IndicatorRow[], writes: readonly CellW
       }
       value = checked.value;
     }
+    if (d.row.held.has(d.qrrId)) released.push(heldKey(d.qrrId, d.row.id));
     const valueChanged = JSON.stringify(value) !== JSON.stringify(before.value);
     const commentChanged = d.comment !== undefined && d.comment !== before.comment;
     if (!valueChanged && !commentChanged) continue;
@@ -246,8 +313,15 @@ export function planWrites(rows: readonly IndicatorRow[], writes: readonly CellW
       before,
     });
   }
-  return { changes, rejected };
+  return { changes, rejected, held, released };
 }
+
+/** True when the part named by an issue is valid on its own (the issue is a rule between parts). */
+const partCheckPasses = (indicator: Indicator, key: string, parts: Record<string, unknown>): boolean => {
+  const part = indicator.parts.find((p) => p.key === key);
+  if (!part) return false;
+  return validateIndicatorValue(indicator, { [key]: parts[key] ?? null }).ok;
+};
 
 /** Texts that fill the empty cells of the given QRRs with last quarter's values (« reprendre le trimestre précédent »). */
 export function carryOverWrites(rows: readonly IndicatorRow[], qrrIds: readonly number[]): { writes: CellWrite[]; copied: number; kept: number } {
