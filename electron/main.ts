@@ -30,10 +30,7 @@ const windowStateFile = path.join(userDataDir, WINDOW_STATE_FILE);
 const WINDOW_DEFAULTS = { width: 1280, height: 800, minWidth: 960, minHeight: 600 };
 
 // journaux/qrr.log in the user-data folder (rotated); also printed in the terminal in development.
-const logger = createRotatingLog(logsDir, {
-  // eslint-disable-next-line no-console
-  ...(app.isPackaged ? {} : { echo: (line: string) => console.log(`[qrr] ${line}`) }),
-});
+const logger = createRotatingLog(logsDir, app.isPackaged ? {} : { echo: (line: string) => console.log(`[qrr] ${line}`) });
 const log = (message: string, details?: unknown): void => logger.info(message, details);
 
 process.on('uncaughtException', (error) => {

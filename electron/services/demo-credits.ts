@@ -65,7 +65,7 @@ export async function generateDemoCredits(
   // Two days of margin: nothing dated today or later, whatever the time zone.
   const lastDay = addDays(iso(now), -2);
   const currentYear = Number(lastDay.slice(0, 4));
-  const years = [...new Set(quarters.map((q) => parsePeriodCode(q)!.year))].sort();
+  const years = [...new Set(quarters.map((q) => parsePeriodCode(q)!.year))].sort((a, b) => a - b);
   const lines: RequestOf<'saveSubsidies'>['lines'][number][] = [];
   const payments: { index: number; paidOn: string; share: number; kind: 'avance' | 'solde' }[] = [];
   let envelopes = 0;

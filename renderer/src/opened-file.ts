@@ -28,6 +28,7 @@ export function openedFileKind(fileName: string): OpenedFileKind {
 let current: OpenedFile | null = null;
 const listeners = new Set<() => void>();
 const notify = (): void => {
+  // oxlint-disable-next-line unicorn/no-useless-spread -- a copy: a listener may subscribe or unsubscribe while we call them
   for (const listener of [...listeners]) listener();
 };
 

@@ -202,7 +202,7 @@ export function SpreadsheetGrid<R>({
       valueGetter: (p) => (p.data ? c.text(p.data) : ''),
       editable: (p) => isEditable(c, p.data),
       cellClassRules: {
-        ...(c.colDef?.cellClassRules ?? {}),
+        ...c.colDef?.cellClassRules,
         'qrr-cell--selected': selectedClass,
         'qrr-cell--editable': (p) => isEditable(c, p.data),
         'qrr-cell--placeholder': (p) => !!p.data && !!c.placeholder && isEditable(c, p.data) && c.text(p.data) === '',

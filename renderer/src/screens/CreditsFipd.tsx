@@ -214,7 +214,7 @@ export function CreditsFipd() {
         for (const [rowId, draft] of plan.drafts) next.set(rowId, draft);
         for (const rowId of createdRows) {
           if (saved) next.delete(rowId);
-          else next.set(rowId, { ...(current.get(rowId) ?? {}), ...Object.fromEntries(writes.filter((w) => w.rowId === rowId).map((w) => [w.colId, w.text.trim()])) });
+          else next.set(rowId, { ...current.get(rowId), ...Object.fromEntries(writes.filter((w) => w.rowId === rowId).map((w) => [w.colId, w.text.trim()])) });
         }
         return saved ? compactDrafts(next) : next;
       });
