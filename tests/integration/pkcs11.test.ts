@@ -148,6 +148,7 @@ describe.skipIf(!hasSoftHsm())('PKCS#11 signing with a SoftHSM2 token, over IPC'
     const produced = await call<{ path: string; signer: string; transmitted: boolean }>('generateReport', {
       periodCode: PERIOD,
       transmit: true,
+      confirmIncomplete: true,
       signature: { token: { tokenLabel: token.label, certificateId: '02' }, pin: token.pin, visible: false },
     });
     expect(produced).toMatchObject({ signer: EC_CN, transmitted: true });

@@ -256,6 +256,7 @@ describe('signed reports cannot be fooled: tamper variants', () => {
     const signedReport = await send(a, 'generateReport', {
       periodCode: '2026-T4',
       transmit: true,
+      confirmIncomplete: true,
       signature: { p12Base64: base64(pki.p12), password: 'secret', visible: false },
     });
     const signed = new Uint8Array(fs.readFileSync(signedReport.path));

@@ -127,7 +127,7 @@ describe('time-stamp authority over IPC', () => {
     const before = snapshot(core.db);
     const reportsDir = path.join(core.dir, 'rapports');
     const filesBefore = fs.existsSync(reportsDir) ? fs.readdirSync(reportsDir) : [];
-    const refused = await core.dispatch('generateReport', { periodCode: '2026-T4', transmit: true, signature: signature() });
+    const refused = await core.dispatch('generateReport', { periodCode: '2026-T4', transmit: true, confirmIncomplete: true, signature: signature() });
     expect(refused).toMatchObject({
       ok: false,
       error: {
@@ -142,7 +142,7 @@ describe('time-stamp authority over IPC', () => {
 
     // The explicit choice: signed (and transmitted), without a time-stamp, and without contacting the TSA again.
     const contacted = connections.targets.length;
-    const signed = await core.dispatch('generateReport', { periodCode: '2026-T4', transmit: true, signature: signature({ withoutTimestamp: true }) });
+    const signed = await core.dispatch('generateReport', { periodCode: '2026-T4', transmit: true, confirmIncomplete: true, signature: signature({ withoutTimestamp: true }) });
     expect(signed).toMatchObject({ ok: true, value: { signed: true, transmitted: true } });
     expect(connections.targets).toHaveLength(contacted);
     const pdf = fs.readFileSync((signed as { ok: true; value: { path: string } }).value.path).toString('base64');
