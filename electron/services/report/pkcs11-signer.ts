@@ -78,11 +78,16 @@ export interface TokenIdentity extends SigningIdentity {
 
 const CKR_NAME = /CKR_[A-Z_]+/;
 
-/** A PKCS#11 failure as a French refusal (never mentions the PIN's value). */
-function tokenError(error: unknown): SignatureError {
+/**
+ * A PKCS#11 failure as a French refusal (never mentions the PIN's value).
+ * Anything else (a bug) goes through unchanged, to be logged as such.
+ */
+function tokenError(error: unknown): unknown {
   if (error instanceof SignatureError) return error;
   const text = error instanceof Error ? error.message : String(error);
   const code = CKR_NAME.exec(text)?.[0] ?? '';
+  const fromModule = error instanceof Error && (error.name === 'Pkcs11Error' || error.name === 'NativeError');
+  if (!code && !fromModule) return error;
   switch (code) {
     case 'CKR_PIN_INCORRECT':
     case 'CKR_PIN_INVALID':
