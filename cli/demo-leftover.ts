@@ -15,7 +15,10 @@ import { openSqlite } from '../electron/services/db/sqlite';
 const exists = (db: ReturnType<typeof openSqlite>, table: string): boolean =>
   db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
 
-/** True when `databasePath` holds only what an interrupted (or finished) `demo` wrote. */
+/** The quarters every demonstration opens (demo.ts). */
+const DEMO_QUARTERS = 8;
+
+/** True when `databasePath` holds only what an interrupted `demo` wrote (a finished one is not « half-made »). */
 export function isDemonstrationOnly(databasePath: string): boolean {
   if (!fs.existsSync(databasePath) || fs.statSync(databasePath).size === 0) return false;
   const db = openSqlite(databasePath, { readonly: true });
@@ -29,7 +32,11 @@ export function isDemonstrationOnly(databasePath: string): boolean {
     if (names.some((n) => !n.includes(DEMO_MARKER))) return false;
     // The schema and référentiel steps (origin « migration ») come with every new file.
     const others = db.prepare(`SELECT count(*) FROM audit_log WHERE origin IS NOT ? AND origin IS NOT 'migration'`).pluck().get(DEMO_ORIGIN) as number;
-    return others === 0;
+    if (others > 0) return false;
+    // A finished demonstration ends with its quarters transmitted but the last: that one is refused as before.
+    const periods = db.prepare(`SELECT count(*) AS n, sum(state = 'transmitted') AS transmitted FROM period`).get() as { n: number; transmitted: number | null };
+    const finished = periods.n === DEMO_QUARTERS && (periods.transmitted ?? 0) === DEMO_QUARTERS - 1;
+    return !finished;
   } finally {
     db.close();
   }

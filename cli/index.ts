@@ -263,7 +263,7 @@ async function demo(parsed: Parsed): Promise<void> {
   const started = performance.now();
   const { isDemonstrationOnly, removeDemonstration } = await import('./demo-leftover');
   if (isDemonstrationOnly(databasePath)) {
-    // A demonstration stopped half-way (or a finished one): only fictitious data written by this command.
+    // A demonstration stopped half-way: only fictitious data written by this command.
     err(`Démonstration déjà commencée dans « ${databasePath} » (données fictives seulement) : elle est effacée et réinstallée.`);
     removeDemonstration(databasePath);
   }
