@@ -241,7 +241,8 @@ describe('demonstration dataset (département scale)', () => {
     expect(followup).toHaveLength(fields);
     expect(audit.filter((a) => a.entity === 'qrr')).toHaveLength(3);
     expect(audit.filter((a) => a.entity === 'settings')).toHaveLength(1);
-    expect(audit.filter((a) => a.entity === 'period')).toHaveLength(8 + 7); // created, then transmitted
+    // created; then for each transmitted quarter its state and its transmission record (what was missing, which report)
+    expect(audit.filter((a) => a.entity === 'period')).toHaveLength(8 + 7 * 2);
   });
 });
 
@@ -306,7 +307,7 @@ describe('command line (npm run cli)', () => {
     const info = cli('info', '--db', db);
     expect(info.code, info.stderr).toBe(0);
     expect(info.stdout).toMatch(/Version du schéma :\s+\d+/);
-    expect(info.stdout).toMatch(/Version du référentiel :\s+1/);
+    expect(info.stdout).toMatch(/Version du référentiel :\s+2/);
     expect(info.stdout).toContain('Seine-Saint-Denis (93)');
     expect(info.stdout).toMatch(/Quartiers :\s+3\n/);
     expect(info.stdout).toMatch(/Trimestres :\s+8 \(1 ouvert, 7 transmis\)/);
