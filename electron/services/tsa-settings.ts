@@ -16,7 +16,8 @@ import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import type { ServiceContext } from './context';
 import { requestTimestampToken } from './report/timestamp';
-import { certificatesFromPem, describeTimestamp, inspectTimestampToken } from './report/timestamp-verify';
+import { certificatesFromPem } from './report/signature-cms';
+import { describeTimestamp, inspectTimestampToken } from './report/timestamp-verify';
 import { httpTransport, parseTsaUrl } from './report/tsa-client';
 
 export const TSA_SETTINGS_FILE = 'horodatage.json';
@@ -65,7 +66,7 @@ export type TsaSettings = ReturnType<typeof createTsaSettings>;
 export async function testTsa(url: string, trustedRootsPem: readonly string[], options: { readonly timeoutMs?: number } = {}): Promise<TsaTestResult> {
   const probe = new Uint8Array(Buffer.from(`test d'horodatage ${new Date().toISOString()}`, 'utf8'));
   const token = await requestTimestampToken(probe, httpTransport(url, options));
-  const checked = await inspectTimestampToken(token, probe, certificatesFromPem(trustedRootsPem));
+  const checked = await inspectTimestampToken(token, probe, certificatesFromPem(trustedRootsPem).roots);
   const message = checked.trusted
     ? `L'autorité d'horodatage a répondu : heure certifiée ${describeTimestamp(checked)}. Son certificat remonte à une autorité de confiance.`
     : `L'autorité d'horodatage a répondu (heure certifiée ${describeTimestamp(checked)}), mais son certificat n'est pas reconnu : ${checked.problems.join(' ')}`;

@@ -12,7 +12,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { formatDate, formatDateTime } from '../../../shared/format/fr';
 import { displayName, nameParts } from './sign';
-import { octets, signatureValueOf, TIMESTAMP_OID, timestampEngine, tokenSignatureVerifies, toArrayBuffer, tryParseToken } from './timestamp';
+import { octets, signatureValueOf, TIMESTAMP_OID, timestampEngine, tokenSignatureVerifies, tryParseToken } from './timestamp';
 
 export interface TimestampVerification {
   /** The time the TSA certifies (genTime), ISO 8601. */
@@ -139,19 +139,3 @@ export function signerValidityProblem(cert: pkijs.Certificate, timestamp: Pick<T
 /** « 03/12/2026 15:32, par « TSA interne » » for messages. */
 export const describeTimestamp = (t: Pick<TimestampVerification, 'time' | 'tsa'>): string =>
   `${formatDateTime(t.time)}${t.tsa ? `, par « ${t.tsa} »` : ''}`;
-
-/** PEM blocks to certificates; unreadable blocks are skipped. */
-export function certificatesFromPem(pems: readonly string[]): pkijs.Certificate[] {
-  const out: pkijs.Certificate[] = [];
-  for (const pem of pems) {
-    for (const block of pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []) {
-      try {
-        const b64 = block.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-        out.push(pkijs.Certificate.fromBER(toArrayBuffer(new Uint8Array(Buffer.from(b64, 'base64')))));
-      } catch {
-        // not a certificate: ignored (the signature verifier reports it)
-      }
-    }
-  }
-  return out;
-}
