@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { formatDate, formatDateTime } from '../../../shared/format/fr';
+import { formatDateTime } from '../../../shared/format/fr';
 import { displayName, nameParts } from './sign';
 import { octets, signatureValueOf, TIMESTAMP_OID, timestampEngine, tokenSignatureVerifies, tryParseToken } from './timestamp';
 
@@ -124,16 +124,6 @@ function timeStampingProblem(cert: pkijs.Certificate, tsa: string): string | nul
   }
   if (!extension.critical) return `Le certificat de « ${tsa} » ne réserve pas son usage à l’horodatage (extension non critique).`;
   return null;
-}
-
-/** The signer's certificate was not valid at the proven time: the French problem, else null. */
-export function signerValidityProblem(cert: pkijs.Certificate, timestamp: Pick<TimestampVerification, 'time' | 'tsa'>): string | null {
-  const at = new Date(timestamp.time);
-  const notBefore = cert.notBefore.value;
-  const notAfter = cert.notAfter.value;
-  if (notAfter >= at && notBefore <= at) return null;
-  const state = notAfter < at ? `il avait expiré le ${formatDate(notAfter.toISOString())}` : `il n’était valable qu’à partir du ${formatDate(notBefore.toISOString())}`;
-  return `Le certificat du signataire n’était pas valable à l’heure prouvée par l’horodatage (${describeTimestamp(timestamp)}) : ${state}.`;
 }
 
 /** « 03/12/2026 15:32, par « TSA interne » » for messages. */
