@@ -67,7 +67,7 @@ describe.skipIf(!hasSoftHsm())('report --pkcs11 (SoftHSM2 token)', () => {
     expect(several.stderr).toContain('Plusieurs certificats de signature conviennent ; précisez lequel');
     expect(several.stderr).toContain('étiquette « Signature ECDSA »');
 
-    const wrong = cli([...base(), '--cert-label', 'Signature RSA', '--pin-env', PIN_VAR, '--transmit'], { [PIN_VAR]: '0000' });
+    const wrong = cli([...base(), '--cert-label', 'Signature RSA', '--pin-env', PIN_VAR, '--transmit', '--confirm-incomplete'], { [PIN_VAR]: '0000' });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('Code PIN incorrect : rien n’a été signé');
     expect(wrong.stderr).not.toContain('0000');
@@ -77,7 +77,7 @@ describe.skipIf(!hasSoftHsm())('report --pkcs11 (SoftHSM2 token)', () => {
 
   it('signs on the card and transmits: pdfsig and mutool accept the report', async () => {
     const [slot] = (await listTokenCertificates(SOFTHSM_MODULE)).filter((c) => c.label === 'Signature ECDSA').map((c) => c.slot);
-    const run = cli([...base(), '--slot', String(slot), '--cert-label', 'Signature ECDSA', '--pin-env', PIN_VAR, '--transmit'], { [PIN_VAR]: token.pin });
+    const run = cli([...base(), '--slot', String(slot), '--cert-label', 'Signature ECDSA', '--pin-env', PIN_VAR, '--transmit', '--confirm-incomplete'], { [PIN_VAR]: token.pin });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Signé par`);
