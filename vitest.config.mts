@@ -12,7 +12,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Generous: end-to-end scenarios take 5–15 s alone and several run at once on 2 cores.
     testTimeout: 90_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     reporters: ['default', './tests/support/summary-reporter.ts'],
   },
 });
