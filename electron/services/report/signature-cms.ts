@@ -10,10 +10,10 @@
 import { createHash, createPublicKey, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toArrayBuffer } from './signing-identity';
 
 const engine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
-// Not `bytes.slice().buffer`: on a Node Buffer, slice() is a view and .buffer the whole shared pool.
-const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+
 
 const MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const KEY_USAGE = '2.5.29.15';

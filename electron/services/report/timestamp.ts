@@ -18,6 +18,7 @@ import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { httpTransport, TimestampError, type TsaTransport } from './tsa-client';
+import { toArrayBuffer } from './signing-identity';
 
 export const TIMESTAMP_OID = {
   signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
@@ -37,7 +38,7 @@ export const TIMESTAMP_RESERVE_BYTES = 12 * 1024;
 
 export const timestampEngine = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
 /** A copy: `Buffer#slice` is a view, and a small Buffer's `.buffer` is Node's shared pool. */
-export const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer as ArrayBuffer;
+export { toArrayBuffer };
 
 /** The bytes of an OCTET STRING, primitive or constructed (BER). */
 export function octets(value: asn1js.OctetString): Uint8Array {
