@@ -200,7 +200,7 @@ function decrypt(algorithm: pkijs.AlgorithmIdentifier, data: Uint8Array, passwor
     let failure: unknown;
     for (const secret of pbkdf2Candidates(password)) {
       try {
-        return decipher(scheme.cipher, pbkdf2Sync(secret, salt, kdf.iterationCount, kdf.keyLength ?? scheme.keyLength, prf), iv, data);
+        return wholeSequence(decipher(scheme.cipher, pbkdf2Sync(secret, salt, kdf.iterationCount, kdf.keyLength ?? scheme.keyLength, prf), iv, data));
       } catch (error) {
         failure = error;
       }
@@ -223,9 +223,37 @@ function decrypt(algorithm: pkijs.AlgorithmIdentifier, data: Uint8Array, passwor
     cipher.start(forge.util.createBuffer(iv.toString('binary')));
     cipher.update(forge.util.createBuffer(Buffer.from(data).toString('binary')));
     if (!cipher.finish()) throw badPassword();
-    return Buffer.from(cipher.output.getBytes(), 'binary');
+    return wholeSequence(Buffer.from(cipher.output.getBytes(), 'binary'));
   }
-  return decipher(legacy.cipher, key, iv, data);
+  return wholeSequence(decipher(legacy.cipher, key, iv, data));
+}
+
+/**
+ * Every encrypted part of a PKCS#12 file is one DER SEQUENCE (SafeContents, PrivateKeyInfo).
+ * A wrong key yields valid CBC padding about once in 256 tries; without a MAC
+ * (openssl -nomac) nothing else would tell that garbage from a key, and the user
+ * would be told their key is « d'un type non pris en charge » instead of « mot de
+ * passe incorrect ». Garbage that also forms an exact SEQUENCE header is ~2^-24 rarer.
+ */
+function wholeSequence(plain: Buffer): Buffer {
+  if (plain.length < 2 || plain[0] !== 0x30) throw badPassword();
+  const first = plain[1]!;
+  let header = 2;
+  let length = first;
+  if (first === 0x80) {
+    // BER indefinite length (some older exporters): ends with end-of-contents.
+    if (plain.length < 4 || plain[plain.length - 1] !== 0 || plain[plain.length - 2] !== 0) throw badPassword();
+    return plain;
+  }
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4 || plain.length < 2 + count) throw badPassword();
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + plain[2 + i]!;
+    header += count;
+  }
+  if (header + length !== plain.length) throw badPassword();
+  return plain;
 }
 
 function decipher(name: string, key: Buffer, iv: Uint8Array, data: Uint8Array): Buffer {
