@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { jsPDF } from 'jspdf';
 import { autoTable, type UserOptions } from 'jspdf-autotable';
+import { speedUpDocument } from './jspdf-speed';
 import type { Meteo } from '../../../shared/domain/types';
 import { formatInteger } from '../../../shared/format/fr';
 import { formatRatioCount, formatRatioPercent, type Implementation, type Ratio } from '../../../shared/report/report-model';
@@ -265,10 +266,15 @@ export function pdfDate(iso: string): string {
 /** A4 portrait document with the DejaVu fonts registered and a fixed creation date (same input, same bytes). */
 export function createPdfDocument(fonts: ReportFonts, generatedAt: string): jsPDF {
   const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true });
-  doc.addFileToVFS(FONT_FILES.regular, Buffer.from(fonts.regular).toString('base64'));
+  // A binary string starting with the TrueType tag: jsPDF takes it as is (base64 would be encoded here and decoded there).
+  doc.addFileToVFS(FONT_FILES.regular, Buffer.from(fonts.regular).toString('latin1'));
   doc.addFont(FONT_FILES.regular, FONT, 'normal');
-  doc.addFileToVFS(FONT_FILES.bold, Buffer.from(fonts.bold).toString('base64'));
+  doc.addFileToVFS(FONT_FILES.bold, Buffer.from(fonts.bold).toString('latin1'));
   doc.addFont(FONT_FILES.bold, FONT, 'bold');
+  speedUpDocument(doc, [
+    [FONT, 'normal'],
+    [FONT, 'bold'],
+  ]);
   doc.setFont(FONT, 'normal');
   doc.setCreationDate(pdfDate(generatedAt));
   return doc;
