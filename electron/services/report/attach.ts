@@ -3,8 +3,10 @@
  * pdf-lib (jsPDF cannot attach), as an associated file with relationship
  * « Data » (PDF/A-3 style), readable with `pdfdetach` or any PDF reader.
  *
- * Must run BEFORE signing: pdf-lib rewrites the whole file (no incremental
- * save), which would break an existing signature.
+ * Must run BEFORE signing: the whole file is rewritten (no incremental
+ * save), which would break an existing signature. A PDF as jsPDF writes it
+ * (the report) is completed without being parsed (pdf-plain.ts); any other
+ * goes through pdf-lib.
  *
  * The JSON is a self-describing envelope, until the import issue fixes the
  * exchange format:
@@ -25,7 +27,8 @@
  *
  * Plain Node, never imports electron.
  */
-import { AFRelationship, PDFDocument } from 'pdf-lib';
+import { AFRelationship, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { hasKey, PlainPdf, withEntries } from './pdf-plain';
 import { serializeExchangeDocument, type ExchangeDocument } from '../../../shared/exchange/format';
 import type { ReportModel } from '../../../shared/report/report-model';
 
@@ -82,21 +85,78 @@ export interface AttachOptions {
   readonly exchange?: ExchangeDocument;
 }
 
+interface Attachment {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly mimeType: string;
+  readonly description: string;
+}
+
 /** The PDF with the report data attached (`rapport-qrr-<dep>-<period>.json`, application/json, AFRelationship Data). */
 export async function attachReportData(pdf: Uint8Array, model: ReportModel, options: AttachOptions): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const date = new Date(options.generatedAt);
-  await doc.attach(serializeEnvelope(reportDataEnvelope(model, options.generatedAt)), reportDataFileName(model), {
-    mimeType: REPORT_DATA_MIME,
-    description: `Données du rapport QRR, ${model.departement.nom}, ${model.period.label}`,
-    creationDate: date,
-    modificationDate: date,
-    afRelationship: AFRelationship.Data,
+  const files: Attachment[] = [
+    {
+      name: reportDataFileName(model),
+      bytes: serializeEnvelope(reportDataEnvelope(model, options.generatedAt)),
+      mimeType: REPORT_DATA_MIME,
+      description: `Données du rapport QRR, ${model.departement.nom}, ${model.period.label}`,
+    },
+    ...(options.exchange
+      ? [
+          {
+            name: `qrr-${model.departement.code}-${model.period.code}.qrr`,
+            bytes: new TextEncoder().encode(serializeExchangeDocument(options.exchange)),
+            mimeType: EXCHANGE_ATTACHMENT_MIME,
+            description: `Fichier d'échange QRR (données saisies), ${model.departement.nom}, ${model.period.label}`,
+          },
+        ]
+      : []),
+  ];
+  return attachPlain(pdf, files, date) ?? (await attachWithPdfLib(pdf, files, date));
+}
+
+/**
+ * The same attachments as pdf-lib writes them (embedded file stream with its
+ * size and dates, file specification with /AFRelationship /Data, catalog's
+ * /Names /EmbeddedFiles and /AF), added to a PDF as jsPDF writes it without
+ * parsing it (pdf-plain.ts). Null when the PDF is not of that shape.
+ */
+function attachPlain(pdf: Uint8Array, files: readonly Attachment[], date: Date): Uint8Array | null {
+  const doc = PlainPdf.read(pdf);
+  const catalog = doc?.dictionary(doc.root);
+  if (!doc || !catalog || hasKey(catalog, 'Names') || hasKey(catalog, 'AF')) return null;
+  const when = PDFString.fromDate(date).toString();
+  const specs = files.map((file) => {
+    const stream = doc.addStream(
+      `/Type /EmbeddedFile\n/Subtype ${PDFName.of(file.mimeType).toString()}\n/Params << /Size ${file.bytes.length} /CreationDate ${when} /ModDate ${when} >>`,
+      file.bytes,
+    );
+    const spec = doc.add(
+      `<<\n/Type /Filespec\n/F ${PDFString.of(file.name).toString()}\n/UF ${PDFHexString.fromText(file.name).toString()}\n` +
+        `/EF << /F ${stream} 0 R >>\n/Desc ${PDFHexString.fromText(file.description).toString()}\n/AFRelationship /Data\n>>`,
+    );
+    return { name: file.name, spec };
   });
-  if (options.exchange) {
-    await doc.attach(new TextEncoder().encode(serializeExchangeDocument(options.exchange)), `qrr-${model.departement.code}-${model.period.code}.qrr`, {
-      mimeType: EXCHANGE_ATTACHMENT_MIME,
-      description: `Fichier d'échange QRR (données saisies), ${model.departement.nom}, ${model.period.label}`,
+  // A name tree's keys are sorted.
+  const names = [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  doc.replace(
+    doc.root,
+    withEntries(
+      catalog,
+      `/Names << /EmbeddedFiles << /Names [${names.map((n) => `${PDFString.of(n.name).toString()} ${n.spec} 0 R`).join(' ')}] >> >>\n` +
+        `/AF [${specs.map((s) => `${s.spec} 0 R`).join(' ')}]`,
+    ),
+  );
+  return doc.save();
+}
+
+async function attachWithPdfLib(pdf: Uint8Array, files: readonly Attachment[], date: Date): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  for (const file of files) {
+    await doc.attach(file.bytes, file.name, {
+      mimeType: file.mimeType,
+      description: file.description,
       creationDate: date,
       modificationDate: date,
       afRelationship: AFRelationship.Data,

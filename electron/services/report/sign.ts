@@ -23,6 +23,7 @@ import * as asn1js from 'asn1js';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { displayName } from './names';
+import { hasKey, PlainPdf, withEntries } from './pdf-plain';
 import { openP12 } from './p12-signer';
 import { SIGNATURE_BLOCK_RECT } from './pdf';
 import { SignatureError } from './signature-error';
@@ -150,8 +151,56 @@ function indexOfBytes(haystack: Uint8Array, needle: string, from = 0): number {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(Buffer.from(needle, 'latin1'), from);
 }
 
+const BYTE_RANGE_MARKER = `[ 0 /${BYTE_RANGE_PLACEHOLDER} /${BYTE_RANGE_PLACEHOLDER} /${BYTE_RANGE_PLACEHOLDER} ]`;
+
+/** The signature dictionary's entries, as pdf-lib serializes them (the same text by both paths). */
+function signatureEntries(options: SignReportOptions, name: string, size: number): string {
+  return [
+    '/Type /Sig',
+    '/Filter /Adobe.PPKLite',
+    `/SubFilter /${SIGNATURE_SUBFILTER}`,
+    `/ByteRange ${BYTE_RANGE_MARKER}`,
+    `/Contents <${'0'.repeat(size * 2)}>`,
+    `/M ${PDFString.fromDate(options.signingTime).toString()}`,
+    `/Name ${PDFHexString.fromText(name).toString()}`,
+    `/Reason ${PDFHexString.fromText(options.reason ?? SIGNATURE_REASON).toString()}`,
+    ...(options.location ? [`/Location ${PDFHexString.fromText(options.location).toString()}`] : []),
+    ...(options.contactInfo ? [`/ContactInfo ${PDFHexString.fromText(options.contactInfo).toString()}`] : []),
+  ].join('\n');
+}
+
+/**
+ * The placeholder added to a PDF as jsPDF writes it (the report), without
+ * parsing it (pdf-plain.ts): signature dictionary, empty appearance, widget on
+ * the last page, /AcroForm with /SigFlags 3 — the objects withPlaceholder adds
+ * with pdf-lib. Null when the PDF is not of that shape.
+ */
+function placeholderPlain(pdf: Uint8Array, options: SignReportOptions, name: string, size: number): Uint8Array | null {
+  const doc = PlainPdf.read(pdf);
+  const catalog = doc?.dictionary(doc.root);
+  const page = doc?.lastPage() ?? null;
+  const pageDict = page === null ? null : doc!.dictionary(page);
+  if (!doc || !catalog || page === null || !pageDict || hasKey(catalog, 'AcroForm')) return null;
+  const annots = /\/Annots\s*\[([\d\sR]*)\]/.exec(pageDict);
+  if (hasKey(pageDict, 'Annots') && !annots) return null;
+
+  const signature = doc.add(`<<\n${signatureEntries(options, name, size)}\n>>`);
+  const rect = options.visible ? [...SIGNATURE_BLOCK_RECT] : [0, 0, 0, 0];
+  const appearance = doc.addStream(`/Type /XObject\n/Subtype /Form\n/BBox [0 0 ${rect[2]! - rect[0]!} ${rect[3]! - rect[1]!}]\n/Resources << >>`, new Uint8Array(0));
+  const widget = doc.add(
+    `<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/Rect [${rect.join(' ')}]\n/V ${signature} 0 R\n` +
+      `/T ${PDFHexString.fromText('Signature du rapport').toString()}\n/F 132\n/P ${page} 0 R\n/AP << /N ${appearance} 0 R >>\n>>`,
+  );
+  const form = doc.add(`<<\n/Fields [${widget} 0 R]\n/SigFlags 3\n>>`);
+  doc.replace(doc.root, withEntries(catalog, `/AcroForm ${form} 0 R`));
+  doc.replace(page, annots ? pageDict.replace(annots[0], `/Annots [${`${annots[1]!.trim()} ${widget} 0 R`.trim()}]`) : withEntries(pageDict, `/Annots [${widget} 0 R]`));
+  return doc.save();
+}
+
 /** Adds the signature field and its placeholder; returns the saved bytes. */
 async function withPlaceholder(pdf: Uint8Array, options: SignReportOptions, name: string, size: number): Promise<Uint8Array> {
+  const plain = placeholderPlain(pdf, options, name, size);
+  if (plain) return plain;
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -234,7 +283,7 @@ export async function signReportPdf(pdf: Uint8Array, options: SignReportOptions)
   // ByteRange: everything but the Contents hex string.
   const placeholderHex = `<${'0'.repeat(size * 2)}>`;
   const contentsStart = indexOfBytes(bytes, placeholderHex);
-  const brMarker = `[ 0 /${BYTE_RANGE_PLACEHOLDER} /${BYTE_RANGE_PLACEHOLDER} /${BYTE_RANGE_PLACEHOLDER} ]`;
+  const brMarker = BYTE_RANGE_MARKER;
   const brStart = indexOfBytes(bytes, brMarker);
   if (contentsStart < 0 || brStart < 0) throw new Error('signature placeholder not found in the saved PDF');
   const contentsEnd = contentsStart + placeholderHex.length;
