@@ -141,7 +141,7 @@ export class PlainPdf {
   /** The whole file again: objects in their order, replaced ones rewritten, new ones appended, a fresh table. */
   save(): Uint8Array {
     const size = this.nextNumber;
-    const offsets = new Array<number>(size).fill(0);
+    const offsets = Array.from({ length: size }, () => 0);
     const order = this.offsets
       .map((at, n) => ({ n, at }))
       .filter((o) => o.n > 0)
