@@ -14,9 +14,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { createGeography } from '../../electron/services/geography';
 import { getPeriod } from '../../electron/services/periods';
-import { openP12 } from '../../electron/services/report/p12-signer';
-import { openTokenIdentity } from '../../electron/services/report/pkcs11-signer';
-import { produceReport, type ProducedReport, type SignatureSource } from '../../electron/services/report/report-service';
+import { openSigner, produceReport, type OpenedSigner, type ProducedReport, type SignatureSource } from '../../electron/services/report/report-service';
 import { signReportPdf } from '../../electron/services/report/sign';
 import { verifyReportPdf } from '../../electron/services/report/verify';
 import { describeTimestamp } from '../../electron/services/report/timestamp-verify';
@@ -165,18 +163,11 @@ function timestampChoice(args: ReportArgs, databasePath: string): string | null 
  * signed with the certificate must verify as trusted, by the same verifier as
  * the `verify` command. Also refuses a wrong password or an expired certificate.
  */
-async function requireTrusted(signing: Signing, at: Date): Promise<void> {
+async function requireTrusted(identity: OpenedSigner, trustedRoots: readonly string[], at: Date): Promise<void> {
   const probe = await PDFDocument.create();
   probe.addPage();
-  const source = signing.source;
-  const identity = 'token' in source ? await openTokenIdentity(source.token, source.pin, at) : { ...openP12(source.p12, source.password, at), close: () => undefined };
-  let signed: Uint8Array;
-  try {
-    signed = await signReportPdf(await probe.save(), { identity, signingTime: at });
-  } finally {
-    identity.close();
-  }
-  const verdict = await verifyReportPdf(signed, { trustedRoots: signing.trustedRoots });
+  const signed = await signReportPdf(await probe.save(), { identity, signingTime: at });
+  const verdict = await verifyReportPdf(signed, { trustedRoots });
   if (!verdict.trusted) {
     const why = verdict.problems.filter((p) => /confiance|certificat/i.test(p));
     throw new DomainError(
@@ -192,8 +183,17 @@ async function requireTrusted(signing: Signing, at: Date): Promise<void> {
 export async function report(args: ReportArgs): Promise<void> {
   const { databasePath, periodCode, target, signing } = prepare(args);
   const now = new Date();
-  if (signing && signing.trustedRoots.length > 0) await requireTrusted(signing, now);
+  // With --trust the signer is opened first (the probe), then used for the report: one .p12 decryption, one PIN.
+  const opened = signing && signing.trustedRoots.length > 0 ? await openSigner(signing.source, now) : null;
+  try {
+    if (opened && signing) await requireTrusted(opened, signing.trustedRoots, now);
+    await produceAndPrint(args, { databasePath, periodCode, target, signing: signing && opened ? { ...signing, source: { opened } } : signing });
+  } finally {
+    opened?.close();
+  }
+}
 
+async function produceAndPrint(args: ReportArgs, { databasePath, periodCode, target, signing }: ReturnType<typeof prepare>): Promise<void> {
   const { produced, period } = await withCore(databasePath, 'cli', async (core) => {
     const ctx = { db: core.db, now: () => new Date(), osUser: osUserName(), origin: 'cli' };
     // Written in a private folder beside the target, then renamed (same file system): never half a file at --out.

@@ -92,16 +92,21 @@ export interface ProduceReportOptions {
   readonly fileName?: string;
 }
 
-/** A .p12 / .pfx and its password, or a certificate on a smart card / USB token and its PIN (neither kept). */
+/**
+ * A .p12 / .pfx and its password, or a certificate on a smart card / USB token
+ * and its PIN (neither kept), or a signer the caller opened already (and closes).
+ */
 export type SignatureSource =
   | { readonly p12: Uint8Array; readonly password: string }
-  | { readonly token: TokenSelection; readonly pin: string };
+  | { readonly token: TokenSelection; readonly pin: string }
+  | { readonly opened: OpenedSigner };
 
 /** An opened signer; `token` says which card certificate it is; `close` releases the card. */
 export type OpenedSigner = SigningIdentity & { readonly token?: TokenCertificate; close(): void };
 
 /** Opens the signer (a wrong password or PIN fails here, before any work). */
-async function openSigner(source: SignatureSource, at: Date): Promise<OpenedSigner> {
+export async function openSigner(source: SignatureSource, at: Date): Promise<OpenedSigner> {
+  if ('opened' in source) return source.opened;
   if ('token' in source) return openTokenIdentity(source.token, source.pin, at);
   return { ...openP12(source.p12, source.password, at), close: () => undefined };
 }
@@ -131,7 +136,7 @@ export async function produceReport(ctx: ServiceContext, geography: Geography, o
     if (identity) options.onSigned?.(identity);
     return produced;
   } finally {
-    identity?.close();
+    if (options.signature && !('opened' in options.signature)) identity?.close();
   }
 }
 
