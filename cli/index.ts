@@ -13,7 +13,6 @@ import { formatDateTime, formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
 import { DomainError } from '../shared/ipc/result';
 import { err, formatSize, line, out, requireDb, UsageError, withCore, withReadOnlyCore } from './commands/shared';
-import { busyDatabaseError } from '../electron/services/db/sqlite';
 import { oneLine, quietTerminal } from './terminal';
 // Each command is loaded when it runs (a dynamic import: its own chunk in the
 // bundle, scripts/build-cli.mjs), so starting the CLI costs only what it uses.
@@ -404,6 +403,8 @@ async function main(argv: readonly string[]): Promise<number> {
       err(`Erreur : ${error.message}`);
       return 1;
     }
+    // Loaded only here: its module loads better-sqlite3, which `--help` and usage errors do without.
+    const { busyDatabaseError } = await import('../electron/services/db/sqlite');
     const busy = busyDatabaseError(error);
     if (busy) {
       err(`Erreur : ${busy.message}`);
