@@ -113,6 +113,66 @@ function speedUpFont(metadata: TtfMetadata): void {
   });
 }
 
+interface TextPayload {
+  text: unknown;
+  options?: Record<string, unknown>;
+  mutex: { activeFontKey: string; isHex?: boolean };
+}
+
+/** What the text handlers read from the options (bidi: jsPDF defaults isInputVisual to true). */
+const BIDI_OPTIONS = ['isInputVisual', 'isOutputVisual', 'isInputRtl', 'isOutputRtl', 'isSymmetricSwapping'] as const;
+
+/**
+ * jsPDF turns every text into glyph codes (its « postProcessText » handlers:
+ * the Unicode font's encoder, then the bidi reordering), character by
+ * character, at every call — the same table labels hundreds of times. Both
+ * handlers treat each line on its own and depend only on the line, the font
+ * and the bidi options, so each line is encoded once per font and reused. The
+ * first encoding still runs jsPDF's own handlers (which record the glyphs the
+ * font subset needs).
+ */
+function memoizeTextEncoding(events: PubSub): void {
+  const subscribed = Object.entries(events.getTopics().postProcessText ?? {});
+  if (subscribed.length === 0) return;
+  for (const [token] of subscribed) events.unsubscribe(token);
+  const handlers = subscribed.map(([, [callback]]) => callback);
+  const cache = new Map<string, { text: unknown; isHex: boolean | undefined }>();
+  const encode = (payload: TextPayload, line: unknown, key: string): { text: unknown; isHex: boolean | undefined } => {
+    let done = cache.get(key);
+    if (!done) {
+      const single: TextPayload = { ...payload, text: line, mutex: { ...payload.mutex } };
+      for (const handler of handlers) handler(single);
+      done = { text: single.text, isHex: single.mutex.isHex };
+      cache.set(key, done);
+    }
+    return done;
+  };
+  events.subscribe('postProcessText', (arg: unknown) => {
+    const payload = arg as TextPayload;
+    const options = payload.options ?? {};
+    const prefix = `${payload.mutex.activeFontKey}\u0000${BIDI_OPTIONS.map((k) => String(k === 'isInputVisual' && typeof options[k] !== 'boolean' ? true : options[k])).join(',')}\u0000`;
+    const keyOf = (line: unknown): string | null => (typeof line === 'string' ? `${prefix}s${line}` : Array.isArray(line) && line.every((x) => typeof x === 'string' || typeof x === 'number') ? `${prefix}a${JSON.stringify(line)}` : null);
+    const lines = Array.isArray(payload.text) ? payload.text : null;
+    const keys = lines ? lines.map((line: unknown) => keyOf(line)) : [keyOf(payload.text)];
+    if (options.isInputVisual === undefined && payload.options) payload.options.isInputVisual = true; // as the bidi handler does
+    if (keys.some((k) => k === null)) {
+      for (const handler of handlers) handler(payload); // anything else: jsPDF's own way
+      return;
+    }
+    if (!lines) {
+      const done = encode(payload, payload.text, keys[0]!);
+      payload.text = done.text;
+      if (done.isHex !== undefined) payload.mutex.isHex = done.isHex;
+      return;
+    }
+    // One line at a time, as the handlers do themselves for a list of lines.
+    const encoded = lines.map((line: unknown, i: number) => encode(payload, [line], keys[i]!));
+    payload.text = encoded.map((e) => (e.text as unknown[])[0]);
+    const isHex = encoded.find((e) => e.isHex !== undefined)?.isHex;
+    if (isHex !== undefined) payload.mutex.isHex = isHex;
+  });
+}
+
 /**
  * Applies the caches to `doc`, once its fonts are added (they are looked up by
  * family and style). Call before drawing anything.
@@ -140,6 +200,8 @@ export function speedUpDocument(doc: jsPDF, fonts: readonly (readonly [family: s
       });
     }
   }
+  memoizeTextEncoding(internal.events);
+
   // Widths: jsPDF's getStringUnitWidth, with the same Arabic guard (widths themselves are cached per font).
   const unitWidth = doc.getStringUnitWidth.bind(doc);
   const fontOf = doc.internal as unknown as { getFont(): { metadata: TtfMetadata }; getFontSize(): number; getCharSpace(): number };
