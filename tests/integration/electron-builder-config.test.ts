@@ -233,6 +233,21 @@ describe('electron-builder.yml', () => {
       expect(Object.keys(pkg.dependencies)).toContain('pkcs11js');
     });
 
+    it('ships bundled libraries once: in dist/, not again as node_modules', async () => {
+      // Production dependencies are bundled by esbuild/Vite except the native modules (external in
+      // scripts/build-electron.mjs): only those, and what they require at run time, keep their folder.
+      const patterns = ['**/*', ...filesPatterns(await get()).filter((pattern) => pattern.startsWith('!'))];
+      for (const kept of ['node_modules/bindings/bindings.js', 'node_modules/file-uri-to-path/index.js', 'node_modules/pkcs11js/index.js', 'node_modules/better-sqlite3/lib/index.js']) {
+        expect(matches(patterns, kept), kept).toBe(true);
+      }
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const bundled = Object.keys(pkg.dependencies).filter((name) => !['better-sqlite3', 'pkcs11js'].includes(name));
+      expect(bundled).toContain('react');
+      for (const name of [...bundled, 'prebuild-install', 'exceljs/node_modules/archiver']) {
+        expect(matches(patterns, `node_modules/${name}/package.json`), name).toBe(false);
+      }
+    });
+
     it('publishes nowhere: no update server, no auto-update', async () => {
       const c = await get();
       expect(c.publish).toBeNull();
