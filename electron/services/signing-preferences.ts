@@ -17,6 +17,7 @@ import type { SigningChoice, SigningPreferences } from '../../shared/domain/sign
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import type { ServiceContext } from './context';
+import { writeFileAtomic } from './atomic-write';
 
 export const PREFERENCES_FILE = 'preferences-signature.json';
 
@@ -62,10 +63,7 @@ export function createSigningPreferences(file: string, osUser: string): SigningP
     const content = read();
     const next = update(content.users[osUser] ?? EMPTY);
     content.users[osUser] = { pkcs11ModulePath: next.pkcs11ModulePath, lastChoice: next.lastChoice };
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`);
-    fs.renameSync(temp, file);
+    writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
     return next;
   };
   return {

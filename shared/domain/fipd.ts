@@ -307,10 +307,6 @@ export function amountProblem(value: unknown, label: string, options: { positive
   return null;
 }
 
-/** The date of `at` in metropolitan French time, `YYYY-MM-DD`. */
-export const isoDateInParis = (at: Date): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-
 /** The CERFA 15059 financial report is due within 6 months after the financial year (taken as the calendar year). */
 export const defaultReportDueDate = (budgetYear: number): string => `${budgetYear + 1}-06-30`;
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Unzip, UnzipInflate, unzipSync, zipSync, type UnzipFile } from 'fflate';
@@ -76,6 +75,7 @@ import {
   type CellRead,
   type ColumnSpec,
 } from './xlsx-layout';
+import { writeFileAtomic } from '../atomic-write';
 
 /*
  * The exchange document as an Excel workbook that coordinators edit in Excel
@@ -589,11 +589,8 @@ export const workbookFileName = (doc: ExchangeDocument): string => exchangeFileN
 /** Writes the workbook in `dir` through a temporary file (never half a file); returns its path. */
 export async function writeExchangeWorkbook(doc: ExchangeDocument, referential: ReferentialLike, dir: string): Promise<string> {
   const bytes = await exchangeToWorkbook(doc, referential);
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, workbookFileName(doc));
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, bytes);
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, bytes);
   return file;
 }
 
