@@ -1,6 +1,6 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { Unzip, UnzipInflate, unzipSync, zipSync, type UnzipFile } from 'fflate';
+import { zipSync } from 'fflate';
 import { z } from 'zod';
 import { validateIndicatorValue, type PartValue } from '../../../shared/domain/indicator-values';
 import {
@@ -76,6 +76,7 @@ import {
   type ColumnSpec,
 } from './xlsx-layout';
 import { writeFileAtomic } from '../atomic-write';
+import { inflateZipEntries, listZipEntries, looksLikeZip, memorySink } from '../guarded-unzip';
 
 /*
  * The exchange document as an Excel workbook that coordinators edit in Excel
@@ -601,7 +602,6 @@ export type UnpackResult =
   | { readonly ok: true; readonly files: Readonly<Record<string, Uint8Array>> }
   | { readonly ok: false; readonly message: string; /** Bytes really inflated before the refusal (0: refused from the central directory). */ readonly inflatedBytes: number };
 
-const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
 /** Input fed to the inflater at a time: deflate expands at most ~1 030 times, so one step yields at most ~16 Mo before the caps are checked. */
 const PUSH_CHUNK = 16 * 1024;
 
@@ -610,90 +610,52 @@ const PUSH_CHUNK = 16 * 1024;
  * central directory alone (entry count, declared sizes: a 200 Mo entry is
  * refused without inflating anything), then every entry inflated with
  * fflate's streaming Unzip and stopped as soon as it grows beyond its
- * declared size or the total beyond the limit.
+ * declared size or the total beyond the limit (electron/services/guarded-unzip.ts).
  */
 export function unpackWorkbook(bytes: Uint8Array, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS): UnpackResult {
   const refuse = (message: string, inflatedBytes = 0): UnpackResult => ({ ok: false, message, inflatedBytes });
   if (bytes.byteLength > limits.maxBytes) return refuse(EXCHANGE_MESSAGES.tooBig(limits.maxBytes));
-  if (bytes.length < 22 || ZIP_LOCAL_HEADER.some((b, i) => bytes[i] !== b)) return refuse(WORKBOOK_MESSAGES.notXlsx);
+  if (!looksLikeZip(bytes)) return refuse(WORKBOOK_MESSAGES.notXlsx);
 
+  const listing = listZipEntries(bytes, limits.maxEntries);
+  if (!listing.ok) return refuse(listing.problem === 'tooManyEntries' ? WORKBOOK_MESSAGES.tooManyEntries(limits.maxEntries) : WORKBOOK_MESSAGES.notXlsx);
   const declared = new Map<string, number>();
   let declaredTotal = 0;
-  const tooMany = new Error('too many entries');
   let problem: string | null = null;
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        // A forged entry count (zip64 allows 2^32) would otherwise keep fflate reading garbage for a long time.
-        if (declared.size >= limits.maxEntries) throw tooMany;
-        if (declared.has(file.name)) problem ??= WORKBOOK_MESSAGES.damaged;
-        if (file.compression !== 0 && file.compression !== 8) problem ??= WORKBOOK_MESSAGES.notXlsx;
-        if (!Number.isSafeInteger(file.originalSize) || file.originalSize < 0) problem ??= WORKBOOK_MESSAGES.damaged;
-        declared.set(file.name, file.originalSize);
-        declaredTotal += file.originalSize;
-        return false;
-      },
-    });
-  } catch (error) {
-    return refuse(error === tooMany ? WORKBOOK_MESSAGES.tooManyEntries(limits.maxEntries) : WORKBOOK_MESSAGES.notXlsx);
+  for (const file of listing.entries) {
+    if (declared.has(file.name)) problem ??= WORKBOOK_MESSAGES.damaged;
+    if (file.compression !== 0 && file.compression !== 8) problem ??= WORKBOOK_MESSAGES.notXlsx;
+    if (!Number.isSafeInteger(file.originalSize) || file.originalSize < 0) problem ??= WORKBOOK_MESSAGES.damaged;
+    declared.set(file.name, file.originalSize);
+    declaredTotal += file.originalSize;
   }
   if (problem) return refuse(problem);
   if (declaredTotal > limits.maxUncompressedBytes) return refuse(WORKBOOK_MESSAGES.tooBigInflated(declaredTotal, limits.maxUncompressedBytes));
   if (!declared.has('xl/workbook.xml')) return refuse(WORKBOOK_MESSAGES.notXlsx);
 
-  const files: Record<string, Uint8Array> = {};
-  const finished = new Set<string>();
-  const seen = new Set<string>();
-  let total = 0;
-  const unzip = new Unzip((file: UnzipFile) => {
-    if (problem) return;
-    const limit = declared.get(file.name);
-    // A local entry the central directory does not list (or lists once): the two disagree.
-    if (limit === undefined || seen.has(file.name)) {
-      problem = WORKBOOK_MESSAGES.damaged;
-      return;
-    }
-    seen.add(file.name);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    file.ondata = (error, chunk, final) => {
-      if (problem) return;
-      if (error) {
-        problem = WORKBOOK_MESSAGES.damaged;
-        return;
-      }
-      size += chunk.length;
-      total += chunk.length;
-      if (size > limit) {
-        problem = WORKBOOK_MESSAGES.lyingEntry(file.name);
-        file.terminate();
-        return;
-      }
-      if (total > limits.maxUncompressedBytes) {
-        problem = WORKBOOK_MESSAGES.inflatedBeyond(limits.maxUncompressedBytes);
-        file.terminate();
-        return;
-      }
-      // Copied: the inflater may hand out views of a buffer it reuses.
-      chunks.push(chunk.slice());
-      if (final) {
-        files[file.name] = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        finished.add(file.name);
-      }
-    };
-    file.start();
+  const sinks = new Map<string, ReturnType<typeof memorySink>>();
+  const inflated = inflateZipEntries(bytes, declared, {
+    want: () => true,
+    sinkFor: (name) => {
+      const sink = memorySink();
+      sinks.set(name, sink);
+      return sink;
+    },
+    maxUncompressedBytes: limits.maxUncompressedBytes,
+    pushChunk: PUSH_CHUNK,
   });
-  unzip.register(UnzipInflate);
-  try {
-    for (let offset = 0; offset < bytes.length && !problem; offset += PUSH_CHUNK) {
-      const end = Math.min(offset + PUSH_CHUNK, bytes.length);
-      unzip.push(bytes.subarray(offset, end), end === bytes.length);
-    }
-  } catch {
-    problem ??= WORKBOOK_MESSAGES.damaged;
+  const found = inflated.problem;
+  if (found) {
+    const message =
+      found.kind === 'larger'
+        ? WORKBOOK_MESSAGES.lyingEntry(found.name)
+        : found.kind === 'total'
+          ? WORKBOOK_MESSAGES.inflatedBeyond(limits.maxUncompressedBytes)
+          : WORKBOOK_MESSAGES.damaged;
+    return refuse(message, inflated.inflatedBytes);
   }
-  if (problem) return refuse(problem, total);
-  for (const name of declared.keys()) if (!finished.has(name)) return refuse(WORKBOOK_MESSAGES.damaged, total);
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, sink] of sinks) files[name] = sink.bytes();
   return { ok: true, files };
 }
 
