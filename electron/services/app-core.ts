@@ -13,7 +13,7 @@ import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatc
 import { createHandlers } from './ipc/handlers';
 import { generateDemo } from './demo';
 import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
-import { createOpenedFileQueue, type OpenedFileQueue } from './shell/open-file';
+import { createOpenedFileQueue, type OpenedFileQueue } from './desktop/open-file';
 import { recordAudit } from './audit';
 import { createTransferService } from './transfer/service';
 import { createTrustStore } from './trust';

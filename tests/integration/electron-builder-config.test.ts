@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXCHANGE_EXTENSION } from '../../shared/exchange/format';
-import { isOpenableFileName } from '../../electron/services/shell/open-file';
+import { isOpenableFileName } from '../../electron/services/desktop/open-file';
 
 const root = path.resolve(__dirname, '..', '..');
 const requireFromRoot = createRequire(path.join(root, 'package.json'));

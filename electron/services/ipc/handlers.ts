@@ -19,7 +19,7 @@ import { createTrustStore } from '../trust';
 import { createTsaSettings, testTsa } from '../tsa-settings';
 import { dataFolders } from '../paths';
 import type { TransferService } from '../transfer/service';
-import { readOpenedFile } from '../shell/open-file';
+import { readOpenedFile } from '../desktop/open-file';
 import {
   listActionStatuses,
   listAssessments,
@@ -53,7 +53,7 @@ export interface HandlerDeps {
   /** « Exporter tout / Restaurer » (needs the app core, which can replace the database). Absent (CLI): refused. */
   readonly transfer?: TransferService;
   /**
-   * Files main was asked to open (electron/services/shell/open-file.ts); the renderer
+   * Files main was asked to open (electron/services/desktop/open-file.ts); the renderer
    * takes them one by one. Absent (CLI): nothing is ever waiting.
    */
   readonly openedFiles?: { take(): string | null };
