@@ -10,10 +10,11 @@ import type { MigrationReport } from './db/migrate';
 import { openAppDatabase } from './db/open-app-database';
 import { createGeography, type Geography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
+import type { BackupService } from './ipc/handler-kit';
 import { createHandlers } from './ipc/handlers';
 import { generateDemo } from './demo';
 import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
-import { createOpenedFileQueue, type OpenedFileQueue } from './shell/open-file';
+import { createOpenedFileQueue, type OpenedFileQueue } from './desktop/open-file';
 import { recordAudit } from './audit';
 import { createTransferService } from './transfer/service';
 import { createTrustStore } from './trust';
@@ -52,12 +53,7 @@ export interface AppCore {
   close(): void;
 }
 
-/** Backups the application makes and manages (start-up, before migrations, imports, restores). */
-export interface BackupService {
-  list(): BackupInfo[];
-  backupNow(reason: BackupReason): Promise<BackupInfo>;
-  restore(name: string): Promise<{ restoredFrom: string; safetyBackup: string | null }>;
-}
+export type { BackupService } from './ipc/handler-kit';
 
 interface Session {
   readonly db: Database;

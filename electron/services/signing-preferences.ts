@@ -14,25 +14,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SigningChoice, SigningPreferences } from '../../shared/domain/signing';
+import { SigningChoiceSchema } from '../../shared/ipc/responses';
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import type { ServiceContext } from './context';
+import { writeFileAtomic } from './atomic-write';
 
 export const PREFERENCES_FILE = 'preferences-signature.json';
 
-const Choice = z.union([
-  z.strictObject({ kind: z.literal('p12'), path: z.string() }),
-  z.strictObject({
-    kind: z.literal('pkcs11'),
-    modulePath: z.string(),
-    slot: z.number().nullable(),
-    tokenLabel: z.string(),
-    tokenSerial: z.string(),
-    certificateId: z.string(),
-    certificateLabel: z.string(),
-    subject: z.string(),
-  }),
-]);
+/** The same shape the IPC answers with (shared/ipc/responses.ts). */
+const Choice = SigningChoiceSchema;
 const UserEntry = z.object({ pkcs11ModulePath: z.string().nullable().default(null), lastChoice: Choice.nullable().default(null) });
 const FileShape = z.object({ version: z.literal(1), users: z.record(z.string(), UserEntry) });
 type FileContent = z.infer<typeof FileShape>;
@@ -62,10 +53,7 @@ export function createSigningPreferences(file: string, osUser: string): SigningP
     const content = read();
     const next = update(content.users[osUser] ?? EMPTY);
     content.users[osUser] = { pkcs11ModulePath: next.pkcs11ModulePath, lastChoice: next.lastChoice };
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`);
-    fs.renameSync(temp, file);
+    writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
     return next;
   };
   return {

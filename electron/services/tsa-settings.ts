@@ -19,6 +19,7 @@ import { requestTimestampToken } from './report/timestamp';
 import { certificatesFromPem } from './report/signature-cms';
 import { describeTimestamp, inspectTimestampToken } from './report/timestamp-verify';
 import { httpTransport, parseTsaUrl } from './report/tsa-client';
+import { writeFileAtomic } from './atomic-write';
 
 export const TSA_SETTINGS_FILE = 'horodatage.json';
 
@@ -45,10 +46,7 @@ export function createTsaSettings(dataDir: string) {
       ctx.db.transaction(() => {
         recordAudit(ctx, [{ entity: 'settings', entityId: 'horodatage', action: 'update', field: 'tsaUrl', oldValue: before, newValue: next }]);
         // Written inside the transaction: a failed write rolls the audit entry back.
-        fs.mkdirSync(dataDir, { recursive: true });
-        const temp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, `${JSON.stringify({ tsaUrl: next }, null, 2)}\n`);
-        fs.renameSync(temp, file);
+        writeFileAtomic(file, `${JSON.stringify({ tsaUrl: next }, null, 2)}\n`);
       })();
       return { tsaUrl: next };
     },

@@ -4,7 +4,7 @@ import {
   isPermissionGranted,
   isVettedExternalUrl,
   windowOpenDecision,
-} from '../services/shell/security-policy';
+} from '../services/desktop/security-policy';
 
 /**
  * Wires the security decisions (pure functions, unit tested) to Electron's

@@ -2,6 +2,8 @@
  * Quarterly periods, coded `2026-T4` as coordinators write them.
  * States: open → transmitted (read-only) → reopened (with a logged reason) → transmitted…
  */
+import { parisClock } from '../format/paris-time';
+
 export const PERIOD_STATES = ['open', 'transmitted', 'reopened'] as const;
 export type PeriodState = (typeof PERIOD_STATES)[number];
 
@@ -31,10 +33,7 @@ export const periodCode = ({ year, quarter }: PeriodParts): string => `${year}-T
 
 /** The quarter containing `date`, in metropolitan French time. */
 export function periodOfDate(date: Date): string {
-  const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' })
-    .format(date)
-    .split('-')
-    .map(Number) as [number, number];
+  const { year, month } = parisClock(date);
   return periodCode({ year, quarter: (Math.floor((month - 1) / 3) + 1) as PeriodParts['quarter'] });
 }
 

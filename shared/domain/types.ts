@@ -238,6 +238,9 @@ export interface DemoSummaryDto {
   readonly indicatorValues: number;
   readonly actionStatuses: number;
   readonly assessments: number;
+  /** FIPD subsidies and payments of the demonstration (found by the response-schema test: sent, but not declared). */
+  readonly subsidies: number;
+  readonly payments: number;
 }
 
 /** A certification authority the user trusts for report signatures. */

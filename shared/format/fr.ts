@@ -3,7 +3,9 @@
  * screens and the reports. Times are shown in metropolitan French time
  * whatever the workstation's zone, so two colleagues read the same value.
  */
-const TIME_ZONE = 'Europe/Paris';
+import { PARIS_TIME_ZONE } from './paris-time';
+
+const TIME_ZONE = PARIS_TIME_ZONE;
 
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {

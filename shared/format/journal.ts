@@ -22,6 +22,7 @@ import {
 } from '../domain/types';
 import { formatDate, formatDateTime, formatInteger } from './fr';
 import { formatEurosFromCents, formatNumberFr, NBSP } from './number-fr';
+import { parisMidnight } from './paris-time';
 
 /** What a missing value looks like everywhere in the journal. */
 export const EMPTY = '—';
@@ -375,33 +376,6 @@ export function formatChange(
 // Filters
 
 const DATE_INPUT = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-const PARIS_CLOCK = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Paris',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** Paris wall-clock time minus UTC at instant `t` (ms): 3 600 000 in winter, 7 200 000 in summer. */
-function parisOffsetMs(t: number): number {
-  const parts = PARIS_CLOCK.formatToParts(new Date(t));
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-  return wall - Math.floor(t / 1000) * 1000;
-}
-
-/** The instant (ms) of 00:00 in Paris on the given calendar day. */
-function parisMidnight(year: number, month: number, day: number): number {
-  const naive = Date.UTC(year, month - 1, day);
-  const first = naive - parisOffsetMs(naive);
-  const offset = parisOffsetMs(first);
-  return naive - offset;
-}
 
 function parseDateInput(date: string): { y: number; m: number; d: number } | null {
   const match = DATE_INPUT.exec(date.trim());

@@ -257,17 +257,21 @@ export interface OpenedFileDto {
   readonly contentBase64: string;
 }
 
+/** What an import did (electron/services/exchange/apply.ts answers with this very type). */
 export interface ImportSummaryDto {
   readonly applied: { readonly new: number; readonly theirs: number };
   readonly keptMine: number;
   readonly identical: number;
   readonly locked: number;
+  /** Refused cells left out (only with skipRefused). */
   readonly refused: number;
   readonly qrrsCreated: number;
   readonly periodsOpened: number;
+  /** Periods created by the import as transmitted, as they are in the file (a transmitted quarter stays locked). */
   readonly periodsTransmitted: number;
   readonly fipd: { readonly envelopes: number; readonly subsidiesCreated: number; readonly subsidiesUpdated: number; readonly payments: number };
   readonly backupFile: string;
+  /** French, for the user. */
   readonly message: string;
 }
 

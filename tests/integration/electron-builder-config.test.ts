@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXCHANGE_EXTENSION } from '../../shared/exchange/format';
-import { isOpenableFileName } from '../../electron/services/shell/open-file';
+import { isOpenableFileName } from '../../electron/services/desktop/open-file';
 
 const root = path.resolve(__dirname, '..', '..');
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
@@ -231,6 +231,21 @@ describe('electron-builder.yml', () => {
       // The application requires pkcs11js at run time (never bundled): it must be a production dependency.
       const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
       expect(Object.keys(pkg.dependencies)).toContain('pkcs11js');
+    });
+
+    it('ships bundled libraries once: in dist/, not again as node_modules', async () => {
+      // Production dependencies are bundled by esbuild/Vite except the native modules (external in
+      // scripts/build-electron.mjs): only those, and what they require at run time, keep their folder.
+      const patterns = ['**/*', ...filesPatterns(await get()).filter((pattern) => pattern.startsWith('!'))];
+      for (const kept of ['node_modules/bindings/bindings.js', 'node_modules/file-uri-to-path/index.js', 'node_modules/pkcs11js/index.js', 'node_modules/better-sqlite3/lib/index.js']) {
+        expect(matches(patterns, kept), kept).toBe(true);
+      }
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const bundled = Object.keys(pkg.dependencies).filter((name) => !['better-sqlite3', 'pkcs11js'].includes(name));
+      expect(bundled).toContain('react');
+      for (const name of [...bundled, 'prebuild-install', 'exceljs/node_modules/archiver']) {
+        expect(matches(patterns, `node_modules/${name}/package.json`), name).toBe(false);
+      }
     });
 
     it('publishes nowhere: no update server, no auto-update', async () => {

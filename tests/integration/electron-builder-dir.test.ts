@@ -171,6 +171,9 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
     for (const dev of ['/node_modules/electron', '/node_modules/vitest', '/node_modules/react', '/node_modules/zod', '/node_modules/electron-builder']) {
       expect(entries, dev).not.toContain(dev);
     }
+    // Bundled production libraries (react, zod, pdf-lib…) are in dist/ already: only the native modules and their loader remain.
+    const modules = new Set(entries.map((entry) => /^\/node_modules\/([^/]+)/.exec(entry)?.[1]).filter((name) => name !== undefined));
+    expect([...modules].sort()).toEqual(['better-sqlite3', 'bindings', 'file-uri-to-path', 'pkcs11js']);
   });
 
   it('has a package.json whose main is the built main process', () => {

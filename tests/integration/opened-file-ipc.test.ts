@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore } from '../../electron/services/app-core';
-import { createOpenedFileQueue, type OpenedFileQueue } from '../../electron/services/shell/open-file';
+import { createOpenedFileQueue, type OpenedFileQueue } from '../../electron/services/desktop/open-file';
 import { openCore, snapshot, tempDir } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createAppCore, type AppCore } from '../../electron/services/app-core';
-import { serveApp } from '../../electron/services/shell/app-protocol';
-import { isTrustedSender } from '../../electron/services/shell/security-policy';
+import { serveApp } from '../../electron/services/desktop/serve-renderer';
+import { isTrustedSender } from '../../electron/services/desktop/security-policy';
 import { fail } from '../../shared/ipc/result';
 import { COMMUNES_FILE, REPO_ROOT } from './paths';
 

@@ -8,7 +8,8 @@ import { REPO_ROOT } from '../support/paths';
 /**
  * The architecture, checked mechanically:
  * - shared/ runs everywhere: only relative imports inside shared/ and zod; no Node, Electron or DOM.
- * - electron/services/ is plain Node: never imports electron (so vitest and the CLI can load it).
+ * - electron/services/ is plain Node: never imports electron (so vitest and the CLI can load it);
+ *   only electron/shell/ (the adapters), main.ts and preload.ts do.
  * - renderer/ talks to main only through window.api: no Node, Electron or database.
  */
 
@@ -66,6 +67,21 @@ describe('module boundaries', () => {
         .map((spec) => `${rel(file)} → ${spec}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it('only electron/shell/ (and main.ts, preload.ts) imports electron; its pure halves live in electron/services/desktop/', () => {
+    const electronDir = path.join(REPO_ROOT, 'electron');
+    const allowed = (file: string) =>
+      file === path.join(electronDir, 'main.ts') || file === path.join(electronDir, 'preload.ts') || file.startsWith(path.join(electronDir, 'shell') + path.sep);
+    const importers = sourceFiles(electronDir).filter((file) =>
+      importsOf(fs.readFileSync(file, 'utf8')).some((spec) => spec === 'electron' || spec.startsWith('electron/')),
+    );
+    expect(importers.filter((file) => !allowed(file)).map(rel)).toEqual([]);
+    // Every adapter in electron/shell/ really is one; the folders' names say which side a file is on.
+    const shell = sourceFiles(path.join(electronDir, 'shell'));
+    expect(shell.length).toBeGreaterThan(0);
+    expect(shell.filter((file) => !importers.includes(file)).map(rel)).toEqual([]);
+    expect(fs.existsSync(path.join(electronDir, 'services', 'shell'))).toBe(false);
   });
 
   it('renderer/src/ reaches main only through window.api', () => {

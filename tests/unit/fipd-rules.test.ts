@@ -14,7 +14,6 @@ import {
   defaultReportDueDate,
   indicator0502,
   indicator0502ByQrr,
-  isoDateInParis,
   isoDateProblem,
   ledgerTotals,
   parseFrenchDateToIso,
@@ -26,6 +25,7 @@ import {
   type SubsidyStatus,
 } from '../../shared/domain/fipd';
 import { SaveSubsidyRequest, SubsidyLine, fipdContract, FIPD_CHANNELS } from '../../shared/ipc/contract-fipd';
+import { parisIsoDate } from '../../shared/format/paris-time';
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
@@ -118,7 +118,7 @@ describe('dates and amounts', () => {
     expect(quarterBounds('2026-T5')).toBeNull();
     expect(defaultReportDueDate(2026)).toBe('2027-06-30');
     // 23:30 UTC on 31 December is already New Year's Day in Paris.
-    expect(isoDateInParis(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+    expect(parisIsoDate(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
   });
 });
 

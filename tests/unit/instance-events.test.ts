@@ -9,8 +9,8 @@ import {
   queueCommandLine,
   type ForwardableWindow,
   type InstanceEventDeps,
-} from '../../electron/services/shell/instance-events';
-import { createOpenedFileQueue, queueRefusal } from '../../electron/services/shell/open-file';
+} from '../../electron/services/desktop/instance-events';
+import { createOpenedFileQueue, queueRefusal } from '../../electron/services/desktop/open-file';
 
 let dir: string;
 const file = (relative: string): string => {

@@ -14,8 +14,8 @@ import {
   type MenuItemTemplate,
   type MenuMessage,
   type MenuShell,
-} from '../../electron/services/shell/menu-template';
-import { createOpenedFileQueue, queueRefusal } from '../../electron/services/shell/open-file';
+} from '../../electron/services/desktop/menu-template';
+import { createOpenedFileQueue, queueRefusal } from '../../electron/services/desktop/open-file';
 
 let dir: string;
 beforeAll(() => {

@@ -8,7 +8,7 @@ import {
   nearestRealPath,
   parseMounts,
   uncShareOf,
-} from '../../electron/services/shell/network-share';
+} from '../../electron/services/desktop/network-share';
 
 const PROC_MOUNTS = [
   'sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0',

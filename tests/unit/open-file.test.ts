@@ -10,7 +10,7 @@ import {
   isOpenableFileName,
   queueRefusal,
   readOpenedFile,
-} from '../../electron/services/shell/open-file';
+} from '../../electron/services/desktop/open-file';
 import { DomainError } from '../../shared/ipc/result';
 
 let dir: string;

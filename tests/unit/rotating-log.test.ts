@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRotatingLog, formatLogLine, logsDirOf, maskSecretsInText, redact, REDACTED } from '../../electron/services/shell/rotating-log';
+import { createRotatingLog, formatLogLine, logsDirOf, maskSecretsInText, redact, REDACTED } from '../../electron/services/desktop/rotating-log';
 
 let dir: string;
 beforeEach(() => {

@@ -6,7 +6,7 @@ import {
   isTrustedSender,
   isVettedExternalUrl,
   windowOpenDecision,
-} from '../../electron/services/shell/security-policy';
+} from '../../electron/services/desktop/security-policy';
 
 describe('shell security policy', () => {
   it('trusts only frames showing the application itself', () => {

@@ -10,7 +10,7 @@ import {
   saveWindowState,
   type Rect,
   type WindowDefaults,
-} from '../../electron/services/shell/window-state';
+} from '../../electron/services/desktop/window-state';
 
 const defaults: WindowDefaults = { width: 1280, height: 800, minWidth: 960, minHeight: 600 };
 const laptop: Rect = { x: 0, y: 0, width: 1920, height: 1040 };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { DomainError } from '../../../shared/ipc/result';
+import { parisClock } from '../../../shared/format/paris-time';
 import { backupDatabase, backupFileName, type BackupReason } from './backup';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { openSqlite } from './sqlite';
@@ -109,13 +110,6 @@ export interface PrunePolicy {
 
 export const DEFAULT_PRUNE_POLICY: PrunePolicy = { keepLast: 10, keepDailyDays: 30 };
 
-const PARIS_DAY = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /**
  * Calendar day in metropolitan French time, `YYYY-MM-DD`. Paris rather than
  * UTC because the Paramètres screen shows dates in Paris time (shared/format/fr):
@@ -123,9 +117,8 @@ const PARIS_DAY = new Intl.DateTimeFormat('en-US', {
  * With UTC, a backup made at 00:30 in summer would count for the day before.
  */
 function parisDay(at: Date): { y: number; m: number; d: number } {
-  const parts = PARIS_DAY.formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return { y: get('year'), m: get('month'), d: get('day') };
+  const { year, month, day } = parisClock(at);
+  return { y: year, m: month, d: day };
 }
 
 /** Calendar arithmetic on the date alone (no hours), so 23- and 25-hour days change nothing. */

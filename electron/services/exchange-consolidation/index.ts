@@ -24,6 +24,7 @@ import { DomainError, type FieldIssue } from '../../../shared/ipc/result';
 import { SEED_REFERENTIAL } from '../referential';
 import { renderNationalPdf } from '../report/national-pdf';
 import type { ReportFonts } from '../report/pdf-kit';
+import { writeFileAtomic } from '../atomic-write';
 
 /** An exchange file as received: its name (for the messages) and its text. */
 export interface ExchangeFileText {
@@ -143,14 +144,6 @@ export function writeNationalReport(
   options: { readonly generatedAt: string; readonly appVersion?: string; readonly fonts?: ReportFonts },
 ): WrittenNationalReport {
   const { bytes, pages } = renderNationalPdf(model, options);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(temporary, bytes);
-    fs.renameSync(temporary, target);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(target, bytes);
   return { path: target, fileName: path.basename(target), pages, sizeBytes: bytes.length };
 }

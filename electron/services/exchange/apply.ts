@@ -1,11 +1,11 @@
 import type { ExchangeLine, ExchangePreview } from '../../../shared/exchange/diff';
 import type { ExchangeDocument } from '../../../shared/exchange/format';
 import type { ExchangeSourceInfo } from '../../../shared/exchange/source';
+import type { ImportSummaryDto } from '../../../shared/ipc/contract';
 import { DomainError } from '../../../shared/ipc/result';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import type { Geography } from '../geography';
-import type { FipdApplied } from './apply-fipd';
 import { diffPreview, previewImport } from './preview';
 import { writeImport } from './write-import';
 
@@ -42,22 +42,8 @@ export interface ImportOptions {
   readonly provenance?: ExchangeSourceInfo;
 }
 
-export interface ImportSummary {
-  readonly applied: { readonly new: number; readonly theirs: number };
-  readonly keptMine: number;
-  readonly identical: number;
-  readonly locked: number;
-  /** Refused cells left out (only with skipRefused). */
-  readonly refused: number;
-  readonly qrrsCreated: number;
-  readonly periodsOpened: number;
-  /** Periods created by the import as transmitted, as they are in the file (a transmitted quarter stays locked). */
-  readonly periodsTransmitted: number;
-  readonly fipd: FipdApplied;
-  readonly backupFile: string;
-  /** French, for the user. */
-  readonly message: string;
-}
+/** What an import did: the one type the IPC contract also answers with. */
+export type ImportSummary = ImportSummaryDto;
 
 const chosen = (line: ExchangeLine, decisions: ImportDecisions): Choice =>
   decisions.perLine?.[line.key] ?? (line.kind === 'conflict' ? decisions.defaultChoice : 'theirs');

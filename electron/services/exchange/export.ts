@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { PeriodState } from '../../../shared/domain/period';
 import { periodLabel } from '../../../shared/domain/period';
 import type { QrrWave, SecurityZone } from '../../../shared/domain/types';
@@ -18,6 +16,7 @@ import { DomainError } from '../../../shared/ipc/result';
 import { isoNow, type ServiceContext } from '../context';
 import { SEED_REFERENTIAL, storedReferentialVersion } from '../referential';
 import { getSettings } from '../settings';
+import { writeFileAtomic } from '../atomic-write';
 
 /*
  * « Exporter »: the exchange document of one or more periods (or all of them).
@@ -200,9 +199,6 @@ export function exchangeFileName(document: ExchangeDocument): string {
 /** Writes the file (adding the extension when missing), through a temporary file so a crash never leaves half a file. */
 export function writeExchangeFile(document: ExchangeDocument, target: string): string {
   const file = target.endsWith(EXCHANGE_EXTENSION) ? target : `${target}${EXCHANGE_EXTENSION}`;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, serializeExchangeDocument(document), 'utf8');
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, serializeExchangeDocument(document));
   return file;
 }

@@ -1,6 +1,7 @@
 import { parsePartInput, type PartValue } from '../../../shared/domain/indicator-values';
 import { MAX_AMOUNT_CENTS } from '../../../shared/domain/fipd';
 import { parseFrenchAmountToCents } from '../../../shared/format/number-fr';
+import { parisWallClockAsUtc } from '../../../shared/format/paris-time';
 import type { IndicatorPart, Referential } from '../../../shared/referential/types';
 
 /*
@@ -423,27 +424,12 @@ export function readDate(v: CellInput): CellRead<string | null> {
 /** A date `AAAA-MM-JJ` as a date cell (midnight UTC: the serial day exceljs writes). */
 export const dateCell = (isoDate: string | null): Date | null => (isoDate ? new Date(`${isoDate}T00:00:00Z`) : null);
 
-/** Built once: creating an Intl formatter costs far more than using it (thousands of rows). */
-const PARIS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Paris',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /**
  * An instant shown as metropolitan French wall-clock time in a date cell
  * (spreadsheets have no time zones): a colleague in Paris reads the same
  * hour as on the screens. Display only: the exact instant stays in « Réf. ».
  */
-export function parisWallClock(isoInstant: string): Date {
-  const parts = Object.fromEntries(PARIS.formatToParts(new Date(isoInstant)).map((p) => [p.type, p.value]));
-  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)));
-}
+export const parisWallClock = (isoInstant: string): Date => parisWallClockAsUtc(new Date(isoInstant));
 
 /**
  * One choice of a list, typed as its French label (or its key; case and

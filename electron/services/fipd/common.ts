@@ -1,4 +1,5 @@
-import { FIRST_BUDGET_YEAR, isoDateInParis, isoDateProblem } from '../../../shared/domain/fipd';
+import { FIRST_BUDGET_YEAR, isoDateProblem } from '../../../shared/domain/fipd';
+import { parisIsoDate } from '../../../shared/format/paris-time';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../../shared/ipc/result';
 import type { ServiceContext } from '../context';
 
@@ -49,7 +50,7 @@ export function refuseIfIssues(issues: Issues, lineLabel?: (issue: Issue) => str
 const lowerFirst = (s: string): string => (/^[A-ZÀ-Ý][a-zà-ÿ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
 
 /** Today in metropolitan French time, `YYYY-MM-DD`. */
-export const todayOf = (ctx: ServiceContext): string => isoDateInParis(ctx.now());
+export const todayOf = (ctx: ServiceContext): string => parisIsoDate(ctx.now());
 
 /** The QRR a write goes to: existing and not archived (the database holds only the département's QRRs). */
 export function checkActiveQrr(ctx: ServiceContext, qrrId: unknown, issues: Issues, field = 'qrrId'): string | null {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import {
@@ -14,6 +13,7 @@ import { createQrrService } from '../qrr';
 import type { Geography } from '../geography';
 import { neutraliseFormula } from '../../../shared/format/spreadsheet-text';
 import { listSubsidies } from './subsidies';
+import { writeFileAtomic } from '../atomic-write';
 
 /**
  * The subsidies shown (same filters as the screen) as a file in the « exports »
@@ -79,13 +79,11 @@ export async function exportSubsidies(
   const qrrName = (id: number) => names.get(id) ?? `QRR n° ${id}`;
   const stamp = ctx.now().toISOString().slice(0, 10);
   const fileName = `credits-fipd${options.filters.budgetYear ? `-${options.filters.budgetYear}` : ''}-${stamp}.${options.format}`;
-  fs.mkdirSync(options.outputDir, { recursive: true });
   const file = path.join(options.outputDir, fileName);
-  const temp = `${file}.${process.pid}.tmp`;
 
   if (options.format === 'csv') {
     const lines = [COLUMNS.map((c) => csvCell(c.header)).join(';'), ...subsidies.map((s) => COLUMNS.map((c) => csvCell(c.value(s, qrrName), c.kind)).join(';'))];
-    fs.writeFileSync(temp, `\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
+    writeFileAtomic(file, `\ufeff${lines.join('\r\n')}\r\n`);
   } else {
     const workbook = new ExcelJS.Workbook();
     workbook.creator = 'Tableau de bord QRR';
@@ -98,8 +96,7 @@ export async function exportSubsidies(
     }));
     sheet.getRow(1).font = { bold: true };
     for (const s of subsidies) sheet.addRow(COLUMNS.map((c) => c.value(s, qrrName)));
-    await workbook.xlsx.writeFile(temp);
+    writeFileAtomic(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
   }
-  fs.renameSync(temp, file);
   return { path: file, fileName, lines: subsidies.length };
 }

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import type { z } from 'zod';
 import type { FipdChannelName, FipdContract } from '../../../shared/ipc/contract-fipd';
 import type { ServiceContext } from '../context';
+import { withVia, type HandlerEnv, type HandlersOf } from '../ipc/handler-kit';
+import { exportSubsidies } from './export';
 import { listEnvelopes, setEnvelope } from './envelopes';
 import { getLedger } from './ledger';
 import { addPayment, deletePayment } from './payments';
@@ -11,9 +14,6 @@ export type FipdHandlers = {
     request: z.output<FipdContract[C]['request']>,
   ) => FipdContract[C]['response'] | Promise<FipdContract[C]['response']>;
 };
-
-/** The audit origin of a UI write says how it came about: `ui:collage`, `ui:annulation`… */
-const withVia = (ctx: ServiceContext, via: string | undefined): ServiceContext => (via ? { ...ctx, origin: `${ctx.origin}:${via}` } : ctx);
 
 /**
  * The main process's answers to the FIPD requests (shared/ipc/contract-fipd.ts),
@@ -30,5 +30,12 @@ export function createFipdHandlers(ctx: ServiceContext): FipdHandlers {
     addPayment: ({ via, ...input }) => addPayment(withVia(ctx, via), input),
     deletePayment: ({ id, via }) => deletePayment(withVia(ctx, via), id),
     getLedger: (request) => getLedger(ctx, request),
+  };
+}
+
+/** The subsidies shown, written as CSV or .xlsx in the « exports » folder. */
+export function createFipdExportHandlers({ ctx, geography, dataDir }: HandlerEnv): HandlersOf<'exportSubsidies'> {
+  return {
+    exportSubsidies: ({ filters, format }) => exportSubsidies(ctx, geography, { filters: filters ?? {}, format, outputDir: path.join(dataDir, 'exports') }),
   };
 }

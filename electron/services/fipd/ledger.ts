@@ -1,12 +1,12 @@
 import {
   indicator0502,
   indicator0502ByQrr,
-  isoDateInParis,
   ledgerTotals,
   quarterBounds,
   type FipdLedger,
   type PaymentRecord,
 } from '../../../shared/domain/fipd';
+import { parisIsoDate } from '../../../shared/format/paris-time';
 import { DomainError } from '../../../shared/ipc/result';
 import type { ServiceContext } from '../context';
 import { listEnvelopes } from './envelopes';
@@ -19,7 +19,7 @@ export function getLedger(ctx: ServiceContext, query: { budgetYear?: number | un
   const payments: PaymentRecord[] = subsidies.flatMap((s) => s.payments);
   return {
     budgetYear: query.budgetYear ?? null,
-    today: isoDateInParis(ctx.now()),
+    today: parisIsoDate(ctx.now()),
     totals: ledgerTotals(envelopes, subsidies, payments),
     flags: subsidies.filter((s) => s.flags.length > 0).map((s) => ({ subsidyId: s.id, flags: s.flags })),
   };

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
 import { DomainError, fail, ok, type FieldIssue, type Result } from '../../../shared/ipc/result';
 import { busyDatabaseError } from '../db/sqlite';
-import type { Handler, Handlers } from './handlers';
+import type { Handler, Handlers } from './handler-kit';
 
 /** No legitimate request comes near this; anything larger is refused before parsing. */
 export const MAX_REQUEST_BYTES = 256 * 1024;

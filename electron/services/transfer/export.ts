@@ -26,6 +26,7 @@ import {
   type TransferManifest,
   type TransferredFolder,
 } from './rules';
+import { writeFileAtomic } from '../atomic-write';
 
 export interface ExportEverythingOptions {
   /** The live connection: copied with SQLite's online backup, never as raw bytes (WAL). */
@@ -163,14 +164,7 @@ export async function exportEverything(options: ExportEverythingOptions): Promis
     fs.mkdirSync(exportsDir, { recursive: true });
     const fileName = transferFileName(meta.departementCode, options.now);
     const target = path.join(exportsDir, fileName);
-    const partial = `${target}.${process.pid}.tmp`;
-    try {
-      fs.writeFileSync(partial, archive);
-      fs.renameSync(partial, target);
-    } catch (error) {
-      fs.rmSync(partial, { force: true });
-      throw error;
-    }
+    writeFileAtomic(target, archive);
     return { path: target, fileName, bytes: archive.length, files: listed.length, skipped };
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });

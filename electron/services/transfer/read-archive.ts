@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Unzip, UnzipInflate, unzipSync, type UnzipFile } from 'fflate';
 import { DomainError } from '../../../shared/ipc/result';
+import { inflateZipEntries, listZipEntries, memorySink, type InflateProblem, type ZipSink } from '../guarded-unzip';
 import {
   checkArchiveEntries,
   checkManifest,
@@ -22,7 +22,6 @@ export const refusal = (detail: string): DomainError =>
   new DomainError('VALIDATION', `Restauration refusée : ${detail}. Rien n'a été modifié.`);
 
 const NOT_A_ZIP = "ce fichier n'est pas une archive de transfert du Tableau de bord QRR (ce n'est pas un fichier zip lisible)";
-const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
 
 /**
  * Input is fed to the decompressor this much at a time. A deflate stream
@@ -44,120 +43,48 @@ export interface ExtractedArchive {
   readonly dispose: () => void;
 }
 
-/** The central directory, read by fflate without inflating anything (the filter declines every entry). */
-function listEntries(bytes: Uint8Array, limits: TransferLimits): ArchiveEntryInfo[] {
-  if (bytes.length < 22 || ZIP_LOCAL_HEADER.some((b, i) => bytes[i] !== b)) throw refusal(NOT_A_ZIP);
-  const entries: ArchiveEntryInfo[] = [];
-  const tooMany = new Error('too many entries');
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        // A forged count (zip64 allows 2^32) would otherwise keep fflate reading garbage for a long time.
-        if (entries.length >= limits.maxEntries) throw tooMany;
-        entries.push({ name: file.name, originalSize: file.originalSize, compression: file.compression });
-        return false;
-      },
-    });
-  } catch (error) {
-    if (error === tooMany) throw refusal("l'archive contient trop de fichiers");
-    throw refusal(NOT_A_ZIP);
-  }
-  return entries;
+/** The central directory, read without inflating anything. */
+function listEntries(bytes: Uint8Array, limits: TransferLimits): readonly ArchiveEntryInfo[] {
+  const listing = listZipEntries(bytes, limits.maxEntries);
+  if (listing.ok) return listing.entries;
+  throw refusal(listing.problem === 'tooManyEntries' ? "l'archive contient trop de fichiers" : NOT_A_ZIP);
 }
 
-interface Sink {
-  write(chunk: Uint8Array): void;
-  close(): void;
+/** The French words for what the guarded inflater found. */
+function describeProblem(problem: InflateProblem, limits: TransferLimits): string {
+  switch (problem.kind) {
+    case 'inconsistent':
+      return "l'archive est incohérente (son contenu ne correspond pas à son sommaire)";
+    case 'damaged':
+      return `le fichier « ${problem.name} » est endommagé dans l'archive`;
+    case 'larger':
+      return `le fichier « ${problem.name} » est plus volumineux une fois décompressé que ce qu'annonce l'archive`;
+    case 'total':
+      return `une fois décompressée, l'archive dépasserait la limite de ${formatMegabytes(limits.maxUncompressedBytes)}`;
+    case 'corrupt':
+      return "l'archive est endommagée";
+    case 'incomplete':
+      return `le fichier « ${problem.name} » est incomplet dans l'archive`;
+  }
 }
 
 /**
- * Inflates the entries `want` selects with fflate's streaming Unzip, giving
- * each one's bytes to its sink. Stops at once — without inflating the rest —
- * as soon as an entry grows beyond the size the central directory declared
- * for it (so the declared total, already checked, is a real bound) or the
- * total passes the limit. Returns a French problem, or null.
+ * Inflates the entries `want` selects under the caps (guarded-unzip.ts),
+ * giving each one's bytes to its sink. Returns a French problem, or null.
  */
 function inflateEntries(
   bytes: Uint8Array,
   declared: ReadonlyMap<string, number>,
   want: (name: string) => boolean,
-  sinkFor: (name: string) => Sink,
+  sinkFor: (name: string) => ZipSink,
   limits: TransferLimits,
 ): string | null {
-  let problem: string | null = null;
-  let total = 0;
-  const seen = new Set<string>();
-  const finished = new Set<string>();
-  const open = new Map<string, Sink>();
-  const unzip = new Unzip((file: UnzipFile) => {
-    if (problem) return;
-    const declaredSize = declared.get(file.name);
-    // A local entry the central directory does not list (or lists once): the two disagree.
-    if (declaredSize === undefined || seen.has(file.name)) {
-      problem = "l'archive est incohérente (son contenu ne correspond pas à son sommaire)";
-      return;
-    }
-    seen.add(file.name);
-    if (!want(file.name)) return;
-    const sink = sinkFor(file.name);
-    open.set(file.name, sink);
-    let size = 0;
-    file.ondata = (error, chunk, final) => {
-      if (problem) return;
-      if (error) {
-        problem = `le fichier « ${file.name} » est endommagé dans l'archive`;
-        return;
-      }
-      size += chunk.length;
-      total += chunk.length;
-      if (size > declaredSize) {
-        problem = `le fichier « ${file.name} » est plus volumineux une fois décompressé que ce qu'annonce l'archive`;
-        file.terminate();
-        return;
-      }
-      if (total > limits.maxUncompressedBytes) {
-        problem = `une fois décompressée, l'archive dépasserait la limite de ${formatMegabytes(limits.maxUncompressedBytes)}`;
-        file.terminate();
-        return;
-      }
-      sink.write(chunk);
-      if (final) {
-        sink.close();
-        open.delete(file.name);
-        finished.add(file.name);
-      }
-    };
-    file.start();
-  });
-  unzip.register(UnzipInflate);
-  try {
-    for (let offset = 0; offset < bytes.length && !problem; offset += PUSH_CHUNK) {
-      const end = Math.min(offset + PUSH_CHUNK, bytes.length);
-      unzip.push(bytes.subarray(offset, end), end === bytes.length);
-    }
-  } catch {
-    problem ??= "l'archive est endommagée";
-  } finally {
-    for (const sink of open.values()) sink.close();
-  }
-  if (problem) return problem;
-  for (const name of declared.keys()) {
-    if (want(name) && !finished.has(name)) return `le fichier « ${name} » est incomplet dans l'archive`;
-  }
-  return null;
-}
-
-function memorySink(): Sink & { text(): string } {
-  const chunks: Uint8Array[] = [];
-  return {
-    write: (chunk) => void chunks.push(chunk.slice()),
-    close: () => undefined,
-    text: () => Buffer.concat(chunks).toString('utf8'),
-  };
+  const { problem } = inflateZipEntries(bytes, declared, { want, sinkFor, maxUncompressedBytes: limits.maxUncompressedBytes, pushChunk: PUSH_CHUNK });
+  return problem ? describeProblem(problem, limits) : null;
 }
 
 /** Writes to a file and hashes on the way. */
-function fileSink(file: string, done: (size: number, sha256: string) => void): Sink {
+function fileSink(file: string, done: (size: number, sha256: string) => void): ZipSink {
   const fd = fs.openSync(file, 'wx');
   const hash = crypto.createHash('sha256');
   let size = 0;
@@ -199,7 +126,8 @@ export function extractTransferArchive(bytes: Uint8Array, limits: TransferLimits
   const manifestSink = memorySink();
   const manifestProblem = inflateEntries(bytes, declared.value, (name) => name === MANIFEST_NAME, () => manifestSink, limits);
   if (manifestProblem) throw refusal(manifestProblem);
-  const manifest = checkManifest(manifestSink.text(), limits);
+  const manifestBytes = manifestSink.bytes();
+  const manifest = checkManifest(Buffer.from(manifestBytes.buffer, manifestBytes.byteOffset, manifestBytes.byteLength).toString('utf8'), limits);
   if (!manifest.ok) throw refusal(manifest.message);
   const mismatch = crossCheck(manifest.value, declared.value);
   if (mismatch) throw refusal(mismatch);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TRANSFER_EXTENSION, TRANSFER_MAX_ARCHIVE_BYTES } from '../../../shared/transfer/transfer';
+import { parisIsoDate } from '../../../shared/format/paris-time';
 import { DATA_FOLDERS } from '../paths';
 
 export const TRANSFER_FORMAT = 'qrr-transfert';
@@ -37,23 +38,9 @@ export const DEFAULT_TRANSFER_LIMITS: TransferLimits = {
   maxManifestBytes: 16 * 1024 * 1024,
 };
 
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** The calendar day in Paris, as the coordinator reads it (not UTC: an export at 00:30 in summer is « today »). */
-export function parisDate(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return `${get('year')}-${pad(get('month'))}-${pad(get('day'))}`;
-}
-
 /** `qrr-transfert-93-2026-11-26.qrrsauv`; `sans-departement` before the département is chosen. */
 export function transferFileName(departementCode: string | null, at: Date): string {
-  return `qrr-transfert-${departementCode ?? 'sans-departement'}-${parisDate(at)}${TRANSFER_EXTENSION}`;
+  return `qrr-transfert-${departementCode ?? 'sans-departement'}-${parisIsoDate(at)}${TRANSFER_EXTENSION}`;
 }
 
 /** Earlier transfer archives in « exports » are not put into the next one (nor half-written files). */

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
 
 export const WINDOW_STATE_FILE = 'fenetre.json';
 
@@ -118,7 +118,6 @@ export function loadWindowState(file: string): unknown {
  * mid-write leaves the previous file. Never throws; says whether it worked.
  */
 export function saveWindowState(file: string, state: WindowState): boolean {
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
     const content = {
       x: Math.round(state.x),
@@ -127,16 +126,9 @@ export function saveWindowState(file: string, state: WindowState): boolean {
       height: Math.round(state.height),
       maximized: state.maximized === true,
     };
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(temporary, JSON.stringify(content, null, 2) + '\n', 'utf8');
-    fs.renameSync(temporary, file);
+    writeFileAtomic(file, JSON.stringify(content, null, 2) + '\n');
     return true;
   } catch {
-    try {
-      fs.rmSync(temporary, { force: true });
-    } catch {
-      // Nothing more to do.
-    }
     return false;
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, resolveAppPath, serveApp } from '../../electron/services/shell/app-protocol';
+import { contentSecurityPolicy, resolveAppPath, serveApp } from '../../electron/services/desktop/serve-renderer';
 import { tempDir } from '../support/db';
 
 describe('app:// protocol', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { protocol } from 'electron';
-import { serveApp } from '../services/shell/app-protocol';
-import { APP_HOST, APP_SCHEME } from '../services/shell/security-policy';
+import { serveApp } from '../services/desktop/serve-renderer';
+import { APP_HOST, APP_SCHEME } from '../services/desktop/security-policy';
 
 /** Must run before `app.whenReady()`: the scheme behaves like https (secure context, standard URLs). */
 export function registerAppScheme(): void {

@@ -1,9 +1,9 @@
 import { app, dialog, Menu, shell, type BrowserWindow, type MessageBoxOptions } from 'electron';
-import { buildMenuTemplate, createMenuCommands, type MenuInfo } from '../services/shell/menu-template';
+import { buildMenuTemplate, createMenuCommands, type MenuInfo } from '../services/desktop/menu-template';
 
 /*
  * Electron's side of the application menu only: the template, its labels and
- * what each item does live in electron/services/shell/menu-template.ts (unit
+ * what each item does live in electron/services/desktop/menu-template.ts (unit
  * tested); this wires Electron's dialog, shell and Menu to it.
  */
 
@@ -12,7 +12,7 @@ export type { MenuInfo };
 export interface MenuActions {
   /**
    * Queues a file chosen with Fichier › Importer… for the window
-   * (electron/services/shell/open-file.ts); a French reason when it cannot be.
+   * (electron/services/desktop/open-file.ts); a French reason when it cannot be.
    */
   readonly openFile: (file: string) => string | null;
 }

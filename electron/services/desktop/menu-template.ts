@@ -3,7 +3,7 @@ import fs from 'node:fs';
 /**
  * The application menu as plain data, and what its items do, written against
  * small interfaces instead of Electron's dialog/shell/BrowserWindow: plain Node
- * (never imports electron), so it is unit-tested. electron/shell/menu.ts wires
+ * (never imports electron), so it is unit-tested. electron/shell/application-menu.ts wires
  * Electron to these interfaces and hands the template to Menu.buildFromTemplate
  * (the types below are a subset of Electron's MenuItemConstructorOptions, which
  * tsc checks there).
@@ -176,7 +176,7 @@ export interface ImportDeps<W extends MenuWindow> {
    * back as the dialog closes.
    */
   readonly chooseFile: (parent: W | null, options: ImportDialogOptions) => readonly string[] | undefined;
-  /** Queues the file for the window (electron/services/shell/open-file.ts); a French reason when it cannot be. */
+  /** Queues the file for the window (electron/services/desktop/open-file.ts); a French reason when it cannot be. */
   readonly queueFile: (file: string) => string | null;
   readonly showMessage: (message: MenuMessage) => void;
 }
@@ -247,7 +247,7 @@ export async function openFolder(folder: string, what: FolderName, deps: FolderD
   return false;
 }
 
-/** What the menu's commands need from the shell (Electron in electron/shell/menu.ts). */
+/** What the menu's commands need from the shell (Electron in electron/shell/application-menu.ts). */
 export interface MenuShell<W extends MenuWindow> extends ImportDeps<W>, FolderDeps {
   readonly appName: string;
   /** Defaults to process.versions. */

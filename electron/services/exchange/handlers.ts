@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { UNVERIFIED_NOT_ACCEPTED } from '../../../shared/exchange/source';
+import { DomainError } from '../../../shared/ipc/result';
+import { readOpenedFile } from '../desktop/open-file';
+import type { HandlerEnv, HandlersOf } from '../ipc/handler-kit';
+import { readReferential } from '../referential';
+import { applyImport } from './apply';
+import { exchangeFileName, exportExchange, writeExchangeFile } from './export';
+import { previewImport } from './preview';
+import { readExchangeBytes, type ReadSourceOptions } from './sources';
+import { exchangeFromWorkbook, writeExchangeWorkbook } from './xlsx';
+
+/** Exchange files between colleagues of a département: export, preview, import, and files opened from outside the window. */
+export function createExchangeHandlers({ ctx, geography, backups, dataDir, trust, openedFiles }: HandlerEnv): HandlersOf<
+  'exportExchange' | 'previewExchange' | 'applyExchange' | 'takeOpenedFile'
+> {
+  const sourceOptions = (): ReadSourceOptions => ({
+    trustedRoots: trust.pems(),
+    readWorkbook: (bytes) => exchangeFromWorkbook(bytes, readReferential(ctx.db)),
+  });
+  return {
+    exportExchange: async ({ periods, format }) => {
+      const document = exportExchange(ctx, periods ? { periods } : {});
+      const file =
+        format === 'xlsx'
+          ? await writeExchangeWorkbook(document, readReferential(ctx.db), path.join(dataDir, 'exports'))
+          : writeExchangeFile(document, path.join(dataDir, 'exports', exchangeFileName(document)));
+      return { path: file, fileName: path.basename(file) };
+    },
+    previewExchange: async ({ fileName, contentBase64 }) => {
+      const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
+      return { ...previewImport(ctx, source.document, geography), fileName: source.fileName, hash: source.fileHash, source: source.info };
+    },
+    applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified, skipRefused }) => {
+      const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
+      if (source.info.warning && !acceptUnverified) throw new DomainError('CONFLICT', UNVERIFIED_NOT_ACCEPTED);
+      return applyImport(ctx, source.document, { defaultChoice, ...(perLine ? { perLine } : {}), skipRefused: skipRefused === true }, {
+        backup: async () => (await backups.backupNow('avant-import')).name,
+        fileName: source.fileName,
+        hash: source.fileHash,
+        geography,
+        provenance: source.info,
+      });
+    },
+    takeOpenedFile: () => {
+      // Taken even when it cannot be read: the refusal is shown once, not at every focus.
+      const file = openedFiles?.take() ?? null;
+      return file === null ? null : readOpenedFile(file);
+    },
+  };
+}
