@@ -8,6 +8,7 @@ import { buildReportModel, type ReportFipdInput, type ReportModel } from '../../
 import { getLedger } from '../fipd/ledger';
 import { listSubsidies } from '../fipd/subsidies';
 import { recordAudit } from '../audit';
+import { writeFileAtomic } from '../atomic-write';
 import { isoNow, type ServiceContext } from '../context';
 import type { Geography } from '../geography';
 import { freezeComputedValues } from '../followup';
@@ -175,11 +176,8 @@ async function produceWith(
       : attached;
 
   const fileName = options.fileName ?? reportDataFileName(model).replace(/\.json$/, identity ? '-signe.pdf' : '-non-signe.pdf');
-  fs.mkdirSync(options.outputDir, { recursive: true });
   const file = path.join(options.outputDir, fileName);
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, bytes);
-  fs.renameSync(temp, file);
+  writeFileAtomic(file, bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
   const record = recordOrRemove(file, () => ctx.db.transaction(() => {
