@@ -12,6 +12,7 @@ import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
 import { gridWriter } from '../grid/writer';
+import { askBeforeLosing, usePendingEntries, type PendingSource } from '../leave-guard';
 import { usePeriods } from '../usePeriods';
 import { useQuarterRecords } from '../useQuarterRecords';
 import {
@@ -35,7 +36,7 @@ import {
  * shown below the grid.
  */
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
-  const { periods, selected, select, changed, error: periodError } = usePeriods();
+  const { periods, selected, select, changed, refresh: refreshPeriods, error: periodError } = usePeriods();
   const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
   const [onlyMissing, setOnlyMissing] = useState(false);
   const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
@@ -126,6 +127,36 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     }
   };
 
+  /** Held rows as what leaving would drop: « Revenir » goes back to the first one's cell, « Abandonner » forgets them. */
+  const heldSource = (which: readonly HeldRow[]): PendingSource => ({
+    entries: which.map((h) => ({
+      label: `Indicateur ${h.indicatorCode} — ${qrrs.find((q) => q.id === h.qrrId)?.name ?? ''}`,
+      reason: `${h.message} Ligne non enregistrée.`,
+    })),
+    resume: () => {
+      const first = which[0];
+      if (!first || !sheet.current) return;
+      const colId = partColId(first.qrrId, 0);
+      if (sheet.current.focusCell(first.indicatorCode, colId)) {
+        sheet.current.refuse(first.indicatorCode, colId, `Ligne ${first.indicatorCode} non enregistrée : ${first.message} Corrigez les valeurs ou effacez-les (Suppr).`);
+      }
+    },
+    discard: () => {
+      const next = new Map(heldRef.current);
+      for (const h of which) next.delete(heldKey(h.qrrId, h.indicatorCode));
+      heldRef.current = next;
+      setHeld(next);
+    },
+  });
+  usePendingEntries('indicateurs', heldSource([...held.values()]));
+  /** Another quarter: every held row would go. */
+  const selectPeriod = (code: string) => (code === selected?.code ? undefined : askBeforeLosing(heldSource([...held.values()]), () => select(code)));
+  /** Another quartier shown: the held rows of quartiers no longer shown would go. */
+  const showQrrs = (value: string) => {
+    const stays = (qrrId: number) => value === 'all' || String(qrrId) === value;
+    askBeforeLosing(heldSource([...held.values()].filter((h) => !stays(h.qrrId))), () => setShown(value));
+  };
+
   const carryOver = async () => {
     if (!sheet.current || !previousCode) return;
     const { writes, copied, kept } = carryOverWrites(rows, visibleQrrs.map((q) => q.id));
@@ -152,13 +183,14 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
       error={recordsError ?? periodError ?? qrrError}
       periods={periods}
       selected={selected}
-      onSelect={select}
-      onChanged={changed}
+      onSelect={selectPeriod}
+      // A quarter just opened becomes the selected one: asked first, like any change of quarter.
+      onChanged={(p) => (p.code === selected?.code ? changed(p) : askBeforeLosing(heldSource([...held.values()]), () => changed(p), refreshPeriods))}
       qrrs={qrrs}
       readOnlyReason={readOnlyReason}
     >
           <div className="qrr-toolbar">
-            <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
+            <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={showQrrs} />
             <p className="qrr-toolbar__summary" data-testid="completeness">
               {filled} / {total} indicateurs renseignés
             </p>
