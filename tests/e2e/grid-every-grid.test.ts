@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { periodOfDate } from '../../shared/domain/period';
+import { launchBrowser, startApp, type AppSession } from '../support/e2e-harness';
+import { readOnly } from '../support/db';
+import { cell, cellText, openSidePanel, pasteTsv, refusalSays, statusSays } from '../support/grid';
+
+/**
+ * Issue 12, « Same behaviour in the indicator, action, envelope and subsidy
+ * grids »: a refused typed value keeps its edit open on Enter and Tab with
+ * the reason by the cell and in the status line; pick lists for every coded
+ * value; Ctrl+Y and Ctrl+Shift+Z redo everywhere; paste skips title rows;
+ * at 1366×768 the headers and the identifying columns stay put and the
+ * assessment sits beside the grid. Real UI in Chromium, real SQLite file.
+ */
+describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const period = periodOfDate(new Date());
+  const withQuarter = async (run: (app: AppSession, q: string) => Promise<void>) => {
+    const app = await startApp(browser);
+    try {
+      const { core } = app;
+      await core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' });
+      const created = await core.dispatch('createQrr', { name: 'QRR Nord', communes: [] });
+      await core.dispatch('openPeriod', { code: period });
+      await app.open();
+      await run(app, String((created as { ok: true; value: { id: number } }).value.id));
+      expect(app.consoleErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  };
+  const editing = (page: Page) => page.locator('.ag-cell-inline-editing').count();
+
+  /** Types a refused text, then Enter and Tab: the edit stays open, the reason by the cell and in the status line; Escape gives up. */
+  const refusedBothWays = async (page: Page, text: string, reason: RegExp) => {
+    await page.keyboard.type(text);
+    for (const key of ['Enter', 'Tab']) {
+      await page.keyboard.press(key);
+      expect(await editing(page), `${text} ${key}`).toBe(1);
+      expect(await refusalSays(page, reason)).toMatch(/Refusé/);
+      expect(await statusSays(page, reason)).not.toMatch(/enregistrée/);
+    }
+    await page.keyboard.press('Escape');
+    await page.locator('.ag-cell-inline-editing').waitFor({ state: 'detached' });
+  };
+
+  it('refusals: « 1.5 » in a count, a status « abandonnée », an envelope « douze », a SIRET 123 456 789 00000 — all kept open with their reason', async () => {
+    await withQuarter(async (app, q) => {
+      const { page } = app;
+      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await cell(page, '01-03', `${q}:p0`).click();
+      await refusedBothWays(page, '1.5', /Nombre/);
+
+      await page.getByRole('link', { name: 'Actions' }).click();
+      await cell(page, '01-01', `${q}:status`).click();
+      await refusedBothWays(page, 'abandonnée', /abandonnée/);
+
+      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await cell(page, q, 'amount').click();
+      await refusedBothWays(page, 'douze', /douze|montant/i);
+      await cell(page, 'new-0', 'siret').click();
+      await refusedBothWays(page, '123 456 789 00000', /SIRET/);
+      expect(readOnly(app.databasePath, (db) => [db.prepare('SELECT count(*) FROM subsidy').pluck().get(), db.prepare('SELECT count(*) FROM envelope').pluck().get()])).toEqual([0, 0]);
+    });
+  });
+
+  it('pick lists for the subsidy quartier, source, status and decision; Ctrl+Y and Ctrl+Shift+Z redo in the action and envelope grids', async () => {
+    await withQuarter(async (app, q) => {
+      const { page } = app;
+      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      const options = () => page.getByRole('listbox', { name: 'Valeurs possibles' }).getByRole('option');
+      // Typing the start of a word, accents and capitals ignored, then Tab on to the next cell.
+      await cell(page, 'new-0', 'qrrId').click();
+      for (const [typed, shown] of [
+        ['nord', 'QRR Nord'],
+        ['politique', 'Politique de la ville (BOP 147)'],
+      ] as const) {
+        await page.keyboard.type(typed);
+        await options().filter({ hasText: shown }).first().waitFor();
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.type('Association des Lilas');
+      await page.keyboard.press('Tab');
+      await cell(page, 'new-0', 'title').click();
+      await page.keyboard.type('Atelier');
+      await page.keyboard.press('Enter');
+      const subsidy = () =>
+        readOnly(app.databasePath, (db) => db.prepare('SELECT id, source, status, decision_kind AS decision FROM subsidy').get() as { id: number; source: string; status: string; decision: string | null } | undefined);
+      await expect.poll(() => subsidy()?.source, { timeout: 15_000 }).toBe('bop147');
+      const id = subsidy()!.id;
+      for (const [colId, typed] of [
+        ['status', 'ATTRIB'],
+        ['decisionKind', 'arrete'],
+      ] as const) {
+        await cell(page, `s${id}`, colId).click();
+        await page.keyboard.type(typed);
+        await options().first().waitFor();
+        await page.keyboard.press('Enter');
+      }
+      await expect.poll(() => subsidy(), { timeout: 15_000 }).toMatchObject({ status: 'attribuee', decision: 'arrete' });
+      expect(await cellText(page, `s${id}`, 'decisionKind')).toBe('Arrêté');
+
+      // Redo in the envelope grid.
+      const envelope = () => readOnly(app.databasePath, (db) => (db.prepare('SELECT amount_cents FROM envelope').pluck().get() as number | undefined) ?? 0);
+      await cell(page, q, 'amount').click();
+      await page.keyboard.type('80 000\n');
+      await expect.poll(envelope, { timeout: 15_000 }).toBe(8_000_000);
+      await cell(page, q, 'amount').click();
+      for (const redo of ['Control+y', 'Control+Shift+z']) {
+        await page.keyboard.press('Control+z');
+        await expect.poll(envelope, { timeout: 15_000 }).toBe(0);
+        await page.keyboard.press(redo);
+        await expect.poll(envelope, { timeout: 15_000 }).toBe(8_000_000);
+      }
+
+      // Redo in the action grid.
+      await page.getByRole('link', { name: 'Actions' }).click();
+      const status = () => readOnly(app.databasePath, (db) => (db.prepare("SELECT status FROM action_status WHERE action_code = '01-01'").pluck().get() as string | undefined) ?? null);
+      await cell(page, '01-01', `${q}:status`).click();
+      await page.keyboard.type('en c');
+      await page.keyboard.press('Enter');
+      await expect.poll(status, { timeout: 15_000 }).toBe('en_cours');
+      await cell(page, '01-01', `${q}:status`).click();
+      for (const redo of ['Control+y', 'Control+Shift+z']) {
+        await page.keyboard.press('Control+z');
+        await statusSays(page, /Annulé/);
+        await expect.poll(status, { timeout: 15_000 }).not.toBe('en_cours');
+        await page.keyboard.press(redo);
+        await statusSays(page, /Rétabli/);
+        await expect.poll(status, { timeout: 15_000 }).toBe('en_cours');
+      }
+    });
+  });
+
+  it('a pasted column passes over an engagement title row, as Excel passes over hidden rows', async () => {
+    await withQuarter(async (app, q) => {
+      const { page } = app;
+      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await cell(page, '03-05', `${q}:p0`).click();
+      await pasteTsv(page, '1\r\n2\r\n3\r\n');
+      await statusSays(page, /Collage : 3 cellules enregistrées/);
+      const counts = () =>
+        readOnly(app.databasePath, (db) =>
+          Object.fromEntries(
+            (db.prepare('SELECT indicator_code AS code, value FROM indicator_value ORDER BY 1').all() as { code: string; value: string }[]).map((r) => [r.code, JSON.parse(r.value).count]),
+          ),
+        );
+      await expect.poll(counts, { timeout: 15_000 }).toEqual({ '03-05': 1, '04-01': 2, '04-02': 3 });
+    });
+  });
+
+  it('1366×768: headers and identifying columns stay put while the grid scrolls; the assessment sits beside the grid', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page, core } = app;
+      await core.dispatch('installDemo', undefined);
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await app.open();
+      const box = (selector: string) => page.locator(selector).first().boundingBox();
+      /**
+       * In the screen's main grid (the last one), scrolls fully right then fully down: where a pinned cell
+       * and the header are before and after, and whether the last column's header is then in the window.
+       */
+      const scrollAround = (rowId: string, colId: string, lastColId: string) =>
+        page.evaluate(
+          async ([rowId, colId, lastColId]) => {
+            const grids = document.querySelectorAll('.qrr-sheet__grid');
+            const grid = grids[grids.length - 1]!;
+            const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            const rect = (selector: string) => {
+              const r = grid.querySelector(selector)?.getBoundingClientRect();
+              return r ? { x: Math.round(r.x), y: Math.round(r.y) } : null;
+            };
+            const pinned = `.ag-pinned-left-cols-container .ag-row[row-id="${rowId}"] .ag-cell[col-id="${colId}"]`;
+            const before = { pinned: rect(pinned), header: rect('.ag-header') };
+            grid.querySelector('.ag-body-horizontal-scroll-viewport')!.scrollLeft = 100_000;
+            await frame();
+            const last = grid.querySelector(`.ag-header-cell[col-id="${lastColId}"]`)?.getBoundingClientRect();
+            const right = { pinned: rect(pinned), lastShown: !!last && last.right <= Math.min(window.innerWidth, grid.getBoundingClientRect().right) + 1 };
+            grid.querySelector('.ag-body-viewport')!.scrollTop = 100_000;
+            await frame();
+            return { before, right, headerAfterDown: rect('.ag-header') };
+          },
+          [rowId, colId, lastColId] as const,
+        );
+
+      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByLabel('Quartier', { exact: true }).selectOption({ index: 0 });
+      await cell(page, '01-01', 'label').waitFor();
+      const indicators = await scrollAround('01-01', 'label', (await page.locator('.ag-header-cell[col-id$=":updated"]').first().getAttribute('col-id'))!);
+      // Scrolled right: the label stays where it was, the last column shows; scrolled down: the header stays.
+      expect(indicators.right.pinned).toEqual(indicators.before.pinned);
+      expect(indicators.right.lastShown).toBe(true);
+      expect(indicators.headerAfterDown).toEqual(indicators.before.header);
+      // The side panel (detail, engagement assessment) is beside the grid, not below it.
+      await cell(page, '10-01', 'code').click();
+      await openSidePanel(page);
+      await page.getByTestId('assessment-panel').waitFor();
+      const grid = await box('.qrr-sheet__grid');
+      const side = await box('[data-testid="side-panel"]');
+      expect(side!.x).toBeGreaterThanOrEqual(grid!.x + grid!.width - 1);
+      expect(side!.y).toBeLessThan(grid!.y + grid!.height);
+
+      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      const subsidy = page.locator('.ag-pinned-left-cols-container .ag-row[row-id^="s"]').first();
+      await subsidy.waitFor();
+      const fipd = await scrollAround((await subsidy.getAttribute('row-id'))!, 'beneficiaryName', 'comment');
+      expect(fipd.before.pinned).not.toBeNull();
+      expect(fipd.right.pinned).toEqual(fipd.before.pinned);
+      expect(fipd.right.lastShown).toBe(true);
+      expect(fipd.headerAfterDown).toEqual(fipd.before.header);
+      expect(app.consoleErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 180_000);
+});
