@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { cell, refusalSays } from '../support/grid';
+import { REPO_ROOT } from '../support/paths';
 
 /**
  * Issue 12, item 5: part columns are headed by what they hold for the focused
@@ -14,6 +17,7 @@ describe('part columns headed by what they hold (Chromium)', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();
+    fs.mkdirSync(path.join(REPO_ROOT, 'test-results', 'screens'), { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -49,7 +53,7 @@ describe('part columns headed by what they hold (Chromium)', () => {
 
       const expected: Record<string, string[]> = {
         // Count and rate: both counts, the rate in percent; no third part.
-        '01-01': ['Nombre de classes dédoublées (GS, CP, CE1 en REP et REP +)', 'Nombre total de classes de GS, CP, CE1 en REP et REP +', '', 'Taux (%)'],
+        '01-01': ['Nombre de classes dédoublées', 'Nombre total de classes de GS, CP, CE1 en REP et REP +', '', 'Taux (%)'],
         // A single count: one header, nothing computed.
         '01-03': ['Nombre', '', '', ''],
         // A progress state.
@@ -74,6 +78,13 @@ describe('part columns headed by what they hold (Chromium)', () => {
       await page.locator(`.ag-header-cell[col-id="${nord}:p2"]`).hover();
       await expect.poll(() => page.locator('.ag-tooltip').first().textContent()).toMatch(/L'indicateur 01-01 n'a que 2 valeurs : cette colonne ne le concerne pas/);
       await page.mouse.move(0, 0);
+      await page.locator('.ag-tooltip').waitFor({ state: 'detached' });
+      // A name shortened in the header is whole in its tooltip.
+      await page.locator(`.ag-header-cell[col-id="${nord}:p0"]`).hover();
+      await expect.poll(() => page.locator('.ag-tooltip').first().textContent()).toBe('Indicateur 01-01 : Nombre de classes dédoublées (GS, CP, CE1 en REP et REP +)');
+      await page.mouse.move(0, 0);
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'screens', 'indicateurs-headers-1366x768.png') });
       await cell(page, '01-01', `${nord}:p2`).click();
       expect(await cell(page, '01-01', `${nord}:p2`).textContent()).toBe('');
       await page.keyboard.type('3');

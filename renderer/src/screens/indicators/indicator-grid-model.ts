@@ -125,7 +125,8 @@ const partName = (part: Indicator['parts'][number]): string => {
 export function partHeader(indicator: Indicator | null, index: number): string {
   if (!indicator) return PART_HEADERS[index]!;
   const part = indicator.parts[index];
-  return part ? partName(part) : '';
+  // A long parenthesis (« (GS, CP, CE1 en REP et REP +) ») does not fit a column header: it stays in the tooltip.
+  return part ? partName(part).replace(/\s*\([^()]{13,}\)/, '') : '';
 }
 
 /** The part column header's tooltip: which indicator the header speaks for, or why it is blank. */
@@ -195,6 +196,8 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedInd
         headerValueGetter: () => partHeader(focusedIndicator(), index),
         headerTooltip: () => partHeaderTooltip(focusedIndicator(), index),
         wrapHeaderText: true,
+        // Two lines at most, with an ellipsis when the name is longer (the tooltip has it in full).
+        headerClass: 'qrr-header--part',
         cellClassRules: { 'qrr-cell--held': (p) => !!p.data && isIndicatorRow(p.data) && p.data.held.has(q.id) && index < p.data.indicator.parts.length },
         // Each cell names its own part (a header speaks for the focused row only); none on a part the indicator lacks.
         tooltipValueGetter: (p) => {
