@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { periodOfDate, previousPeriod } from '../../shared/domain/period';
@@ -84,6 +85,10 @@ describe('held rows are never dropped silently (Chromium, real SQLite)', () => {
       await page.getByRole('link', { name: 'Actions' }).click();
       await asked(page);
       expect(new URL(page.url()).hash).toBe('#/indicateurs');
+      // The question is an accessible modal dialog (axe, on the dialog: the page behind it is inert).
+      const axe = await new AxeBuilder({ page }).include('[data-testid="leave-guard"]').withTags(['wcag2a', 'wcag2aa']).analyze();
+      expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+      expect(await dialog(page).getAttribute('aria-describedby')).toBe('leave-guard-text');
       await comeBack(page, q);
       expect(await page.getByRole('heading', { level: 1, name: 'Indicateurs' }).isVisible()).toBe(true);
       // Escape is « Revenir » too.

@@ -49,16 +49,16 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     (periodCode) => call(api().listIndicatorValues({ periodCode })),
   );
 
-  const completeness = useMemo(
-    () =>
-      new Map(
-        visibleQrrs.map((q) => {
-          const mine = new Map(records.filter((r) => r.qrrId === q.id).map((r) => [r.indicatorCode, r.value]));
-          return [q.id, indicatorCompleteness(engagements, (code) => mine.get(code))] as const;
-        }),
-      ),
-    [engagements, records, visibleQrrs],
-  );
+  const completeness = useMemo(() => {
+    // Records grouped by quartier once (not all records filtered again for every quartier: quadratic at national scale).
+    const byQrr = new Map<number, Map<string, IndicatorValueRecord['value']>>();
+    for (const r of records) {
+      let mine = byQrr.get(r.qrrId);
+      if (!mine) byQrr.set(r.qrrId, (mine = new Map()));
+      mine.set(r.indicatorCode, r.value);
+    }
+    return new Map(visibleQrrs.map((q) => [q.id, indicatorCompleteness(engagements, (code) => byQrr.get(q.id)?.get(code))] as const));
+  }, [engagements, records, visibleQrrs]);
   const missingCodes = useMemo(() => {
     const set = new Set<string>();
     for (const list of completeness.values()) for (const c of list) for (const code of c.missing) set.add(code);
