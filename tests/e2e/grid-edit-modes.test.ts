@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { periodOfDate } from '../../shared/domain/period';
-import { launchBrowser, startApp, type AppSession } from '../support/e2e-harness';
+import { launchBrowser, type AppSession } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, focusedCell, refusalSays, statusSays } from '../support/grid';
+import { cell, focusedCell, refusalSays, statusSays, withOpenQuarter } from '../support/grid';
 
 /**
  * Excel's two editing modes in the grids (issue 12, « do what a user coming
@@ -21,21 +20,11 @@ describe("Excel's « Entrer » and « Modifier » modes (Chromium, real SQLite)"
     await browser?.close();
   });
 
-  const withQuarter = async (run: (app: AppSession, q: string) => Promise<void>) => {
-    const app = await startApp(browser);
-    try {
-      const { core, page } = app;
-      await core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' });
-      const created = await core.dispatch('createQrr', { name: 'QRR Nord', communes: [] });
-      await core.dispatch('openPeriod', { code: periodOfDate(new Date()) });
-      await app.open();
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
-      await run(app, String((created as { ok: true; value: { id: number } }).value.id));
-      expect(app.consoleErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  };
+  const withQuarter = (run: (app: AppSession, q: string) => Promise<void>) =>
+    withOpenQuarter(browser, async (app, q) => {
+      await app.page.getByRole('link', { name: 'Indicateurs' }).click();
+      await run(app, q);
+    });
   const count = (app: AppSession, code: string) =>
     readOnly(app.databasePath, (db) => {
       const v = db.prepare('SELECT value FROM indicator_value WHERE indicator_code = ?').pluck().get(code) as string | undefined;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp, type AppSession } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, cellText, openSidePanel, pasteTsv, refusalSays, statusSays } from '../support/grid';
+import { cell, cellText, openSidePanel, pasteTsv, refusalSays, statusSays, withOpenQuarter } from '../support/grid';
 
 /**
  * Issue 12, « Same behaviour in the indicator, action, envelope and subsidy
@@ -22,21 +21,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
     await browser?.close();
   });
 
-  const period = periodOfDate(new Date());
-  const withQuarter = async (run: (app: AppSession, q: string) => Promise<void>) => {
-    const app = await startApp(browser);
-    try {
-      const { core } = app;
-      await core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' });
-      const created = await core.dispatch('createQrr', { name: 'QRR Nord', communes: [] });
-      await core.dispatch('openPeriod', { code: period });
-      await app.open();
-      await run(app, String((created as { ok: true; value: { id: number } }).value.id));
-      expect(app.consoleErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  };
+  const withQuarter = (run: (app: AppSession, q: string) => Promise<void>) => withOpenQuarter(browser, run);
   const editing = (page: Page) => page.locator('.ag-cell-inline-editing').count();
 
   /** Types a refused text, then Enter and Tab: the edit stays open, the reason by the cell and in the status line; Escape gives up. */
@@ -213,7 +198,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
 
       await page.getByRole('link', { name: 'Crédits FIPD' }).click();
       const subsidy = page.locator('.ag-row[row-id^="s"]').first();
-      await subsidy.waitFor();
+      await subsidy.waitFor({ timeout: 30_000 });
       const fipd = await scrollAround((await subsidy.getAttribute('row-id'))!, 'beneficiaryName', 'comment');
       expect(fipd.before.pinned).not.toBeNull();
       expect(indicators.before.pinned).not.toBeNull();
