@@ -143,6 +143,35 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
     });
   });
 
+  it('the selected rectangle is highlighted and cleared as it changes (only its rows are redrawn)', async () => {
+    await withQuarter(async (app, q) => {
+      const { page } = app;
+      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      const selected = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.qrr-sheet .ag-cell.qrr-cell--selected')].map((c) => `${c.closest('[row-id]')!.getAttribute('row-id')} ${c.getAttribute('col-id')}`).sort(),
+        );
+      await cell(page, '01-03', `${q}:p0`).click();
+      expect(await selected()).toEqual([]);
+      await page.keyboard.press('Shift+ArrowDown');
+      await page.keyboard.press('Shift+ArrowDown');
+      await expect.poll(selected).toEqual(['01-03', '01-04', '01-05'].map((r) => `${r} ${q}:p0`));
+      await page.getByText('3 cellules sélectionnées').waitFor();
+      // Shrinking the rectangle clears the row it leaves.
+      await page.keyboard.press('Shift+ArrowUp');
+      await expect.poll(selected).toEqual(['01-03', '01-04'].map((r) => `${r} ${q}:p0`));
+      // A plain click elsewhere clears it all.
+      await cell(page, '01-07', `${q}:p0`).click();
+      await expect.poll(selected).toEqual([]);
+      // Dragging with the mouse draws a new one.
+      await cell(page, '01-06', `${q}:p0`).hover();
+      await page.mouse.down();
+      await cell(page, '01-07', `${q}:p0`).hover();
+      await page.mouse.up();
+      await expect.poll(selected).toEqual(['01-06', '01-07'].map((r) => `${r} ${q}:p0`));
+    });
+  });
+
   it('1366×768: headers and identifying columns stay put while the grid scrolls; the assessment sits beside the grid', async () => {
     const app = await startApp(browser);
     try {

@@ -172,13 +172,24 @@ export function SpreadsheetGrid<R>({
 
   const selectionRect = (): Rect | null => (anchor.current && focus.current ? rectOf(anchor.current, focus.current) : null);
 
+  /** The highlighted rectangle as last drawn (only rectangles of 2 cells or more are highlighted). */
+  const drawnRect = useRef<Rect | null>(null);
   const refreshSelection = useCallback(() => {
     const r = selectionRect();
     setSelectionSize(r ? rectSize(r) : 0);
     const api = apiRef.current;
     // A forced refresh re-creates cells: never while an editor is open (the edit would be lost).
     if (!api || api.getEditingCells().length > 0) return;
-    api.refreshCells({ force: true, suppressFlash: true });
+    const next = r && rectSize(r) >= 2 ? r : null;
+    const before = drawnRect.current;
+    drawnRect.current = next;
+    // A plain click (no highlighted rectangle before or after) redraws nothing; otherwise only
+    // the rows the old and new rectangles cover (not every cell of every row: slow with many quartiers).
+    if (!before && !next) return;
+    const rows = new Set<number>();
+    for (const rect of [before, next]) if (rect) for (let i = rect.top; i <= rect.bottom; i++) rows.add(i);
+    const rowNodes = [...rows].map((i) => api.getDisplayedRowAtIndex(i)).filter((n) => n !== undefined);
+    api.refreshCells({ rowNodes, force: true, suppressFlash: true });
   }, []);
 
   const colIndexOf = (colId: string): number => displayedColumns().findIndex((c) => c.colId === colId);
