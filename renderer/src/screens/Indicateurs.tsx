@@ -29,6 +29,9 @@ import {
   type PlannedChange,
 } from './indicators/indicator-grid-model';
 
+/** Computed from the FIPD credits by main when listed (electron/services/followup.ts), never merged from a save. */
+const COMPUTED_INDICATOR = '05-02';
+
 /**
  * Indicator values for a quarter in a spreadsheet: one QRR in detail (with
  * previous quarter, change, target, comment) or all QRRs side by side. Every
@@ -43,7 +46,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
 
-  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
+  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
     periods,
     selected,
     (periodCode) => call(api().listIndicatorValues({ periodCode })),
@@ -90,7 +93,12 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
       ...('comment' in c ? { comment: direction === 'after' ? c.comment! : c.before.comment } : {}),
     }));
     const result = await call(api().saveIndicatorValues({ periodCode: selected!.code, via: via as never, changes: request }));
-    await reload();
+    // The saved rows are merged (not both quarters reloaded for every quartier); 05-02 is computed
+    // from the FIPD credits when listed, so a save touching it reloads.
+    if (result.ok && !request.some((c) => c.indicatorCode === COMPUTED_INDICATOR)) {
+      const touched = new Set(request.map((c) => `${c.qrrId}|${c.indicatorCode}`));
+      merge(result.value, (r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
+    } else await reload();
     return result;
   };
   const onWrite = gridWriter((writes, kind) => {
