@@ -242,6 +242,22 @@ function createWindow(): void {
       logger.warn('Position de la fenêtre non enregistrée', { file: windowStateFile });
     }
   });
+  // The page refuses to unload while typed rows are not saved (renderer/src/leave-guard.tsx);
+  // Electron shows no question of its own: ask here, staying being the default.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      title: 'Tableau de bord QRR',
+      message: 'Des lignes saisies ne sont pas enregistrées.',
+      detail: "Leurs valeurs ne s'accordent pas encore. En fermant maintenant, elles seraient perdues.",
+      buttons: ['Revenir à la saisie', 'Abandonner ces saisies'],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    });
+    // preventDefault here lets the unload go on.
+    if (choice === 1) event.preventDefault();
+  });
   win.on('closed', () => {
     mainWindow = null;
   });

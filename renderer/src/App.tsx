@@ -6,6 +6,7 @@ import { api, call } from './api';
 import { ErrorAlert } from './components/ErrorAlert';
 import { Header } from './components/Header';
 import { SideNav } from './components/SideNav';
+import { LeaveGuardDialog } from './leave-guard';
 import { useOpenedFileRequests } from './opened-file';
 import { useRoute } from './routes';
 import { Actions } from './screens/Actions';
@@ -167,6 +168,7 @@ export function App() {
           {screen}
         </main>
       </div>
+      <LeaveGuardDialog />
     </>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { askBeforeLeaving, hasPendingEntries } from './leave-guard';
 
 /** The screens of the side navigation, in the order the coordinator's quarter goes. */
 export const ROUTES = [
@@ -28,11 +29,26 @@ const parse = (hash: string): RouteId => {
 /**
  * The current screen lives in the URL's hash, so a reload (Ctrl+R) stays on
  * it; changing the hash is not a navigation, which the shell forbids.
+ * Leaving a screen that holds typed values not saved yet asks first
+ * (leave-guard.tsx): the hash is put back until the user chooses.
  */
 export function useRoute(): [RouteId, (id: RouteId) => void] {
   const [route, setRoute] = useState<RouteId>(() => parse(window.location.hash));
+  const shown = useRef(route);
+  shown.current = route;
   useEffect(() => {
-    const onChange = () => setRoute(parse(window.location.hash));
+    const go = (next: RouteId) => {
+      // Without a hashchange: the guard has been answered already.
+      if (window.location.hash !== `#/${next}`) history.replaceState(null, '', `#/${next}`);
+      setRoute(next);
+    };
+    const onChange = () => {
+      const next = parse(window.location.hash);
+      if (next === shown.current) return;
+      if (!hasPendingEntries()) return go(next);
+      history.replaceState(null, '', `#/${shown.current}`);
+      askBeforeLeaving(() => go(next));
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

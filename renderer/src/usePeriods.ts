@@ -9,6 +9,8 @@ export function usePeriods(): {
   selected: Period | null;
   select: (code: string) => void;
   changed: (period: Period) => void;
+  /** Reloads the list, the selection kept. */
+  refresh: () => void;
   error: ApiError | null;
 } {
   const [periods, setPeriods] = useState<readonly Period[]>([]);
@@ -34,6 +36,7 @@ export function usePeriods(): {
       setCode(period.code);
       void reload();
     },
+    refresh: () => void reload(),
     error,
   };
 }

@@ -20,6 +20,8 @@ export function useQuarterRecords<T>(
   reload: () => Promise<void>;
   /** What the last load returned, at once (before React shows it): writes planned right after a save start from it. */
   latest: () => { records: readonly T[]; previous: readonly T[] };
+  /** After a save: the records it touched replaced by those it returned (none returned: removed), without reloading both quarters. */
+  merge: (saved: readonly T[], touched: (record: T) => boolean) => void;
   error: ApiError | null;
 } {
   const [records, setRecords] = useState<readonly T[]>([]);
@@ -53,5 +55,10 @@ export function useQuarterRecords<T>(
   const reload = useCallback(() => loadRef.current(), []);
 
   const latest = useCallback(() => latestRef.current, []);
-  return { records, previous, previousCode, hasPreviousPeriod, reload, latest, error };
+  const merge = useCallback((saved: readonly T[], touched: (record: T) => boolean) => {
+    const next = [...latestRef.current.records.filter((r) => !touched(r)), ...saved];
+    latestRef.current = { ...latestRef.current, records: next };
+    setRecords(next);
+  }, []);
+  return { records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, error };
 }

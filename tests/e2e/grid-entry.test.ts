@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
-import { launchBrowser, startApp, type AppSession } from '../support/e2e-harness';
+import { launchBrowser, type AppSession } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
-import { cell, cellText, focusedCell, pasteTsv, refusalSays, statusSays } from '../support/grid';
+import { cell, cellText, focusedCell, pasteTsv, refusalSays, statusSays, withOpenQuarter } from '../support/grid';
 
 /**
  * Issue 12, « Why »: the sequences a new user typed, each as a regression
@@ -18,20 +18,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
     await browser?.close();
   });
 
-  const withQuarter = async (run: (app: AppSession, q: string) => Promise<void>) => {
-    const app = await startApp(browser);
-    try {
-      const { core } = app;
-      await core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' });
-      const created = await core.dispatch('createQrr', { name: 'QRR Nord', communes: [] });
-      await core.dispatch('openPeriod', { code: periodOfDate(new Date()) });
-      await app.open();
-      await run(app, String((created as { ok: true; value: { id: number } }).value.id));
-      expect(app.consoleErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  };
+  const withQuarter = (run: (app: AppSession, q: string) => Promise<void>) => withOpenQuarter(browser, run);
   const values = (app: AppSession) =>
     readOnly(app.databasePath, (db) =>
       Object.fromEntries(

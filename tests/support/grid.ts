@@ -1,4 +1,7 @@
-import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { periodOfDate } from '../../shared/domain/period';
+import { startApp, type AppSession } from './e2e-harness';
 
 /**
  * Drives a SpreadsheetGrid (renderer/src/grid) the way a user does: click a
@@ -61,4 +64,23 @@ export const focusedCell = (page: Page): Promise<{ rowId: string; colId: string 
 export async function openSidePanel(page: Page): Promise<void> {
   const toggle = page.getByTestId('side-panel').locator('button[aria-expanded]').first();
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+/**
+ * A fresh application for a grid scenario: département 93, one quartier « QRR Nord », the current
+ * quarter open, the page open; `run` gets the quartier's id. Fails on any console error.
+ */
+export async function withOpenQuarter(browser: Browser, run: (app: AppSession, qrrId: string) => Promise<void>): Promise<void> {
+  const app = await startApp(browser);
+  try {
+    const { core } = app;
+    await core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' });
+    const created = await core.dispatch('createQrr', { name: 'QRR Nord', communes: [] });
+    await core.dispatch('openPeriod', { code: periodOfDate(new Date()) });
+    await app.open();
+    await run(app, String((created as { ok: true; value: { id: number } }).value.id));
+    expect(app.consoleErrors).toEqual([]);
+  } finally {
+    await app.close();
+  }
 }

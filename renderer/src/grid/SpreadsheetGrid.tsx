@@ -42,10 +42,20 @@ interface Status {
 
 const MAX_UNDO = 50;
 
+/** Row and column steps of the arrows. */
+const ARROW_STEPS: Readonly<Record<string, readonly [number, number]>> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
+
 /** What a screen can ask of its grid: apply writes it computed (carry-over) with the grid's status and undo; show a refusal by a cell. */
 export interface SheetHandle {
   apply(writes: readonly CellWrite[], kind: WriteKind): Promise<void>;
   refuse(rowId: string, colId: string, message: string): void;
+  /** Puts the keyboard focus on a cell (scrolled into view); false when the row or column is not shown. */
+  focusCell(rowId: string, colId: string): boolean;
 }
 
 /** How long a write waits for the screen to show what it saved before the next queued write is planned. */
@@ -123,6 +133,8 @@ export function SpreadsheetGrid<R>({
   const [selectionSize, setSelectionSize] = useState(0);
   const [, setHistoryVersion] = useState(0);
 
+  /** How the edit in progress was started (see onEditingKeyDown); « Modifier » unless a key typed it. */
+  const editMode = useRef<'enter' | 'edit'>('edit');
   const flat = useMemo(() => flattenColumns(columns), [columns]);
   const byId = useMemo(() => new Map(flat.map((c) => [c.colId, c])), [flat]);
 
@@ -160,13 +172,24 @@ export function SpreadsheetGrid<R>({
 
   const selectionRect = (): Rect | null => (anchor.current && focus.current ? rectOf(anchor.current, focus.current) : null);
 
+  /** The highlighted rectangle as last drawn (only rectangles of 2 cells or more are highlighted). */
+  const drawnRect = useRef<Rect | null>(null);
   const refreshSelection = useCallback(() => {
     const r = selectionRect();
     setSelectionSize(r ? rectSize(r) : 0);
     const api = apiRef.current;
     // A forced refresh re-creates cells: never while an editor is open (the edit would be lost).
     if (!api || api.getEditingCells().length > 0) return;
-    api.refreshCells({ force: true, suppressFlash: true });
+    const next = r && rectSize(r) >= 2 ? r : null;
+    const before = drawnRect.current;
+    drawnRect.current = next;
+    // A plain click (no highlighted rectangle before or after) redraws nothing; otherwise only
+    // the rows the old and new rectangles cover (not every cell of every row: slow with many quartiers).
+    if (!before && !next) return;
+    const rows = new Set<number>();
+    for (const rect of [before, next]) if (rect) for (let i = rect.top; i <= rect.bottom; i++) rows.add(i);
+    const rowNodes = [...rows].map((i) => api.getDisplayedRowAtIndex(i)).filter((n) => n !== undefined);
+    api.refreshCells({ rowNodes, force: true, suppressFlash: true });
   }, []);
 
   const colIndexOf = (colId: string): number => displayedColumns().findIndex((c) => c.colId === colId);
@@ -324,7 +347,6 @@ export function SpreadsheetGrid<R>({
     else setRefusal((current) => (current && writes.some((w) => w.rowId === current.rowId && w.colId === current.colId) ? null : current));
   };
 
-  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind), refuse }));
 
   const focusedPos = (): CellPos | null => {
     const cell = apiRef.current?.getFocusedCell();
@@ -371,6 +393,17 @@ export function SpreadsheetGrid<R>({
     focus.current = { row, col };
   };
 
+  const focusCell = (rowId: string, colId: string): boolean => {
+    const row = apiRef.current?.getRowNode(rowId)?.rowIndex;
+    const col = colIndexOf(colId);
+    if (row === undefined || row === null || col < 0) return false;
+    anchor.current = null;
+    moveFocus({ row, col });
+    return true;
+  };
+
+  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind), refuse, focusCell }));
+
   const shape = (): GridShape => {
     const api = apiRef.current!;
     const cols = displayedColumns();
@@ -410,15 +443,29 @@ export function SpreadsheetGrid<R>({
     };
   };
 
-  /** Keys while a cell is being edited: Enter and Tab write (or show why not and keep the edit open). */
+  /**
+   * Keys while a cell is being edited: Enter and Tab write (or show why not and keep the edit open).
+   * Excel's two modes: an edit started by typing (« Entrer ») takes the arrows as « write and move »;
+   * one started with F2 or a double click (« Modifier ») leaves them to the caret inside the text.
+   * F2 switches an edit started by typing to « Modifier », as in Excel. In a pick list, ↑/↓ stay the list's.
+   */
   const onEditingKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (event.key === 'Escape') {
       setRefusal(null);
       return;
     }
-    if ((event.key !== 'Enter' && event.key !== 'Tab') || event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.key === 'F2') {
+      editMode.current = 'edit';
+      event.preventDefault();
+      return;
+    }
+    const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+    const arrow = ARROW_STEPS[event.key];
     const edited = editedCell();
-    if (!edited || !edited.row || !edited.column) return;
+    if (!edited || !edited.row || !edited.column || !plain) return;
+    const arrowWrites =
+      !!arrow && !event.shiftKey && editMode.current === 'enter' && !(arrow[0] !== 0 && edited.column.choices?.(edited.row));
+    if (event.key !== 'Enter' && event.key !== 'Tab' && !arrowWrites) return;
     event.preventDefault();
     event.stopPropagation();
     const rowId = getRowId(edited.row);
@@ -430,7 +477,12 @@ export function SpreadsheetGrid<R>({
     }
     apiRef.current!.stopEditing(true);
     void commit([{ rowId, colId: edited.column.colId, text: edited.text }], [], 'saisie');
-    if (!navigate(edited.pos, event.key, event.shiftKey)) moveFocus(edited.pos);
+    if (arrow) {
+      const target = { row: overTitleRows(shape(), edited.pos.row, edited.pos.row + arrow[0]), col: edited.pos.col + arrow[1] };
+      moveFocus(target);
+      return;
+    }
+    if (!navigate(edited.pos, event.key as NavKey, event.shiftKey)) moveFocus(edited.pos);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -460,7 +512,11 @@ export function SpreadsheetGrid<R>({
         event.preventDefault();
         event.stopPropagation();
         refuse(row ? getRowId(row) : '', column?.colId ?? '', why);
-      } else setRefusal(null);
+      } else {
+        setRefusal(null);
+        // The grid opens the editor right after this key: typed → « Entrer » mode, F2 → « Modifier ».
+        editMode.current = event.key === 'F2' ? 'edit' : 'enter';
+      }
       return;
     }
     if (event.shiftKey && event.key.startsWith('Arrow')) {
@@ -594,6 +650,10 @@ export function SpreadsheetGrid<R>({
         if (!next || next.rowPinned || p.previousCellPosition.rowPinned) return next;
         const row = overTitleRows(latest.current.shape(), p.previousCellPosition.rowIndex, next.rowIndex);
         return row === p.previousCellPosition.rowIndex && next.rowIndex !== row ? p.previousCellPosition : { ...next, rowIndex: row };
+      },
+      // The next edit opens in « Modifier » (double click) unless a typed key says otherwise.
+      onCellEditingStopped: () => {
+        editMode.current = 'edit';
       },
       onCellEditRequest: (e: CellEditRequestEvent<R>) => {
         if (!e.data) return;

@@ -17,7 +17,8 @@ import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { GridWithSide } from '../components/SidePanel';
-import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
+import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
+import { usePendingEntries } from '../leave-guard';
 import type { CellWrite, SheetColumn, WriteKind, WriteOutcome } from '../grid/types';
 import { gridWriter } from '../grid/writer';
 import { FipdLedgerPanel } from './fipd/FipdLedgerPanel';
@@ -246,6 +247,21 @@ export function CreditsFipd() {
     };
   };
 
+  // Lines typed but not saved yet (incomplete, or with a refused cell) are not dropped by leaving the screen unasked.
+  const subsidySheet = useRef<SheetHandle | null>(null);
+  const unsaved = [...drafts.entries()].filter(([, d]) => Object.values(d).some((v) => v.trim() !== ''));
+  usePendingEntries('credits-fipd', {
+    entries: unsaved.map(([rowId, d]) => ({
+      label: `Nouvelle subvention, ligne ${Number(rowId.slice(4)) + 1}${d.beneficiaryName ? ` (${d.beneficiaryName})` : ''}`,
+      reason: "pas encore enregistrée : elle l'est dès que le quartier, l'association et l'intitulé sont connus et que ses valeurs sont acceptées.",
+    })),
+    resume: () => {
+      const first = unsaved[0];
+      if (first) subsidySheet.current?.focusCell(first[0], Object.keys(first[1]).find((k) => first[1][k]!.trim() !== '') ?? 'qrrId');
+    },
+    discard: () => setDrafts(new Map()),
+  });
+
   const focused = subsidies.find((s) => s.id === focusedId) ?? null;
 
   const doExport = async (format: 'csv' | 'xlsx') => {
@@ -378,6 +394,7 @@ export function CreditsFipd() {
         sideTitle="Versements et pièces"
         grid={
           <SpreadsheetGrid<SubsidyRow>
+            handleRef={subsidySheet}
             ariaLabel="Subventions"
             rows={rows}
             getRowId={(r) => r.id}

@@ -12,6 +12,7 @@ import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
 import { gridWriter } from '../grid/writer';
+import { askBeforeLosing, usePendingEntries, type PendingSource } from '../leave-guard';
 import { usePeriods } from '../usePeriods';
 import { useQuarterRecords } from '../useQuarterRecords';
 import {
@@ -28,6 +29,9 @@ import {
   type PlannedChange,
 } from './indicators/indicator-grid-model';
 
+/** Computed from the FIPD credits by main when listed (electron/services/followup.ts), never merged from a save. */
+const COMPUTED_INDICATOR = '05-02';
+
 /**
  * Indicator values for a quarter in a spreadsheet: one QRR in detail (with
  * previous quarter, change, target, comment) or all QRRs side by side. Every
@@ -35,29 +39,29 @@ import {
  * shown below the grid.
  */
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
-  const { periods, selected, select, changed, error: periodError } = usePeriods();
+  const { periods, selected, select, changed, refresh: refreshPeriods, error: periodError } = usePeriods();
   const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
   const [onlyMissing, setOnlyMissing] = useState(false);
   const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
 
-  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
+  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
     periods,
     selected,
     (periodCode) => call(api().listIndicatorValues({ periodCode })),
   );
 
-  const completeness = useMemo(
-    () =>
-      new Map(
-        visibleQrrs.map((q) => {
-          const mine = new Map(records.filter((r) => r.qrrId === q.id).map((r) => [r.indicatorCode, r.value]));
-          return [q.id, indicatorCompleteness(engagements, (code) => mine.get(code))] as const;
-        }),
-      ),
-    [engagements, records, visibleQrrs],
-  );
+  const completeness = useMemo(() => {
+    // Records grouped by quartier once (not all records filtered again for every quartier: quadratic at national scale).
+    const byQrr = new Map<number, Map<string, IndicatorValueRecord['value']>>();
+    for (const r of records) {
+      let mine = byQrr.get(r.qrrId);
+      if (!mine) byQrr.set(r.qrrId, (mine = new Map()));
+      mine.set(r.indicatorCode, r.value);
+    }
+    return new Map(visibleQrrs.map((q) => [q.id, indicatorCompleteness(engagements, (code) => byQrr.get(q.id)?.get(code))] as const));
+  }, [engagements, records, visibleQrrs]);
   const missingCodes = useMemo(() => {
     const set = new Set<string>();
     for (const list of completeness.values()) for (const c of list) for (const code of c.missing) set.add(code);
@@ -89,7 +93,12 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
       ...('comment' in c ? { comment: direction === 'after' ? c.comment! : c.before.comment } : {}),
     }));
     const result = await call(api().saveIndicatorValues({ periodCode: selected!.code, via: via as never, changes: request }));
-    await reload();
+    // The saved rows are merged (not both quarters reloaded for every quartier); 05-02 is computed
+    // from the FIPD credits when listed, so a save touching it reloads.
+    if (result.ok && !request.some((c) => c.indicatorCode === COMPUTED_INDICATOR)) {
+      const touched = new Set(request.map((c) => `${c.qrrId}|${c.indicatorCode}`));
+      merge(result.value, (r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
+    } else await reload();
     return result;
   };
   const onWrite = gridWriter((writes, kind) => {
@@ -126,6 +135,36 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     }
   };
 
+  /** Held rows as what leaving would drop: « Revenir » goes back to the first one's cell, « Abandonner » forgets them. */
+  const heldSource = (which: readonly HeldRow[]): PendingSource => ({
+    entries: which.map((h) => ({
+      label: `Indicateur ${h.indicatorCode} — ${qrrs.find((q) => q.id === h.qrrId)?.name ?? ''}`,
+      reason: `${h.message} Ligne non enregistrée.`,
+    })),
+    resume: () => {
+      const first = which[0];
+      if (!first || !sheet.current) return;
+      const colId = partColId(first.qrrId, 0);
+      if (sheet.current.focusCell(first.indicatorCode, colId)) {
+        sheet.current.refuse(first.indicatorCode, colId, `Ligne ${first.indicatorCode} non enregistrée : ${first.message} Corrigez les valeurs ou effacez-les (Suppr).`);
+      }
+    },
+    discard: () => {
+      const next = new Map(heldRef.current);
+      for (const h of which) next.delete(heldKey(h.qrrId, h.indicatorCode));
+      heldRef.current = next;
+      setHeld(next);
+    },
+  });
+  usePendingEntries('indicateurs', heldSource([...held.values()]));
+  /** Another quarter: every held row would go. */
+  const selectPeriod = (code: string) => (code === selected?.code ? undefined : askBeforeLosing(heldSource([...held.values()]), () => select(code)));
+  /** Another quartier shown: the held rows of quartiers no longer shown would go. */
+  const showQrrs = (value: string) => {
+    const stays = (qrrId: number) => value === 'all' || String(qrrId) === value;
+    askBeforeLosing(heldSource([...held.values()].filter((h) => !stays(h.qrrId))), () => setShown(value));
+  };
+
   const carryOver = async () => {
     if (!sheet.current || !previousCode) return;
     const { writes, copied, kept } = carryOverWrites(rows, visibleQrrs.map((q) => q.id));
@@ -152,13 +191,14 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
       error={recordsError ?? periodError ?? qrrError}
       periods={periods}
       selected={selected}
-      onSelect={select}
-      onChanged={changed}
+      onSelect={selectPeriod}
+      // A quarter just opened becomes the selected one: asked first, like any change of quarter.
+      onChanged={(p) => (p.code === selected?.code ? changed(p) : askBeforeLosing(heldSource([...held.values()]), () => changed(p), refreshPeriods))}
       qrrs={qrrs}
       readOnlyReason={readOnlyReason}
     >
           <div className="qrr-toolbar">
-            <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
+            <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={showQrrs} />
             <p className="qrr-toolbar__summary" data-testid="completeness">
               {filled} / {total} indicateurs renseignés
             </p>

@@ -107,14 +107,41 @@ export const parseColId = (colId: string): { qrrId: number; field: string } | nu
   return match ? { qrrId: Number(match[1]), field: match[2]! } : null;
 };
 
+/** Headers while no indicator row is focused: what a part column holds depends on the row. */
 const PART_HEADERS = ['Valeur', '2e valeur', '3e valeur'];
 
-/** A part column's header for the focused indicator: what the part holds, with its unit (« Montant (€) »). */
+/** A part's name with its unit when the name does not say it (« Montant (€) »). */
+const partName = (part: Indicator['parts'][number]): string => {
+  const unit = part.unit ?? (part.type === 'amount' ? '€' : null);
+  return unit && !part.label.includes(unit) ? `${part.label} (${unit})` : part.label;
+};
+
+/**
+ * A part column's header for the focused indicator: what the part holds, with
+ * its unit; blank when the indicator has no such part (its cell there is
+ * blank and read-only). The generic « Valeur / 2e valeur / 3e valeur » only
+ * while no indicator row is focused.
+ */
 export function partHeader(indicator: Indicator | null, index: number): string {
-  const part = indicator?.parts[index];
-  if (!part) return PART_HEADERS[index]!;
-  const unit = part.type === 'amount' && !/€/.test(part.label) ? ' (€)' : '';
-  return `${part.label}${unit}`;
+  if (!indicator) return PART_HEADERS[index]!;
+  const part = indicator.parts[index];
+  // A long parenthesis (« (GS, CP, CE1 en REP et REP +) ») does not fit a column header: it stays in the tooltip.
+  return part ? partName(part).replace(/\s*\([^()]{13,}\)/, '') : '';
+}
+
+/** The part column header's tooltip: which indicator the header speaks for, or why it is blank. */
+export function partHeaderTooltip(indicator: Indicator | null, index: number): string {
+  if (!indicator) return "Ce que contient cette colonne dépend de l'indicateur : choisissez une ligne, l'en-tête le dit (survolez une case pour le nom de sa valeur).";
+  const part = indicator.parts[index];
+  if (!part) return `L'indicateur ${indicator.code} n'a ${indicator.parts.length === 1 ? "qu'une valeur" : `que ${indicator.parts.length} valeurs`} : cette colonne ne le concerne pas.`;
+  return `Indicateur ${indicator.code} : ${partName(part)}`;
+}
+
+/** The computed column's header for the focused indicator: what is computed, with its unit; blank when nothing is. */
+export function rateHeader(indicator: Indicator | null): string {
+  if (!indicator) return 'Taux';
+  if (computedUnit(indicator) === null) return '';
+  return indicator.kind === 'gender_split' ? 'Part des femmes (%)' : indicator.kind === 'ratio_per_1000' ? 'Pour 1 000 habitants (‰)' : 'Taux (%)';
 }
 
 /**
@@ -167,17 +194,32 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedInd
         width: 108,
         type: 'rightAligned',
         headerValueGetter: () => partHeader(focusedIndicator(), index),
-        headerTooltip: 'Choisissez une ligne : l\'en-tête dit ce que contient la colonne pour cet indicateur.',
+        headerTooltip: () => partHeaderTooltip(focusedIndicator(), index),
         wrapHeaderText: true,
+        // Two lines at most, with an ellipsis when the name is longer (the tooltip has it in full).
+        headerClass: 'qrr-header--part',
         cellClassRules: { 'qrr-cell--held': (p) => !!p.data && isIndicatorRow(p.data) && p.data.held.has(q.id) && index < p.data.indicator.parts.length },
-        tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.parts[index]?.label : undefined),
+        // Each cell names its own part (a header speaks for the focused row only); none on a part the indicator lacks.
+        tooltipValueGetter: (p) => {
+          const part = p.data && isIndicatorRow(p.data) ? p.data.indicator.parts[index] : undefined;
+          return part ? partName(part) : undefined;
+        },
       },
     }));
     const computed: SheetColumn<IndicatorRow> = {
       colId: `${q.id}:rate`,
       headerName: 'Taux',
       text: data((r) => computedText(r.indicator, valueOf(r, q.id))),
-      colDef: { width: 72, type: 'rightAligned' },
+      colDef: {
+        width: 84,
+        type: 'rightAligned',
+        wrapHeaderText: true,
+        headerValueGetter: () => rateHeader(focusedIndicator()),
+        headerTooltip: () => {
+          const indicator = focusedIndicator();
+          return indicator && rateHeader(indicator) === '' ? `L'indicateur ${indicator.code} n'a pas de valeur calculée.` : 'Calculé depuis les valeurs saisies.';
+        },
+      },
     };
     if (!detailed) return [...parts, computed];
     return [
