@@ -106,6 +106,9 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   trend: 'Tendance',
   commentAuthor: 'Auteur du commentaire',
   commentDate: 'Date du commentaire',
+  obstacles: 'Freins',
+  nextSteps: 'Actions à venir',
+  successes: 'Réussites',
   // Référentiel
   version: 'Version',
   // Parts of indicator values (seeds/referential.json), short forms
