@@ -1,5 +1,6 @@
 import type { ReportModel } from '../../../shared/report/report-model';
 import type { IndicatorResult } from '../../../shared/report/results-model';
+import { ALL_QRRS, missingHref } from '../screens/indicators/MissingNavigator';
 
 /** A small SVG chart of the last quarters' headline figures (gaps where nothing was entered). */
 export function Sparkline({ values, label }: { values: readonly (number | null)[]; label: string }) {
@@ -31,9 +32,18 @@ const series = (r: IndicatorResult) => r.series.map((s) => s.headline);
  * its aggregation rule, the comparison quarter, évolution, year to date for
  * flows, target and progress, and the last 8 quarters.
  */
-export function ResultsTable({ model, onMissing }: { model: ReportModel; onMissing: () => void }) {
+export function ResultsTable({ model }: { model: ReportModel }) {
   const missingByEngagement = new Map<string, number>();
-  for (const m of model.missing.indicators) missingByEngagement.set(m.engagementCode, (missingByEngagement.get(m.engagementCode) ?? 0) + 1);
+  const qrrsByEngagement = new Map<string, Set<number>>();
+  for (const m of model.missing.indicators) {
+    missingByEngagement.set(m.engagementCode, (missingByEngagement.get(m.engagementCode) ?? 0) + 1);
+    qrrsByEngagement.set(m.engagementCode, (qrrsByEngagement.get(m.engagementCode) ?? new Set()).add(m.qrrId));
+  }
+  // One quartier concerned: its grid; several: all of them side by side.
+  const qrrOf = (code: string): number | typeof ALL_QRRS => {
+    const ids = [...(qrrsByEngagement.get(code) ?? [])];
+    return ids.length === 1 ? ids[0]! : ALL_QRRS;
+  };
   return (
     <div className="fr-table qrr-results-table">
       <table data-testid="results-table">
@@ -62,9 +72,9 @@ export function ResultsTable({ model, onMissing }: { model: ReportModel; onMissi
                   {missing > 0 && (
                     <>
                       {' · '}
-                      <button type="button" className="fr-link" onClick={onMissing}>
+                      <a className="fr-link" href={missingHref(model.period.code, qrrOf(line.code), line.code)} data-testid={`missing-link-${line.code}`}>
                         {missing} indicateur{missing > 1 ? 's' : ''} à compléter
-                      </button>
+                      </a>
                     </>
                   )}
                 </th>

@@ -46,6 +46,8 @@ const MAX_UNDO = 50;
 export interface SheetHandle {
   apply(writes: readonly CellWrite[], kind: WriteKind): Promise<void>;
   refuse(rowId: string, colId: string, message: string): void;
+  /** Moves the focus to a cell (scrolled into view); false when the row or column is not shown. */
+  focusCell(rowId: string, colId: string): boolean;
 }
 
 /** How long a write waits for the screen to show what it saved before the next queued write is planned. */
@@ -324,8 +326,6 @@ export function SpreadsheetGrid<R>({
     else setRefusal((current) => (current && writes.some((w) => w.rowId === current.rowId && w.colId === current.colId) ? null : current));
   };
 
-  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind), refuse }));
-
   const focusedPos = (): CellPos | null => {
     const cell = apiRef.current?.getFocusedCell();
     if (!cell) return null;
@@ -370,6 +370,17 @@ export function SpreadsheetGrid<R>({
     api.setFocusedCell(row, cols[col]!);
     focus.current = { row, col };
   };
+
+  const focusCell = (rowId: string, colId: string): boolean => {
+    const row = apiRef.current?.getRowNode(rowId)?.rowIndex;
+    const col = colIndexOf(colId);
+    if (row === null || row === undefined || col < 0) return false;
+    anchor.current = null;
+    moveFocus({ row, col });
+    return true;
+  };
+
+  useImperativeHandle(handleRef, () => ({ apply: (writes, kind) => commit([...writes], [], kind), refuse, focusCell }));
 
   const shape = (): GridShape => {
     const api = apiRef.current!;
