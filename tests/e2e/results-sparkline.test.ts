@@ -41,7 +41,7 @@ describe('per-engagement sparkline on the dashboard in Chromium', () => {
       await statuses(p1!, [[a, '10-01', 'realisee'], [a, '10-02', 'realisee'], [a, '10-03', 'realisee'], [a, '10-04', 'en_cours'], [a, '10-05', 'realisee']]);
 
       // What the database says, computed here: réalisées / (actions − sans objet) across both quartiers.
-      const sansObjet = ((await core.dispatch('listSansObjet')) as { ok: true; value: SansObjetState[] }).value;
+      const sansObjet = ((await core.dispatch('listSansObjet', undefined)) as { ok: true; value: SansObjetState[] }).value;
       const expected = readOnly(app.databasePath, (db) => {
         const opened = new Set(db.prepare('SELECT code FROM period').pluck().all() as string[]);
         const actions = db.prepare("SELECT code FROM action WHERE engagement_code = '10' AND retired_in_version IS NULL").pluck().all() as string[];
