@@ -37,6 +37,8 @@ export const AUDIT_ENTITIES = [
   { value: 'indicator_value', label: "Valeurs d'indicateurs" },
   { value: 'action_status', label: "Statuts d'actions" },
   { value: 'assessment', label: 'Appréciations' },
+  { value: 'sans_objet', label: 'Sans objet' },
+  { value: 'indicator_target', label: 'Valeurs initiales et cibles' },
   { value: 'fipd_envelope', label: 'Enveloppes de crédits' },
   { value: 'subsidy', label: 'Subventions' },
   { value: 'subsidy_payment', label: 'Versements' },
@@ -109,6 +111,14 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   obstacles: 'Freins',
   nextSteps: 'Actions à venir',
   successes: 'Réussites',
+  // Results: « sans objet » and targets (also the import preview's cells)
+  sansObjet: 'Sans objet',
+  reason: 'Motif',
+  decision: 'Décision',
+  initialValue: 'Valeur initiale',
+  initialDate: 'Date de la valeur initiale',
+  targetValue: 'Cible',
+  targetDeadline: 'Échéance',
   // Référentiel
   version: 'Version',
   // Parts of indicator values (seeds/referential.json), short forms
