@@ -11,6 +11,7 @@ import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
 import { cell, openSidePanel } from '../support/grid';
+import { setUpHerault } from '../support/herault';
 
 const TEXTS = {
   Freins: 'Le bailleur tarde à signer la convention de gestion urbaine.',
@@ -32,10 +33,7 @@ describe('typed comments beside the synthesis in Chromium', () => {
     try {
       const { page, core } = app;
       const period = periodOfDate(new Date());
-      await core.dispatch('saveSettings', { departementCode: '34', prefetName: 'Préfet de test', coordinatorName: 'Camille Martin' });
-      const created = await core.dispatch('createQrr', { name: 'QRR Mosson', communes: ['34172'], securityZone: 'police' });
-      const q = (created as { ok: true; value: { id: number } }).value.id;
-      await core.dispatch('openPeriod', { code: period });
+      const [q] = await setUpHerault(core, [{ name: 'QRR Mosson', securityZone: 'police' }], [period]);
 
       const panel = page.getByTestId('assessment-panel');
       const openPanel = async () => {

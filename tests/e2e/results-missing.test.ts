@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { periodOfDate } from '../../shared/domain/period';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { cell, focusedCell } from '../support/grid';
+import { setUpHerault } from '../support/herault';
 
 const focusIs = async (page: Page, rowId: string, colId: string) =>
   expect.poll(() => focusedCell(page)).toEqual({ rowId, colId });
@@ -28,11 +29,14 @@ describe('missing indicators lead to their cells in Chromium', () => {
     try {
       const { page, core } = app;
       const period = periodOfDate(new Date());
-      await core.dispatch('saveSettings', { departementCode: '34', prefetName: 'Préfet de test', coordinatorName: 'Camille Martin' });
-      const idOf = (r: unknown) => (r as { ok: true; value: { id: number } }).value.id;
-      const a = idOf(await core.dispatch('createQrr', { name: 'QRR Mosson', communes: ['34172'], securityZone: 'police' }));
-      const b = idOf(await core.dispatch('createQrr', { name: 'QRR Petit-Bard', communes: ['34172'], securityZone: 'gendarmerie' }));
-      await core.dispatch('openPeriod', { code: period });
+      const [a, b] = (await setUpHerault(
+        core,
+        [
+          { name: 'QRR Mosson', securityZone: 'police' },
+          { name: 'QRR Petit-Bard', securityZone: 'gendarmerie' },
+        ],
+        [period],
+      )) as [number, number];
       // QRR Mosson: 07-01…07-05 complete, 07-06 has its operations but not its beneficiaries.
       const changes = ['07-01', '07-02', '07-03', '07-04', '07-05'].map((code, i) => ({ qrrId: a, indicatorCode: code, value: { count: i + 1 } }));
       changes.push({ qrrId: a, indicatorCode: '07-06', value: { operations: 2, beneficiaries: null } as never });

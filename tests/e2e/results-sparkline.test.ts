@@ -11,6 +11,7 @@ import type { SansObjetState } from '../../shared/domain/sans-objet';
 import { seriesPeriods } from '../../shared/report/results-model';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
+import { setUpHerault } from '../support/herault';
 
 describe('per-engagement sparkline on the dashboard in Chromium', () => {
   let browser: Browser;
@@ -27,14 +28,17 @@ describe('per-engagement sparkline on the dashboard in Chromium', () => {
       const { page, core } = app;
       const series = seriesPeriods(periodOfDate(new Date()));
       const [p5, , p3, , p1, p0] = series.slice(2);
-      await core.dispatch('saveSettings', { departementCode: '34', prefetName: 'Préfet de test', coordinatorName: 'Camille Martin' });
-      const idOf = (r: unknown) => (r as { ok: true; value: { id: number } }).value.id;
-      const a = idOf(await core.dispatch('createQrr', { name: 'QRR Mosson', communes: ['34172'], securityZone: 'police' }));
-      const b = idOf(await core.dispatch('createQrr', { name: 'QRR Petit-Bard', communes: ['34172'], securityZone: 'police' }));
+      // Quarters p4 and p2 (and the two oldest) never opened: gaps.
+      const [a, b] = (await setUpHerault(
+        core,
+        [
+          { name: 'QRR Mosson', securityZone: 'police' },
+          { name: 'QRR Petit-Bard', securityZone: 'police' },
+        ],
+        [p5!, p3!, p1!, p0!],
+      )) as [number, number];
       const statuses = (periodCode: string, changes: [number, string, string][]) =>
         core.dispatch('saveActionStatuses', { periodCode, changes: changes.map(([qrrId, actionCode, status]) => ({ qrrId, actionCode, status })) });
-      // Quarters p4 and p2 (and the two oldest) never opened: gaps.
-      for (const code of [p5!, p3!, p1!, p0!]) await core.dispatch('openPeriod', { code });
       await statuses(p5!, [[a, '10-01', 'realisee']]);
       await statuses(p3!, [[a, '10-01', 'realisee'], [a, '10-02', 'realisee'], [b, '10-01', 'realisee'], [b, '10-03', 'sans_objet']]);
       // 10-05 is « sans objet » in every quartier (action départementale): « réalisée » there counts for nothing.
