@@ -28,6 +28,7 @@ import { SEED_REFERENTIAL } from '../../electron/services/referential';
 import { createGeography } from '../../electron/services/geography';
 import { parsePeriodCode, periodLabel } from '../../shared/domain/period';
 import { fieldName, type ExchangeLine, type ExchangePreview, type ExchangeTable, type LineKind, type LockReason } from '../../shared/exchange/diff';
+import { RESULTS_PERIOD, RESULTS_PERIOD_LABEL } from '../../shared/exchange/diff-results';
 import type { ExchangeDocument } from '../../shared/exchange/format';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
 import { formatAuditValue } from '../../shared/format/journal';
@@ -229,10 +230,13 @@ const TABLE_LABELS: Readonly<Partial<Record<ExchangeTable, string>>> = {
   fipd_envelope: 'enveloppe FIPD',
   subsidy: 'subvention FIPD',
   subsidy_payment: 'paiement FIPD',
+  sans_objet: 'sans objet :',
+  indicator_target: 'objectif :',
 };
 
 /** `4e trimestre 2026`, or `année budgétaire 2026` for FIPD lines. */
-const periodText = (code: string): string => (parsePeriodCode(code) ? periodLabel(code) : `année budgétaire ${code}`);
+const periodText = (code: string): string =>
+  parsePeriodCode(code) ? periodLabel(code) : code === RESULTS_PERIOD ? RESULTS_PERIOD_LABEL.toLowerCase() : `année budgétaire ${code}`;
 
 /** `« En cours » — bob, 28/11/2026 10:00`, values as the Journal shows them. */
 function sideText(l: ExchangeLine, side: ExchangeLine['theirs']): string {

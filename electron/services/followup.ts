@@ -1,5 +1,5 @@
 import { indicator0502ByQrr } from '../../shared/domain/fipd';
-import { followupTextProblem } from '../../shared/domain/followup-limits';
+import { followupTextProblem, TYPED_COMMENTS } from '../../shared/domain/followup-limits';
 import { validateIndicatorValue } from '../../shared/domain/indicator-values';
 import { listSubsidies } from './fipd/subsidies';
 import type {
@@ -335,14 +335,18 @@ export function saveAssessment(ctx: ServiceContext, periodCode: string, change: 
     if (!readReferential(ctx.db).engagements.some((e) => e.code === change.engagementCode)) {
       refuseIfIssues([{ path: 'engagementCode', message: `L'engagement « ${change.engagementCode} » n'existe pas.` }]);
     }
-    if (change.comment !== undefined) {
-      const problem = followupTextProblem('assessmentComment', change.comment);
-      if (problem) refuseIfIssues([{ path: 'comment', message: problem }]);
-    }
+    const texts = [['comment', 'assessmentComment'] as const, ...TYPED_COMMENTS.map((t) => [t, t] as const)];
+    refuseIfIssues(
+      texts.flatMap(([field, kind]) => {
+        const value = change[field];
+        const problem = value === undefined ? null : followupTextProblem(kind, value);
+        return problem ? [{ path: field, message: problem }] : [];
+      }),
+    );
     const patch: Partial<AssessmentFields> = {};
     if (change.meteo !== undefined) patch.meteo = change.meteo;
     if (change.trend !== undefined) patch.trend = change.trend;
-    for (const typed of ['obstacles', 'nextSteps', 'successes'] as const) {
+    for (const typed of TYPED_COMMENTS) {
       if (change[typed] !== undefined) patch[typed] = change[typed].trim();
     }
     if (change.comment !== undefined) {

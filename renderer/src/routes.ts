@@ -21,7 +21,8 @@ export type RouteId = (typeof ROUTES)[number]['id'];
 const DEFAULT_ROUTE: RouteId = 'tableau-de-bord';
 
 const parse = (hash: string): RouteId => {
-  const id = hash.replace(/^#\/?/, '');
+  // `#/indicateurs?trimestre=…`: what follows « ? » is for the screen (routeParams), not the route.
+  const id = hash.replace(/^#\/?/, '').split('?')[0]!;
   const route = ROUTES.find((r) => r.id === id);
   return route ? route.id : DEFAULT_ROUTE;
 };
@@ -53,4 +54,15 @@ export function useRoute(): [RouteId, (id: RouteId) => void] {
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return [route, (id) => (window.location.hash = `#/${id}`)];
+}
+
+/** The parameters after the screen in the hash (`#/indicateurs?trimestre=2026-T4&quartier=3`). */
+export const routeParams = (hash: string = window.location.hash): URLSearchParams => new URLSearchParams(hash.split('?')[1] ?? '');
+
+/** The hash of a screen with parameters, for links (undefined values are left out). */
+export function routeHref(id: RouteId, params: Readonly<Record<string, string | number | undefined>> = {}): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
+  const q = query.toString();
+  return `#/${id}${q ? `?${q}` : ''}`;
 }

@@ -14,6 +14,10 @@ export const FOLLOWUP_TEXT_MAX = {
   referent: PERSON_NAME_MAX,
   /** Synthesis comment of an engagement's assessment. */
   assessmentComment: 5000,
+  /** Typed comments next to the synthesis (PILOTE): freins, actions à venir, réussites. */
+  obstacles: 2000,
+  nextSteps: 2000,
+  successes: 2000,
 } as const;
 
 const LABELS: Readonly<Record<keyof typeof FOLLOWUP_TEXT_MAX, string>> = {
@@ -21,7 +25,14 @@ const LABELS: Readonly<Record<keyof typeof FOLLOWUP_TEXT_MAX, string>> = {
   source: 'La source',
   referent: 'Le référent',
   assessmentComment: 'Le commentaire de synthèse',
+  obstacles: 'Le champ « Freins »',
+  nextSteps: 'Le champ « Actions à venir »',
+  successes: 'Le champ « Réussites »',
 };
+
+/** The typed comments of an engagement's assessment, in the order they are shown. */
+export const TYPED_COMMENTS = ['obstacles', 'nextSteps', 'successes'] as const;
+export type TypedComment = (typeof TYPED_COMMENTS)[number];
 
 /** The French refusal of a text too long for its field, or null. Counts characters after trimming, as saved. */
 export function followupTextProblem(kind: keyof typeof FOLLOWUP_TEXT_MAX, text: string): string | null {

@@ -5,13 +5,14 @@
  * the figure of each département, and one line per engagement — the same
  * computations as a département's report (shared/report/results-model.ts).
  *
- * « Sans objet »: proposed from each QRR's zone as in the départements (the
- * exchange file does not carry the users' decisions yet); targets are not
- * exchanged, so none is shown nationally.
+ * « Sans objet »: proposed from each QRR's zone as in the départements, then
+ * the users' decisions the files carry (their results section); targets: those
+ * the files carry (a file without the section has none).
  *
  * Pure: imports only shared/.
  */
-import { indexSansObjet, sansObjetStates } from '../domain/sans-objet';
+import { indexSansObjet, sansObjetStates, type SansObjetDecision } from '../domain/sans-objet';
+import type { IndicatorTarget } from '../domain/targets';
 import type { IndicatorValuePayload, Meteo } from '../domain/types';
 import type { Engagement } from '../referential/types';
 import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
@@ -59,11 +60,23 @@ export function nationalResults(
     sansObjetStates(
       engagements,
       units.map((u) => ({ id: u.id, securityZone: zoneOf.get(`${u.departementCode}\u0000${u.key}`) ?? null })),
-      [],
+      documents.flatMap((doc) =>
+        (doc.results?.sansObjet ?? []).flatMap((d): SansObjetDecision[] => {
+          const id = idOf.get(`${doc.departement.code}\u0000${d.qrrKey}`);
+          return id === undefined ? [] : [{ qrrId: id, itemType: d.itemType, code: d.code, applies: d.sansObjet, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy }];
+        }),
+      ),
     ),
   );
+  const targets = documents.flatMap((doc) =>
+    (doc.results?.targets ?? []).flatMap((t): IndicatorTarget[] => {
+      const id = idOf.get(`${doc.departement.code}\u0000${t.qrrKey}`);
+      const { qrrKey: _key, updatedAt: _at, updatedBy: _by, ...rest } = t;
+      return id === undefined ? [] : [{ ...rest, qrrId: id, stored: true }];
+    }),
+  );
   const resultsFor = (selected: readonly Unit[]): IndicatorResult[] =>
-    indicatorResults({ engagements, units: selected, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets: [] });
+    indicatorResults({ engagements, units: selected, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets });
   const results = resultsFor(units);
   const meteoOf = new Map<string, Meteo>();
   for (const doc of documents) {

@@ -6,6 +6,7 @@ import { fieldLabel } from '../format/journal';
 import { diffFipd, fipdConsistencyProblem, type LocalFipdData } from './diff-fipd';
 import type { Indicator } from '../referential/types';
 import { canonicalEqual, type ExchangeDocument } from './format';
+import { diffResults, NO_LOCAL_RESULTS, RESULTS_PERIOD, resultsConsistencyProblem, type LocalResultsData, type ResultsTable } from './diff-results';
 
 /*
  * The preview of an import, pure: given what this database holds and an
@@ -29,12 +30,12 @@ import { canonicalEqual, type ExchangeDocument } from './format';
 export const FOLLOWUP_TABLES = ['indicator_value', 'action_status', 'assessment'] as const;
 export type FollowupTable = (typeof FOLLOWUP_TABLES)[number];
 export const FIPD_TABLES = ['fipd_envelope', 'subsidy', 'subsidy_payment'] as const;
-export type ExchangeTable = FollowupTable | (typeof FIPD_TABLES)[number];
+export type ExchangeTable = FollowupTable | (typeof FIPD_TABLES)[number] | ResultsTable;
 
 export const EXCHANGE_FIELDS: Readonly<Record<FollowupTable, readonly string[]>> = {
   indicator_value: ['value', 'target', 'comment', 'source'],
   action_status: ['status', 'comment', 'referent'],
-  assessment: ['meteo', 'trend', 'comment'],
+  assessment: ['meteo', 'trend', 'comment', 'obstacles', 'nextSteps', 'successes'],
 };
 
 /** « valeur », « montant attribué »…: the journal's label of a field, in lower case for running text. */
@@ -78,6 +79,8 @@ export interface LocalExchangeData {
   readonly fipd: LocalFipdData;
   /** `qrrId|periodCode` where 05-02 is computed here from FIPD subsidies (open quarters only). */
   readonly computed0502: readonly string[];
+  /** « Sans objet » states and stored targets (diff-results.ts); none when absent. */
+  readonly results?: LocalResultsData;
 }
 
 export interface CellSide {
@@ -168,7 +171,7 @@ export function incomingRows(doc: ExchangeDocument): { table: FollowupTable; qrr
       qrrKey: r.qrrKey,
       code: r.engagementCode,
       periodCode: r.periodCode,
-      fields: { meteo: r.meteo, trend: r.trend, comment: r.comment },
+      fields: { meteo: r.meteo, trend: r.trend, comment: r.comment, obstacles: r.obstacles, nextSteps: r.nextSteps, successes: r.successes },
       updatedAt: r.updatedAt,
       updatedBy: r.updatedBy,
       commentAuthor: r.commentAuthor,
@@ -191,6 +194,9 @@ const TEXT_LIMIT: Readonly<Partial<Record<string, Parameters<typeof followupText
   'action_status.comment': 'comment',
   'action_status.referent': 'referent',
   'assessment.comment': 'assessmentComment',
+  'assessment.obstacles': 'obstacles',
+  'assessment.nextSteps': 'nextSteps',
+  'assessment.successes': 'successes',
 };
 
 /**
@@ -282,6 +288,8 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
   }
   const fipdProblem = fipdConsistencyProblem(doc, new Set(incomingQrrs.keys()), local.actionCodes);
   if (fipdProblem !== null) return { ok: false, message: fipdProblem };
+  const resultsProblem = resultsConsistencyProblem(doc, new Set(incomingQrrs.keys()));
+  if (resultsProblem !== null) return { ok: false, message: resultsProblem };
 
   // Matching: by key first, then by name.
   const byKey = new Map(local.qrrs.map((q) => [q.key, q]));
@@ -342,28 +350,41 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
       });
     }
   }
-  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null, local.actionCodes)) {
-    const here = match.get(f.qrrKey) ?? null;
-    let kind: LineKind = f.mine === null ? 'new' : f.same ? 'identical' : 'conflict';
+  // FIPD records and results (per QRR, not per quarter): locked only by an archived QRR.
+  const pushPerQrr = (x: {
+    table: ExchangeTable;
+    qrrKey: string;
+    code: string;
+    periodCode: string;
+    field: string;
+    mine: CellSide | null;
+    theirs: CellSide;
+    same: boolean;
+    summary?: string | undefined;
+    parent?: string | undefined;
+  }): void => {
+    const here = match.get(x.qrrKey) ?? null;
+    let kind: LineKind = x.mine === null ? 'new' : x.same ? 'identical' : 'conflict';
     if (kind !== 'identical' && here?.archived) kind = 'locked';
-    const periodCode = String(f.budgetYear);
     lines.push({
-      key: lineKey(f.table, f.qrrKey, f.code, periodCode, f.field),
-      table: f.table,
-      qrrKey: f.qrrKey,
-      qrrName: here?.name ?? incomingQrrs.get(f.qrrKey)!,
+      key: lineKey(x.table, x.qrrKey, x.code, x.periodCode, x.field),
+      table: x.table,
+      qrrKey: x.qrrKey,
+      qrrName: here?.name ?? incomingQrrs.get(x.qrrKey)!,
       qrrId: here?.id ?? null,
-      code: f.code,
-      periodCode,
-      field: f.field,
+      code: x.code,
+      periodCode: x.periodCode,
+      field: x.field,
       kind,
       ...(kind === 'locked' ? { lockReason: 'qrr_archived' as const } : {}),
-      mine: f.mine,
-      theirs: f.theirs,
-      ...(f.summary !== undefined ? { summary: f.summary } : {}),
-      ...(f.parent !== undefined ? { parent: f.parent } : {}),
+      mine: x.mine,
+      theirs: x.theirs,
+      ...(x.summary !== undefined ? { summary: x.summary } : {}),
+      ...(x.parent !== undefined ? { parent: x.parent } : {}),
     });
-  }
+  };
+  for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null, local.actionCodes)) pushPerQrr({ ...f, periodCode: String(f.budgetYear) });
+  for (const r of diffResults(local.results ?? NO_LOCAL_RESULTS, doc, (key) => match.get(key)?.id ?? null)) pushPerQrr({ ...r, periodCode: RESULTS_PERIOD });
   const counts: Record<LineKind, number> = { new: 0, identical: 0, conflict: 0, locked: 0, refused: 0 };
   for (const l of lines) counts[l.kind]++;
   return {

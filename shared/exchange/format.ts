@@ -3,6 +3,7 @@ import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../d
 import { DECISION_KINDS, FUNDING_SOURCES, PAYMENT_KINDS, SUBSIDY_DOCUMENTS, SUBSIDY_STATUSES } from '../domain/fipd';
 import { PERIOD_CODE_PATTERN, PERIOD_STATES } from '../domain/period';
 import { normaliseQrrName } from '../domain/qrr';
+import { EXCHANGE_MINOR_VERSION, ExchangeResultsSchema, ExchangeTypedCommentFields } from './format-results';
 
 /*
  * The exchange file (« fichier d'échange ») between colleagues: one
@@ -214,6 +215,7 @@ export const ExchangeAssessmentSchema = z.strictObject({
   comment: text(),
   commentAuthor: text(NAME_MAX),
   commentDate: isoDate.nullable(),
+  ...ExchangeTypedCommentFields,
   updatedAt: isoDate,
   updatedBy: text(NAME_MAX),
 });
@@ -298,6 +300,10 @@ export const ExchangeDocumentSchema = z.strictObject({
   fipdEnvelopes: z.array(ExchangeEnvelopeSchema).max(LIST_MAX),
   /** Subsidies with their payments; `uid` identifies a line across databases. */
   subsidies: z.array(ExchangeSubsidySchema).max(LIST_MAX),
+  /** Minor version (format-results.ts); absent before 1. */
+  minorVersion: z.number().int().min(0).optional(),
+  /** « Sans objet » decisions, baselines and targets (minor version 1); absent in older files. */
+  results: ExchangeResultsSchema.optional(),
 });
 
 export type ExchangeDocument = z.infer<typeof ExchangeDocumentSchema>;
@@ -460,6 +466,9 @@ export function parseExchangeText(textIn: string, options: { maxBytes?: number }
     }
     if (typeof record.version !== 'number' || !EXCHANGE_READABLE_VERSIONS.includes(record.version)) {
       return { ok: false, message: EXCHANGE_MESSAGES.unknownVersion(record.version) };
+    }
+    if (record.version === EXCHANGE_VERSION && typeof record.minorVersion === 'number' && record.minorVersion > EXCHANGE_MINOR_VERSION) {
+      return { ok: false, message: EXCHANGE_MESSAGES.newerVersion(Number(`${EXCHANGE_VERSION}.${record.minorVersion}`)) };
     }
     const schema = record.version === 1 ? ExchangeDocumentV1Schema : ExchangeDocumentSchema;
     const parsed = schema.safeParse(raw, { error: frenchIssue });

@@ -38,6 +38,8 @@ export const AUDIT_ENTITIES = [
   { value: 'indicator_value', label: "Valeurs d'indicateurs" },
   { value: 'action_status', label: "Statuts d'actions" },
   { value: 'assessment', label: 'Appréciations' },
+  { value: 'sans_objet', label: 'Sans objet' },
+  { value: 'indicator_target', label: 'Valeurs initiales et cibles' },
   { value: 'fipd_envelope', label: 'Enveloppes de crédits' },
   { value: 'subsidy', label: 'Subventions' },
   { value: 'subsidy_payment', label: 'Versements' },
@@ -107,6 +109,17 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   trend: 'Tendance',
   commentAuthor: 'Auteur du commentaire',
   commentDate: 'Date du commentaire',
+  obstacles: 'Freins',
+  nextSteps: 'Actions à venir',
+  successes: 'Réussites',
+  // Results: « sans objet » and targets (also the import preview's cells)
+  sansObjet: 'Sans objet',
+  reason: 'Motif',
+  decision: 'Décision',
+  initialValue: 'Valeur initiale',
+  initialDate: 'Date de la valeur initiale',
+  targetValue: 'Cible',
+  targetDeadline: 'Échéance',
   // Référentiel
   version: 'Version',
   // Parts of indicator values (seeds/referential.json), short forms

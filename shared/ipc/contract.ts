@@ -197,9 +197,9 @@ export const SaveAssessmentRequest = z.strictObject({
   meteo: z.enum(METEOS, { error: 'Météo inconnue (soleil, couvert, nuage, orage ou non renseignée).' }).optional(),
   trend: z.enum(TRENDS, { error: 'Tendance inconnue (hausse, baisse ou stagnation).' }).nullable().optional(),
   comment: text(followupTextLabel('assessmentComment'), FOLLOWUP_TEXT_MAX.assessmentComment).optional(),
-  obstacles: text('Les freins', 5000).optional(),
-  nextSteps: text('Les actions à venir', 5000).optional(),
-  successes: text('Les réussites', 5000).optional(),
+  obstacles: text(followupTextLabel('obstacles'), FOLLOWUP_TEXT_MAX.obstacles).optional(),
+  nextSteps: text(followupTextLabel('nextSteps'), FOLLOWUP_TEXT_MAX.nextSteps).optional(),
+  successes: text(followupTextLabel('successes'), FOLLOWUP_TEXT_MAX.successes).optional(),
 });
 
 const IsoDate = z

@@ -44,7 +44,8 @@ import type { IndicatorTarget } from '../domain/targets';
 import { formatProgress, headlineFigure, hasYearToDate, progressToTarget, yearToDate, formatHeadline } from '../domain/results';
 import { SECURITY_ZONE_LABELS, type SecurityZone } from '../domain/types';
 import { formatDate, formatInteger, plural } from '../format/fr';
-import { engagementLine, indicatorResults, type EngagementLine, type IndicatorResult, type QuarterValues } from './results-model';
+import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from './results-model';
+import { implementationSeries, type EngagementSeries } from './engagement-series';
 import { formatEurosFromCents, formatFixedFr, NBSP } from '../format/number-fr';
 import type { Engagement, Indicator, IndicatorKind } from '../referential/types';
 
@@ -121,8 +122,11 @@ export interface ReportInput {
   readonly previous: (ReportFollowup & { readonly code: string }) | null;
   /** Defaults to {@link EMPTY_FIPD}. */
   readonly fipd?: ReportFipdInput;
-  /** Indicator values of earlier quarters (up to 7 before), for year to date, yearly comparisons and charts. */
-  readonly history?: readonly { readonly code: string; readonly values: readonly IndicatorValueRecord[] }[];
+  /**
+   * Indicator values of earlier quarters (up to 7 before), for year to date, yearly comparisons and charts;
+   * their action statuses, when given, for each engagement's implementation over 8 quarters.
+   */
+  readonly history?: readonly { readonly code: string; readonly values: readonly IndicatorValueRecord[]; readonly statuses?: readonly ActionStatusRecord[] }[];
   /** « Sans objet » items of the QRRs (electron/services/results.ts); none by default. */
   readonly sansObjet?: readonly SansObjetState[];
   /** Baselines and targets per QRR × indicator; none by default. */
@@ -336,6 +340,8 @@ export interface ReportModel {
   readonly lines: readonly EngagementLine[];
   /** The département's figure of each indicator, in the référentiel's order. */
   readonly results: readonly IndicatorResult[];
+  /** Each engagement's taux de mise en œuvre over the last 8 quarters (dashboard sparklines). */
+  readonly implementationSeries: readonly EngagementSeries[];
   /** Who signed, if signed; the authority the report is established for. */
   readonly signature: { readonly signer: string | null; readonly authority: string };
   /** Indicators and actions « sans objet » in the active QRRs (left out of completeness and implementation). */
@@ -674,9 +680,21 @@ export function buildReportModel(input: ReportInput): ReportModel {
     active.reduce((n, q) => n + q.engagements.reduce((m, e) => m + (type === 'indicator' ? e.indicators : e.actions).filter((i) => i.sansObjetReason !== null).length, 0), 0);
   const authority = `${prefetTitle(input.departement)}${input.settings.prefetName ? `, ${input.settings.prefetName}` : ''}`;
 
+  const statusesByPeriod = new Map<string, readonly ActionStatusRecord[]>();
+  for (const h of input.history ?? []) if (h.statuses) statusesByPeriod.set(h.code, h.statuses);
+  if (previousInput) statusesByPeriod.set(previousInput.code, previousInput.statuses);
+  statusesByPeriod.set(input.period.code, input.current.statuses);
+
   return {
     lines,
     results,
+    implementationSeries: implementationSeries(
+      input.engagements,
+      active.map((q) => q.id),
+      seriesPeriods(input.period.code),
+      statusesByPeriod,
+      sansObjet,
+    ),
     signature: { signer: input.signer ?? null, authority },
     sansObjetCount: { indicators: countSansObjet('indicator'), actions: countSansObjet('action') },
     departement: {

@@ -33,6 +33,8 @@ describe('journal labels', () => {
       "Valeurs d'indicateurs",
       "Statuts d'actions",
       'Appréciations',
+      'Sans objet',
+      'Valeurs initiales et cibles',
       'Enveloppes de crédits',
       'Subventions',
       'Versements',

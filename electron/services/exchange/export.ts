@@ -17,6 +17,8 @@ import { isoNow, type ServiceContext } from '../context';
 import { SEED_REFERENTIAL, storedReferentialVersion } from '../referential';
 import { getSettings } from '../settings';
 import { writeFileAtomic } from '../atomic-write';
+import { EXCHANGE_MINOR_VERSION } from '../../../shared/exchange/format-results';
+import { exportResults } from './export-results';
 
 /*
  * « Exporter »: the exchange document of one or more periods (or all of them).
@@ -98,11 +100,18 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
     ctx.db
       .prepare(
         `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
-                comment_author AS commentAuthor, comment_date AS commentDate, updated_at AS updatedAt, updated_by AS updatedBy
+                comment_author AS commentAuthor, comment_date AS commentDate, obstacles, next_steps AS nextSteps, successes,
+                updated_at AS updatedAt, updated_by AS updatedBy
          FROM assessment ORDER BY period_code, qrr_id, engagement_code`,
       )
       .all() as (Omit<ExchangeDocument['assessments'][number], 'qrrKey'> & { qrrId: number })[],
   );
+
+  // The results section and the minor version only when there is something to carry: a file without
+  // results data stays readable by the versions before them.
+  const results = exportResults(ctx, keys);
+  const withResults =
+    results.sansObjet.length > 0 || results.targets.length > 0 || assessments.some((x) => x.obstacles || x.nextSteps || x.successes);
 
   const years = options.periods && options.periods.length > 0 ? new Set(wanted.map((p) => Number(p.slice(0, 4)))) : null;
   const { fipdEnvelopes, subsidies } = exportFipd(ctx, keys, years);
@@ -119,9 +128,17 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
     periods: allPeriods.filter((p) => inScope.has(p.code)),
     indicatorValues: values.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }), value: unjson(r.value), target: unjson(r.target) })),
     actionStatuses: statuses.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
-    assessments: assessments.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
+    // Typed comments only when written: files without them read as before.
+    assessments: assessments.map(({ qrrId, obstacles, nextSteps, successes, ...r }) => ({
+      ...r,
+      qrrKey: keyOf({ qrrId }),
+      ...(obstacles ? { obstacles } : {}),
+      ...(nextSteps ? { nextSteps } : {}),
+      ...(successes ? { successes } : {}),
+    })),
     fipdEnvelopes,
     subsidies,
+    ...(withResults ? { minorVersion: EXCHANGE_MINOR_VERSION, results } : {}),
   });
 }
 

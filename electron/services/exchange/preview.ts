@@ -9,6 +9,7 @@ import { findDepartement, type Geography } from '../geography';
 import { readReferential } from '../referential';
 import { getSettings } from '../settings';
 import { localQrrKeys, readStoredFipd } from './export';
+import { loadLocalResults } from './export-results';
 import { trialWrite } from './write-import';
 
 /*
@@ -49,9 +50,13 @@ export function loadLocalExchangeData(ctx: ServiceContext): LocalExchangeData {
     rows: {
       indicator_value: rowsOf(`SELECT ${meta}, indicator_code AS code, value, target, comment, source FROM indicator_value`, ['value', 'target', 'comment', 'source'], ['value', 'target']),
       action_status: rowsOf(`SELECT ${meta}, action_code AS code, status, comment, referent FROM action_status`, ['status', 'comment', 'referent']),
-      assessment: rowsOf(`SELECT ${meta}, engagement_code AS code, meteo, trend, comment FROM assessment`, ['meteo', 'trend', 'comment']),
+      assessment: rowsOf(
+        `SELECT ${meta}, engagement_code AS code, meteo, trend, comment, obstacles, next_steps AS nextSteps, successes FROM assessment`,
+        ['meteo', 'trend', 'comment', 'obstacles', 'nextSteps', 'successes'],
+      ),
     },
     fipd: loadLocalFipd(ctx),
+    results: loadLocalResults(ctx),
     computed0502: periods
       .filter((p) => p.state !== 'transmitted')
       .flatMap((p) => [...computed0502(ctx, p.code).keys()].map((qrrId) => `${qrrId}|${p.code}`)),

@@ -16,6 +16,7 @@ import { writeKeyed, type KeyedTable } from '../keyed-record';
 import { openPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { applyFipdLines, type FipdApplied } from './apply-fipd';
+import { applyResultsLines } from './apply-results';
 
 /*
  * The writes of an import, shared by the preview and the apply so that both
@@ -170,6 +171,7 @@ export function writeImport(
   }
 
   const fipd = applyFipdLines(ctx, document, writable, qrrIds, attempt);
+  applyResultsLines(ctx, writable, qrrIds, attempt);
 
   // Quarters the import created are locked as in the file when the sender transmitted them.
   let periodsTransmitted = 0;

@@ -56,7 +56,7 @@ export function loadReportData(ctx: ServiceContext, periodCode: string, options:
     // Earlier quarters' values: year to date, comparisons a year back, the last 8 quarters' charts.
     const history = seriesPeriods(period.code)
       .filter((code) => code !== period.code && code !== prevCode && opened.has(code))
-      .map((code) => ({ code, values: listIndicatorValues(ctx, code) }));
+      .map((code) => ({ code, values: listIndicatorValues(ctx, code), statuses: listActionStatuses(ctx, code) }));
 
     const withData = new Set<number>([
       ...current.values.map((v) => v.qrrId),

@@ -35,6 +35,7 @@ import {
   type ReportFonts,
 } from './pdf-kit';
 import { engagementLinesTable, indicatorResultsTable } from './pdf-simple';
+import { departementResultsSection } from './national-results-pdf';
 
 export const NATIONAL_TITLE = 'Synthèse nationale — Quartiers de reconquête républicaine';
 /** On every page: this document is a consolidation, not a signed report. */
@@ -269,6 +270,7 @@ export function renderNationalPdf(model: NationalModel, options: RenderNationalO
   cover(w, model, options);
   const sections: [string, (w: Writer, model: NationalModel) => void][] = [
     ['Tableau de bord simple et normalisé', simpleSection],
+    ['Résultats par département', departementResultsSection],
     ['Départements consolidés', departementsSection],
     ['Synthèse par engagement', engagementsSection],
     ['Quartiers par département', qrrsSection],

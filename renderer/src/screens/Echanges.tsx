@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { fieldName, type ExchangeLine, type LineKind } from '../../../shared/exchange/diff';
+import { RESULTS_PERIOD, RESULTS_PERIOD_LABEL } from '../../../shared/exchange/diff-results';
 import { PERIOD_STATE_LABELS, periodLabel } from '../../../shared/domain/period';
 import { formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
 import { EXCHANGE_MAX_BYTES, EXCHANGE_MESSAGES } from '../../../shared/exchange/format';
@@ -31,6 +32,8 @@ const TABLE_LABELS: Readonly<Record<string, string>> = {
   fipd_envelope: 'Enveloppe',
   subsidy: 'Subvention',
   subsidy_payment: 'Versement',
+  sans_objet: 'Sans objet :',
+  indicator_target: 'Objectif :',
 };
 const SHOWN_AT_MOST = 300;
 const SOURCE_LABELS: Readonly<Record<'qrr' | 'pdf' | 'xlsx', string>> = {
@@ -280,7 +283,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                 <option value="">Tous</option>
                 {periodOptions.map((p) => (
                   <option key={p} value={p}>
-                    {/^\d{4}$/.test(p) ? `Crédits ${p}` : periodLabel(p)}
+                    {p === RESULTS_PERIOD ? RESULTS_PERIOD_LABEL : /^\d{4}$/.test(p) ? `Crédits ${p}` : periodLabel(p)}
                   </option>
                 ))}
               </select>
@@ -330,7 +333,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                   {lines.slice(0, SHOWN_AT_MOST).map((line) => (
                     <tr key={line.key}>
                       <td>{line.qrrName}</td>
-                      <td>{/^\d{4}$/.test(line.periodCode) ? line.periodCode : periodLabel(line.periodCode)}</td>
+                      <td>{line.periodCode === RESULTS_PERIOD ? RESULTS_PERIOD_LABEL : /^\d{4}$/.test(line.periodCode) ? line.periodCode : periodLabel(line.periodCode)}</td>
                       <td>
                         {TABLE_LABELS[line.table] ?? line.table} {line.summary ?? line.code} ({fieldName(line.field)})
                         {line.lockReason ? ` — ${LOCK_LABELS[line.lockReason]}` : ''}

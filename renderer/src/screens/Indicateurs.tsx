@@ -28,6 +28,8 @@ import {
   type IndicatorRow,
   type PlannedChange,
 } from './indicators/indicator-grid-model';
+import { missingCells, useSansObjetIndex } from './indicators/missing-cells';
+import { MissingNavigator, useMissingFocus } from './indicators/MissingNavigator';
 
 /** Computed from the FIPD credits by main when listed (electron/services/followup.ts), never merged from a save. */
 const COMPUTED_INDICATOR = '05-02';
@@ -45,6 +47,11 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
+  const sansObjet = useSansObjetIndex();
+  // The engagement whose missing cells the navigator goes through (null: all).
+  const [scope, setScope] = useState<string | null>(null);
+  const shownQrrIds = useMemo(() => visibleQrrs.map((q) => q.id), [visibleQrrs]);
+  const { go } = useMissingFocus({ engagements, sheet, selectedCode: selected?.code ?? null, shownQrrIds, select, setShown, setScope });
 
   const { records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
     periods,
@@ -60,8 +67,16 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
       if (!mine) byQrr.set(r.qrrId, (mine = new Map()));
       mine.set(r.indicatorCode, r.value);
     }
-    return new Map(visibleQrrs.map((q) => [q.id, indicatorCompleteness(engagements, (code) => byQrr.get(q.id)?.get(code))] as const));
-  }, [engagements, records, visibleQrrs]);
+    return new Map(
+      visibleQrrs.map((q) => [q.id, indicatorCompleteness(engagements, (code) => byQrr.get(q.id)?.get(code), (code) => sansObjet.isSansObjet(q.id, 'indicator', code))] as const),
+    );
+  }, [engagements, records, visibleQrrs, sansObjet]);
+  const missingList = useMemo(() => missingCells(engagements, records, shownQrrIds, sansObjet, scope), [engagements, records, shownQrrIds, sansObjet, scope]);
+  const goToFirstMissing = (qrrId: number, engagementCode: string) => {
+    setScope(engagementCode);
+    const first = missingCells(engagements, records, [qrrId], sansObjet, engagementCode)[0];
+    if (first && selected) go(selected.code, first);
+  };
   const missingCodes = useMemo(() => {
     const set = new Set<string>();
     for (const list of completeness.values()) for (const c of list) for (const code of c.missing) set.add(code);
@@ -209,6 +224,13 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
               </label>
             </div>
           </div>
+          <MissingNavigator
+            list={missingList}
+            scope={scope}
+            focused={focused ? { rowId: focused.code, qrrId: focused.qrrId } : null}
+            onGo={(cell) => selected && go(selected.code, cell)}
+            onScope={setScope}
+          />
           {notice && (
             <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
               <p>{notice}</p>
@@ -221,10 +243,19 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                   <span className="qrr-completeness__code">{e.code}</span>
                   {visibleQrrs.map((q) => {
                     const c = completeness.get(q.id)?.find((x) => x.engagementCode === e.code);
+                    const done = !!c && c.filled === c.total;
                     return (
-                      <span key={q.id} className={`fr-badge fr-badge--sm ${c && c.filled === c.total ? 'fr-badge--success' : ''}`} title={q.name}>
+                      <button
+                        type="button"
+                        key={q.id}
+                        className={`fr-badge fr-badge--sm qrr-badge-button ${done ? 'fr-badge--success' : ''}`}
+                        title={done ? q.name : `${q.name} : aller au premier indicateur à compléter de l'engagement ${e.code}`}
+                        data-testid={`completeness-${e.code}-${q.id}`}
+                        disabled={done}
+                        onClick={() => goToFirstMissing(q.id, e.code)}
+                      >
                         {c?.filled ?? 0} / {c?.total ?? 0}
-                      </span>
+                      </button>
                     );
                   })}
                 </li>

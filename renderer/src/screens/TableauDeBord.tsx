@@ -9,6 +9,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { MissingSummary } from '../components/MissingSummary';
 import { PeriodBar } from '../components/PeriodBar';
 import { ResultsTable } from '../components/ResultsTable';
+import { missingHref } from './indicators/MissingNavigator';
 import { usePeriods } from '../usePeriods';
 
 /** Last day of a quarter, the date its figures are due. */
@@ -90,7 +91,17 @@ export function TableauDeBord() {
                     </th>
                     {e.byQrr.map((q) => (
                       <td key={q.qrrId}>
-                        <span title="Indicateurs renseignés">{formatRatioCount(q.completeness)}</span>
+                        {q.completeness.count < q.completeness.total ? (
+                          <a
+                            href={missingHref(model.period.code, q.qrrId, e.code)}
+                            title={`Indicateurs renseignés — aller au premier à compléter (${q.qrrName}, engagement ${e.code})`}
+                            data-testid={`completeness-link-${e.code}-${q.qrrId}`}
+                          >
+                            {formatRatioCount(q.completeness)}
+                          </a>
+                        ) : (
+                          <span title="Indicateurs renseignés">{formatRatioCount(q.completeness)}</span>
+                        )}
                         {' · '}
                         <span title="Actions réalisées">{formatRatioPercent(q.implementation)}</span>
                         {' · '}
@@ -111,7 +122,7 @@ export function TableauDeBord() {
             </table>
           </div>
           <h2 className="fr-h5">Résultats du département</h2>
-          <ResultsTable model={model} onMissing={() => (window.location.hash = '#/indicateurs')} />
+          <ResultsTable model={model} />
           <h2 className="fr-h5">Crédits FIPD {model.period.code.slice(0, 4)}</h2>
           <p data-testid="dashboard-fipd">
             {model.fipd.empty
