@@ -20,7 +20,7 @@ import type { ServiceContext } from './context';
 import { freezeComputedValues } from './followup';
 import type { Geography } from './geography';
 import { getPeriod, transmitPeriod } from './periods';
-import { reportModelFor } from './report/report-service';
+import { reportModelFor } from './report/report-model-for';
 
 /** Refuses (French, with the list's summary) when something is missing and the user has not confirmed. */
 export function requireTransmittable(ctx: ServiceContext, geography: Geography, periodCode: string, confirmIncomplete: boolean): ReportMissing {

@@ -18,7 +18,7 @@ import { createGeography } from '../../electron/services/geography';
 import { openP12 } from '../../electron/services/report/p12-signer';
 import { attachReportData } from '../../electron/services/report/attach';
 import { renderReportPdf } from '../../electron/services/report/pdf';
-import { reportModelFor } from '../../electron/services/report/report-service';
+import { reportModelFor } from '../../electron/services/report/report-model-for';
 import { SignatureError, signReportPdf } from '../../electron/services/report/sign';
 import { openCore, tempDir } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';

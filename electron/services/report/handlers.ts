@@ -3,7 +3,8 @@ import type { ReportVerdict } from '../../../shared/domain/types';
 import type { HandlerEnv, HandlersOf } from '../ipc/handler-kit';
 import { createSigningPreferences, PREFERENCES_FILE } from '../signing-preferences';
 import { testTsa } from '../tsa-settings';
-import { listReports, produceReport, reportModelFor } from './report-service';
+import { listReports, produceReport } from './report-service';
+import { reportModelFor } from './report-model-for';
 import { createSigningHandlers } from './signing-handlers';
 import { verifyReportPdf, type ReportVerification } from './verify';
 

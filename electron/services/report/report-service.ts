@@ -3,10 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportRecord } from '../../../shared/domain/types';
 import { DomainError } from '../../../shared/ipc/result';
-import { FUNDING_SOURCE_LABELS, isCommitted, quarterBounds } from '../../../shared/domain/fipd';
-import { buildReportModel, type ReportFipdInput, type ReportModel } from '../../../shared/report/report-model';
-import { getLedger } from '../fipd/ledger';
-import { listSubsidies } from '../fipd/subsidies';
+import { reportModelFor } from './report-model-for';
 import { recordAudit } from '../audit';
 import { writeFileAtomic } from '../atomic-write';
 import { isoNow, type ServiceContext } from '../context';
@@ -17,7 +14,6 @@ import { requireDepartementCode } from '../settings';
 import type { ExchangeDocument } from '../../../shared/exchange/format';
 import { exportExchange } from '../exchange/export';
 import { attachReportData, reportDataFileName } from './attach';
-import { loadReportData } from './load-report-data';
 import { readReferential } from '../referential';
 import { renderReportPdf } from './pdf';
 import { openP12 } from './p12-signer';
@@ -34,43 +30,6 @@ const timestampOptions = (url: string) => ({ timestamp: timestamperFor(url), pla
  * attachment, optional signature, then the record (hash, signer) and, when
  * asked, the quarter marked transmitted. One code path for the app and the CLI.
  */
-export function reportModelFor(ctx: ServiceContext, geography: Geography, periodCode: string, signer: string | null = null): ReportModel {
-  return buildReportModel(loadReportData(ctx, periodCode, { geography, fipd: fipdForReport(ctx, periodCode), signer }));
-}
-
-/**
- * The FIPD part of the report: for the period's budget year, each QRR's FIPD
- * envelope with what is committed and paid, and the subsidies decided in the quarter.
- */
-function fipdForReport(ctx: ServiceContext, periodCode: string): ReportFipdInput {
-  const budgetYear = Number(periodCode.slice(0, 4));
-  const bounds = quarterBounds(periodCode);
-  const ledger = getLedger(ctx, { budgetYear });
-  const envelopes = ledger.totals.byQrr.flatMap((q) =>
-    q.bySource
-      .filter((s) => s.source === 'fipd')
-      .map((s) => ({
-        qrrId: q.qrrId,
-        label: `Enveloppe FIPD ${budgetYear}`,
-        delegatedCents: s.delegatedCents,
-        committedCents: s.committedCents,
-        paidCents: s.paidCents,
-      })),
-  );
-  const subsidies = listSubsidies(ctx, { budgetYear })
-    .filter((s) => isCommitted(s.status) && bounds && s.decisionDate !== null && s.decisionDate >= bounds.from && s.decisionDate <= bounds.to)
-    .map((s) => ({
-      qrrId: s.qrrId,
-      beneficiary: s.beneficiaryName,
-      object: s.title,
-      grantedCents: s.grantedCents,
-      paidCents: s.paidCents,
-      source: s.source,
-      sourceLabel: FUNDING_SOURCE_LABELS[s.source],
-    }));
-  return { envelopes, subsidies };
-}
-
 export interface ProduceReportOptions {
   readonly periodCode: string;
   readonly outputDir: string;
