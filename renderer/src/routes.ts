@@ -38,17 +38,20 @@ export function useRoute(): [RouteId, (id: RouteId) => void] {
   const shown = useRef(route);
   shown.current = route;
   useEffect(() => {
-    const go = (next: RouteId) => {
+    // `target` is the whole hash asked for: its parameters (`?trimestre=…`) are
+    // for the next screen, which reads them when it mounts (routeParams).
+    const go = (next: RouteId, target: string) => {
       // Without a hashchange: the guard has been answered already.
-      if (window.location.hash !== `#/${next}`) history.replaceState(null, '', `#/${next}`);
+      if (window.location.hash !== target) history.replaceState(null, '', target);
       setRoute(next);
     };
     const onChange = () => {
-      const next = parse(window.location.hash);
+      const target = window.location.hash;
+      const next = parse(target);
       if (next === shown.current) return;
-      if (!hasPendingEntries()) return go(next);
+      if (!hasPendingEntries()) return go(next, target);
       history.replaceState(null, '', `#/${shown.current}`);
-      askBeforeLeaving(() => go(next));
+      askBeforeLeaving(() => go(next, target));
     };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
