@@ -24,7 +24,7 @@ describe('actions grid and engagement assessment in Chromium', () => {
       const q = String((created as { ok: true; value: { id: number } }).value.id);
       await core.dispatch('openPeriod', { code: periodOfDate(new Date()) });
       await app.open();
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       await cell(page, '10-01', `${q}:status`).waitFor();
 
       await typeInto(page, '10-01', `${q}:status`, 'réalisée');

@@ -35,7 +35,7 @@ describe('national consolidation in Chromium', () => {
 
       await app.open();
       const { page } = app;
-      await page.getByRole('link', { name: 'Consolidation nationale' }).click();
+      await page.getByRole('link', { name: 'Consolidation nationale', exact: true }).click();
       await page.getByRole('heading', { name: 'Consolidation nationale' }).waitFor();
       const before = snapshot(app.core.db);
       await page.getByLabel(/Fichiers d'échange des départements/).setInputFiles(files);

@@ -21,7 +21,7 @@ describe('exchange workbook in Chromium', () => {
     try {
       await app.core.dispatch('installDemo', undefined);
       await app.open();
-      await app.page.getByRole('link', { name: 'Échanges' }).click();
+      await app.page.getByRole('link', { name: 'Échanges', exact: true }).click();
       const format = app.page.getByLabel('Format');
       expect(await format.inputValue()).toBe('qrr');
       await app.page.getByLabel('Trimestre à exporter').selectOption('2026-T4');

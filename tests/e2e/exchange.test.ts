@@ -23,7 +23,7 @@ describe('exchange files in Chromium', () => {
       // The colleague's database: the demonstration, exported through the screen.
       await colleague.core.dispatch('installDemo', undefined);
       await colleague.open();
-      await colleague.page.getByRole('link', { name: 'Échanges' }).click();
+      await colleague.page.getByRole('link', { name: 'Échanges', exact: true }).click();
       await colleague.page.getByRole('button', { name: 'Exporter' }).click();
       const exported = colleague.page.getByTestId('exchange-exported');
       await exported.waitFor();
@@ -44,7 +44,7 @@ describe('exchange files in Chromium', () => {
       expect(readOnly(me.databasePath, (db) => db.prepare('SELECT count(*) FROM indicator_value').pluck().get())).toBe(0);
       await me.page.getByRole('button', { name: "Confirmer l'import" }).click();
       // The application opens on the imported data.
-      await me.page.getByRole('link', { name: 'Échanges' }).click({ timeout: PREVIEW_TIMEOUT });
+      await me.page.getByRole('link', { name: 'Échanges', exact: true }).click({ timeout: PREVIEW_TIMEOUT });
       const count = (path: string) => readOnly(path, (db) => db.prepare('SELECT count(*) FROM indicator_value').pluck().get());
       expect(count(me.databasePath)).toBe(count(colleague.databasePath));
 
@@ -94,7 +94,7 @@ describe('exchange files in Chromium', () => {
       expect(after.origin).toBe('import:qrr-93-tout.qrr');
 
       // The audit trail, on screen: the import and the value it changed, with the file named.
-      await me.page.getByRole('link', { name: 'Journal' }).click();
+      await me.page.getByRole('link', { name: 'Journal', exact: true }).click();
       const journal = me.page.getByRole('table').first();
       await journal.waitFor();
       await me.page.getByText(/qrr-93-tout\.qrr/).first().waitFor();
@@ -133,7 +133,7 @@ describe('a signed report PDF as the source of an import, in Chromium', () => {
       await me.core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: 'Camille Martin' });
       await me.core.dispatch('createQrr', { name: 'QRR existant', communes: ['93066'], qpvCodes: [], securityZone: null, wave: null, deleguePrefet: '', referents: '', population: null, notes: '' });
       await me.open();
-      await me.page.getByRole('link', { name: 'Échanges' }).click();
+      await me.page.getByRole('link', { name: 'Échanges', exact: true }).click();
       await me.page.getByLabel(/Fichier d'échange/).setInputFiles(pdf);
       const preview = me.page.getByTestId('import-preview');
       await preview.waitFor({ timeout: PREVIEW_TIMEOUT });

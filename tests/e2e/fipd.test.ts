@@ -30,7 +30,7 @@ describe('FIPD credits in Chromium', () => {
       const q = (created as { ok: true; value: { id: number } }).value.id;
       await core.dispatch('openPeriod', { code: period });
       await app.open();
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
 
       await typeInto(page, String(q), 'amount', '80 000');
       await statusSays(page, /Saisie : 1 cellule enregistrée/);
@@ -88,7 +88,7 @@ describe('FIPD credits in Chromium', () => {
       expect(await page.getByTestId('fipd-chart').textContent()).toMatch(/Versé15\u202f000,50\u00a0€/);
 
       // The dashboard (and the report, same model) shows the credits of the year.
-      await page.getByRole('link', { name: 'Tableau de bord' }).click();
+      await page.getByRole('link', { name: 'Tableau de bord', exact: true }).click();
       // The refused line typed below is not saved: leaving asks first (issue 12), and the user gives it up.
       const guard = page.getByRole('dialog', { name: /pas enregistrée/ });
       await guard.waitFor();
@@ -99,7 +99,7 @@ describe('FIPD credits in Chromium', () => {
         .toMatch(/Délégué 80\u202f000,00\u00a0€ · engagé 40\u202f000,50\u00a0€ · versé 15\u202f000,50\u00a0€/);
 
       // Indicator 05-02 is computed from these lines, and read-only in the grid.
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '05-02', `${q}:p0`).waitFor();
       await expect.poll(() => cellText(page, '05-02', `${q}:p0`)).toBe('2');
       expect(await cellText(page, '05-02', `${q}:p1`)).toBe('40\u202f000,50\u00a0€');
@@ -109,7 +109,7 @@ describe('FIPD credits in Chromium', () => {
       await refusalSays(page, /calculé depuis les crédits FIPD/);
 
       // Export to Excel, read back.
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
       await page.getByRole('button', { name: 'Exporter en Excel (.xlsx)' }).click();
       const exported = page.getByTestId('fipd-exported');
       await exported.waitFor();
@@ -135,7 +135,7 @@ describe('FIPD credits in Chromium', () => {
       for (let i = 0; i < 6; i++) {
         await app.open();
         await page.getByTestId('dashboard-fipd').waitFor();
-        await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+        await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
         const quartiers = page.locator('.ag-row[row-id^="s"] .ag-cell[col-id="qrrId"]');
         await quartiers.first().waitFor();
         // The names arrive in their own request: the cells drawn before must be redrawn with them.

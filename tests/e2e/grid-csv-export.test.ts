@@ -27,7 +27,7 @@ describe('CSV export of the subsidies grid neutralises formulas (Chromium, real 
       await core.dispatch('saveSettings', { departementCode: '93', prefetName: '', coordinatorName: '' });
       await core.dispatch('createQrr', { name: 'QRR Nord', communes: [] });
       await app.open();
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
       // Quartier, Source, Association, SIRET, RNA, Intitulé, Actions, Demandé, Attribué, Cofinancement, Statut.
       await cell(page, 'new-0', 'qrrId').click();
       await pasteTsv(

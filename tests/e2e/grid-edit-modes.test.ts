@@ -22,7 +22,7 @@ describe("Excel's « Entrer » and « Modifier » modes (Chromium, real SQLite)"
 
   const withQuarter = (run: (app: AppSession, q: string) => Promise<void>) =>
     withOpenQuarter(browser, async (app, q) => {
-      await app.page.getByRole('link', { name: 'Indicateurs' }).click();
+      await app.page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await run(app, q);
     });
   const count = (app: AppSession, code: string) =>

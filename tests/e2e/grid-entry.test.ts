@@ -32,7 +32,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
   it('« 10 Enter 20 Enter 3 Enter » from the last indicator of an engagement: Enter passes over the next title row, nothing is lost', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '03-04', `${q}:p0`).click();
       // Typed in one go, faster than the database answers.
       await page.keyboard.type('10\n20\n3\n');
@@ -53,7 +53,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
   it('a refused value keeps its edit open with the reason by the cell and in the status line, never a stale success', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-03', `${q}:p0`).click();
       await page.keyboard.type('12\n');
       await statusSays(page, /Saisie : 1 cellule enregistrée/);
@@ -92,7 +92,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
         via: 'saisie',
         changes: [{ qrrId: Number(q), indicatorCode: '05-03', value: { total: 438, men: 251, women: 187 } }],
       });
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '05-03', `${q}:p0`).click();
       await page.keyboard.type('120');
       await page.keyboard.press('Tab');
@@ -125,7 +125,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
   it('Ctrl+Y and Ctrl+Shift+Z both redo', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-03', `${q}:p0`).click();
       await page.keyboard.type('7\n');
       await statusSays(page, /Saisie/);
@@ -143,7 +143,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
   it('pick lists: « réa » Enter gives Réalisée, « nord » Enter gives the quartier; paste accepts a label, a start or the code', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       await cell(page, '01-01', `${q}:status`).click();
       await page.keyboard.type('rea');
       await page.getByRole('listbox').getByRole('option', { name: 'Réalisée' }).waitFor();
@@ -166,7 +166,7 @@ describe('entering a quarter without surprises (Chromium, real SQLite)', () => {
         { action_code: '01-04', status: 'sans_objet' },
       ]);
 
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
       await cell(page, 'new-0', 'qrrId').click();
       await page.keyboard.type('nord');
       await page.getByRole('listbox', { name: 'Valeurs possibles' }).getByRole('option', { name: 'QRR Nord' }).waitFor();

@@ -40,15 +40,15 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
   it('refusals: « 1.5 » in a count, a status « abandonnée », an envelope « douze », a SIRET 123 456 789 00000 — all kept open with their reason', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-03', `${q}:p0`).click();
       await refusedBothWays(page, '1.5', /Nombre/);
 
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       await cell(page, '01-01', `${q}:status`).click();
       await refusedBothWays(page, 'abandonnée', /abandonnée/);
 
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
       await cell(page, q, 'amount').click();
       await refusedBothWays(page, 'douze', /douze|montant/i);
       await cell(page, 'new-0', 'siret').click();
@@ -60,7 +60,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
   it('pick lists for the subsidy quartier, source, status and decision; Ctrl+Y and Ctrl+Shift+Z redo in the action and envelope grids', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
       const options = () => page.getByRole('listbox', { name: 'Valeurs possibles' }).getByRole('option');
       // Typing the start of a word, accents and capitals ignored, then Tab on to the next cell.
       await cell(page, 'new-0', 'qrrId').click();
@@ -108,7 +108,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
       }
 
       // Redo in the action grid.
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       const status = () => readOnly(app.databasePath, (db) => (db.prepare("SELECT status FROM action_status WHERE action_code = '01-01'").pluck().get() as string | undefined) ?? null);
       await cell(page, '01-01', `${q}:status`).click();
       await page.keyboard.type('en c');
@@ -129,7 +129,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
   it('a pasted column passes over an engagement title row, as Excel passes over hidden rows', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '03-05', `${q}:p0`).click();
       await pasteTsv(page, '1\r\n2\r\n3\r\n');
       await statusSays(page, /Collage : 3 cellules enregistrées/);
@@ -146,7 +146,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
   it('the selected rectangle is highlighted and cleared as it changes (only its rows are redrawn)', async () => {
     await withQuarter(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       const selected = () =>
         page.evaluate(() =>
           [...document.querySelectorAll('.qrr-sheet .ag-cell.qrr-cell--selected')].map((c) => `${c.closest('[row-id]')!.getAttribute('row-id')} ${c.getAttribute('col-id')}`).sort(),
@@ -207,7 +207,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
         return { before, right, headerAfterDown: await rect('.ag-header') };
       };
 
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await page.getByLabel('Quartier', { exact: true }).selectOption({ index: 0 });
       await cell(page, '01-01', 'label').waitFor();
       const indicators = await scrollAround('01-01', 'label', (await page.locator('.ag-header-cell[col-id$=":updated"]').first().getAttribute('col-id'))!);
@@ -215,8 +215,8 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
       expect(indicators.right.pinned).toEqual(indicators.before.pinned);
       expect(indicators.headerAfterDown?.y).toBe(indicators.before.header?.y);
       // The side panel (detail, engagement assessment) is beside the grid, not below it.
-      await page.getByRole('link', { name: 'Actions' }).click();
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-03', 'code').click();
       await openSidePanel(page);
       await page.getByTestId('assessment-panel').waitFor();
@@ -225,7 +225,7 @@ describe('the same spreadsheet behaviour in every grid (Chromium, real SQLite)',
       expect(side!.x).toBeGreaterThanOrEqual(grid!.x + grid!.width - 1);
       expect(side!.y).toBeLessThan(grid!.y + grid!.height);
 
-      await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+      await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
       const subsidy = page.locator('.ag-row[row-id^="s"]').first();
       await subsidy.waitFor({ timeout: 30_000 });
       const fipd = await scrollAround((await subsidy.getAttribute('row-id'))!, 'beneficiaryName', 'comment');

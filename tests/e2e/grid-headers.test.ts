@@ -45,7 +45,7 @@ describe('part columns headed by what they hold (Chromium)', () => {
       const sud = String(((await core.dispatch('createQrr', { name: 'QRR Sud', communes: [] })) as { ok: true; value: { id: number } }).value.id);
       await core.dispatch('openPeriod', { code: periodOfDate(new Date()) });
       await app.open();
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-01', `${nord}:p0`).waitFor();
 
       // No row focused yet: generic headers, whose tooltip says they depend on the row.

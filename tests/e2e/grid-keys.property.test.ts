@@ -51,7 +51,7 @@ describe('random key sequences in the indicator grid: nothing typed is lost', ()
       const referential = (await core.dispatch('getReferential', undefined)) as { ok: true; value: { engagements: { indicators: Indicator[] }[] } };
       const indicators = new Map(referential.value.engagements.flatMap((e) => e.indicators).map((i) => [i.code, i]));
       await app.open();
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-07', `${q}:p0`).waitFor();
 
       const stored = (code: string, colId: string) => {

@@ -67,7 +67,7 @@ describe('grid screens built for 1366×768 (Chromium, the demonstration database
         await core.dispatch('installDemo', undefined);
         await page.setViewportSize({ width, height });
         await app.open();
-        await page.getByRole('link', { name: 'Indicateurs' }).click();
+        await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
         await page.getByLabel('Quartier', { exact: true }).selectOption({ index: 0 });
         await page.locator('.ag-row[row-id="01-01"]').first().waitFor();
         await page.screenshot({ path: path.join(SHOTS, `indicateurs-${width}x${height}.png`) });
@@ -81,13 +81,13 @@ describe('grid screens built for 1366×768 (Chromium, the demonstration database
         await page.screenshot({ path: path.join(SHOTS, `indicateurs-focused-${width}x${height}.png`) });
         expect(await seriousViolations(page)).toEqual([]);
 
-        await page.getByRole('link', { name: 'Actions' }).click();
+        await page.getByRole('link', { name: 'Actions', exact: true }).click();
         await page.locator('.ag-row[row-id="01-01"]').first().waitFor();
         await page.screenshot({ path: path.join(SHOTS, `actions-${width}x${height}.png`) });
         expect((await visibleGrid(page)).pageScrolls).toBe(false);
         expect(await seriousViolations(page)).toEqual([]);
 
-        await page.getByRole('link', { name: 'Crédits FIPD' }).click();
+        await page.getByRole('link', { name: 'Crédits FIPD', exact: true }).click();
         await page.locator('.ag-row[row-id="new-0"]').first().waitFor();
         await page.screenshot({ path: path.join(SHOTS, `fipd-${width}x${height}.png`) });
         expect((await visibleGrid(page)).pageScrolls).toBe(false);

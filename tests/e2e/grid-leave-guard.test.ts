@@ -39,7 +39,7 @@ describe('held rows are never dropped silently (Chromium, real SQLite)', () => {
       await core.dispatch('openPeriod', { code: period });
       await core.dispatch('saveIndicatorValues', { periodCode: period, via: 'saisie', changes: [{ qrrId: Number(q), indicatorCode: '05-03', value: saved }] });
       await app.open();
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '05-03', `${q}:p0`).click();
       await page.keyboard.type('120');
       await page.keyboard.press('Tab');
@@ -82,7 +82,7 @@ describe('held rows are never dropped silently (Chromium, real SQLite)', () => {
   it('another screen (side navigation): asked first; « Revenir » keeps the row on screen, « Abandonner » leaves', async () => {
     await withHeldRow(async (app, q) => {
       const { page } = app;
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       await asked(page);
       expect(new URL(page.url()).hash).toBe('#/indicateurs');
       // The question is an accessible modal dialog (axe, on the dialog: the page behind it is inert).
@@ -92,22 +92,22 @@ describe('held rows are never dropped silently (Chromium, real SQLite)', () => {
       await comeBack(page, q);
       expect(await page.getByRole('heading', { level: 1, name: 'Indicateurs' }).isVisible()).toBe(true);
       // Escape is « Revenir » too.
-      await page.getByRole('link', { name: 'Tableau de bord' }).click();
+      await page.getByRole('link', { name: 'Tableau de bord', exact: true }).click();
       await asked(page);
       await comeBack(page, q, 'Escape');
       expect(stored(app)).toEqual(saved);
 
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       await asked(page);
       await giveUp(page);
       await page.getByRole('heading', { level: 1, name: 'Actions' }).waitFor();
       expect(new URL(page.url()).hash).toBe('#/actions');
       // Given up: the database still holds what was saved, and the screen shows it again.
       expect(stored(app)).toEqual(saved);
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await expect.poll(() => cellText(page, '05-03', `${q}:p0`)).toBe('438');
       // Nothing held any more: leaving is not asked.
-      await page.getByRole('link', { name: 'Actions' }).click();
+      await page.getByRole('link', { name: 'Actions', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Actions' }).waitFor();
       expect(await dialog(page).count()).toBe(0);
     });

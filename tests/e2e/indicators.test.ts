@@ -46,7 +46,7 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
       await page.getByText('« QRR Épinay » est créé.').waitFor();
       expect(await page.getByTestId('qrr-table').locator('tbody tr td:nth-child(3)').allTextContents()).toEqual(['QN09302A', 'QN09301M, QP093028']);
 
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await page.getByText('Ouvrez un trimestre pour commencer la saisie.').waitFor();
       await page.getByLabel('Trimestre à ouvrir').selectOption({ label: periodLabel(periodOfDate(new Date())) });
       await page.getByRole('button', { name: 'Ouvrir', exact: true }).click();
@@ -87,7 +87,7 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
       await statusSays(page, /ne peut pas dépasser le dénominateur/);
 
       await page.reload();
-      await page.getByRole('link', { name: 'Indicateurs' }).waitFor();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).waitFor();
       await page.getByLabel('Quartier', { exact: true }).selectOption({ label: 'QRR Saint-Denis' });
       await cell(page, '01-01', `${q}:p0`).waitFor();
       await expect.poll(() => cellText(page, '01-01', `${q}:rate`)).toBe('30,0\u00a0%');
@@ -139,7 +139,7 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
       const q = String((created as { ok: true; value: { id: number } }).value.id);
       await core.dispatch('openPeriod', { code: periodOfDate(new Date()) });
       await app.open();
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '05-01', `${q}:p0`).click();
 
       // 5 rows × 3 columns as LibreOffice copies them: French numbers, blanks, CRLF, one bad cell.
@@ -178,7 +178,7 @@ describe('indicator grid in Chromium, over a real SQLite file', () => {
       await statusSays(page, /Annulé : effacement de 5 cellules/);
 
       await page.reload();
-      await page.getByRole('link', { name: 'Indicateurs' }).waitFor();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).waitFor();
       await cell(page, '01-07', `${q}:p0`).waitFor();
       await expect.poll(() => cellText(page, '01-07', `${q}:p0`)).toBe('1\u202f250');
       expect(await cellText(page, '05-04', `${q}:p0`)).toBe('3');

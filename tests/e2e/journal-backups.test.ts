@@ -55,7 +55,7 @@ describe('Journal and backups, in Chromium over a real SQLite file', () => {
       }
       const { page } = app;
       await app.open();
-      await page.getByRole('link', { name: 'Journal' }).click();
+      await page.getByRole('link', { name: 'Journal', exact: true }).click();
       await page.getByRole('heading', { name: 'Journal des modifications' }).waitFor();
       const table = page.getByTestId('audit-table');
       await table.waitFor();
@@ -135,7 +135,7 @@ describe('Journal and backups, in Chromium over a real SQLite file', () => {
       const { page } = app;
       const backupDir = path.join(path.dirname(app.databasePath), 'sauvegardes');
       await app.open();
-      await page.getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('link', { name: 'Paramètres', exact: true }).click();
       await page.getByRole('heading', { name: 'Sauvegardes' }).waitFor();
       // A new database has no backup yet (the start-up one is taken when an existing file is opened).
       await page.getByText("Aucune sauvegarde pour l'instant.").waitFor();
@@ -207,7 +207,7 @@ describe('Journal and backups, in Chromium over a real SQLite file', () => {
       expect(qrrNames(path.join(backupDir, safety!))).toEqual(['QRR Franc-Moisin', 'QRR Après la sauvegarde']);
 
       // The application reloaded on the restored file.
-      await page.getByRole('link', { name: 'Quartiers' }).click();
+      await page.getByRole('link', { name: 'Quartiers', exact: true }).click();
       await page.getByTestId('qrr-table').waitFor();
       expect(await page.getByTestId('qrr-table').locator('tbody tr').allTextContents()).toEqual([
         expect.stringContaining('QRR Franc-Moisin'),

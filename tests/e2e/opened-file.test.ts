@@ -36,7 +36,7 @@ describe('files opened from outside the window, in Chromium', () => {
 
       await app.open();
       await app.page.waitForURL(/#\/echanges$/);
-      await app.page.getByRole('link', { name: 'Échanges' }).waitFor();
+      await app.page.getByRole('link', { name: 'Échanges', exact: true }).waitFor();
       expect(app.core.openedFiles.size).toBe(0);
       expect(app.consoleErrors).toEqual([]);
       expect(app.externalRequests).toEqual([]);
@@ -49,7 +49,7 @@ describe('files opened from outside the window, in Chromium', () => {
     const app = await configured();
     try {
       await app.open();
-      await app.page.getByRole('link', { name: 'Échanges' }).waitFor();
+      await app.page.getByRole('link', { name: 'Échanges', exact: true }).waitFor();
       expect(app.page.url()).not.toMatch(/#\/echanges$/);
 
       // A second launch queued a file that was deleted before the window asked for it.

@@ -9,7 +9,7 @@ async function seeded(browser: Browser): Promise<AppSession> {
   await app.core.dispatch('saveSettings', { departementCode: '34', prefetName: 'Préfet', coordinatorName: '' });
   await app.core.dispatch('createQrr', { name: 'QRR Mosson', communes: ['34172'] });
   await app.open();
-  await app.page.getByRole('link', { name: 'Quartiers' }).click();
+  await app.page.getByRole('link', { name: 'Quartiers', exact: true }).click();
   await app.page.getByTestId('qrr-table').waitFor();
   return app;
 }
@@ -100,7 +100,7 @@ describe('Quartiers screen and the IPC boundary, in Chromium', () => {
   it('shows the database location in Paramètres', async () => {
     const app = await seeded(browser);
     try {
-      await app.page.getByRole('link', { name: 'Paramètres' }).click();
+      await app.page.getByRole('link', { name: 'Paramètres', exact: true }).click();
       const info = app.page.getByTestId('app-info');
       await info.waitFor();
       expect(await info.textContent()).toContain(app.databasePath);

@@ -39,7 +39,7 @@ describe('quarterly report in Chromium: check, sign, transmit, verify', () => {
       await page.getByTestId('dashboard-table').waitFor();
       expect(await page.getByTestId('dashboard-totals').textContent()).toMatch(/1 \/ 56/);
 
-      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('link', { name: 'Rapports', exact: true }).click();
       const missing = page.getByTestId('missing-summary');
       await missing.waitFor();
       expect(await missing.textContent()).toMatch(/À compléter avant la transmission/);
@@ -88,7 +88,7 @@ describe('quarterly report in Chromium: check, sign, transmit, verify', () => {
       await verdict.getByText('Document modifié après signature').waitFor();
 
       // The quarter is locked in the grids.
-      await page.getByRole('link', { name: 'Indicateurs' }).click();
+      await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
       await cell(page, '01-03', `${q}:p0`).waitFor();
       await page.getByText(/a été transmis : il est en lecture seule/).first().waitFor();
       expect(app.consoleErrors).toEqual([]);

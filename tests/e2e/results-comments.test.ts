@@ -37,7 +37,7 @@ describe('typed comments beside the synthesis in Chromium', () => {
 
       const panel = page.getByTestId('assessment-panel');
       const openPanel = async () => {
-        await page.getByRole('link', { name: 'Indicateurs' }).click();
+        await page.getByRole('link', { name: 'Indicateurs', exact: true }).click();
         await cell(page, '07-02', `${q}:p0`).click();
         await openSidePanel(page);
         await panel.waitFor();

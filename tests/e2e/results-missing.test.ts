@@ -61,7 +61,7 @@ describe('missing indicators lead to their cells in Chromium', () => {
 
       // Engagement 08 is missing in both quartiers: all of them side by side; 08-02 is « sans objet » in
       // QRR Petit-Bard (zone gendarmerie), so the navigator skips it there.
-      await page.getByRole('link', { name: 'Tableau de bord' }).click();
+      await page.getByRole('link', { name: 'Tableau de bord', exact: true }).click();
       await page.getByTestId('missing-link-08').click();
       await focusIs(page, '08-01', `${a}:p0`);
       expect(await page.getByLabel('Quartier').inputValue()).toBe('all');

@@ -37,7 +37,7 @@ describe('objectives and « sans objet » in Chromium', () => {
       expect(await page.getByTestId('result-01-03').textContent()).toMatch(/12/);
 
       // Objectifs: a target for 01-03, and 02-03 « sans objet » with its reason.
-      await page.getByRole('link', { name: 'Objectifs' }).click();
+      await page.getByRole('link', { name: 'Objectifs', exact: true }).click();
       const row = page.getByTestId('target-01-03');
       await row.getByLabel('Valeur initiale 01-03', { exact: true }).fill('10');
       await row.getByLabel('Date de la valeur initiale 01-03').fill('2025-12-31');
@@ -52,7 +52,7 @@ describe('objectives and « sans objet » in Chromium', () => {
       await expect.poll(async () => (await model()).sansObjetCount.indicators).toBe(1);
 
       // Dashboard: 1 / 55 (02-03 no longer asked), the target and its progress in the results table.
-      await page.getByRole('link', { name: 'Tableau de bord' }).click();
+      await page.getByRole('link', { name: 'Tableau de bord', exact: true }).click();
       await page.getByTestId('dashboard-table').waitFor();
       expect(await page.getByTestId('dashboard-totals').textContent()).toMatch(/1 \/ 55/);
       const result = await page.getByTestId('result-01-03').textContent();

@@ -51,14 +51,14 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
       await page.setViewportSize({ width: 1366, height: 768 });
 
       await app.open();
-      await page.getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('link', { name: 'Paramètres', exact: true }).click();
       const panel = page.getByTestId('pkcs11-module');
       await panel.getByLabel('Module PKCS#11').selectOption(SOFTHSM_MODULE);
       await panel.getByRole('button', { name: 'Enregistrer le module' }).click();
       await panel.getByText('Module de la carte enregistré.').waitFor();
       expect(await panel.textContent()).toContain(`Module actuel : ${SOFTHSM_MODULE}`);
 
-      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('link', { name: 'Rapports', exact: true }).click();
       const choice = page.getByTestId('signer-choice');
       await choice.getByText('Carte agent / clé USB').click();
       await choice.getByText(CARD_CN).click();
@@ -82,8 +82,8 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
       expect(await choice.getByLabel(/Code PIN de la carte/).inputValue()).toBe('');
 
       // Next visit: the card and its certificate are chosen again; only the PIN is asked.
-      await page.getByRole('link', { name: 'Journal' }).click();
-      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('link', { name: 'Journal', exact: true }).click();
+      await page.getByRole('link', { name: 'Rapports', exact: true }).click();
       await expect.poll(() => choice.getByLabel(CARD_CN).isChecked()).toBe(true);
       expect(await choice.getByLabel('Carte agent / clé USB').isChecked()).toBe(true);
       expect(await choice.getByLabel(/Code PIN de la carte/).inputValue()).toBe('');
@@ -103,7 +103,7 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
       fs.writeFileSync(p12File, makeTestPki({ password: PASSWORD }).p12);
 
       await app.open();
-      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('link', { name: 'Rapports', exact: true }).click();
       const choice = page.getByTestId('signer-choice');
       await choice.getByLabel(/Ou emplacement du certificat sur ce poste/).fill(p12File);
       await choice.getByLabel(/Mot de passe du certificat/).fill(PASSWORD);
@@ -113,8 +113,8 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
       await produced.waitFor({ timeout: 30_000 });
       expect(await produced.textContent()).toContain(`Rapport signé par ${TEST_SIGNER_CN}`);
 
-      await page.getByRole('link', { name: 'Journal' }).click();
-      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('link', { name: 'Journal', exact: true }).click();
+      await page.getByRole('link', { name: 'Rapports', exact: true }).click();
       await expect.poll(() => choice.getByLabel(/Ou emplacement du certificat sur ce poste/).inputValue()).toBe(p12File);
       expect(await choice.getByLabel('Fichier .p12 / .pfx').isChecked()).toBe(true);
       expect(await choice.getByLabel(/Mot de passe du certificat/).inputValue()).toBe('');

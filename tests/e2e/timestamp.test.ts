@@ -39,7 +39,7 @@ describe('time-stamp authority in Chromium: Paramètres, Rapports, verification'
 
       await page.setViewportSize({ width: 1366, height: 768 });
       await app.open();
-      await page.getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('link', { name: 'Paramètres', exact: true }).click();
       const panel = page.getByTestId('timestamp-settings');
       await panel.waitFor();
       await panel.getByLabel(/Adresse de l’autorité d’horodatage/).fill(tsa.url);
@@ -56,7 +56,7 @@ describe('time-stamp authority in Chromium: Paramètres, Rapports, verification'
       if (process.env.QRR_SCREENSHOTS) fs.copyFileSync(path.join(app.dir, 'parametres-horodatage.png'), path.join(process.env.QRR_SCREENSHOTS, 'parametres-horodatage.png'));
 
       // A time-stamped signature from Rapports.
-      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('link', { name: 'Rapports', exact: true }).click();
       await page.getByLabel(/Certificat de signature/).setInputFiles(p12File);
       await page.getByLabel(/Mot de passe du certificat/).fill(PASSWORD);
       await page.getByRole('button', { name: 'Produire et signer le rapport' }).click({ timeout: 60_000 }); // signing runs in this process: slow under load

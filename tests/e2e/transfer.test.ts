@@ -42,7 +42,7 @@ describe('moving to another workstation in Chromium: « Exporter tout », then �
       expect(names).toHaveLength(3);
       const { page } = old;
       await old.open();
-      await page.getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('link', { name: 'Paramètres', exact: true }).click();
       await page.getByRole('heading', { name: 'Emplacement des données et changement de poste' }).waitFor();
       const facts = page.getByTestId('app-info');
       await facts.waitFor();
@@ -129,7 +129,7 @@ describe('moving to another workstation in Chromium: « Exporter tout », then �
       await must(other, 'createQrr', { name: 'QRR Mosson', communes: ['34172'] });
       const { page } = other;
       await other.open();
-      await page.getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('link', { name: 'Paramètres', exact: true }).click();
       await page.getByLabel(/Archive de transfert/).setInputFiles(archive);
       await page.getByRole('dialog', { name: 'Remplacer les données de ce poste ?' }).getByRole('button', { name: 'Remplacer les données de ce poste' }).click();
       const warning = page.getByRole('dialog', { name: 'Archive d’un autre département' });
