@@ -6,10 +6,11 @@ import type { QrrWave, SecurityZone } from '../../../shared/domain/types';
 import {
   EXCHANGE_EXTENSION,
   EXCHANGE_FORMAT,
+  EXCHANGE_MAX_BYTES,
   EXCHANGE_VERSION,
   qrrExchangeKey,
   sealExchangeDocument,
-  serializeExchangeDocument,
+  writeExchangeText,
   type ExchangeDocument,
   type ExchangeEnvelope,
   type ExchangeSubsidy,
@@ -18,6 +19,7 @@ import { DomainError } from '../../../shared/ipc/result';
 import { isoNow, type ServiceContext } from '../context';
 import { SEED_REFERENTIAL, storedReferentialVersion } from '../referential';
 import { getSettings } from '../settings';
+import { nodeSha256 } from './node-hash';
 
 /*
  * « Exporter »: the exchange document of one or more periods (or all of them).
@@ -123,7 +125,7 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
     assessments: assessments.map(({ qrrId, ...r }) => ({ ...r, qrrKey: keyOf({ qrrId }) })),
     fipdEnvelopes,
     subsidies,
-  });
+  }, nodeSha256);
 }
 
 /** The FIPD records as the exchange file carries them, with their local QRR (and subsidy) ids. */
@@ -197,12 +199,36 @@ export function exchangeFileName(document: ExchangeDocument): string {
   return `qrr-${document.departement.code}-${scope}${EXCHANGE_EXTENSION}`;
 }
 
-/** Writes the file (adding the extension when missing), through a temporary file so a crash never leaves half a file. */
-export function writeExchangeFile(document: ExchangeDocument, target: string): string {
+export const exportTooBigMessage = (maxBytes: number): string =>
+  `Ce fichier d'échange dépasserait ${Math.round(maxBytes / (1024 * 1024))} Mo, la taille la plus grande que l'application sait relire : ` +
+  'exportez moins de trimestres à la fois (un trimestre national tient en une cinquantaine de Mo).';
+
+/**
+ * Writes the file (adding the extension when missing) in pieces, through a
+ * temporary file so a crash never leaves half a file. A file larger than what
+ * the import reads (EXCHANGE_MAX_BYTES) is refused before it replaces
+ * anything: the application never writes a file it cannot read back.
+ */
+export function writeExchangeFile(document: ExchangeDocument, target: string, maxBytes = EXCHANGE_MAX_BYTES): string {
   const file = target.endsWith(EXCHANGE_EXTENSION) ? target : `${target}${EXCHANGE_EXTENSION}`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, serializeExchangeDocument(document), 'utf8');
+  const fd = fs.openSync(temporary, 'w');
+  let size = 0;
+  try {
+    writeExchangeText(document, (chunk) => {
+      const bytes = Buffer.from(chunk, 'utf8');
+      size += bytes.length;
+      if (size > maxBytes) throw new DomainError('VALIDATION', exportTooBigMessage(maxBytes));
+      for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written);
+    });
+    fs.fsyncSync(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+  fs.closeSync(fd);
   fs.renameSync(temporary, file);
   return file;
 }
