@@ -15,6 +15,7 @@ import type { Indicator } from '../../shared/referential/types';
 import { DomainError, type FieldIssue } from '../../shared/ipc/result';
 import { isoNow, type ServiceContext } from './context';
 import { writeKeyed, type KeyedTable } from './keyed-record';
+import { withAuditBatch } from './audit';
 import { requireWritablePeriod } from './periods';
 import { readReferential } from './referential';
 import { getSettings } from './settings';
@@ -236,17 +237,20 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
       patches.push({ change, patch });
     });
     refuseIfIssues(issues);
-    for (const { change, patch } of patches) {
-      writeKeyed(
-        ctx,
-        VALUES,
-        {
-          key: { qrr_id: change.qrrId, indicator_code: change.indicatorCode, period_code: periodCode },
-          entityId: valueEntityId(change.qrrId, change.indicatorCode, periodCode),
-        },
-        patch,
-      );
-    }
+    // The batch's audit rows go in together at the end (a 1,000-cell paste, an import).
+    withAuditBatch(ctx, () => {
+      for (const { change, patch } of patches) {
+        writeKeyed(
+          ctx,
+          VALUES,
+          {
+            key: { qrr_id: change.qrrId, indicator_code: change.indicatorCode, period_code: periodCode },
+            entityId: valueEntityId(change.qrrId, change.indicatorCode, periodCode),
+          },
+          patch,
+        );
+      }
+    });
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
     // Read back only the QRRs written to: a save must not cost more as the quarter fills up.
     return [...new Set(changes.map((c) => c.qrrId))]
@@ -289,13 +293,15 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
       issues.push(...textIssues(index, { comment: c.comment, referent: c.referent }));
     });
     refuseIfIssues(issues);
-    for (const c of changes) {
-      const patch: Partial<StatusFields> = {};
-      if (c.status !== undefined) patch.status = c.status;
-      if (c.comment !== undefined) patch.comment = c.comment.trim();
-      if (c.referent !== undefined) patch.referent = c.referent.trim();
-      writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
-    }
+    withAuditBatch(ctx, () => {
+      for (const c of changes) {
+        const patch: Partial<StatusFields> = {};
+        if (c.status !== undefined) patch.status = c.status;
+        if (c.comment !== undefined) patch.comment = c.comment.trim();
+        if (c.referent !== undefined) patch.referent = c.referent.trim();
+        writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
+      }
+    });
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.actionCode}`));
     return [...new Set(changes.map((c) => c.qrrId))]
       .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
