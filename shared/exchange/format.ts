@@ -247,7 +247,16 @@ export function canonicalSha256(value: unknown, sha256: Sha256Factory = pureSha2
  * undefined ≡ null. Indicator values are compared once their parts are
  * completed from the référentiel (validateIndicatorValue), by the callers.
  */
-export const canonicalEqual = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+export function canonicalEqual(a: unknown, b: unknown): boolean {
+  const x = a ?? null;
+  const y = b ?? null;
+  // Texts, finite numbers, booleans and null (most cells): their canonical JSON is equal exactly when they are.
+  if (isPlainScalar(x) && isPlainScalar(y)) return x === y;
+  return canonicalJson(x) === canonicalJson(y);
+}
+
+const isPlainScalar = (v: unknown): boolean =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 // ---------------------------------------------------------------------------
 // Schema (version 2)
