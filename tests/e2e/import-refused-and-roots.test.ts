@@ -56,7 +56,7 @@ function fileWithARefusedCell(dir: string): string {
   return file;
 }
 
-describe('import preview in Chromium: refused cells', () => {
+describe('refusals decided in Chromium: refused cells of an import, trusted roots of a restored archive', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -65,7 +65,7 @@ describe('import preview in Chromium: refused cells', () => {
     await browser?.close();
   });
 
-  it('shows « Refusé » with its French reason, refuses the whole file by default, then imports the rest once « sans les données refusées » is ticked', async () => {
+  it('import: shows « Refusé » with its French reason, refuses the whole file by default, then imports the rest once « sans les données refusées » is ticked', async () => {
     const dir = tempDir('qrr-e2e-refus-');
     const me = await startApp(browser);
     try {
@@ -122,18 +122,8 @@ describe('import preview in Chromium: refused cells', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
-});
 
-describe('restore in Chromium: trusted roots carried by the archive', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('lists each root with its fingerprint, trusts none by default, and trusts only the one confirmed', async () => {
+  it('restore: lists each root with its fingerprint, trusts none by default, and trusts only the one confirmed', async () => {
     const carried = tempDir('qrr-e2e-racines-');
     const roots = [
       issue({ subject: dn('Autorité racine A (test)', 'Ministère de l’Intérieur (test)'), ca: true, serial: '0A' }),

@@ -2,51 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeExchangeFile } from '../../electron/services/exchange/export';
-import { nodeSha256 } from '../../electron/services/exchange/node-hash';
 import { readExchangeSource } from '../../electron/services/exchange/sources';
-import { qrrExchangeKey, sealExchangeDocument, serializeExchangeDocument, type ExchangeDocument } from '../../shared/exchange/format';
+import { serializeExchangeDocument } from '../../shared/exchange/format';
 import { tempDir } from '../support/db';
+import { exchangeDocumentOf } from '../support/exchange-documents';
 
 /*
  * The application reads back what it writes: the export refuses, before
  * replacing anything, a file larger than the import reads (EXCHANGE_MAX_BYTES,
  * scaled down here), and what it writes is read back to the same document.
  */
-function documentOf(count: number): ExchangeDocument {
-  const qrrs = Array.from({ length: count }, (_, i) => {
-    const name = `Quartier n° ${i + 1}`;
-    return { key: qrrExchangeKey(name, ['93066']), name, communes: ['93066'], qpvCodes: [], securityZone: null, wave: null, population: null };
-  });
-  return sealExchangeDocument(
-    {
-      format: 'qrr-echange',
-      version: 2,
-      referentialVersion: 1,
-      departement: { code: '93', nom: 'Seine-Saint-Denis' },
-      sender: { name: 'Camille Martin', osUser: 'cmartin' },
-      exportedAt: '2026-11-26T09:00:00.000Z',
-      scope: { periods: ['2026-T3'] },
-      qrrs,
-      periods: [{ code: '2026-T3', state: 'open' }],
-      indicatorValues: qrrs.map((q) => ({
-        qrrKey: q.key,
-        indicatorCode: '01-03',
-        periodCode: '2026-T3',
-        value: { count: 12 },
-        target: null,
-        comment: 'Chiffre DSDEN — l’été',
-        source: '',
-        updatedAt: '2026-10-02T08:00:00.000Z',
-        updatedBy: 'cmartin',
-      })),
-      actionStatuses: [],
-      assessments: [],
-      fipdEnvelopes: [],
-      subsidies: [],
-    },
-    nodeSha256,
-  );
-}
+const documentOf = exchangeDocumentOf;
 
 describe('exchange file size: the import reads what the export writes', () => {
   it('writes in pieces the same text as serializeExchangeDocument, read back to the same document', async () => {

@@ -9,14 +9,11 @@ import {
   parseExchangeBytes,
   parseExchangeText,
   pureSha256,
-  qrrExchangeKey,
-  sealExchangeDocument,
   serializeExchangeDocument,
   sha256Hex,
-  type ExchangeDocument,
   type Sha256Factory,
-  type UnsignedExchangeDocument,
 } from '../../shared/exchange/format';
+import { exchangeDocumentOf } from '../support/exchange-documents';
 import { runs } from '../support/property';
 
 /*
@@ -26,40 +23,7 @@ import { runs } from '../support/property';
  * must never be trusted on its looks.
  */
 
-/** A département-like document of `count` quartiers: big enough to span many 64 K pieces of canonical text. */
-function documentOf(count: number): ExchangeDocument {
-  const qrrs = Array.from({ length: count }, (_, i) => {
-    const name = `Quartier « n° ${i + 1} » — l’été`;
-    return { key: qrrExchangeKey(name, ['93066']), name, communes: ['93066'], qpvCodes: [], securityZone: 'police' as const, wave: '2019' as const, population: 1000 + i };
-  });
-  const unsigned: UnsignedExchangeDocument = {
-    format: 'qrr-echange',
-    version: 2,
-    referentialVersion: 1,
-    departement: { code: '93', nom: 'Seine-Saint-Denis' },
-    sender: { name: 'Camille Martin', osUser: 'cmartin' },
-    exportedAt: '2026-11-26T09:00:00.000Z',
-    scope: { periods: ['2026-T3'] },
-    qrrs,
-    periods: [{ code: '2026-T3', state: 'open' }],
-    indicatorValues: qrrs.map((q) => ({
-      qrrKey: q.key,
-      indicatorCode: '01-01',
-      periodCode: '2026-T3',
-      value: { numerator: 3, denominator: 40 },
-      target: null,
-      comment: 'Chiffre\u202fDASEN\u00a0: 1\u202f234,56\u00a0€ 😀',
-      source: 'DASEN',
-      updatedAt: '2026-10-02T08:00:00.000Z',
-      updatedBy: 'cmartin',
-    })),
-    actionStatuses: [],
-    assessments: [],
-    fipdEnvelopes: [],
-    subsidies: [],
-  };
-  return sealExchangeDocument(unsigned, nodeSha256);
-}
+const documentOf = exchangeDocumentOf;
 
 /** A SHA-256 that records what it was given: tells whether a reader hashed the file's bytes or rebuilt text. */
 function spySha256(): { factory: Sha256Factory; kinds: string[] } {
