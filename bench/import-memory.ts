@@ -2,8 +2,9 @@
  * Peak memory (maximum resident set size) of `import` of an exchange file, as
  * a user runs it: the CLI in its own process, measured by GNU time.
  *
- *   npx tsx bench/import-memory.ts FICHIER.qrr [DOSSIER_DU_DEPOT]
+ *   npx tsx bench/import-memory.ts FICHIER.qrr [DOSSIER_DU_DEPOT] [--apercu-seulement]
  *
+ * A national quarter file: bench/national-file.ts makes one.
  * DOSSIER_DU_DEPOT (default: this one) lets the same file be measured with
  * another version of the code (e.g. `git archive <rev> | tar -x -C /tmp/ancien`
  * with a node_modules link), to compare before and after a change. Each run
@@ -17,13 +18,14 @@ import { benchFolder } from './support';
 const GNU_TIME = '/usr/bin/time';
 
 async function main(): Promise<void> {
-  const [file, repo = path.join(__dirname, '..')] = process.argv.slice(2);
+  const previewOnly = process.argv.includes('--apercu-seulement');
+  const [file, repo = path.join(__dirname, '..')] = process.argv.slice(2).filter((a) => a !== '--apercu-seulement');
   if (!file || !fs.existsSync(file)) throw new Error('Indiquez le fichier .qrr à importer.');
   if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} est nécessaire (paquet Debian « time »).`);
   const departement = (JSON.parse(fs.readFileSync(file, 'utf8')) as { departement: { code: string } }).departement.code;
   const size = fs.statSync(file).size;
   process.stdout.write(`Fichier : ${file} (${(size / 1024 / 1024).toFixed(1)} Mo), code : ${repo}\n`);
-  for (const mode of ['--dry-run', 'import'] as const) {
+  for (const mode of previewOnly ? (['--dry-run'] as const) : (['--dry-run', 'import'] as const)) {
     const folder = benchFolder('qrr-bench-memoire-');
     const core = await folder.open('cible.sqlite');
     const saved = await core.dispatch('saveSettings', { departementCode: departement, prefetName: '', coordinatorName: 'Banc mémoire' });

@@ -222,6 +222,52 @@ export function previewJson(preview: ExchangePreview, file: { path: string; file
   };
 }
 
+/**
+ * The `--json` preview (ImportPreviewJson plus `source`), written in pieces: the
+ * same text as JSON.stringify(previewJson(…), null, 2), without building the
+ * line objects of every list nor one string of it all.
+ */
+export function writePreviewJson(
+  preview: ExchangePreview,
+  file: { path: string; fileName: string; fileHash: string; version: number },
+  source: unknown,
+  write: (chunk: string) => void,
+): void {
+  const { new: _n, identical: _i, conflicts: _c, locked: _l, refused: _r, ...head } = previewJson({ ...preview, lines: [] }, file);
+  const kinds: readonly [keyof ImportPreviewJson & string, LineKind][] = [
+    ['new', 'new'],
+    ['identical', 'identical'],
+    ['conflicts', 'conflict'],
+    ['locked', 'locked'],
+    ['refused', 'refused'],
+  ];
+  const counts = { new: preview.counts.new, identical: preview.counts.identical, conflicts: preview.counts.conflict, locked: preview.counts.locked, refused: preview.counts.refused };
+  let buffer = '';
+  const push = (text: string): void => {
+    buffer += text;
+    if (buffer.length >= 1 << 16) {
+      write(buffer);
+      buffer = '';
+    }
+  };
+  const indented = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+  const members = Object.entries({ ...head, counts });
+  push('{');
+  for (const [i, [key, value]] of members.entries()) push(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: ${indented(value, 1)}`);
+  for (const [key, kind] of kinds) {
+    push(`,\n  ${JSON.stringify(key)}: [`);
+    let first = true;
+    for (const l of preview.lines) {
+      if (l.kind !== kind) continue;
+      push(`${first ? '' : ','}\n    ${indented(lineJson(l), 2)}`);
+      first = false;
+    }
+    push(first ? ']' : '\n  ]');
+  }
+  push(`,\n  "source": ${indented(source, 1)}\n}\n`);
+  write(buffer);
+}
+
 /** Partial: a table added to the format later is still printed, by its name. */
 const TABLE_LABELS: Readonly<Partial<Record<ExchangeTable, string>>> = {
   indicator_value: 'indicateur',
@@ -321,10 +367,14 @@ export async function importCommand(args: ImportArgs): Promise<number> {
       // The preview runs the import's writes on the private copy and rolls them back.
       { referential: true, scratch: true },
     );
-    const json = { ...previewJson(preview, { path: filePath, fileName: read.fileName, fileHash: read.fileHash, version: read.document.version }), source: read.info };
-    if (args.json) out(JSON.stringify(json, null, 2));
-    else printPreview(preview, json, args.db!, args.file);
-    return json.counts.refused > 0 && args.skipRefused !== true ? 1 : 0;
+    const file = { path: filePath, fileName: read.fileName, fileHash: read.fileHash, version: read.document.version };
+    if (args.json) {
+      // Streamed: a national file previews to ~500,000 lines, never held twice nor as one string.
+      writePreviewJson(preview, file, read.info, (chunk) => void process.stdout.write(chunk));
+    } else {
+      printPreview(preview, previewJson(preview, file), args.db!, args.file);
+    }
+    return preview.counts.refused > 0 && args.skipRefused !== true ? 1 : 0;
   }
 
   const backupDir = backupDirOf(databasePath);

@@ -19,3 +19,31 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     throw error;
   }
 }
+
+/**
+ * Like {@link writeFileAtomic}, for content produced in pieces (a national
+ * exchange file is tens of megabytes: never one string in memory). `produce`
+ * calls `put` for each piece; whatever it throws removes the temporary file
+ * and leaves any previous `file` whole.
+ */
+export function writeFileAtomicStreamed(file: string, produce: (put: (bytes: Uint8Array) => void) => void): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(temporary, 'w');
+  try {
+    produce((bytes) => {
+      for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written);
+    });
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Already closed (the rename failed).
+    }
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { isoNow, type ServiceContext } from './context';
+import { prepared } from './db/statement-cache';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'archive' | 'restore' | 'migrate';
 
@@ -15,30 +16,61 @@ export interface AuditEntry {
 /** Values are stored as JSON so a number, a text and a list read back exactly as they were. */
 const encode = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
+const COLUMNS = '(at, os_user, origin, entity, entity_id, action, field, old_value, new_value)';
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per multi-row INSERT (9 parameters each, far below SQLite's limit). */
+const BULK = 64;
+
+type AuditRowValues = readonly [string, string, string, string, string, string, string | null, string | null, string | null];
+
+/** Audit rows waiting for the end of a batch (withAuditBatch), per connection. */
+const pending = new WeakMap<Database, AuditRowValues[]>();
+
 /**
  * Appends to the audit trail. Must be called inside the transaction of the
  * change it describes, so that a change and its record exist together or not at all.
  */
 export function recordAudit(ctx: ServiceContext, entries: readonly AuditEntry[]): void {
   if (!ctx.db.inTransaction) throw new Error('recordAudit must run inside the transaction of the change it records.');
-  const insert = ctx.db.prepare(
-    `INSERT INTO audit_log (at, os_user, origin, entity, entity_id, action, field, old_value, new_value)
-     VALUES (@at, @osUser, @origin, @entity, @entityId, @action, @field, @oldValue, @newValue)`,
-  );
   const at = isoNow(ctx);
-  for (const e of entries) {
-    insert.run({
-      at,
-      osUser: ctx.osUser,
-      origin: ctx.origin,
-      entity: e.entity,
-      entityId: String(e.entityId),
-      action: e.action,
-      field: e.field ?? null,
-      oldValue: encode(e.oldValue),
-      newValue: encode(e.newValue),
-    });
+  const rows = entries.map(
+    (e): AuditRowValues => [at, ctx.osUser, ctx.origin, e.entity, String(e.entityId), e.action, e.field ?? null, encode(e.oldValue), encode(e.newValue)],
+  );
+  const batch = pending.get(ctx.db);
+  if (batch) batch.push(...rows);
+  else insertAuditRows(ctx.db, rows);
+}
+
+/**
+ * Runs `write` (inside the caller's transaction) with its audit rows inserted
+ * together at the end, 64 per statement: a batch of thousands of cells
+ * (paste, import) writes its trail at database speed. Same rows, same order,
+ * same timestamps as one insert per entry. `write` must not read the audit
+ * trail (its own rows are not there yet).
+ */
+export function withAuditBatch<T>(ctx: ServiceContext, write: () => T): T {
+  if (!ctx.db.inTransaction) throw new Error('withAuditBatch must run inside the transaction of the changes it records.');
+  if (pending.has(ctx.db)) return write();
+  const rows: AuditRowValues[] = [];
+  pending.set(ctx.db, rows);
+  try {
+    const result = write();
+    pending.delete(ctx.db);
+    insertAuditRows(ctx.db, rows);
+    return result;
+  } finally {
+    pending.delete(ctx.db);
   }
+}
+
+function insertAuditRows(db: Database, rows: readonly AuditRowValues[]): void {
+  let i = 0;
+  if (rows.length >= BULK) {
+    const bulk = prepared(db, `INSERT INTO audit_log ${COLUMNS} VALUES ${Array.from({ length: BULK }, () => ROW).join(', ')}`);
+    for (; i + BULK <= rows.length; i += BULK) bulk.run(rows.slice(i, i + BULK).flat());
+  }
+  const one = prepared(db, `INSERT INTO audit_log ${COLUMNS} VALUES ${ROW}`);
+  for (; i < rows.length; i++) one.run(rows[i]!);
 }
 
 /** Field-by-field differences between two records, for `update` entries. */

@@ -15,6 +15,8 @@ import type { Indicator } from '../../shared/referential/types';
 import { DomainError, type FieldIssue } from '../../shared/ipc/result';
 import { isoNow, type ServiceContext } from './context';
 import { writeKeyed, type KeyedTable } from './keyed-record';
+import { withAuditBatch } from './audit';
+import { prepared } from './db/statement-cache';
 import { requireWritablePeriod } from './periods';
 import { readReferential } from './referential';
 import { getSettings } from './settings';
@@ -77,7 +79,7 @@ export const valueEntityId = (qrrId: number, code: string, period: string): stri
 
 /** The QRRs a batch may write to: existing and not archived. */
 function requireActiveQrrs(ctx: ServiceContext, ids: Iterable<number>, pathOf: (id: number) => string): FieldIssue[] {
-  const get = ctx.db.prepare('SELECT name, archived_at AS archivedAt FROM qrr WHERE id = ?');
+  const get = prepared(ctx.db, 'SELECT name, archived_at AS archivedAt FROM qrr WHERE id = ?');
   const issues: FieldIssue[] = [];
   for (const id of new Set(ids)) {
     const row = get.get(id) as { name: string; archivedAt: string | null } | undefined;
@@ -168,8 +170,8 @@ export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrr
 }
 
 function listStoredIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
-  const rows = ctx.db
-    .prepare(
+  const rows = prepared(
+    ctx.db,
       `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
               updated_at AS updatedAt, updated_by AS updatedBy
        FROM indicator_value WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
@@ -236,17 +238,20 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
       patches.push({ change, patch });
     });
     refuseIfIssues(issues);
-    for (const { change, patch } of patches) {
-      writeKeyed(
-        ctx,
-        VALUES,
-        {
-          key: { qrr_id: change.qrrId, indicator_code: change.indicatorCode, period_code: periodCode },
-          entityId: valueEntityId(change.qrrId, change.indicatorCode, periodCode),
-        },
-        patch,
-      );
-    }
+    // The batch's audit rows go in together at the end (a 1,000-cell paste, an import).
+    withAuditBatch(ctx, () => {
+      for (const { change, patch } of patches) {
+        writeKeyed(
+          ctx,
+          VALUES,
+          {
+            key: { qrr_id: change.qrrId, indicator_code: change.indicatorCode, period_code: periodCode },
+            entityId: valueEntityId(change.qrrId, change.indicatorCode, periodCode),
+          },
+          patch,
+        );
+      }
+    });
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
     // Read back only the QRRs written to: a save must not cost more as the quarter fills up.
     return [...new Set(changes.map((c) => c.qrrId))]
@@ -267,8 +272,8 @@ export interface ActionStatusChange {
 }
 
 export function listActionStatuses(ctx: ServiceContext, periodCode: string, qrrId?: number): ActionStatusRecord[] {
-  return ctx.db
-    .prepare(
+  return prepared(
+    ctx.db,
       `SELECT qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
               updated_at AS updatedAt, updated_by AS updatedBy
        FROM action_status WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
@@ -289,13 +294,15 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
       issues.push(...textIssues(index, { comment: c.comment, referent: c.referent }));
     });
     refuseIfIssues(issues);
-    for (const c of changes) {
-      const patch: Partial<StatusFields> = {};
-      if (c.status !== undefined) patch.status = c.status;
-      if (c.comment !== undefined) patch.comment = c.comment.trim();
-      if (c.referent !== undefined) patch.referent = c.referent.trim();
-      writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
-    }
+    withAuditBatch(ctx, () => {
+      for (const c of changes) {
+        const patch: Partial<StatusFields> = {};
+        if (c.status !== undefined) patch.status = c.status;
+        if (c.comment !== undefined) patch.comment = c.comment.trim();
+        if (c.referent !== undefined) patch.referent = c.referent.trim();
+        writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
+      }
+    });
     const touched = new Set(changes.map((c) => `${c.qrrId}|${c.actionCode}`));
     return [...new Set(changes.map((c) => c.qrrId))]
       .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
@@ -316,8 +323,8 @@ export interface AssessmentChange {
 }
 
 export function listAssessments(ctx: ServiceContext, periodCode: string, qrrId?: number): AssessmentRecord[] {
-  return ctx.db
-    .prepare(
+  return prepared(
+    ctx.db,
       `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
               comment_author AS commentAuthor, comment_date AS commentDate, obstacles, next_steps AS nextSteps, successes,
               updated_at AS updatedAt, updated_by AS updatedBy

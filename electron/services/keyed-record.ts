@@ -1,6 +1,7 @@
 import { canonicalEqual } from '../../shared/exchange/format';
 import { recordAudit, type AuditEntry } from './audit';
 import { isoNow, type ServiceContext } from './context';
+import { prepared } from './db/statement-cache';
 
 /**
  * The follow-up tables (indicator values, action statuses, assessments) share
@@ -32,10 +33,44 @@ export interface KeyedWrite {
 // The import preview's equality (key order irrelevant): a patch the preview calls identical writes nothing.
 const same = canonicalEqual;
 
-export function readKeyed<F extends Record<string, unknown>>(ctx: ServiceContext, spec: KeyedTable<F>, write: KeyedWrite): F | null {
-  const where = Object.keys(write.key).map((k) => `${k} = @${k}`).join(' AND ');
+interface KeyedSql {
+  readonly select: string;
+  readonly remove: string;
+  readonly upsert: string;
+}
+
+/** The SQL of a table and key columns, built once (then prepared once per connection: db/statement-cache.ts). */
+const sqlCache = new WeakMap<KeyedTable<Record<string, unknown>>, Map<string, KeyedSql>>();
+
+function keyedSql(spec: KeyedTable<Record<string, unknown>>, keyColumns: readonly string[]): KeyedSql {
+  let bySpec = sqlCache.get(spec);
+  if (!bySpec) {
+    bySpec = new Map();
+    sqlCache.set(spec, bySpec);
+  }
+  const signature = keyColumns.join(',');
+  const cached = bySpec.get(signature);
+  if (cached) return cached;
+  const where = keyColumns.map((k) => `${k} = @${k}`).join(' AND ');
   const cols = Object.entries(spec.columns as Record<string, string>).map(([field, column]) => `${column} AS "${field}"`).join(', ');
-  const row = ctx.db.prepare(`SELECT ${cols} FROM ${spec.table} WHERE ${where}`).get(write.key) as Record<string, unknown> | undefined;
+  const columns = [...keyColumns, ...Object.values(spec.columns as Record<string, string>), 'updated_at', 'updated_by'];
+  const values = [...keyColumns.map((k) => `@${k}`), ...Object.keys(spec.columns).map((f) => `@f_${f}`), '@updated_at', '@updated_by'];
+  const updates = [...Object.values(spec.columns as Record<string, string>), 'updated_at', 'updated_by'].map((c) => `${c} = excluded.${c}`).join(', ');
+  const sql: KeyedSql = {
+    select: `SELECT ${cols} FROM ${spec.table} WHERE ${where}`,
+    remove: `DELETE FROM ${spec.table} WHERE ${where}`,
+    upsert: `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${values.join(', ')})
+         ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`,
+  };
+  bySpec.set(signature, sql);
+  return sql;
+}
+
+const sqlOf = <F extends Record<string, unknown>>(spec: KeyedTable<F>, write: KeyedWrite): KeyedSql =>
+  keyedSql(spec as unknown as KeyedTable<Record<string, unknown>>, Object.keys(write.key));
+
+export function readKeyed<F extends Record<string, unknown>>(ctx: ServiceContext, spec: KeyedTable<F>, write: KeyedWrite): F | null {
+  const row = prepared(ctx.db, sqlOf(spec, write).select).get(write.key) as Record<string, unknown> | undefined;
   if (!row) return null;
   const decoded: Record<string, unknown> = {};
   for (const field of Object.keys(spec.columns)) {
@@ -64,32 +99,17 @@ export function writeKeyed<F extends Record<string, unknown>>(
   }
   if (changed.length === 0) return [];
 
-  const where = Object.keys(write.key).map((k) => `${k} = @${k}`).join(' AND ');
+  const sql = sqlOf(spec, write);
   const isEmpty = (Object.keys(spec.columns) as (keyof F)[]).every((f) => same(next[f], spec.empty[f]));
   if (isEmpty) {
-    ctx.db.prepare(`DELETE FROM ${spec.table} WHERE ${where}`).run(write.key);
+    prepared(ctx.db, sql.remove).run(write.key);
   } else {
     const params: Record<string, unknown> = { ...write.key, updated_at: isoNow(ctx), updated_by: ctx.osUser };
     for (const field of Object.keys(spec.columns) as (keyof F)[]) {
       const encode = spec.encode?.[field] as ((v: unknown) => unknown) | undefined;
       params[`f_${String(field)}`] = encode ? encode(next[field]) : next[field];
     }
-    const columns = [...Object.keys(write.key), ...Object.values(spec.columns as Record<string, string>), 'updated_at', 'updated_by'];
-    const values = [
-      ...Object.keys(write.key).map((k) => `@${k}`),
-      ...Object.keys(spec.columns).map((f) => `@f_${f}`),
-      '@updated_at',
-      '@updated_by',
-    ];
-    const updates = [...Object.values(spec.columns as Record<string, string>), 'updated_at', 'updated_by']
-      .map((c) => `${c} = excluded.${c}`)
-      .join(', ');
-    ctx.db
-      .prepare(
-        `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${values.join(', ')})
-         ON CONFLICT (${Object.keys(write.key).join(', ')}) DO UPDATE SET ${updates}`,
-      )
-      .run(params);
+    prepared(ctx.db, sql.upsert).run(params);
   }
   recordAudit(
     ctx,

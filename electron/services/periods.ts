@@ -9,6 +9,7 @@ import type { Period } from '../../shared/domain/types';
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
+import { prepared } from './db/statement-cache';
 
 interface PeriodRow {
   code: string;
@@ -31,7 +32,7 @@ export function listPeriods(ctx: ServiceContext): Period[] {
 }
 
 export function getPeriod(ctx: ServiceContext, code: string): Period {
-  const row = ctx.db.prepare(`${SELECT} WHERE code = ?`).get(code) as PeriodRow | undefined;
+  const row = prepared(ctx.db, `${SELECT} WHERE code = ?`).get(code) as PeriodRow | undefined;
   if (!row) throw new DomainError('NOT_FOUND', `La période ${periodLabel(code)} n'a pas encore été ouverte.`);
   return toPeriod(row);
 }

@@ -29,6 +29,7 @@ import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet
 import type { IndicatorTarget } from '../domain/targets';
 import type { ExchangePreview } from '../exchange/diff';
 import type { ExchangeSourceInfo } from '../exchange/source';
+import { EXCHANGE_MAX_BYTES } from '../exchange/format';
 import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
 import type { Engagement } from '../referential/types';
 import {
@@ -245,7 +246,8 @@ export const ListAuditRequest = z.strictObject({
  * workbook of the application, as bytes (its kind is recognised in main from
  * its first bytes, not from its name).
  */
-const EXCHANGE_FILE_MAX = 50 * 1024 * 1024;
+/** What the import reads is what the export writes (EXCHANGE_MAX_BYTES, with its reason). */
+const EXCHANGE_FILE_MAX = EXCHANGE_MAX_BYTES;
 const ExchangeFileRequest = z.strictObject({
   fileName: text('Le nom du fichier', 255),
   contentBase64: base64('Le fichier', EXCHANGE_FILE_MAX),
@@ -280,13 +282,13 @@ export interface ImportSummaryDto {
  * and texts (JSON), for the national summary — read-only, nothing is written to
  * the database. Each file is limited like an exchange file, all together too.
  */
-const CONSOLIDATION_FILE_MAX = 50 * 1024 * 1024;
+const CONSOLIDATION_FILE_MAX = EXCHANGE_MAX_BYTES;
 const ConsolidationRequest = z.strictObject({
   files: z
     .array(
       z.strictObject({
         fileName: text('Le nom du fichier', 255),
-        text: z.string({ error: "Le fichier d'échange est invalide." }).max(CONSOLIDATION_FILE_MAX, "Un fichier d'échange dépasse 50 Mo."),
+        text: z.string({ error: "Le fichier d'échange est invalide." }).max(CONSOLIDATION_FILE_MAX, `Un fichier d'échange dépasse ${CONSOLIDATION_FILE_MAX / (1024 * 1024)} Mo.`),
       }),
       { error: "La liste des fichiers d'échange est invalide." },
     )

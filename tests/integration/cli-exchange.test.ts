@@ -306,7 +306,7 @@ describe('command line: export and import of exchange files', () => {
       },
       {
         // One character changed after the export, hash left as it was.
-        file: write('corrompu.qrr', original.replace(`"updatedBy": "${firstValue.updatedBy}"`, `"updatedBy": "${firstValue.updatedBy}x"`)),
+        file: write('corrompu.qrr', original.replace(`"updatedBy":"${firstValue.updatedBy}"`, `"updatedBy":"${firstValue.updatedBy}x"`)),
         message: 'Le contenu a été modifié depuis son export (empreinte SHA-256 différente).',
       },
       { file: write('tronque.qrr', original.slice(0, Math.floor(original.length / 2))), message: "Le fichier est tronqué ou n'est pas un fichier d'échange JSON." },

@@ -10,6 +10,7 @@ import {
   canonicalJson,
   exchangeJsonSchema,
   findDuplicateKey,
+  parseExchangeBytes,
   parseExchangeText,
   qrrExchangeKey,
   sealExchangeDocument,
@@ -19,6 +20,7 @@ import {
   type ExchangeDocumentV1,
   type UnsignedExchangeDocument,
 } from '../../shared/exchange/format';
+import { decodeUtf8, nodeSha256 } from '../../electron/services/exchange/node-hash';
 
 const KEY = qrrExchangeKey('Saint-Denis Centre', ['93066']);
 
@@ -170,7 +172,12 @@ describe('parseExchangeText', () => {
     expect(refused('{"format":"autre","version":1}')).toBe("Ce fichier n'est pas un fichier d'échange du Tableau de bord QRR.");
     expect(refused(resealed((d) => (d.version = 3)))).toMatch(/version plus récente de l'application/);
     expect(refused(resealed((d) => (d.version = 0)))).toMatch(/n'est pas reconnue/);
-    expect(refused(text.replace('"format": "qrr-echange",', '"format": "qrr-echange", "format": "qrr-echange",'))).toBe(
+    // Compact (as written now) and indented (as earlier versions wrote).
+    expect(refused(text.replace('"format":"qrr-echange",', '"format":"qrr-echange","format":"qrr-echange",'))).toBe(
+      "Le fichier d'échange est invalide : le champ « format » apparaît deux fois au même endroit.",
+    );
+    const indented = JSON.stringify(sample(), null, 2);
+    expect(refused(indented.replace('"format": "qrr-echange",', '"format": "qrr-echange", "format": "qrr-echange",'))).toBe(
       "Le fichier d'échange est invalide : le champ « format » apparaît deux fois au même endroit.",
     );
     expect(refused(resealed((d) => ((d.qrrs as { population: unknown }[])[0]!.population = '12000')))).toBe(
@@ -195,33 +202,39 @@ describe('parseExchangeText', () => {
 
   it('any mutation of a valid file is parsed to the same document or refused, never thrown', () => {
     const doc = sample();
-    const bytes = Buffer.from(serializeExchangeDocument(doc), 'utf8');
+    // As the application writes files now (compact, hash last) and as earlier versions did (indented).
+    const layouts = [Buffer.from(serializeExchangeDocument(doc), 'utf8'), Buffer.from(JSON.stringify(doc, null, 2), 'utf8')];
     const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    const at = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
     const mutation = fc.oneof(
-      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(bytes.length - 1), bits: fc.integer({ min: 1, max: 255 }) }),
-      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(bytes.length - 1) }),
+      fc.record({ kind: fc.constant('flip' as const), at, bits: fc.integer({ min: 1, max: 255 }) }),
+      fc.record({ kind: fc.constant('truncate' as const), at }),
       fc.record({ kind: fc.constant('duplicate' as const), key: fc.constantFrom('format', 'version', 'exportedAt', 'qrrKey', 'value', 'comment', 'meteo', 'name') }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(bytes.length - 1), byte: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at, byte: fc.integer({ min: 0, max: 255 }) }),
     );
     fc.assert(
-      fc.property(mutation, (m) => {
-        let text: string;
+      fc.property(fc.constantFrom(0, 1), mutation, (layout, m) => {
+        const bytes = layouts[layout]!;
+        const index = 'at' in m ? Math.floor(m.at * bytes.length) : 0;
+        let mutated: Uint8Array;
         if (m.kind === 'flip') {
-          const b = Uint8Array.from(bytes);
-          b[m.at] = b[m.at]! ^ m.bits;
-          text = decode(b);
-        } else if (m.kind === 'truncate') text = decode(bytes.subarray(0, m.at));
-        else if (m.kind === 'insert') text = decode(Buffer.concat([bytes.subarray(0, m.at), Buffer.from([m.byte]), bytes.subarray(m.at)]));
+          mutated = Uint8Array.from(bytes);
+          mutated[index] = mutated[index]! ^ m.bits;
+        } else if (m.kind === 'truncate') mutated = bytes.subarray(0, index);
+        else if (m.kind === 'insert') mutated = Buffer.concat([bytes.subarray(0, index), Buffer.from([m.byte]), bytes.subarray(index)]);
         else {
-          const original = decode(bytes);
-          const re = new RegExp(`"${m.key}": ([^,\\n]+),`);
-          text = original.replace(re, (all) => `${all} ${all}`);
+          const re = new RegExp(`"${m.key}": ?([^,\\n]+),`);
+          mutated = Buffer.from(decode(bytes).replace(re, (all) => `${all} ${all}`), 'utf8');
         }
-        let result: ReturnType<typeof parseExchangeText> | undefined;
-        expect(() => (result = parseExchangeText(text))).not.toThrow();
-        if (result!.ok) expect(result!.document).toEqual(doc);
-        else expect(result!.message).toMatch(/[a-zé]/);
-        if (m.kind === 'duplicate' && text !== decode(bytes)) expect(result!.ok).toBe(false);
+        const text = decode(mutated);
+        // The text reader (pure hash) and the bytes reader (node:crypto, the file's own bytes) agree.
+        for (const read of [() => parseExchangeText(text), () => parseExchangeBytes(mutated, { sha256: nodeSha256, decodeUtf8 })]) {
+          let result: ReturnType<typeof parseExchangeText> | undefined;
+          expect(() => (result = read())).not.toThrow();
+          if (result!.ok) expect(result!.document).toEqual(doc);
+          else expect(result!.message).toMatch(/[a-zé]/);
+          if (m.kind === 'duplicate' && text !== decode(bytes)) expect(result!.ok).toBe(false);
+        }
       }),
       { numRuns: runs(500) },
     );

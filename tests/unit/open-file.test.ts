@@ -179,10 +179,10 @@ describe('reading a queued file for the window', () => {
     expect(tooLarge.code).toBe('VALIDATION');
     expect(tooLarge.message).toMatch(/« juste\.qrr » dépasse/);
 
-    // The real limit, 50 Mo, on a sparse file (nothing written to disk, nothing read).
-    expect(OPENED_FILE_MAX_BYTES).toBe(50 * 1024 * 1024);
+    // The real limit, the exchange import's (200 Mo), on a sparse file (nothing written to disk, nothing read).
+    expect(OPENED_FILE_MAX_BYTES).toBe(200 * 1024 * 1024);
     const huge = file('taille/enorme.pdf', '');
     fs.truncateSync(huge, OPENED_FILE_MAX_BYTES + 1);
-    expect(refusal(() => readOpenedFile(huge)).message).toBe('Le fichier « enorme.pdf » dépasse 50 Mo : il ne peut pas être ouvert.');
+    expect(refusal(() => readOpenedFile(huge)).message).toBe('Le fichier « enorme.pdf » dépasse 200 Mo : il ne peut pas être ouvert.');
   });
 });

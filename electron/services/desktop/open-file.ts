@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DomainError } from '../../../shared/ipc/result';
+import { EXCHANGE_MAX_BYTES } from '../../../shared/exchange/format';
 import { DB_FLAG } from '../paths';
 
 /**
@@ -15,8 +16,8 @@ import { DB_FLAG } from '../paths';
 /** What the import accepts: exchange files (`.qrr`, and `.qrr.json` from earlier versions), report PDFs, workbooks. */
 export const OPENABLE_EXTENSIONS = ['.qrr', '.qrr.json', '.pdf', '.xlsx'] as const;
 
-/** Larger files are refused before being read (the exchange import refuses them too). */
-export const OPENED_FILE_MAX_BYTES = 50 * 1024 * 1024;
+/** Larger files are refused before being read (the exchange import refuses them too: the same limit). */
+export const OPENED_FILE_MAX_BYTES = EXCHANGE_MAX_BYTES;
 
 /** How many files may wait for the window (a selection of hundreds of files is not a use case). */
 export const OPENED_FILE_QUEUE_LIMIT = 20;

@@ -19,6 +19,7 @@ import {
   type NationalModel,
 } from '../../../shared/exchange/consolidate';
 import { EXCHANGE_MAX_BYTES, EXCHANGE_MESSAGES, parseExchangeText } from '../../../shared/exchange/format';
+import { nodeSha256 } from '../exchange/node-hash';
 import { formatInteger, plural } from '../../../shared/format/fr';
 import { DomainError, type FieldIssue } from '../../../shared/ipc/result';
 import { SEED_REFERENTIAL } from '../referential';
@@ -104,7 +105,7 @@ export function parseConsolidationFiles(files: readonly ExchangeFileText[], opti
   const refusals: Refusal[] = [];
   const parsed: ConsolidationFile[] = [];
   for (const { fileName, text } of files) {
-    const result = parseExchangeText(text, options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {});
+    const result = parseExchangeText(text, { sha256: nodeSha256, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
     if (!result.ok) refusals.push({ fileName, message: result.message });
     else parsed.push({ fileName, document: result.document, ...(result.migratedFrom !== undefined ? { migratedFrom: result.migratedFrom } : {}) });
   }

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../context';
 import { listEnvelopes, setEnvelope } from '../fipd/envelopes';
 import { addPayment, PAYMENT_ENTITY } from '../fipd/payments';
 import { saveSubsidy, SUBSIDY_ENTITY } from '../fipd/subsidies';
-import type { Attempt } from './write-import';
+import type { Attempt } from './attempt';
 
 /*
  * Applying the FIPD lines taken from an import, inside the import's

@@ -2,7 +2,7 @@ import type { ExchangeLine } from '../../../shared/exchange/diff';
 import { parseSansObjetCode, type SansObjetCell, type TargetCell } from '../../../shared/exchange/diff-results';
 import type { ServiceContext } from '../context';
 import { saveSansObjet, saveTarget } from '../results';
-import type { Attempt } from './write-import';
+import type { Attempt } from './attempt';
 
 /*
  * Writes the results lines taken from an import (« sans objet » decisions,

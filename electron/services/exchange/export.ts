@@ -4,10 +4,11 @@ import type { QrrWave, SecurityZone } from '../../../shared/domain/types';
 import {
   EXCHANGE_EXTENSION,
   EXCHANGE_FORMAT,
+  EXCHANGE_MAX_BYTES,
   EXCHANGE_VERSION,
   qrrExchangeKey,
   sealExchangeDocument,
-  serializeExchangeDocument,
+  writeExchangeText,
   type ExchangeDocument,
   type ExchangeEnvelope,
   type ExchangeSubsidy,
@@ -16,9 +17,10 @@ import { DomainError } from '../../../shared/ipc/result';
 import { isoNow, type ServiceContext } from '../context';
 import { SEED_REFERENTIAL, storedReferentialVersion } from '../referential';
 import { getSettings } from '../settings';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomicStreamed } from '../atomic-write';
 import { EXCHANGE_MINOR_VERSION } from '../../../shared/exchange/format-results';
 import { exportResults } from './export-results';
+import { nodeSha256 } from './node-hash';
 
 /*
  * « Exporter »: the exchange document of one or more periods (or all of them).
@@ -139,7 +141,7 @@ export function exportExchange(ctx: ServiceContext, options: ExportOptions = {})
     fipdEnvelopes,
     subsidies,
     ...(withResults ? { minorVersion: EXCHANGE_MINOR_VERSION, results } : {}),
-  });
+  }, nodeSha256);
 }
 
 /** The FIPD records as the exchange file carries them, with their local QRR (and subsidy) ids. */
@@ -213,9 +215,26 @@ export function exchangeFileName(document: ExchangeDocument): string {
   return `qrr-${document.departement.code}-${scope}${EXCHANGE_EXTENSION}`;
 }
 
-/** Writes the file (adding the extension when missing), through a temporary file so a crash never leaves half a file. */
-export function writeExchangeFile(document: ExchangeDocument, target: string): string {
+export const exportTooBigMessage = (maxBytes: number): string =>
+  `Ce fichier d'échange dépasserait ${Math.round(maxBytes / (1024 * 1024))} Mo, la taille la plus grande que l'application sait relire : ` +
+  'exportez moins de trimestres à la fois (un trimestre national tient en une cinquantaine de Mo).';
+
+/**
+ * Writes the file (adding the extension when missing) in pieces, through a
+ * temporary file so a crash never leaves half a file. A file larger than what
+ * the import reads (EXCHANGE_MAX_BYTES) is refused before it replaces
+ * anything: the application never writes a file it cannot read back.
+ */
+export function writeExchangeFile(document: ExchangeDocument, target: string, maxBytes = EXCHANGE_MAX_BYTES): string {
   const file = target.endsWith(EXCHANGE_EXTENSION) ? target : `${target}${EXCHANGE_EXTENSION}`;
-  writeFileAtomic(file, serializeExchangeDocument(document));
+  let size = 0;
+  writeFileAtomicStreamed(file, (put) =>
+    writeExchangeText(document, (chunk) => {
+      const bytes = Buffer.from(chunk, 'utf8');
+      size += bytes.length;
+      if (size > maxBytes) throw new DomainError('VALIDATION', exportTooBigMessage(maxBytes));
+      put(bytes);
+    }),
+  );
   return file;
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXCHANGE_MAX_BYTES, EXCHANGE_MESSAGES, parseExchangeText, type ExchangeDocument } from '../../../shared/exchange/format';
+import { EXCHANGE_MAX_BYTES, EXCHANGE_MESSAGES, parseExchangeBytes, parseExchangeText, type ExchangeDocument } from '../../../shared/exchange/format';
 import type { ExchangeSourceInfo } from '../../../shared/exchange/source';
 import { DomainError } from '../../../shared/ipc/result';
 import { verifyReportPdf } from '../report/verify';
+import { decodeUtf8, nodeSha256 } from './node-hash';
 
 /*
  * Where an exchange document can come from, recognised by the file's first
@@ -64,7 +65,7 @@ async function fromPdf(bytes: Uint8Array, options: ReadSourceOptions): Promise<{
   // The verifier's one verdict: any signature that does not hold (modified, appended to, unusable) is refused outright.
   if (verdict.status !== 'valid' && verdict.status !== 'unsigned') throw new DomainError('VALIDATION', SOURCE_MESSAGES.pdfModified);
   if (!verdict.exchangeAttachment) throw new DomainError('VALIDATION', SOURCE_MESSAGES.pdfWithoutExchange);
-  const parsed = parseExchangeText(verdict.exchangeAttachment.text);
+  const parsed = parseExchangeText(verdict.exchangeAttachment.text, { sha256: nodeSha256 });
   if (!parsed.ok) throw new DomainError('VALIDATION', `Les données jointes au rapport sont illisibles : ${parsed.message}`);
   const signer = verdict.signer?.commonName || verdict.signer?.text || '';
   const certificate = verdict.certificate;
@@ -101,7 +102,7 @@ export async function readExchangeBytes(fileName: string, bytes: Uint8Array, opt
     if (!options.readWorkbook) throw new DomainError('VALIDATION', SOURCE_MESSAGES.workbookUnsupported);
     return { ...base, document: await options.readWorkbook(bytes), info: { kind: 'xlsx' } };
   }
-  const parsed = parseExchangeText(new TextDecoder('utf-8', { fatal: false }).decode(bytes), { maxBytes });
+  const parsed = parseExchangeBytes(bytes, { maxBytes, sha256: nodeSha256, decodeUtf8 });
   if (!parsed.ok) {
     // Neither JSON nor one of the binary kinds: say what is accepted rather than « not JSON ».
     const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);

@@ -1,7 +1,6 @@
 import type { Meteo, Trend, ActionStatus } from '../../../shared/domain/types';
 import type { ExchangeLine, ExchangePreview } from '../../../shared/exchange/diff';
-import type { ExchangeDocument } from '../../../shared/exchange/format';
-import { DomainError } from '../../../shared/ipc/result';
+import type { ExchangeAssessment, ExchangeDocument } from '../../../shared/exchange/format';
 import type { ServiceContext } from '../context';
 import {
   saveActionStatuses,
@@ -16,6 +15,7 @@ import { writeKeyed, type KeyedTable } from '../keyed-record';
 import { openPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { applyFipdLines, type FipdApplied } from './apply-fipd';
+import { makeAttempt } from './attempt';
 import { applyResultsLines } from './apply-results';
 
 /*
@@ -41,9 +41,6 @@ export interface WriteOutcome {
   readonly fipd: FipdApplied;
 }
 
-/** Runs one unit of writes in a savepoint; false (and its lines refused) when the services refuse it. */
-export type Attempt = (keys: readonly string[], write: () => void) => boolean;
-
 /** The assessment comment's author and date, as the sender signed them (saveAssessment would sign with the importer's name). */
 type Signature = { commentAuthor: string; commentDate: string | null };
 const SIGNATURE: KeyedTable<Signature> = {
@@ -53,34 +50,33 @@ const SIGNATURE: KeyedTable<Signature> = {
   empty: { commentAuthor: '', commentDate: null },
 };
 
-/** A refusal the user can act on: the services' DomainError, or a constraint of the schema (same uid twice…). */
-function refusalMessage(error: unknown): string | null {
-  if (error instanceof DomainError) return error.message;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
-    return 'Cette donnée contredit une donnée déjà enregistrée ici (contrainte de la base) : elle ne peut pas être importée.';
-  }
-  return null;
-}
-
-export function makeAttempt(ctx: ServiceContext, refused: Map<string, string>): Attempt {
-  return (keys, write) => {
-    const pending = keys.filter((k) => !refused.has(k));
-    // Lines all refused already (their QRR could not be created…): nothing to write.
-    if (keys.length > 0 && pending.length === 0) return false;
-    try {
-      ctx.db.transaction(write)();
-      return true;
-    } catch (error) {
-      const message = refusalMessage(error);
-      if (message === null) throw error;
-      for (const k of pending) refused.set(k, message);
-      return false;
-    }
-  };
-}
-
 type Row = { line: ExchangeLine; qrrId: number; fields: Record<string, unknown>; keys: string[] };
+
+/** QRRs whose follow-up is written (and, when refused, retried row by row) together. */
+const QRRS_PER_WRITE = 100;
+
+function groupKeys(lines: readonly ExchangeLine[], by: (l: ExchangeLine) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const l of lines) {
+    const group = groups.get(by(l));
+    if (group) group.push(l.key);
+    else groups.set(by(l), [l.key]);
+  }
+  return groups;
+}
+
+/** The lines of some QRRs in one quarter as rows (one change per table × QRR × code), in the lines' order. */
+function rowsOf(lines: readonly ExchangeLine[], qrrIds: ReadonlyMap<string, number>): Row[] {
+  const rows = new Map<string, Row>();
+  for (const line of lines) {
+    const id = `${line.table}|${line.qrrKey}|${line.code}`;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = { line, qrrId: qrrIds.get(line.qrrKey)!, fields: {}, keys: [] }));
+    row.fields[line.field] = line.theirs.value;
+    row.keys.push(line.key);
+  }
+  return [...rows.values()];
+}
 
 /** Must run inside the caller's transaction. `take` holds the lines to write (new or conflict, « theirs » chosen). */
 export function writeImport(
@@ -94,7 +90,10 @@ export function writeImport(
   const refused = new Map<string, string>();
   const attempt = makeAttempt(ctx, refused);
   const qrrService = createQrrService(geography);
-  const keysWhere = (test: (l: ExchangeLine) => boolean): string[] => take.filter(test).map((l) => l.key);
+  // Indexes built once: a national file has 1,600 QRRs and ~500,000 lines (no scan of every line per QRR).
+  const keysByQrr = groupKeys(take, (l) => l.qrrKey);
+  const keysByPeriod = groupKeys(take, (l) => l.periodCode);
+  const incomingQrrs = new Map(document.qrrs.map((d) => [d.key, d]));
 
   // Missing QRRs and periods: refused with every line that needs them.
   const qrrIds = new Map<string, number>();
@@ -104,8 +103,8 @@ export function writeImport(
       qrrIds.set(q.key, q.localId);
       continue;
     }
-    const incoming = document.qrrs.find((d) => d.key === q.key)!;
-    const keys = keysWhere((l) => l.qrrKey === q.key);
+    const incoming = incomingQrrs.get(q.key)!;
+    const keys = keysByQrr.get(q.key) ?? [];
     let id: number | null = null;
     const done = attempt(keys, () => {
       id = qrrService.create(ctx, {
@@ -129,20 +128,22 @@ export function writeImport(
   let periodsOpened = 0;
   for (const p of preview.periods) {
     if (p.localState !== null) continue;
-    if (attempt(keysWhere((l) => l.periodCode === p.code), () => openPeriod(ctx, p.code))) periodsOpened++;
+    if (attempt(keysByPeriod.get(p.code) ?? [], () => openPeriod(ctx, p.code))) periodsOpened++;
   }
   const writable = take.filter((l) => !refused.has(l.key));
 
-  // Follow-up: one change per row, carrying only the fields taken.
-  const rows = new Map<string, Row>();
+  // Follow-up: one change per row, carrying only the fields taken; by quarter, then by group of QRRs, so
+  // that only one group's rows are ever built in memory.
+  const followup = new Map<string, Map<string, ExchangeLine[]>>();
   for (const line of writable) {
     if (line.table !== 'indicator_value' && line.table !== 'action_status' && line.table !== 'assessment') continue;
-    const id = `${line.table}|${line.periodCode}|${line.qrrKey}|${line.code}`;
-    const row = rows.get(id) ?? { line, qrrId: qrrIds.get(line.qrrKey)!, fields: {}, keys: [] };
-    row.fields[line.field] = line.theirs.value;
-    row.keys.push(line.key);
-    rows.set(id, row);
+    let byQrr = followup.get(line.periodCode);
+    if (!byQrr) followup.set(line.periodCode, (byQrr = new Map()));
+    let lines = byQrr.get(line.qrrKey);
+    if (!lines) byQrr.set(line.qrrKey, (lines = []));
+    lines.push(line);
   }
+  const assessments = new Map(document.assessments.map((a) => [`${a.qrrKey}|${a.engagementCode}|${a.periodCode}`, a]));
   const writeRows = (period: string, list: readonly Row[]): void => {
     const values: IndicatorValueChange[] = list
       .filter((r) => r.line.table === 'indicator_value')
@@ -152,20 +153,24 @@ export function writeImport(
       .filter((r) => r.line.table === 'action_status')
       .map((r) => ({ qrrId: r.qrrId, actionCode: r.line.code, ...(r.fields as { status?: ActionStatus; comment?: string; referent?: string }) }));
     if (statuses.length > 0) saveActionStatuses(ctx, period, statuses);
-    for (const r of list.filter((x) => x.line.table === 'assessment')) writeAssessment(ctx, document, period, r);
+    for (const r of list.filter((x) => x.line.table === 'assessment')) {
+      writeAssessment(ctx, assessments.get(`${r.line.qrrKey}|${r.line.code}|${period}`)!, period, r);
+    }
   };
-  const periods = [...new Set([...rows.values()].map((r) => r.line.periodCode))].sort();
-  for (const period of periods) {
-    const inPeriod = [...rows.values()].filter((r) => r.line.periodCode === period);
-    // The whole quarter at once (fast); when refused, row by row, then cell by cell, to refuse only what must be.
-    if (attempt(inPeriod.flatMap((r) => r.keys), () => writeRows(period, inPeriod))) continue;
-    for (const k of inPeriod.flatMap((r) => r.keys)) refused.delete(k);
-    for (const row of inPeriod) {
-      if (attempt(row.keys, () => writeRows(period, [row]))) continue;
-      for (const k of row.keys) refused.delete(k);
-      for (const [field, value] of Object.entries(row.fields)) {
-        const key = row.keys.find((k) => k.endsWith(`|${field}`))!;
-        attempt([key], () => writeRows(period, [{ ...row, fields: { [field]: value }, keys: [key] }]));
+  for (const period of [...followup.keys()].sort()) {
+    const qrrKeys = [...followup.get(period)!.keys()];
+    for (let start = 0; start < qrrKeys.length; start += QRRS_PER_WRITE) {
+      const group = rowsOf(qrrKeys.slice(start, start + QRRS_PER_WRITE).flatMap((k) => followup.get(period)!.get(k)!), qrrIds);
+      // The whole group at once (fast); when refused, row by row, then cell by cell, to refuse only what must be.
+      if (attempt(group.flatMap((r) => r.keys), () => writeRows(period, group))) continue;
+      for (const k of group.flatMap((r) => r.keys)) refused.delete(k);
+      for (const row of group) {
+        if (attempt(row.keys, () => writeRows(period, [row]))) continue;
+        for (const k of row.keys) refused.delete(k);
+        for (const [field, value] of Object.entries(row.fields)) {
+          const key = row.keys.find((k) => k.endsWith(`|${field}`))!;
+          attempt([key], () => writeRows(period, [{ ...row, fields: { [field]: value }, keys: [key] }]));
+        }
       }
     }
   }
@@ -183,11 +188,10 @@ export function writeImport(
   return { refused, qrrIds, qrrsCreated, periodsOpened, periodsTransmitted, fipd };
 }
 
-function writeAssessment(ctx: ServiceContext, document: ExchangeDocument, period: string, r: Row): void {
+function writeAssessment(ctx: ServiceContext, incoming: ExchangeAssessment, period: string, r: Row): void {
   const fields = r.fields as { meteo?: Meteo; trend?: Trend; comment?: string };
   saveAssessment(ctx, period, { qrrId: r.qrrId, engagementCode: r.line.code, ...fields });
   if (fields.comment === undefined) return;
-  const incoming = document.assessments.find((a) => a.qrrKey === r.line.qrrKey && a.engagementCode === r.line.code && a.periodCode === period)!;
   writeKeyed(
     ctx,
     SIGNATURE,
