@@ -12,7 +12,7 @@ import type {
   IErrorValidationParams,
   NavigateToNextCellParams,
 } from 'ag-grid-community';
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode, type Ref } from 'react';
 import { formatInteger, plural } from '../../../shared/format/fr';
 import { parseTsv, toTsv } from '../../../shared/format/tsv';
 import { cspNonce } from '../api';
@@ -96,6 +96,7 @@ export function SpreadsheetGrid<R>({
   handleRef,
   pinnedBottomRows,
   onRowLeft,
+  toolbar,
 }: {
   rows: readonly R[];
   getRowId: (row: R) => string;
@@ -118,6 +119,8 @@ export function SpreadsheetGrid<R>({
   pinnedBottomRows?: readonly R[];
   /** Focus left a data row (row rules are checked then). */
   onRowLeft?: (rowId: string) => void;
+  /** The screen's own tools, beside Annuler / Rétablir (one line less above the grid at 1366×768). */
+  toolbar?: ReactNode;
 }) {
   const apiRef = useRef<GridApi<R> | null>(null);
   const anchor = useRef<CellPos | null>(null);
@@ -733,6 +736,7 @@ export function SpreadsheetGrid<R>({
         >
           Rétablir
         </button>
+        {toolbar}
         <span className="qrr-sheet__hint" aria-live="polite">
           {selectionText}
         </span>

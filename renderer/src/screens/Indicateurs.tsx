@@ -224,13 +224,6 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
               </label>
             </div>
           </div>
-          <MissingNavigator
-            list={missingList}
-            scope={scope}
-            focused={focused ? { rowId: focused.code, qrrId: focused.qrrId } : null}
-            onGo={(cell) => selected && go(selected.code, cell)}
-            onScope={setScope}
-          />
           {notice && (
             <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-2w" role="status">
               <p>{notice}</p>
@@ -287,6 +280,15 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 {...(readOnlyReason ? { readOnlyReason } : {})}
                 onWrite={onWrite}
                 onRowLeft={onRowLeft}
+                toolbar={
+                  <MissingNavigator
+                    list={missingList}
+                    scope={scope}
+                    focused={focused ? { rowId: focused.code, qrrId: focused.qrrId } : null}
+                    onGo={(cell) => selected && go(selected.code, cell)}
+                    onScope={setScope}
+                  />
+                }
                 resetKey={selected?.code ?? ''}
                 fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
                 onCellFocused={(row, colId) => {
