@@ -30,19 +30,18 @@ export function writeFileAtomicStreamed(file: string, produce: (put: (bytes: Uin
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temporary, 'w');
+  let open = true;
   try {
     produce((bytes) => {
       for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written);
     });
     fs.fsyncSync(fd);
+    open = false;
     fs.closeSync(fd);
     fs.renameSync(temporary, file);
   } catch (error) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // Already closed (the rename failed).
-    }
+    // Closed once only: a descriptor number closed twice may by then name another file.
+    if (open) fs.closeSync(fd);
     fs.rmSync(temporary, { force: true });
     throw error;
   }

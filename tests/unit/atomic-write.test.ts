@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../electron/services/atomic-write';
+import { writeFileAtomic, writeFileAtomicStreamed } from '../../electron/services/atomic-write';
 
 let dir: string;
 beforeEach(() => {
@@ -39,5 +39,31 @@ describe('writeFileAtomic', () => {
     expect(() => writeFileAtomic(target, 'nouveau contenu')).toThrow();
     expect(fs.readFileSync(path.join(target, 'dedans.txt'), 'utf8')).toBe('intact');
     expect(fs.readdirSync(dir)).toEqual(['occupé']);
+  });
+});
+
+describe('writeFileAtomicStreamed', () => {
+  it('writes the pieces in order and replaces the file whole', () => {
+    const file = path.join(dir, 'sous-dossier', 'national.qrr');
+    writeFileAtomic(file, 'ancienne version');
+    writeFileAtomicStreamed(file, (put) => {
+      for (const piece of ['{"a":', '"été"', ',"b":2}']) put(new TextEncoder().encode(piece));
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"a":"été","b":2}');
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['national.qrr']);
+  });
+
+  it('when the producer throws midway: the error comes out, the old file stays whole, no temporary file', () => {
+    const file = path.join(dir, 'national.qrr');
+    writeFileAtomic(file, 'version précédente');
+    const refusal = new Error('trop gros');
+    expect(() =>
+      writeFileAtomicStreamed(file, (put) => {
+        put(new TextEncoder().encode('début du nouveau fichier'));
+        throw refusal;
+      }),
+    ).toThrow(refusal);
+    expect(fs.readFileSync(file, 'utf8')).toBe('version précédente');
+    expect(fs.readdirSync(dir)).toEqual(['national.qrr']);
   });
 });
