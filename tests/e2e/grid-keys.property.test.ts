@@ -7,7 +7,7 @@ import type { Indicator } from '../../shared/referential/types';
 import { launchBrowser, startApp } from '../support/e2e-harness';
 import { readOnly } from '../support/db';
 import { cell, writesSettled } from '../support/grid';
-import { runs } from '../support/property';
+import { runs, propertyTimeout } from '../support/property';
 
 const KEYS = ['1', '2', '7', '0', 'Enter', 'Shift+Enter', 'Tab', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Escape', 'Delete'] as const;
 
@@ -72,7 +72,10 @@ describe('random key sequences in the indicator grid: nothing typed is lost', ()
             const before = await editing(page);
             await page.keyboard.press(key);
             // An edit started by typing (Excel's « Entrer » mode) is written by the arrows too.
-            const committed = before && (key === 'Enter' || key === 'Shift+Enter' || key === 'Tab' || key.startsWith('Arrow'));
+            // In a pick list (enum and yes/no parts), ↑/↓ move in the list and write nothing.
+            const pickList = !!before && ['enum', 'boolean'].includes(stored(before.rowId, before.colId).part?.type ?? '');
+            const verticalArrow = key === 'ArrowUp' || key === 'ArrowDown';
+            const committed = before && (key === 'Enter' || key === 'Shift+Enter' || key === 'Tab' || (key.startsWith('Arrow') && !(pickList && verticalArrow)));
             if (committed && /:p\d$/.test(before.colId)) {
               await writesSettled(page);
               const after = await editing(page);
@@ -95,12 +98,16 @@ describe('random key sequences in the indicator grid: nothing typed is lost', ()
         {
           numRuns: runs(12),
           // Known counterexample: the typed « 3 » after Enter from 01-07 landed on the next engagement's title row and was dropped.
-          examples: [[['1', '0', 'Enter', '2', '0', 'Enter', '3', 'Enter']]],
+          // And (npm run test:fuzz, seed 1728391037): « 1 » typed in 02-01's status cell was written as « Non engagé »,
+          // the first label of the whole list the pick list showed for a typed start.
+          examples: [[['1', '0', 'Enter', '2', '0', 'Enter', '3', 'Enter']], [['ArrowDown', '1', 'ArrowLeft']], [['ArrowDown', '1', 'ArrowDown', 'Tab']],
+            // Same run: a population of 0 typed in 03-03 was refused only after the editor had closed, and lost.
+            [['ArrowRight', 'Enter', 'ArrowDown', '0', 'ArrowDown']]],
         },
       );
       expect(app.consoleErrors).toEqual([]);
     } finally {
       await app.close();
     }
-  }, 300_000);
+  }, propertyTimeout(300_000));
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { runs } from '../support/property';
+import { runs, propertyTimeout } from '../support/property';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../electron/services/context';
 import { exportExchange } from '../../electron/services/exchange/export';
@@ -156,7 +156,7 @@ describe('importing mutated exchange files', () => {
     expect(outcomes.imported).toBeGreaterThan(0);
     expect(outcomes.refusedCells).toBeGreaterThan(0);
     expect(outcomes.refusedFile).toBeGreaterThan(0);
-  }, 600_000);
+  }, propertyTimeout(600_000));
 
   it('a byte flipped anywhere in the file: refused (or, if the JSON is unchanged, imported), never half-written', async () => {
     const text = sealed(original);
@@ -170,5 +170,5 @@ describe('importing mutated exchange files', () => {
       }),
       { numRuns: runs(40) },
     );
-  }, 300_000);
+  }, propertyTimeout(300_000));
 });

@@ -13,7 +13,7 @@ import { listSansObjet, listTargets, saveSansObjet, saveTarget } from '../../ele
 import { canonicalJson } from '../../shared/exchange/format';
 import { openCore, steppingClock } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';
-import { runs } from '../support/property';
+import { runs, propertyTimeout } from '../support/property';
 
 /**
  * For any « sans objet » decisions, baselines and targets and typed comments
@@ -115,5 +115,5 @@ describe('results in the exchange file, for any decisions, targets and typed com
       }),
       { numRuns: runs(12) },
     );
-  }, 300_000);
+  }, propertyTimeout(300_000));
 });

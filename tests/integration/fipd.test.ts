@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { runs } from '../support/property';
+import { runs, propertyTimeout } from '../support/property';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/services/audit';
 import type { ServiceContext } from '../../electron/services/context';
@@ -597,5 +597,5 @@ describe('FIPD ledger under any sequence of writes', () => {
       { numRuns: runs(20) },
     );
     // Each run creates a real database: allow for a loaded 2-core machine.
-  }, 240_000);
+  }, propertyTimeout(240_000));
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { runs } from '../support/property';
+import { runs, propertyTimeout } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/services/audit';
 import { openCore, snapshot } from '../support/db';
@@ -136,5 +136,5 @@ describe('follow-up audit trail', () => {
       { numRuns: runs(30) },
     );
     // Each run creates a real database: allow for a loaded 2-core machine.
-  }, 240_000);
+  }, propertyTimeout(240_000));
 });

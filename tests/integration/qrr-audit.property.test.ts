@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { runs } from '../support/property';
+import { runs, propertyTimeout } from '../support/property';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/services/audit';
 import type { Qrr } from '../../shared/domain/types';
@@ -103,5 +103,5 @@ describe('QRR edits and their audit trail', () => {
       { numRuns: runs(30) },
     );
     // Each run creates a real database: allow for a loaded 2-core machine.
-  }, 240_000);
+  }, propertyTimeout(240_000));
 });

@@ -8,3 +8,6 @@ export const fuzzing = process.env.QRR_FUZZ === '1';
 
 /** A property's number of runs: as written for `npm test`, ten times more when fuzzing. */
 export const runs = (n: number): number => (fuzzing ? n * 10 : n);
+
+/** A property test's time limit: ten times longer when fuzzing, since it does ten times the runs. */
+export const propertyTimeout = (ms: number): number => (fuzzing ? ms * 10 : ms);

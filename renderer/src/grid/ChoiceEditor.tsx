@@ -22,7 +22,9 @@ export function ChoiceEditor(props: CustomCellEditorProps & { choices: readonly 
   const input = useRef<HTMLInputElement>(null);
   const [anchor, setAnchor] = useState<DOMRect | null>(null);
   const listId = useId();
-  const started = useRef(false);
+  // An edit started by a typed key filters the list by that key from the start: never the whole list,
+  // whose first label would then be written in place of what was typed (« 1 » written as « Non engagé »).
+  const started = useRef(!!eventKey && eventKey.length === 1);
 
   const options = useMemo(() => choices.map((label) => ({ value: label, label })), [choices]);
   // Opening on a filled cell (F2, double click) shows every choice, the current one first.

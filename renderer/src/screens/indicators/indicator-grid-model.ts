@@ -188,7 +188,12 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedInd
         const part = r.indicator.parts[index];
         if (!part) return null;
         const parsed = parsePartInput(part, text);
-        return parsed.ok ? null : `${part.label} : ${parsed.message}`;
+        if (!parsed.ok) return `${part.label} : ${parsed.message}`;
+        if (parsed.value === null) return null;
+        // A rule that needs this part only (a population or a denominator of 0) is refused in the editor,
+        // which stays open on the text typed, as Excel's data validation does — not after it has closed.
+        const alone = validateIndicatorValue(r.indicator, { [part.key]: parsed.value });
+        return alone.ok ? null : alone.message;
       },
       colDef: {
         width: 108,
