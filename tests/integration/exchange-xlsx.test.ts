@@ -16,7 +16,7 @@ import {
   exchangeToWorkbook,
   unpackWorkbook,
 } from '../../electron/services/exchange/xlsx';
-import { escapeCellText } from '../../electron/services/exchange/xlsx-layout';
+import { escapeCellText } from '../../electron/services/exchange/xlsx-cells';
 import { saveActionStatuses, saveIndicatorValues } from '../../electron/services/followup';
 import { readReferential } from '../../electron/services/referential';
 import type { ExchangeDocument } from '../../shared/exchange/format';

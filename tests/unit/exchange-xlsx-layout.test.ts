@@ -6,18 +6,20 @@ import {
   ENVELOPE_COLUMNS,
   PAYMENT_COLUMNS,
   SUBSIDY_COLUMNS,
-  cellProblem,
-  chunkText,
   columnLetter,
-  escapeCellText,
-  eurosToCents,
   frozenColumns,
   indicatorColumns,
   locateColumns,
+  partSlotCount,
+} from '../../electron/services/exchange/xlsx-layout';
+import {
+  cellProblem,
+  chunkText,
+  escapeCellText,
+  eurosToCents,
   parisWallClock,
   partCell,
   partChoices,
-  partSlotCount,
   plainCell,
   readChoice,
   readChoices,
@@ -28,7 +30,7 @@ import {
   readRna,
   readSiret,
   readText,
-} from '../../electron/services/exchange/xlsx-layout';
+} from '../../electron/services/exchange/xlsx-cells';
 import { SEED_REFERENTIAL } from '../../electron/services/referential';
 import { ACTION_STATUS_LABELS } from '../../shared/domain/types';
 import { SUBSIDY_DOCUMENT_LABELS } from '../../shared/domain/fipd';

@@ -29,15 +29,17 @@ import { DomainError } from '../../../../shared/ipc/result';
 import {
   ACTION_COLUMNS,
   ASSESSMENT_COLUMNS,
-  type CellInput,
   ENVELOPE_COLUMNS,
   PAYMENT_COLUMNS,
   SHEETS,
   SUBSIDY_COLUMNS,
-  cellProblem,
   indicatorColumns,
-  isBlank,
   partColumnKeys,
+} from '../xlsx-layout';
+import {
+  type CellInput,
+  cellProblem,
+  isBlank,
   readChoice,
   readChoices,
   readCodes,
@@ -47,7 +49,7 @@ import {
   readRna,
   readSiret,
   readText,
-} from '../xlsx-layout';
+} from '../xlsx-cells';
 import {
   AssessmentRef,
   DEFAULT_WORKBOOK_LIMITS,

@@ -17,9 +17,7 @@ import { exchangeFileName } from '../export';
 import {
   ACTION_COLUMNS,
   ASSESSMENT_COLUMNS,
-  CHOICES_SEPARATOR,
   type CellFormat,
-  type CellInput,
   type ColumnSpec,
   ENVELOPE_COLUMNS,
   NUM_FMT,
@@ -28,17 +26,21 @@ import {
   SUBSIDY_COLUMNS,
   WORKBOOK_FORMAT,
   WORKBOOK_VERSION,
-  dateCell,
-  escapeCellText,
   frozenColumns,
   indicatorColumns,
+  partColumnKeys,
+} from '../xlsx-layout';
+import {
+  CHOICES_SEPARATOR,
+  type CellInput,
+  dateCell,
+  escapeCellText,
   chunkText,
   parisWallClock,
   partCell,
   partChoices,
-  partColumnKeys,
   partFormat,
-} from '../xlsx-layout';
+} from '../xlsx-cells';
 import { writeFileAtomic } from '../../atomic-write';
 import { indexReferential, type ReferentialLike } from './common';
 
