@@ -163,7 +163,7 @@ describe('exchange workbook (.xlsx)', () => {
   it('is laid out for coordinators: French sheets, typed cells, lists, grey protected identification, hidden reference and identification sheet', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(workbook as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['Lisez-moi', 'Indicateurs', 'Actions', 'Appréciations', 'Enveloppes', 'Subventions', 'Versements', '_qrr']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['Lisez-moi', 'Indicateurs', 'Actions', 'Appréciations', 'Enveloppes', 'Subventions', 'Versements', 'Cibles', 'Sans objet', '_qrr']);
     expect(sheetOf(wb, '_qrr').state).toBe('veryHidden');
     expect(sheetOf(wb, 'Lisez-moi').getCell('A1').value).toBe("Tableau de bord QRR — classeur d'échange");
 
@@ -317,7 +317,7 @@ describe('exchange workbook (.xlsx)', () => {
       const newer = await edit(small, (wb) => {
         const identity = sheetOf(wb, '_qrr');
         identity.eachRow((row) => {
-          if (row.getCell(1).value === 'version') row.getCell(2).value = '2';
+          if (row.getCell(1).value === 'version') row.getCell(2).value = '3';
         });
       });
       expect((await refusalOf(read(newer))).message).toBe(WORKBOOK_MESSAGES.newer);

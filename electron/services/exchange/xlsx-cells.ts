@@ -1,6 +1,6 @@
 import { parsePartInput, type PartValue } from '../../../shared/domain/indicator-values';
 import { MAX_AMOUNT_CENTS } from '../../../shared/domain/fipd';
-import { parseFrenchAmountToCents } from '../../../shared/format/number-fr';
+import { parseFrenchAmountToCents, parseFrenchNumber } from '../../../shared/format/number-fr';
 import { parisWallClockAsUtc } from '../../../shared/format/paris-time';
 import type { IndicatorPart } from '../../../shared/referential/types';
 import { type CellFormat, columnLetter, fold } from './xlsx-layout';
@@ -136,6 +136,26 @@ export function eurosToCents(euros: number): CellRead<number> {
   }
   if (cents > MAX_AMOUNT_CENTS) return fail('le montant est trop grand.');
   return ok(cents);
+}
+
+/** Largest figure a baseline or a target may hold (the exchange file's bound). */
+export const MAX_FIGURE = 1e12;
+
+/**
+ * A baseline or a target (« Cibles »): any number, decimals and sign allowed,
+ * typed as a number or as French text (« 1 234,5 »). Empty → null.
+ */
+export function readFigure(v: CellInput): CellRead<number | null> {
+  if (isBlank(v)) return ok(null);
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string') {
+    const parsed = parseFrenchNumber(v.trim());
+    if (!parsed.ok) return fail(parsed.message.startsWith('«') ? parsed.message : `${quote(v)} : ${parsed.message.charAt(0).toLowerCase()}${parsed.message.slice(1)}`);
+    n = parsed.value;
+  } else return fail(`un nombre est attendu, pas ${describe(v)}.`);
+  if (Math.abs(n) > MAX_FIGURE) return fail('le nombre est trop grand.');
+  return ok(n === 0 ? 0 : n);
 }
 
 /** An amount in euros: typed as a number or as French text (« 1 234,50 € »). Empty → 0 (the default of every amount: « rien saisi »). */

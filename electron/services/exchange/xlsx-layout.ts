@@ -20,8 +20,16 @@ import type { Referential } from '../../../shared/referential/types';
  */
 
 export const WORKBOOK_FORMAT = 'qrr-echange-xlsx';
-/** Layout version of the workbook (independent from the exchange format's version, also recorded). */
-export const WORKBOOK_VERSION = 1;
+/**
+ * Layout version of the workbook (independent from the exchange format's
+ * version, also recorded). 2 added the results (issue 13): sheets « Cibles »
+ * and « Sans objet », typed comments in « Appréciations ». A workbook carrying
+ * results says 2, so that an older application refuses it (« version plus
+ * récente ») rather than silently dropping them; one without says 1, as the
+ * exchange file keeps its minor version only when it carries results.
+ */
+export const WORKBOOK_VERSION = 2;
+export const WORKBOOK_VERSION_WITHOUT_RESULTS = 1;
 
 export const SHEETS = {
   readme: 'Lisez-moi',
@@ -31,6 +39,8 @@ export const SHEETS = {
   envelopes: 'Enveloppes',
   subsidies: 'Subventions',
   payments: 'Versements',
+  targets: 'Cibles',
+  sansObjet: 'Sans objet',
   identity: '_qrr',
 } as const;
 
@@ -59,6 +69,8 @@ export interface ColumnSpec {
   readonly format?: CellFormat;
   /** Long texts: wrapped in the cell. */
   readonly wrap?: boolean;
+  /** Added in a later layout: a workbook from before has no such column, read as empty. */
+  readonly optional?: boolean;
 }
 
 const ref: ColumnSpec = { key: 'ref', header: 'Réf.', width: 12, role: 'ref', format: 'text' };
@@ -128,6 +140,10 @@ export const ASSESSMENT_COLUMNS: readonly ColumnSpec[] = [
   { key: 'meteo', header: 'Météo', width: 15, role: 'data', format: 'text' },
   { key: 'trend', header: 'Tendance', width: 12, role: 'data', format: 'text' },
   { key: 'comment', header: 'Commentaire', width: 40, role: 'data', format: 'text', wrap: true },
+  // The typed comments beside the synthesis (layout 2), as on the Actions screen.
+  { key: 'obstacles', header: 'Freins', width: 32, role: 'data', format: 'text', wrap: true, optional: true },
+  { key: 'nextSteps', header: 'Actions à venir', width: 32, role: 'data', format: 'text', wrap: true, optional: true },
+  { key: 'successes', header: 'Réussites', width: 32, role: 'data', format: 'text', wrap: true, optional: true },
   { key: 'commentAuthor', header: 'Commentaire signé par', width: 18, role: 'info', format: 'text' },
   { key: 'commentDate', header: 'Commentaire du', width: 16, role: 'info', format: 'datetime' },
   updatedAt,
@@ -190,6 +206,48 @@ export const PAYMENT_COLUMNS: readonly ColumnSpec[] = [
   { key: 'createdAt', header: 'Enregistré le', width: 16, role: 'info', format: 'datetime' },
 ];
 
+/**
+ * Cibles (layout 2): one row per QRR × indicator with a stored baseline and
+ * target (not per quarter). Figures are plain numbers, dates jj/mm/aaaa; the
+ * circular's wording of a target it states is shown, never read.
+ */
+export const TARGET_COLUMNS: readonly ColumnSpec[] = [
+  ref,
+  quartier,
+  { key: 'code', header: 'Code', width: 8, role: 'id', format: 'text' },
+  { key: 'label', header: 'Indicateur', width: 44, role: 'info', format: 'text', wrap: true },
+  { key: 'initialValue', header: 'Valeur initiale', width: 13, role: 'data' },
+  { key: 'initialDate', header: 'Valeur initiale au', width: 13, role: 'data', format: 'date' },
+  { key: 'targetValue', header: 'Cible', width: 13, role: 'data' },
+  { key: 'targetDeadline', header: 'Échéance', width: 13, role: 'data', format: 'date' },
+  { key: 'origin', header: 'Origine', width: 12, role: 'info', format: 'text' },
+  { key: 'quote', header: 'Formulation de la circulaire', width: 40, role: 'info', format: 'text', wrap: true },
+  updatedAt,
+  updatedBy,
+];
+
+/** How the « Type » column of « Sans objet » names an item. */
+export const SANS_OBJET_TYPE_LABELS = { indicator: 'Indicateur', action: 'Action' } as const;
+/** The « Sans objet » column's two words. */
+export const YES_NO_LABELS = { oui: 'oui', non: 'non' } as const;
+
+/**
+ * Sans objet (layout 2): the users' decisions per QRR × indicator or action,
+ * with their reason (« non » lifts a proposal made from the QRR's zone).
+ * Proposals nobody decided are not listed: every application derives them.
+ */
+export const SANS_OBJET_COLUMNS: readonly ColumnSpec[] = [
+  ref,
+  quartier,
+  { key: 'type', header: 'Type', width: 11, role: 'id', format: 'text' },
+  { key: 'code', header: 'Code', width: 8, role: 'id', format: 'text' },
+  { key: 'label', header: 'Libellé', width: 48, role: 'info', format: 'text', wrap: true },
+  { key: 'sansObjet', header: 'Sans objet', width: 11, role: 'data', format: 'text' },
+  { key: 'reason', header: 'Motif', width: 44, role: 'data', format: 'text', wrap: true },
+  updatedAt,
+  updatedBy,
+];
+
 /** Columns frozen on the left: up to the last identification or label column before the data. */
 export function frozenColumns(columns: readonly ColumnSpec[]): number {
   const firstData = columns.findIndex((c) => c.role === 'data');
@@ -226,7 +284,7 @@ export function locateColumns(
   for (const c of columns) {
     const at = found.get(fold(c.header));
     if (at !== undefined) positions.set(c.key, at);
-    else if (c.role !== 'info') missing.push(c.header);
+    else if (c.role !== 'info' && c.optional !== true) missing.push(c.header);
   }
   return missing.length > 0 ? { ok: false, missing } : { ok: true, positions };
 }

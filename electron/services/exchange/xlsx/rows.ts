@@ -17,7 +17,7 @@ import {
 } from '../xlsx-cells';
 import { MAX_PROBLEMS } from './common';
 
-const SHEET_ORDER: readonly string[] = [SHEETS.indicators, SHEETS.actions, SHEETS.assessments, SHEETS.envelopes, SHEETS.subsidies, SHEETS.payments];
+const SHEET_ORDER: readonly string[] = [SHEETS.indicators, SHEETS.actions, SHEETS.assessments, SHEETS.envelopes, SHEETS.subsidies, SHEETS.payments, SHEETS.targets, SHEETS.sansObjet];
 
 /** The refusals found, in the order of the sheets and rows (a sheet's rows are checked in two passes). */
 export class Problems {
