@@ -16,6 +16,7 @@ import type { IndicatorTarget } from '../domain/targets';
 import type { IndicatorValuePayload, Meteo } from '../domain/types';
 import type { Engagement } from '../referential/types';
 import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
+import { departementComments, type EngagementComments } from './consolidate-comments';
 import type { ExchangeDocument } from './format';
 
 export interface NationalResults {
@@ -25,6 +26,8 @@ export interface NationalResults {
   readonly lines: readonly EngagementLine[];
   /** Each counted département's figure of each indicator, in the order given. */
   readonly byDepartement: readonly { readonly departementCode: string; readonly results: readonly IndicatorResult[] }[];
+  /** The départements' typed comments of the quarter, per engagement (consolidate-comments.ts). */
+  readonly comments: readonly EngagementComments[];
 }
 
 interface Unit {
@@ -103,5 +106,6 @@ export function nationalResults(
       departementCode: doc.departement.code,
       results: resultsFor(units.filter((u) => u.departementCode === doc.departement.code)),
     })),
+    comments: departementComments(engagements, documents, periodCode),
   };
 }
