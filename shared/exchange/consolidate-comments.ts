@@ -7,6 +7,7 @@
  *
  * Pure: imports only shared/.
  */
+import { plural } from '../format/fr';
 import type { Engagement } from '../referential/types';
 import type { ExchangeDocument } from './format';
 
@@ -55,4 +56,17 @@ export function departementComments(engagements: readonly Engagement[], document
     });
     return { engagementCode: e.code, title: e.title, departements, counts };
   });
+}
+
+/**
+ * The engagement's line in the synthesis table only counts its comments
+ * (« 1 frein, 2 réussites : voir l'annexe »); null when there is none.
+ */
+export function commentsCountText(e: EngagementComments): string | null {
+  const parts = [
+    e.counts.obstacles ? plural(e.counts.obstacles, 'frein') : '',
+    e.counts.nextSteps ? plural(e.counts.nextSteps, 'action à venir', 'actions à venir') : '',
+    e.counts.successes ? plural(e.counts.successes, 'réussite') : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? null : `Commentaires des départements : ${parts.join(', ')} (en annexe).`;
 }

@@ -16,7 +16,7 @@ import type { IndicatorTarget } from '../domain/targets';
 import type { IndicatorValuePayload, Meteo } from '../domain/types';
 import type { Engagement } from '../referential/types';
 import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
-import { departementComments, type EngagementComments } from './consolidate-comments';
+import { commentsCountText, departementComments, type EngagementComments } from './consolidate-comments';
 import type { ExchangeDocument } from './format';
 
 export interface NationalResults {
@@ -89,16 +89,20 @@ export function nationalResults(
       if (id !== undefined) meteoOf.set(`${id}|${a.engagementCode}`, a.meteo);
     }
   }
-  const lines = engagements.map((e) =>
-    engagementLine(
+  const comments = departementComments(engagements, documents, periodCode);
+  const lines = engagements.map((e, i) => {
+    const line = engagementLine(
       {
         code: e.code,
         title: e.title,
         assessments: units.map((u) => ({ unitName: u.name, meteo: meteoOf.get(`${u.id}|${e.code}`) ?? 'non_renseignee', trend: null, comment: '' })),
       },
       results,
-    ),
-  );
+    );
+    // The texts would flood the national table: it counts them, the annex gives them (national-comments-pdf.ts).
+    const count = commentsCountText(comments[i]!);
+    return count === null ? line : { ...line, synthesis: [count] };
+  });
   return {
     results,
     lines,
@@ -106,6 +110,6 @@ export function nationalResults(
       departementCode: doc.departement.code,
       results: resultsFor(units.filter((u) => u.departementCode === doc.departement.code)),
     })),
-    comments: departementComments(engagements, documents, periodCode),
+    comments,
   };
 }

@@ -47,6 +47,8 @@ describe('national synthesis: the départements’ typed comments', () => {
   let dir: string;
   let docs: ExchangeDocument[];
   let text: string;
+  /** pdftotext without -layout: each table cell's text in one block, in reading order. */
+  let raw: string;
 
   beforeAll(async () => {
     docs = [
@@ -70,6 +72,7 @@ describe('national synthesis: the départements’ typed comments', () => {
     const pdf = path.join(dir, 'synthese.pdf');
     writeNationalReport(model, pdf, { generatedAt: '2026-11-27T08:30:00.000Z', appVersion: 'test' });
     text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    raw = spaces(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }));
   }, 120_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -91,11 +94,21 @@ describe('national synthesis: the départements’ typed comments', () => {
     expect(comments.find((e) => e.engagementCode === '01')).toMatchObject({ departements: [], counts: { obstacles: 0, nextSteps: 0, successes: 0 } });
   });
 
-  it('the first pages count them and point to the annex; the texts are not there', () => {
+  it('the first pages count them, per engagement in the table, and point to the annex; the texts are not there', () => {
     const annexAt = text.lastIndexOf('Commentaires des départements —');
     expect(annexAt).toBeGreaterThan(0);
     const first = text.slice(0, annexAt);
     expect(spaces(first)).toContain("6 commentaires « Freins », « Actions à venir » ou « Réussites » de 2 départements : voir l'annexe « Commentaires des départements ».");
+    // Each engagement's line of the synthesis table counts its own, in its « Synthèse » cell.
+    const table = raw.slice(raw.indexOf('Tableau de bord simple et normalisé'), raw.indexOf('Résultats nationaux par indicateur'));
+    const cell = (engagement: string, next: string, count: string): void => {
+      const row = table.slice(table.indexOf(`${engagement} —`), table.indexOf(`${next} —`));
+      expect(row, engagement).toContain(`Commentaires des départements : ${count} (en annexe).`);
+    };
+    cell('03', '04', '1 frein');
+    cell('07', '08', '1 frein, 1 action à venir, 2 réussites');
+    cell('08', '09', '1 action à venir');
+    expect(table.match(/Commentaires des départements :/g)).toHaveLength(3);
     for (const doc of docs) for (const a of doc.assessments) for (const t of [a.obstacles, a.nextSteps, a.successes]) if (t) expect(first).not.toContain(t.slice(0, 30));
   });
 
