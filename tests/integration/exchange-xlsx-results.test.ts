@@ -7,9 +7,6 @@
  * older workbook (without them) still imports. Real workbooks, real SQLite
  * files, LibreOffice Calc when installed.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +14,6 @@ import type { ServiceContext } from '../../electron/services/context';
 import { exportExchange } from '../../electron/services/exchange/export';
 import { previewImport } from '../../electron/services/exchange/preview';
 import { exchangeFromWorkbook, exchangeToWorkbook } from '../../electron/services/exchange/xlsx';
-import { escapeCellText } from '../../electron/services/exchange/xlsx-cells';
 import { saveAssessment, saveIndicatorValues } from '../../electron/services/followup';
 import { createGeography } from '../../electron/services/geography';
 import { openPeriod } from '../../electron/services/periods';
@@ -25,7 +21,8 @@ import { readReferential } from '../../electron/services/referential';
 import { listTargets, saveSansObjet, saveTarget } from '../../electron/services/results';
 import type { ExchangeDocument } from '../../shared/exchange/format';
 import { DomainError } from '../../shared/ipc/result';
-import { openCore, steppingClock, tempDir } from '../support/db';
+import { SOFFICE, column, edit, resaveWithCalc, rowWhere, sheetOf } from '../support/workbook';
+import { openCore, steppingClock } from '../support/db';
 import { COMMUNES_FILE } from '../support/paths';
 
 type Core = Awaited<ReturnType<typeof openCore>>;
@@ -36,45 +33,6 @@ const isResultsLine = (l: { table: string; field: string }) => RESULT_TABLES.has
 /** Texts a spreadsheet would run as formulas if they were written as such. */
 const FORMULA_REASON = '=HYPERLINK("http://exemple.invalid","x") aucune copropriété';
 const FORMULA_COMMENT = '+33 1 23 45 67 89 : la mairie rappellera';
-
-async function edit(bytes: Uint8Array, change: (workbook: ExcelJS.Workbook) => void): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  // exceljs decodes `_xHHHH_` when reading but does not escape when writing; Excel does both.
-  for (const sheet of workbook.worksheets) {
-    sheet.eachRow((row) =>
-      row.eachCell((cell) => {
-        if (typeof cell.value === 'string') cell.value = escapeCellText(cell.value);
-      }),
-    );
-  }
-  change(workbook);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-const sheetOf = (workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet => {
-  const sheet = workbook.getWorksheet(name);
-  if (!sheet) throw new Error(`no sheet ${name}`);
-  return sheet;
-};
-
-function column(sheet: ExcelJS.Worksheet, header: string): number {
-  let found = 0;
-  sheet.getRow(1).eachCell((cell, n) => {
-    if (cell.value === header) found = n;
-  });
-  if (!found) throw new Error(`no column ${header} in ${sheet.name}`);
-  return found;
-}
-
-function rowWhere(sheet: ExcelJS.Worksheet, match: (ref: Record<string, unknown>) => boolean): ExcelJS.Row {
-  for (let n = 2; n <= sheet.rowCount; n++) {
-    const row = sheet.getRow(n);
-    const text = row.getCell(column(sheet, 'Réf.')).value;
-    if (typeof text === 'string' && match(JSON.parse(text) as Record<string, unknown>)) return row;
-  }
-  throw new Error(`no such row in ${sheet.name}`);
-}
 
 const asFile = (fileName: string, bytes: Uint8Array) => ({ fileName, contentBase64: Buffer.from(bytes).toString('base64') });
 
@@ -275,10 +233,9 @@ describe('results in the exchange workbook (.xlsx)', () => {
   });
 });
 
-const soffice = ['/usr/bin/soffice', '/usr/local/bin/soffice', '/opt/libreoffice/program/soffice'].find((p) => fs.existsSync(p));
-if (!soffice) console.info('exchange-xlsx-results: LibreOffice (soffice) is not installed here: the round trip through LibreOffice Calc is skipped.');
+if (!SOFFICE) console.info('exchange-xlsx-results: LibreOffice (soffice) is not installed here: the round trip through LibreOffice Calc is skipped.');
 
-describe.skipIf(!soffice)('results in a workbook saved again by LibreOffice Calc', () => {
+describe.skipIf(!SOFFICE)('results in a workbook saved again by LibreOffice Calc', () => {
   it('export → Calc → import: every results line « identique » here, and a second database receives the same results', async () => {
     const a = await openCore();
     const b = await openCore();
@@ -293,16 +250,7 @@ describe.skipIf(!soffice)('results in a workbook saved again by LibreOffice Calc
       saveTarget(ctx, { qrrId: mosson, indicatorCode: '01-03', initialValue: 10.5, initialDate: '2025-12-31', targetValue: 20, targetDeadline: '2027-06-30' });
       saveAssessment(ctx, '2026-T3', { qrrId: mosson, engagementCode: '07', meteo: 'nuage', obstacles: 'Le bailleur tarde.', nextSteps: FORMULA_COMMENT, successes: 'Un chantier éducatif.' });
       const document = exportExchange(ctx);
-      const dir = tempDir();
-      fs.writeFileSync(path.join(dir, 'classeur.xlsx'), await exchangeToWorkbook(document, readReferential(a.db)));
-      fs.mkdirSync(path.join(dir, 'calc'));
-      execFileSync(
-        soffice!,
-        [`-env:UserInstallation=file://${path.join(dir, 'profil')}`, '--headless', '--convert-to', 'xlsx:Calc MS Excel 2007 XML', '--outdir', path.join(dir, 'calc'), path.join(dir, 'classeur.xlsx')],
-        { stdio: 'ignore', timeout: 180_000 },
-      );
-      const resaved = fs.readFileSync(path.join(dir, 'calc', 'classeur.xlsx'));
-      expect(resaved.equals(fs.readFileSync(path.join(dir, 'classeur.xlsx')))).toBe(false);
+      const resaved = resaveWithCalc(await exchangeToWorkbook(document, readReferential(a.db)));
       const back = await exchangeFromWorkbook(resaved, readReferential(a.db));
       const { sha256: _h, ...content } = back;
       const { sha256: _h2, ...expected } = document;

@@ -25,22 +25,29 @@ interface ResultsRows {
 /** Does the document carry results (so the workbook says layout 2)? The same rule as the exchange file's minor version. */
 export const carriesResults = (doc: ExchangeDocument): boolean => doc.results !== undefined || doc.minorVersion !== undefined;
 
+/** The rows of the records whose item the référentiel knows, and how many were left out. */
+function laidOut<T, I>(records: readonly T[], itemOf: (record: T) => I | undefined, row: (record: T, item: I) => RowOut): { rows: RowOut[]; left: number } {
+  const rows: RowOut[] = [];
+  let left = 0;
+  for (const r of records) {
+    const item = itemOf(r);
+    if (item === undefined) left++;
+    else rows.push(row(r, item));
+  }
+  return { rows, left };
+}
+
 export function resultsRows(
   doc: ExchangeDocument,
   ref: ReturnType<typeof indexReferential>,
   numberOf: (qrrKey: string) => number,
   nameOf: (qrrKey: string) => string,
 ): ResultsRows {
-  let left = 0;
   const json = JSON.stringify;
-  const targets: RowOut[] = [];
-  for (const t of doc.results?.targets ?? []) {
-    const indicator = ref.indicators.get(t.indicatorCode);
-    if (!indicator) {
-      left++;
-      continue;
-    }
-    targets.push({
+  const targets = laidOut(
+    doc.results?.targets ?? [],
+    (t) => ref.indicators.get(t.indicatorCode),
+    (t, indicator): RowOut => ({
       cells: {
         ref: json({ q: numberOf(t.qrrKey), c: t.indicatorCode, o: t.origin, at: t.updatedAt, by: t.updatedBy }),
         qrr: nameOf(t.qrrKey),
@@ -50,21 +57,17 @@ export function resultsRows(
         initialDate: dateCell(t.initialDate),
         targetValue: t.targetValue,
         targetDeadline: dateCell(t.targetDeadline),
-        origin: t.origin === 'circulaire' ? 'circulaire' : 'saisie',
+        origin: t.origin,
         quote: t.quote,
         updatedAt: parisWallClock(t.updatedAt),
         updatedBy: t.updatedBy,
       },
-    });
-  }
-  const sansObjet: RowOut[] = [];
-  for (const d of doc.results?.sansObjet ?? []) {
-    const item = d.itemType === 'indicator' ? ref.indicators.get(d.code) : ref.actions.get(d.code);
-    if (!item) {
-      left++;
-      continue;
-    }
-    sansObjet.push({
+    }),
+  );
+  const sansObjet = laidOut(
+    doc.results?.sansObjet ?? [],
+    (d) => (d.itemType === 'indicator' ? ref.indicators.get(d.code) : ref.actions.get(d.code)),
+    (d, item): RowOut => ({
       cells: {
         ref: json({ q: numberOf(d.qrrKey), t: d.itemType, c: d.code, at: d.updatedAt, by: d.updatedBy }),
         qrr: nameOf(d.qrrKey),
@@ -76,7 +79,7 @@ export function resultsRows(
         updatedAt: parisWallClock(d.updatedAt),
         updatedBy: d.updatedBy,
       },
-    });
-  }
-  return { targets, sansObjet, left };
+    }),
+  );
+  return { targets: targets.rows, sansObjet: sansObjet.rows, left: targets.left + sansObjet.left };
 }
