@@ -61,6 +61,8 @@ describe('results in the exchange workbook (.xlsx)', () => {
     saveTarget(ctx, { qrrId: mosson, indicatorCode: '01-03', initialValue: 10.5, initialDate: '2025-12-31', targetValue: 20, targetDeadline: '2027-06-30' });
     const proposal = listTargets(ctx).find((t) => t.qrrId === mosson && t.indicatorCode === '04-01')!;
     saveTarget(ctx, { qrrId: mosson, indicatorCode: '04-01', initialValue: proposal.initialValue, initialDate: proposal.initialDate, targetValue: 80, targetDeadline: proposal.targetDeadline });
+    // A cleared target (every figure and date removed) is a stored target too.
+    saveTarget(ctx, { qrrId: lunel, indicatorCode: '01-03', initialValue: null, initialDate: null, targetValue: null, targetDeadline: null });
     saveAssessment(ctx, '2026-T2', { qrrId: mosson, engagementCode: '07', meteo: 'couvert', obstacles: 'Le bailleur tarde.', successes: 'Quarante jeunes en emploi.' });
     saveAssessment(ctx, '2026-T3', { qrrId: lunel, engagementCode: '08', nextSteps: FORMULA_COMMENT });
     doc = exportExchange(ctx);
@@ -69,14 +71,14 @@ describe('results in the exchange workbook (.xlsx)', () => {
   afterAll(() => a?.close());
 
   it('writes « Cibles », « Sans objet » and the typed comments, as typed cells and texts (never formulas), and reads them back exactly', async () => {
-    expect(doc.results!.targets).toHaveLength(2);
+    expect(doc.results!.targets).toHaveLength(3);
     expect(doc.results!.sansObjet).toHaveLength(3);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(workbook as unknown as ArrayBuffer);
     expect(wb.worksheets.map((s) => s.name)).toEqual(['Lisez-moi', 'Indicateurs', 'Actions', 'Appréciations', 'Enveloppes', 'Subventions', 'Versements', 'Cibles', 'Sans objet', '_qrr']);
 
     const targets = sheetOf(wb, 'Cibles');
-    const t0103 = rowWhere(targets, (r) => r.c === '01-03');
+    const t0103 = rowWhere(targets, (r) => r.c === '01-03' && r.q === 1);
     expect(t0103.getCell(column(targets, 'Quartier')).value).toBe('QRR Mosson');
     expect(t0103.getCell(column(targets, 'Valeur initiale')).value).toBe(10.5);
     expect(t0103.getCell(column(targets, 'Valeur initiale au')).value).toEqual(new Date('2025-12-31T00:00:00Z'));
@@ -84,6 +86,8 @@ describe('results in the exchange workbook (.xlsx)', () => {
     expect(t0103.getCell(column(targets, 'Cible')).value).toBe(20);
     expect(t0103.getCell(column(targets, 'Échéance')).value).toEqual(new Date('2027-06-30T00:00:00Z'));
     expect(t0103.getCell(column(targets, 'Origine')).value).toBe('saisie');
+    const cleared = rowWhere(targets, (r) => r.c === '01-03' && r.q === 2);
+    expect(['Valeur initiale', 'Valeur initiale au', 'Cible', 'Échéance'].map((h) => cleared.getCell(column(targets, h)).value)).toEqual([null, null, null, null]);
     const t0401 = rowWhere(targets, (r) => r.c === '04-01');
     expect(t0401.getCell(column(targets, 'Origine')).value).toBe('circulaire');
     expect(String(t0401.getCell(column(targets, 'Formulation de la circulaire')).value)).toContain('en doublant');
@@ -125,7 +129,10 @@ describe('results in the exchange workbook (.xlsx)', () => {
     const edited = await edit(workbook, (wb) => {
       const targets = sheetOf(wb, 'Cibles');
       // Typed as text, the French way.
-      rowWhere(targets, (r) => r.c === '01-03').getCell(column(targets, 'Cible')).value = '25,5';
+      rowWhere(targets, (r) => r.c === '01-03' && r.q === 1).getCell(column(targets, 'Cible')).value = '25,5';
+      // Emptied cells are « nothing entered »: the import never erases (this target is left as it is).
+      const emptied = rowWhere(targets, (r) => r.c === '04-01');
+      for (const h of ['Valeur initiale', 'Valeur initiale au', 'Cible', 'Échéance']) emptied.getCell(column(targets, h)).value = null;
       const sansObjet = sheetOf(wb, 'Sans objet');
       const row = rowWhere(sansObjet, (r) => r.c === '04-02');
       row.getCell(column(sansObjet, 'Motif')).value = 'Internat à Montpellier.';
@@ -138,10 +145,13 @@ describe('results in the exchange workbook (.xlsx)', () => {
       theirs: { value: { initialValue: 10.5, initialDate: '2025-12-31', targetValue: 25.5, targetDeadline: '2027-06-30' } },
     });
     expect(lines.filter(isResultsLine).filter((l) => l.kind !== 'conflict').every((l) => l.kind === 'identical')).toBe(true);
+    expect(lines.some((l) => l.table === 'indicator_target' && l.code === '04-01')).toBe(false);
+    expect(lines.filter((l) => l.table === 'indicator_target' && l.code === '01-03').map((l) => l.kind).sort()).toEqual(['conflict', 'identical']);
 
     const applied = await a.dispatch('applyExchange', { ...asFile('qrr-34-tout.xlsx', edited), defaultChoice: 'theirs' });
     if (!applied.ok) throw new Error(applied.error.message);
     expect(a.db.prepare("SELECT target_value FROM indicator_target WHERE qrr_id = ? AND indicator_code = '01-03'").pluck().get(mosson)).toBe(25.5);
+    expect(a.db.prepare("SELECT target_value FROM indicator_target WHERE qrr_id = ? AND indicator_code = '04-01'").pluck().get(mosson)).toBe(80);
     expect(a.db.prepare("SELECT reason FROM sans_objet WHERE item_type = 'action' AND code = '04-02'").pluck().get()).toBe('Internat à Montpellier.');
     const origins = a.db.prepare("SELECT DISTINCT origin FROM audit_log WHERE entity IN ('sans_objet', 'indicator_target') AND origin LIKE 'import:%'").pluck().all();
     expect(origins).toEqual(['import:qrr-34-tout.xlsx']);
@@ -158,7 +168,7 @@ describe('results in the exchange workbook (.xlsx)', () => {
     let rowNumber = 0;
     const edited = await edit(workbook, (wb) => {
       const targets = sheetOf(wb, 'Cibles');
-      const row = rowWhere(targets, (r) => r.c === '01-03');
+      const row = rowWhere(targets, (r) => r.c === '01-03' && r.q === 1);
       rowNumber = row.number;
       row.getCell(column(targets, 'Cible')).value = 'douze';
     });
@@ -174,7 +184,7 @@ describe('results in the exchange workbook (.xlsx)', () => {
     const before = storedTargets();
     const edited = await edit(workbook, (wb) => {
       const targets = sheetOf(wb, 'Cibles');
-      rowWhere(targets, (r) => r.c === '01-03').getCell(column(targets, 'Échéance')).value = '01/01/2020';
+      rowWhere(targets, (r) => r.c === '01-03' && r.q === 1).getCell(column(targets, 'Échéance')).value = '01/01/2020';
     });
     const incoming = await exchangeFromWorkbook(edited, referential());
     expect(previewImport(ctx, incoming, geography).lines.find((l) => l.table === 'indicator_target' && l.code === '01-03')).toMatchObject({

@@ -50,7 +50,8 @@ export function readResultsSheets(
       };
       if (Object.values(cells).some((v) => v === undefined)) continue;
       const c = cells as { [K in keyof typeof cells]: Exclude<(typeof cells)[K], undefined> };
-      if (Object.values(c).every((v) => v === null)) continue;
+      // Every cell empty: nothing entered — unless the target was exported so (cleared), then it reads back as it was.
+      if (Object.values(c).every((v) => v === null) && r.e === undefined) continue;
       targets.push({
         qrrKey: qrr.key,
         indicatorCode: r.c,

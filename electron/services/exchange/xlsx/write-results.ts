@@ -25,6 +25,9 @@ interface ResultsRows {
 /** Does the document carry results (so the workbook says layout 2)? The same rule as the exchange file's minor version. */
 export const carriesResults = (doc: ExchangeDocument): boolean => doc.results !== undefined || doc.minorVersion !== undefined;
 
+const cleared = (t: NonNullable<ExchangeDocument['results']>['targets'][number]): boolean =>
+  t.initialValue === null && t.initialDate === null && t.targetValue === null && t.targetDeadline === null;
+
 /** The rows of the records whose item the référentiel knows, and how many were left out. */
 function laidOut<T, I>(records: readonly T[], itemOf: (record: T) => I | undefined, row: (record: T, item: I) => RowOut): { rows: RowOut[]; left: number } {
   const rows: RowOut[] = [];
@@ -49,7 +52,7 @@ export function resultsRows(
     (t) => ref.indicators.get(t.indicatorCode),
     (t, indicator): RowOut => ({
       cells: {
-        ref: json({ q: numberOf(t.qrrKey), c: t.indicatorCode, o: t.origin, at: t.updatedAt, by: t.updatedBy }),
+        ref: json({ q: numberOf(t.qrrKey), c: t.indicatorCode, o: t.origin, ...(cleared(t) ? { e: 1 } : {}), at: t.updatedAt, by: t.updatedBy }),
         qrr: nameOf(t.qrrKey),
         code: t.indicatorCode,
         label: indicator.label,
