@@ -413,6 +413,8 @@ function fillReadme(sheet: ExcelJS.Worksheet, doc: ExchangeDocument, left: { ind
     ['• Indicateurs : « Champ 1, 2, 3 » nomment les parties de la valeur ; tapez chaque partie dans « Valeur » (et l’objectif dans « Cible ») à côté.', 'text'],
     ['• Subventions : actions séparées par des virgules (01-01, 05-02) ; pièces reçues séparées par « ; » ou un retour à la ligne.', 'text'],
     ['• Versements : en lecture seule ; un versement s’enregistre dans l’application.', 'text'],
+    ['• Cibles : valeur initiale et cible en nombres, avec leurs dates (jj/mm/aaaa) ; l’échéance suit la date de la valeur initiale.', 'text'],
+    ['• Sans objet : « oui » (l’élément ne compte ni dans la complétude ni dans la mise en œuvre) ou « non » (il est suivi), avec le motif, obligatoire pour « oui ».', 'text'],
     ['• Vider une cellule ne supprime rien : un import n’efface jamais une donnée, il ajoute ou remplace seulement, selon vos choix.', 'text'],
     [
       '• Les feuilles sont protégées sans mot de passe, seulement pour éviter une fausse manœuvre. Une cellule illisible (nombre mal écrit, ' +
