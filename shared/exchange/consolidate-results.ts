@@ -16,6 +16,7 @@ import type { IndicatorTarget } from '../domain/targets';
 import type { IndicatorValuePayload, Meteo } from '../domain/types';
 import type { Engagement } from '../referential/types';
 import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
+import { commentsCountText, departementComments, type EngagementComments } from './consolidate-comments';
 import type { ExchangeDocument } from './format';
 
 export interface NationalResults {
@@ -25,6 +26,8 @@ export interface NationalResults {
   readonly lines: readonly EngagementLine[];
   /** Each counted département's figure of each indicator, in the order given. */
   readonly byDepartement: readonly { readonly departementCode: string; readonly results: readonly IndicatorResult[] }[];
+  /** The départements' typed comments of the quarter, per engagement (consolidate-comments.ts). */
+  readonly comments: readonly EngagementComments[];
 }
 
 interface Unit {
@@ -86,16 +89,20 @@ export function nationalResults(
       if (id !== undefined) meteoOf.set(`${id}|${a.engagementCode}`, a.meteo);
     }
   }
-  const lines = engagements.map((e) =>
-    engagementLine(
+  const comments = departementComments(engagements, documents, periodCode);
+  const lines = engagements.map((e, i) => {
+    const line = engagementLine(
       {
         code: e.code,
         title: e.title,
         assessments: units.map((u) => ({ unitName: u.name, meteo: meteoOf.get(`${u.id}|${e.code}`) ?? 'non_renseignee', trend: null, comment: '' })),
       },
       results,
-    ),
-  );
+    );
+    // The texts would flood the national table: it counts them, the annex gives them (national-comments-pdf.ts).
+    const count = commentsCountText(comments[i]!);
+    return count === null ? line : { ...line, synthesis: [count] };
+  });
   return {
     results,
     lines,
@@ -103,5 +110,6 @@ export function nationalResults(
       departementCode: doc.departement.code,
       results: resultsFor(units.filter((u) => u.departementCode === doc.departement.code)),
     })),
+    comments,
   };
 }

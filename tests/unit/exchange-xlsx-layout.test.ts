@@ -6,18 +6,21 @@ import {
   ENVELOPE_COLUMNS,
   PAYMENT_COLUMNS,
   SUBSIDY_COLUMNS,
-  cellProblem,
-  chunkText,
   columnLetter,
-  escapeCellText,
-  eurosToCents,
   frozenColumns,
   indicatorColumns,
   locateColumns,
+  partSlotCount,
+} from '../../electron/services/exchange/xlsx-layout';
+import { MAX_FIGURE, readFigure } from '../../electron/services/exchange/xlsx-cells';
+import {
+  cellProblem,
+  chunkText,
+  escapeCellText,
+  eurosToCents,
   parisWallClock,
   partCell,
   partChoices,
-  partSlotCount,
   plainCell,
   readChoice,
   readChoices,
@@ -28,7 +31,7 @@ import {
   readRna,
   readSiret,
   readText,
-} from '../../electron/services/exchange/xlsx-layout';
+} from '../../electron/services/exchange/xlsx-cells';
 import { SEED_REFERENTIAL } from '../../electron/services/referential';
 import { ACTION_STATUS_LABELS } from '../../shared/domain/types';
 import { SUBSIDY_DOCUMENT_LABELS } from '../../shared/domain/fipd';
@@ -104,6 +107,30 @@ describe('column layout', () => {
     expect(found.ok && Object.fromEntries(found.positions)).toEqual({ code: 1, ref: 2, period: 4, qrr: 5, status: 6, referent: 7, comment: 8 });
     const missing = locateColumns(['Réf.', 'Quartier', 'Trimestre', 'Code', 'État', 'Référent', 'Commentaire'], ACTION_COLUMNS);
     expect(missing).toEqual({ ok: false, missing: ['Statut'] });
+  });
+
+  it('finds the typed comments of « Appréciations » when present, and reads a workbook from before without them (layout 1)', () => {
+    const before = ['Réf.', 'Quartier', 'Trimestre', 'Engagement', 'Météo', 'Tendance', 'Commentaire'];
+    const old = locateColumns(before, ASSESSMENT_COLUMNS);
+    expect(old.ok && [...old.positions.keys()]).toEqual(['ref', 'qrr', 'period', 'code', 'meteo', 'trend', 'comment']);
+    const now = locateColumns([...before, 'Freins', 'Actions à venir', 'Réussites'], ASSESSMENT_COLUMNS);
+    expect(now.ok && Object.fromEntries([...now.positions].filter(([k]) => ['obstacles', 'nextSteps', 'successes'].includes(k)))).toEqual({ obstacles: 8, nextSteps: 9, successes: 10 });
+    // Only those three are optional: a missing synthesis comment is still refused.
+    expect(locateColumns(before.slice(0, 6), ASSESSMENT_COLUMNS)).toEqual({ ok: false, missing: ['Commentaire'] });
+  });
+
+  it('reads a baseline or a target: numbers as typed, French text, empty as nothing; anything else refused in French', () => {
+    expect(value(readFigure(12.5))).toBe(12.5);
+    expect(value(readFigure(-3))).toBe(-3);
+    expect(value(readFigure('1 234,5'))).toBe(1234.5);
+    expect(value(readFigure(' 80 '))).toBe(80);
+    expect(value(readFigure('-0'))).toBe(0);
+    expect(value(readFigure(null))).toBeNull();
+    expect(value(readFigure('  '))).toBeNull();
+    expect(refusal(readFigure('douze'))).toBe("« douze » n'est pas un nombre.");
+    expect(refusal(readFigure(new Date('2026-01-01T00:00:00Z')))).toBe('un nombre est attendu, pas une date.');
+    expect(refusal(readFigure(true))).toBe('un nombre est attendu, pas vrai ou faux.');
+    expect(refusal(readFigure(MAX_FIGURE * 10))).toBe('le nombre est trop grand.');
   });
 
   it('names the sheet, the row and the column of a problem', () => {

@@ -1,14 +1,10 @@
-import { parsePartInput, type PartValue } from '../../../shared/domain/indicator-values';
-import { MAX_AMOUNT_CENTS } from '../../../shared/domain/fipd';
-import { parseFrenchAmountToCents } from '../../../shared/format/number-fr';
-import { parisWallClockAsUtc } from '../../../shared/format/paris-time';
-import type { IndicatorPart, Referential } from '../../../shared/referential/types';
+import type { Referential } from '../../../shared/referential/types';
 
 /*
- * The layout of the exchange workbook (exchange/xlsx.ts) and the reading of
- * one cell, PURE: no exceljs, no file. Both directions live here so that a
- * value written by the export always reads back as the same value (the round
- * trip is unit-tested cell by cell).
+ * The layout of the exchange workbook (exchange/xlsx/*), PURE: no exceljs, no
+ * file. Its sheets and their columns, both directions, so that a value written
+ * by the export always reads back as the same value; the reading and writing
+ * of one cell is in xlsx-cells.ts (the round trip is unit-tested cell by cell).
  *
  * Every data sheet has the same shape:
  *   - row 1: the French headers (the reader finds columns by these names);
@@ -24,8 +20,16 @@ import type { IndicatorPart, Referential } from '../../../shared/referential/typ
  */
 
 export const WORKBOOK_FORMAT = 'qrr-echange-xlsx';
-/** Layout version of the workbook (independent from the exchange format's version, also recorded). */
-export const WORKBOOK_VERSION = 1;
+/**
+ * Layout version of the workbook (independent from the exchange format's
+ * version, also recorded). 2 added the results (issue 13): sheets « Cibles »
+ * and « Sans objet », typed comments in « Appréciations ». A workbook carrying
+ * results says 2, so that an older application refuses it (« version plus
+ * récente ») rather than silently dropping them; one without says 1, as the
+ * exchange file keeps its minor version only when it carries results.
+ */
+export const WORKBOOK_VERSION = 2;
+export const WORKBOOK_VERSION_WITHOUT_RESULTS = 1;
 
 export const SHEETS = {
   readme: 'Lisez-moi',
@@ -35,6 +39,8 @@ export const SHEETS = {
   envelopes: 'Enveloppes',
   subsidies: 'Subventions',
   payments: 'Versements',
+  targets: 'Cibles',
+  sansObjet: 'Sans objet',
   identity: '_qrr',
 } as const;
 
@@ -63,6 +69,8 @@ export interface ColumnSpec {
   readonly format?: CellFormat;
   /** Long texts: wrapped in the cell. */
   readonly wrap?: boolean;
+  /** Added in a later layout: a workbook from before has no such column, read as empty. */
+  readonly optional?: boolean;
 }
 
 const ref: ColumnSpec = { key: 'ref', header: 'Réf.', width: 12, role: 'ref', format: 'text' };
@@ -132,6 +140,10 @@ export const ASSESSMENT_COLUMNS: readonly ColumnSpec[] = [
   { key: 'meteo', header: 'Météo', width: 15, role: 'data', format: 'text' },
   { key: 'trend', header: 'Tendance', width: 12, role: 'data', format: 'text' },
   { key: 'comment', header: 'Commentaire', width: 40, role: 'data', format: 'text', wrap: true },
+  // The typed comments beside the synthesis (layout 2), as on the Actions screen.
+  { key: 'obstacles', header: 'Freins', width: 32, role: 'data', format: 'text', wrap: true, optional: true },
+  { key: 'nextSteps', header: 'Actions à venir', width: 32, role: 'data', format: 'text', wrap: true, optional: true },
+  { key: 'successes', header: 'Réussites', width: 32, role: 'data', format: 'text', wrap: true, optional: true },
   { key: 'commentAuthor', header: 'Commentaire signé par', width: 18, role: 'info', format: 'text' },
   { key: 'commentDate', header: 'Commentaire du', width: 16, role: 'info', format: 'datetime' },
   updatedAt,
@@ -194,6 +206,48 @@ export const PAYMENT_COLUMNS: readonly ColumnSpec[] = [
   { key: 'createdAt', header: 'Enregistré le', width: 16, role: 'info', format: 'datetime' },
 ];
 
+/**
+ * Cibles (layout 2): one row per QRR × indicator with a stored baseline and
+ * target (not per quarter). Figures are plain numbers, dates jj/mm/aaaa; the
+ * circular's wording of a target it states is shown, never read.
+ */
+export const TARGET_COLUMNS: readonly ColumnSpec[] = [
+  ref,
+  quartier,
+  { key: 'code', header: 'Code', width: 8, role: 'id', format: 'text' },
+  { key: 'label', header: 'Indicateur', width: 44, role: 'info', format: 'text', wrap: true },
+  { key: 'initialValue', header: 'Valeur initiale', width: 13, role: 'data' },
+  { key: 'initialDate', header: 'Valeur initiale au', width: 13, role: 'data', format: 'date' },
+  { key: 'targetValue', header: 'Cible', width: 13, role: 'data' },
+  { key: 'targetDeadline', header: 'Échéance', width: 13, role: 'data', format: 'date' },
+  { key: 'origin', header: 'Origine', width: 12, role: 'info', format: 'text' },
+  { key: 'quote', header: 'Formulation de la circulaire', width: 40, role: 'info', format: 'text', wrap: true },
+  updatedAt,
+  updatedBy,
+];
+
+/** How the « Type » column of « Sans objet » names an item. */
+export const SANS_OBJET_TYPE_LABELS = { indicator: 'Indicateur', action: 'Action' } as const;
+/** The « Sans objet » column's two words. */
+export const YES_NO_LABELS = { oui: 'oui', non: 'non' } as const;
+
+/**
+ * Sans objet (layout 2): the users' decisions per QRR × indicator or action,
+ * with their reason (« non » lifts a proposal made from the QRR's zone).
+ * Proposals nobody decided are not listed: every application derives them.
+ */
+export const SANS_OBJET_COLUMNS: readonly ColumnSpec[] = [
+  ref,
+  quartier,
+  { key: 'type', header: 'Type', width: 11, role: 'id', format: 'text' },
+  { key: 'code', header: 'Code', width: 8, role: 'id', format: 'text' },
+  { key: 'label', header: 'Libellé', width: 48, role: 'info', format: 'text', wrap: true },
+  { key: 'sansObjet', header: 'Sans objet', width: 11, role: 'data', format: 'text' },
+  { key: 'reason', header: 'Motif', width: 44, role: 'data', format: 'text', wrap: true },
+  updatedAt,
+  updatedBy,
+];
+
 /** Columns frozen on the left: up to the last identification or label column before the data. */
 export function frozenColumns(columns: readonly ColumnSpec[]): number {
   const firstData = columns.findIndex((c) => c.role === 'data');
@@ -230,20 +284,10 @@ export function locateColumns(
   for (const c of columns) {
     const at = found.get(fold(c.header));
     if (at !== undefined) positions.set(c.key, at);
-    else if (c.role !== 'info') missing.push(c.header);
+    else if (c.role !== 'info' && c.optional !== true) missing.push(c.header);
   }
   return missing.length > 0 ? { ok: false, missing } : { ok: true, positions };
 }
-
-// ---------------------------------------------------------------------------
-// Cells
-
-/** A cell's content once formulas, rich text and links are resolved. */
-export type CellInput = string | number | boolean | Date | null;
-export type CellRead<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
-
-const ok = <T>(value: T): CellRead<T> => ({ ok: true, value });
-const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
 /** Lower case, no accents, single spaces: « Réalisée » ≡ « realisee ». */
 export const fold = (s: string): string =>
@@ -253,270 +297,3 @@ export const fold = (s: string): string =>
     .toLowerCase()
     .replace(/[_\s]+/g, ' ')
     .trim();
-
-const quote = (text: string): string => {
-  const t = text.trim();
-  return `« ${t.length > 40 ? `${t.slice(0, 40)}…` : t} »`;
-};
-
-const describe = (v: CellInput): string =>
-  v instanceof Date ? 'une date' : typeof v === 'number' ? `le nombre ${String(v).replace('.', ',')}` : typeof v === 'boolean' ? 'vrai ou faux' : quote(String(v));
-
-/**
- * The value exceljs gives for a cell, reduced to plain content: a formula
- * gives its last computed result (Excel and LibreOffice store it), rich text
- * its text, a link its text. An error value (#N/A…) or a formula without a
- * stored result is refused.
- */
-export function plainCell(raw: unknown): CellRead<CellInput> {
-  if (raw === null || raw === undefined) return ok(null);
-  if (typeof raw === 'string' || typeof raw === 'boolean') return ok(raw);
-  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(raw) : fail("la cellule ne contient pas un nombre valide.");
-  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? fail("la cellule contient une date invalide.") : ok(raw);
-  if (typeof raw === 'object') {
-    const o = raw as Record<string, unknown>;
-    if ('error' in o) return fail(`la cellule contient une erreur (${String(o.error)}).`);
-    if (Array.isArray(o.richText)) return ok((o.richText as { text?: unknown }[]).map((r) => String(r.text ?? '')).join(''));
-    if ('formula' in o || 'sharedFormula' in o) {
-      if (!('result' in o) || o.result === undefined) return fail('la cellule contient une formule sans résultat enregistré : tapez la valeur elle-même.');
-      return plainCell(o.result);
-    }
-    if ('text' in o) return plainCell(o.text);
-  }
-  return fail('le contenu de la cellule est illisible.');
-}
-
-/** Empty: nothing, or only spaces. */
-export const isBlank = (v: CellInput): boolean => v === null || (typeof v === 'string' && v.trim() === '');
-
-/** A free text: numbers typed in it are kept as their text; '' when empty. */
-export function readText(v: CellInput, max: number): CellRead<string> {
-  if (v === null) return ok('');
-  if (v instanceof Date) return fail('une date n’est pas attendue ici : tapez un texte.');
-  const text = typeof v === 'number' ? String(v).replace('.', ',') : typeof v === 'boolean' ? (v ? 'oui' : 'non') : v;
-  if (text.length > max) return fail(`le texte dépasse ${max} caractères (${text.length}).`);
-  return ok(text);
-}
-
-/**
- * One part of an indicator's value. Numbers typed as numbers are taken as
- * they are (an amount in euros, converted to cents); text is read the French
- * way (« 1 234 », « 1 234,56 € », « oui », « En cours »). Empty → null.
- */
-export function readPartCell(part: IndicatorPart, v: CellInput): CellRead<PartValue> {
-  if (v === null || isBlank(v)) return ok(null);
-  if (v instanceof Date) return fail(`une date n’est pas attendue ici (${part.label}).`);
-  if (typeof v === 'number') {
-    switch (part.type) {
-      case 'integer':
-        if (v < 0) return fail('un nombre ne peut pas être négatif.');
-        if (!Number.isInteger(v)) return fail(`${describe(v)} : un nombre entier est attendu (sans virgule).`);
-        if (!Number.isSafeInteger(v)) return fail('le nombre est trop grand.');
-        return ok(v === 0 ? 0 : v);
-      case 'amount':
-        return eurosToCents(v);
-      default:
-        return fromText(part, String(v));
-    }
-  }
-  if (typeof v === 'boolean') {
-    if (part.type === 'boolean') return ok(v);
-    return fail(`${describe(v)} n’est pas attendu ici.`);
-  }
-  return fromText(part, v);
-}
-
-function fromText(part: IndicatorPart, text: string): CellRead<PartValue> {
-  const parsed = parsePartInput(part, text);
-  if (parsed.ok) return parsed;
-  const m = parsed.message;
-  return fail(m.startsWith('«') ? m : `${quote(text)} : ${m.charAt(0).toLowerCase()}${m.slice(1)}`);
-}
-
-/** A part's value as written in its cell: numbers and euros typed, lists and yes/no as French words. */
-export function partCell(part: IndicatorPart, value: PartValue | undefined): CellInput {
-  if (value === null || value === undefined) return null;
-  switch (part.type) {
-    case 'integer':
-      return typeof value === 'number' ? value : String(value);
-    case 'amount':
-      return typeof value === 'number' ? value / 100 : String(value);
-    case 'enum':
-      return typeof value === 'string' ? (part.valueLabels?.[value] ?? value) : String(value);
-    case 'boolean':
-      return value === true ? 'oui' : value === false ? 'non' : String(value);
-    case 'text':
-      return String(value);
-  }
-  return String(value);
-}
-
-/** The French words of a list cell (data validation), when the part has a fixed list. */
-export function partChoices(part: IndicatorPart): readonly string[] | null {
-  if (part.type === 'enum') return (part.values ?? []).map((v) => part.valueLabels?.[v] ?? v);
-  if (part.type === 'boolean') return ['oui', 'non'];
-  return null;
-}
-
-/** Number formats of a part's cell. */
-export const partFormat = (part: IndicatorPart): CellFormat => (part.type === 'integer' ? 'integer' : part.type === 'amount' ? 'euros' : 'text');
-
-/** Euros (a number) to integer cents: at most two decimals, never negative. */
-export function eurosToCents(euros: number): CellRead<number> {
-  if (euros < 0) return fail('un montant ne peut pas être négatif.');
-  const cents = Math.round(euros * 100);
-  // A number the cell stores in binary: 12.34 * 100 is 1233.9999999999998, so compare with a tolerance.
-  if (Math.abs(euros * 100 - cents) > 1e-6 * Math.max(1, Math.abs(cents))) {
-    return fail(`${describe(euros)} : un montant a au plus deux décimales (les centimes).`);
-  }
-  if (cents > MAX_AMOUNT_CENTS) return fail('le montant est trop grand.');
-  return ok(cents);
-}
-
-/** An amount in euros: typed as a number or as French text (« 1 234,50 € »). Empty → 0 (the default of every amount: « rien saisi »). */
-export function readEuros(v: CellInput): CellRead<number> {
-  if (isBlank(v)) return ok(0);
-  if (typeof v === 'number') return eurosToCents(v);
-  if (typeof v === 'string') {
-    const parsed = parseFrenchAmountToCents(v);
-    if (!parsed.ok) return fail(parsed.message.startsWith('«') ? parsed.message : `${quote(v)} : ${parsed.message.charAt(0).toLowerCase()}${parsed.message.slice(1)}`);
-    if (parsed.value > MAX_AMOUNT_CENTS) return fail('le montant est trop grand.');
-    return ok(parsed.value);
-  }
-  return fail(`un montant en euros est attendu, pas ${describe(v)}.`);
-}
-
-const isRealDate = (y: number, m: number, d: number): boolean => {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-};
-const iso = (y: number, m: number, d: number): string =>
-  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-
-/**
- * A date (no time): a real date cell, or text « 24/06/2021 » (or
- * « 2021-06-24 »). Returns `AAAA-MM-JJ`, null when empty. A number is refused
- * rather than read as Excel's day count: it is most likely a typing mistake.
- */
-export function readDate(v: CellInput): CellRead<string | null> {
-  if (isBlank(v)) return ok(null);
-  let y: number;
-  let m: number;
-  let d: number;
-  if (v instanceof Date) {
-    // exceljs reads a date cell as the UTC instant of its serial day number: the calendar day is the UTC day.
-    [y, m, d] = [v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate()];
-  } else if (typeof v === 'string') {
-    const t = v.trim();
-    const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-    const en = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-    if (fr) [d, m, y] = [Number(fr[1]), Number(fr[2]), Number(fr[3])];
-    else if (en) [y, m, d] = [Number(en[1]), Number(en[2]), Number(en[3])];
-    else return fail(`${quote(t)} n’est pas une date : tapez-la au format jj/mm/aaaa (par exemple 24/06/2021).`);
-    if (!isRealDate(y, m, d)) return fail(`${quote(t)} n’est pas une date du calendrier.`);
-  } else {
-    return fail(`${describe(v)} n’est pas une date : tapez-la au format jj/mm/aaaa (par exemple 24/06/2021).`);
-  }
-  if (y < 1990 || y > 2100) return fail(`l’année ${y} n’est pas plausible.`);
-  return ok(iso(y, m, d));
-}
-
-/** A date `AAAA-MM-JJ` as a date cell (midnight UTC: the serial day exceljs writes). */
-export const dateCell = (isoDate: string | null): Date | null => (isoDate ? new Date(`${isoDate}T00:00:00Z`) : null);
-
-/**
- * An instant shown as metropolitan French wall-clock time in a date cell
- * (spreadsheets have no time zones): a colleague in Paris reads the same
- * hour as on the screens. Display only: the exact instant stays in « Réf. ».
- */
-export const parisWallClock = (isoInstant: string): Date => parisWallClockAsUtc(new Date(isoInstant));
-
-/**
- * One choice of a list, typed as its French label (or its key; case and
- * accents ignored). Empty → null (the caller decides whether it is allowed).
- */
-export function readChoice<K extends string>(labels: Readonly<Record<K, string>>, v: CellInput): CellRead<K | null> {
-  if (isBlank(v)) return ok(null);
-  if (typeof v !== 'string') return fail(`${describe(v)} n’est pas une valeur de la liste (${Object.values<string>(labels).join(', ')}).`);
-  const f = fold(v);
-  const keys = Object.keys(labels) as K[];
-  const match = keys.find((k) => fold(labels[k]) === f) ?? keys.find((k) => fold(k) === f);
-  if (match === undefined) return fail(`${quote(v)} n’est pas une valeur de la liste (${Object.values<string>(labels).join(', ')}).`);
-  return ok(match);
-}
-
-/** Several choices in one cell, separated by « ; » or line breaks; kept in the list's order (as the application stores them). */
-export function readChoices<K extends string>(labels: Readonly<Record<K, string>>, v: CellInput): CellRead<K[]> {
-  if (isBlank(v)) return ok([]);
-  if (typeof v !== 'string') return fail(`${describe(v)} n’est pas une liste.`);
-  const picked = new Set<K>();
-  for (const item of v.split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) {
-    const one = readChoice(labels, item);
-    if (!one.ok) return one;
-    if (one.value !== null) picked.add(one.value);
-  }
-  return ok((Object.keys(labels) as K[]).filter((k) => picked.has(k)));
-}
-
-export const CHOICES_SEPARATOR = ' ; ';
-
-/** Action codes « 01-01, 05-02 » (separated by commas or « ; »), each known. */
-export function readCodes(v: CellInput, known: ReadonlySet<string>): CellRead<string[]> {
-  if (isBlank(v)) return ok([]);
-  if (typeof v !== 'string') return fail(`${describe(v)} n’est pas une liste de codes d’actions (par exemple 01-01, 05-02).`);
-  const codes = [...new Set(v.split(/[,;\n]/).map((s) => s.trim().replace(/\s+/g, ' ')).filter(Boolean))];
-  const unknown = codes.filter((c) => !known.has(c));
-  if (unknown.length > 0) return fail(`code(s) d’action inconnu(s) du référentiel : ${unknown.map((c) => `« ${c} »`).join(', ')}.`);
-  return ok(codes);
-}
-
-/** SIRET: 14 digits, spaces allowed; typed as a number it keeps its leading zeros. Empty → null. */
-export function readSiret(v: CellInput): CellRead<string | null> {
-  if (isBlank(v)) return ok(null);
-  const text = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v).padStart(14, '0') : typeof v === 'string' ? v.replace(/[\s\u00a0\u202f.]/g, '') : null;
-  if (text === null || !/^\d{14}$/.test(text)) return fail(`${v === null ? '' : describe(v)} n’est pas un SIRET (14 chiffres).`);
-  return ok(text);
-}
-
-/** RNA: W followed by 9 characters. Empty → null. */
-export function readRna(v: CellInput): CellRead<string | null> {
-  if (isBlank(v)) return ok(null);
-  const text = typeof v === 'string' ? v.trim().toUpperCase() : '';
-  if (!/^W[0-9AB][0-9]{8}$/.test(text)) return fail(`${describe(v as Exclude<CellInput, null>)} n’est pas un numéro RNA (W suivi de 9 caractères).`);
-  return ok(text);
-}
-
-/** « Feuille « Indicateurs », ligne 12, colonne G (« Valeur 1 ») : … » */
-export function cellProblem(sheet: string, row: number, column: number | null, header: string | null, message: string): string {
-  const where = column === null ? '' : `, colonne ${columnLetter(column)}${header ? ` (« ${header} »)` : ''}`;
-  return `Feuille « ${sheet} », ligne ${row}${where} : ${message}`;
-}
-
-/**
- * A text as stored in a cell: XML cannot hold control characters, and parsers
- * turn `\r\n` into `\n`; spreadsheets write those as `_xHHHH_` (and a literal
- * `_xHHHH_` as `_x005F_xHHHH_`), which Excel, LibreOffice and exceljs decode
- * when reading. So a comment comes back exactly as it was.
- */
-export function escapeCellText(text: string): string {
-  return text
-    .replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_')
-    .replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\r\uFFFE\uFFFF]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
-}
-
-/** Long JSON in the identification sheet is cut into cells of this many characters (Excel holds at most 32 767 per cell). */
-export const IDENTITY_CHUNK = 30_000;
-
-export function chunkText(text: string, size = IDENTITY_CHUNK): string[] {
-  const chunks: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let end = Math.min(i + size, text.length);
-    // Never cut a surrogate pair in two: each half alone is not valid text in the file.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    chunks.push(text.slice(i, end));
-    i = end;
-  }
-  return chunks.length > 0 ? chunks : [''];
-}

@@ -36,6 +36,7 @@ import {
 } from './pdf-kit';
 import { engagementLinesTable, indicatorResultsTable } from './pdf-simple';
 import { departementResultsSection } from './national-results-pdf';
+import { COMMENTS_ANNEX_TITLE, commentsPointer, departementCommentsSection } from './national-comments-pdf';
 
 export const NATIONAL_TITLE = 'Synthèse nationale — Quartiers de reconquête républicaine';
 /** On every page: this document is a consolidation, not a signed report. */
@@ -244,6 +245,7 @@ function fipdSection(w: Writer, model: NationalModel): void {
 function simpleSection(w: Writer, model: NationalModel): void {
   w.heading('Tableau de bord simple et normalisé', 1);
   engagementLinesTable(w, model.results.lines, (code) => model.engagements.find((e) => e.code === code)!);
+  w.paragraph(commentsPointer(model), 8.5, { colour: MUTED, after: 3 });
   w.heading(`Résultats nationaux par indicateur — ${model.period.label}`, 2);
   indicatorResultsTable(w, model.results.results, model.results.lines, model.period.label);
 }
@@ -275,6 +277,7 @@ export function renderNationalPdf(model: NationalModel, options: RenderNationalO
     ['Synthèse par engagement', engagementsSection],
     ['Quartiers par département', qrrsSection],
     ['Crédits du FIPD', fipdSection],
+    [COMMENTS_ANNEX_TITLE, departementCommentsSection],
   ];
   doc.outline.add(null, 'Couverture', { pageNumber: 1 });
   for (const [title, draw] of sections) {

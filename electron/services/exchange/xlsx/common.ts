@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EXCHANGE_MAX_BYTES, ExchangeDocumentSchema } from '../../../../shared/exchange/format';
 import type { Action, Engagement, Indicator, Referential } from '../../../../shared/referential/types';
+import { SANS_OBJET_ITEM_TYPES } from '../../../../shared/domain/sans-objet';
 import { partSlotCount } from '../xlsx-layout';
 
 export type ReferentialLike = Pick<Referential, 'engagements'>;
@@ -92,3 +93,6 @@ export const EnvelopeRef = z.strictObject({
 });
 export const SubsidyRef = z.strictObject({ u: uid, q: qrrNumber, y: year, ca: isoInstant, at: isoInstant, by: author, r: z.string().max(10_000).nullable() });
 export const PaymentRef = z.strictObject({ u: uid, s: uid, ca: isoInstant });
+/** `e`: the target was exported with every figure and date empty (a cleared target), so empty cells read back as that rather than as « nothing entered ». */
+export const TargetRef = z.strictObject({ q: qrrNumber, c: code, o: z.enum(['circulaire', 'saisie']), e: z.literal(1).optional(), at: isoInstant, by: author });
+export const SansObjetRef = z.strictObject({ q: qrrNumber, t: z.enum(SANS_OBJET_ITEM_TYPES), c: code, at: isoInstant, by: author });

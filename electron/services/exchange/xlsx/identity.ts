@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { EXCHANGE_VERSION, ExchangeDocumentSchema } from '../../../../shared/exchange/format';
 import { DomainError } from '../../../../shared/ipc/result';
-import { SHEETS, WORKBOOK_FORMAT, WORKBOOK_VERSION, plainCell } from '../xlsx-layout';
+import { SHEETS, WORKBOOK_FORMAT, WORKBOOK_VERSION } from '../xlsx-layout';
+import { plainCell } from '../xlsx-cells';
 import { WORKBOOK_MESSAGES } from './common';
 
 const IdentitySchema = z.object({

@@ -25,19 +25,23 @@ import {
   type UnsignedExchangeDocument,
   sealExchangeDocument,
 } from '../../../../shared/exchange/format';
+import { EXCHANGE_MINOR_VERSION } from '../../../../shared/exchange/format-results';
 import { DomainError } from '../../../../shared/ipc/result';
 import {
   ACTION_COLUMNS,
   ASSESSMENT_COLUMNS,
-  type CellInput,
   ENVELOPE_COLUMNS,
   PAYMENT_COLUMNS,
   SHEETS,
   SUBSIDY_COLUMNS,
-  cellProblem,
+  WORKBOOK_VERSION,
   indicatorColumns,
-  isBlank,
   partColumnKeys,
+} from '../xlsx-layout';
+import {
+  type CellInput,
+  cellProblem,
+  isBlank,
   readChoice,
   readChoices,
   readCodes,
@@ -47,7 +51,7 @@ import {
   readRna,
   readSiret,
   readText,
-} from '../xlsx-layout';
+} from '../xlsx-cells';
 import {
   AssessmentRef,
   DEFAULT_WORKBOOK_LIMITS,
@@ -61,6 +65,7 @@ import {
   type ReferentialLike,
   type WorkbookLimits,
 } from './common';
+import { readResultsSheets } from './read-results';
 import { repack, unpackWorkbook } from './unpack';
 import { readIdentity, type Identity } from './identity';
 import { Problems, RowAccess, sheetRows } from './rows';
@@ -195,7 +200,9 @@ export async function exchangeFromWorkbook(
     const meteo = access.read('meteo', (v) => readChoice(METEO_LABELS, v));
     const trend = access.read('trend', (v) => readChoice(TREND_LABELS, v));
     const comment = access.read('comment', text(TEXT_MAX));
-    if (meteo === undefined || trend === undefined || comment === undefined) continue;
+    // Typed comments (layout 2; absent columns read as empty): kept only when written, as the export does.
+    const typed = { obstacles: access.read('obstacles', text(TEXT_MAX)), nextSteps: access.read('nextSteps', text(TEXT_MAX)), successes: access.read('successes', text(TEXT_MAX)) };
+    if (meteo === undefined || trend === undefined || comment === undefined || Object.values(typed).some((v) => v === undefined)) continue;
     assessments.push({
       qrrKey: qrr.key,
       engagementCode: r.c,
@@ -206,6 +213,7 @@ export async function exchangeFromWorkbook(
       comment,
       commentAuthor: r.ca,
       commentDate: r.cd,
+      ...Object.fromEntries(Object.entries(typed).filter(([, v]) => v !== '')),
       updatedAt: r.at,
       updatedBy: r.by,
     });
@@ -304,6 +312,14 @@ export async function exchangeFromWorkbook(
     paymentRows.set(r.u, access.n);
   }
 
+  // Cibles, Sans objet (layout 2)
+  const results = readResultsSheets(workbook, ref, qrrOf, problems, unknownCodes);
+  const withResults =
+    identity.version >= WORKBOOK_VERSION ||
+    results.results.targets.length > 0 ||
+    results.results.sansObjet.length > 0 ||
+    assessments.some((a) => a.obstacles || a.nextSteps || a.successes);
+
   if (problems.list.length > 0) throw new DomainError('VALIDATION', WORKBOOK_MESSAGES.refused(problems.list, problems.more), problems.issues);
 
   const unsigned: UnsignedExchangeDocument = {
@@ -321,6 +337,7 @@ export async function exchangeFromWorkbook(
     assessments,
     fipdEnvelopes,
     subsidies,
+    ...(withResults ? { minorVersion: EXCHANGE_MINOR_VERSION, results: results.results } : {}),
   };
   // Safety net: every cell was checked above; whatever the schema still refuses is named by its row.
   const document = sealExchangeDocument(unsigned);
@@ -328,12 +345,16 @@ export async function exchangeFromWorkbook(
   if (!parsed.success) {
     for (const issue of parsed.error.issues.slice(0, MAX_PROBLEMS)) {
       const [list, index, third, paymentIndex] = issue.path;
+      const resultsSheet = list === 'results' ? ({ targets: SHEETS.targets, sansObjet: SHEETS.sansObjet } as Record<string, string>)[String(index)] : undefined;
       const sheet =
-        list === 'subsidies' && third === 'payments'
+        resultsSheet ??
+        (list === 'subsidies' && third === 'payments'
           ? SHEETS.payments
-          : ({ indicatorValues: SHEETS.indicators, actionStatuses: SHEETS.actions, assessments: SHEETS.assessments, fipdEnvelopes: SHEETS.envelopes, subsidies: SHEETS.subsidies } as Record<string, string>)[String(list)];
+          : ({ indicatorValues: SHEETS.indicators, actionStatuses: SHEETS.actions, assessments: SHEETS.assessments, fipdEnvelopes: SHEETS.envelopes, subsidies: SHEETS.subsidies } as Record<string, string>)[String(list)]);
       const row =
-        sheet === SHEETS.payments
+        resultsSheet !== undefined
+          ? results.rows[index === 'targets' ? 'targets' : 'sansObjet'][Number(third)]
+          : sheet === SHEETS.payments
           ? paymentRows.get(subsidies[Number(index)]?.payments[Number(paymentIndex)]?.uid ?? '')
           : rowsOf[String(list)]?.[Number(index)];
       const field = String(issue.path[issue.path.length - 1] ?? '');

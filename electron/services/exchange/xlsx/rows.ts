@@ -3,19 +3,21 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { FieldIssue } from '../../../../shared/ipc/result';
 import {
-  type CellInput,
-  type CellRead,
   type ColumnSpec,
   SHEETS,
-  cellProblem,
   columnLetter,
-  isBlank,
   locateColumns,
-  plainCell,
 } from '../xlsx-layout';
+import {
+  type CellInput,
+  type CellRead,
+  cellProblem,
+  isBlank,
+  plainCell,
+} from '../xlsx-cells';
 import { MAX_PROBLEMS } from './common';
 
-const SHEET_ORDER: readonly string[] = [SHEETS.indicators, SHEETS.actions, SHEETS.assessments, SHEETS.envelopes, SHEETS.subsidies, SHEETS.payments];
+const SHEET_ORDER: readonly string[] = [SHEETS.indicators, SHEETS.actions, SHEETS.assessments, SHEETS.envelopes, SHEETS.subsidies, SHEETS.payments, SHEETS.targets, SHEETS.sansObjet];
 
 /** The refusals found, in the order of the sheets and rows (a sheet's rows are checked in two passes). */
 export class Problems {

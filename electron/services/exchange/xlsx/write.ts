@@ -17,30 +17,37 @@ import { exchangeFileName } from '../export';
 import {
   ACTION_COLUMNS,
   ASSESSMENT_COLUMNS,
-  CHOICES_SEPARATOR,
   type CellFormat,
-  type CellInput,
   type ColumnSpec,
   ENVELOPE_COLUMNS,
   NUM_FMT,
   PAYMENT_COLUMNS,
+  SANS_OBJET_COLUMNS,
   SHEETS,
   SUBSIDY_COLUMNS,
+  TARGET_COLUMNS,
   WORKBOOK_FORMAT,
   WORKBOOK_VERSION,
-  dateCell,
-  escapeCellText,
+  WORKBOOK_VERSION_WITHOUT_RESULTS,
+  YES_NO_LABELS,
   frozenColumns,
   indicatorColumns,
+  partColumnKeys,
+} from '../xlsx-layout';
+import {
+  CHOICES_SEPARATOR,
+  type CellInput,
+  dateCell,
+  escapeCellText,
   chunkText,
   parisWallClock,
   partCell,
   partChoices,
-  partColumnKeys,
   partFormat,
-} from '../xlsx-layout';
+} from '../xlsx-cells';
 import { writeFileAtomic } from '../../atomic-write';
 import { indexReferential, type ReferentialLike } from './common';
+import { carriesResults, resultsRows, type RowOut } from './write-results';
 
 const GREY = 'FFE7E7E7';
 const HEADER = 'FFDDE5F4';
@@ -63,16 +70,6 @@ function styleOf(format: CellFormat | undefined, grey: boolean, wrap: boolean): 
     styles.set(key, style);
   }
   return style;
-}
-
-interface RowOut {
-  readonly cells: Readonly<Record<string, CellInput>>;
-  /** Per-cell format (indicator parts: integer, euros or text depending on the indicator). */
-  readonly formats?: Readonly<Record<string, CellFormat>>;
-  /** Data cells that must stay empty on this row (part slots the indicator does not have): grey and locked. */
-  readonly unused?: ReadonlySet<string>;
-  /** Per-cell lists of French words (indicator parts that are lists or yes/no). */
-  readonly choices?: Readonly<Record<string, readonly string[]>>;
 }
 
 const listValidation = (choices: readonly string[]): ExcelJS.DataValidation | null => {
@@ -159,7 +156,7 @@ export async function exchangeToWorkbook(doc: ExchangeDocument, referential: Ref
     if (n === undefined) throw new DomainError('VALIDATION', `Le document d'échange est incohérent : il contient des données d'un quartier qu'il ne décrit pas (« ${key} »).`);
     return n;
   };
-  const left = { indicators: 0, actions: 0, assessments: 0 };
+  const left = { indicators: 0, actions: 0, assessments: 0, results: 0 };
 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Tableau de bord QRR';
@@ -251,6 +248,9 @@ export async function exchangeToWorkbook(doc: ExchangeDocument, referential: Ref
         meteo: METEO_LABELS[a.meteo],
         trend: a.trend ? TREND_LABELS[a.trend] : null,
         comment: a.comment,
+        obstacles: a.obstacles ?? null,
+        nextSteps: a.nextSteps ?? null,
+        successes: a.successes ?? null,
         commentAuthor: a.commentAuthor,
         commentDate: a.commentDate ? parisWallClock(a.commentDate) : null,
         updatedAt: parisWallClock(a.updatedAt),
@@ -348,11 +348,17 @@ export async function exchangeToWorkbook(doc: ExchangeDocument, referential: Ref
     { readOnly: true },
   );
 
+  // Cibles, Sans objet (layout 2)
+  const results = resultsRows(doc, ref, numberOf, (key) => qrrNames.get(key)!);
+  left.results = results.left;
+  await addDataSheet(workbook, SHEETS.targets, TARGET_COLUMNS, results.targets);
+  await addDataSheet(workbook, SHEETS.sansObjet, SANS_OBJET_COLUMNS, results.sansObjet, { columnChoices: { sansObjet: Object.values(YES_NO_LABELS) } });
+
   // _qrr: what the reader needs to know the workbook is ours, and the document's header.
   const identity = workbook.addWorksheet(SHEETS.identity, { state: 'veryHidden' });
   const header: Record<string, unknown> = {
     format: WORKBOOK_FORMAT,
-    version: WORKBOOK_VERSION,
+    version: carriesResults(doc) ? WORKBOOK_VERSION : WORKBOOK_VERSION_WITHOUT_RESULTS,
     exchangeVersion: doc.version,
     referentialVersion: doc.referentialVersion,
     departement: doc.departement,
@@ -371,13 +377,14 @@ export async function exchangeToWorkbook(doc: ExchangeDocument, referential: Ref
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-function fillReadme(sheet: ExcelJS.Worksheet, doc: ExchangeDocument, left: { indicators: number; actions: number; assessments: number }): void {
+function fillReadme(sheet: ExcelJS.Worksheet, doc: ExchangeDocument, left: { indicators: number; actions: number; assessments: number; results: number }): void {
   sheet.columns = [{ width: 120 }];
   const periods = doc.scope.periods.length === 0 ? 'aucun' : doc.scope.periods.join(', ');
   const leftOut = [
     left.indicators ? `${left.indicators} valeur(s) d'indicateurs` : '',
     left.actions ? `${left.actions} statut(s) d'actions` : '',
     left.assessments ? `${left.assessments} appréciation(s)` : '',
+    left.results ? `${left.results} cible(s) ou décision(s) « sans objet »` : '',
   ].filter(Boolean);
   const lines: [string, 'title' | 'heading' | 'text'][] = [
     ["Tableau de bord QRR — classeur d'échange", 'title'],
@@ -388,7 +395,7 @@ function fillReadme(sheet: ExcelJS.Worksheet, doc: ExchangeDocument, left: { ind
     ["Qu'est-ce que ce classeur ?", 'heading'],
     [
       "Il contient les mêmes données qu'un fichier d'échange .qrr : valeurs des indicateurs, statuts des actions, appréciations par engagement, " +
-        'enveloppes de crédits, subventions et versements des quartiers de reconquête républicaine du département.',
+        'enveloppes de crédits, subventions et versements, cibles et éléments « sans objet » des quartiers de reconquête républicaine du département.',
       'text',
     ],
     [
@@ -406,6 +413,8 @@ function fillReadme(sheet: ExcelJS.Worksheet, doc: ExchangeDocument, left: { ind
     ['• Indicateurs : « Champ 1, 2, 3 » nomment les parties de la valeur ; tapez chaque partie dans « Valeur » (et l’objectif dans « Cible ») à côté.', 'text'],
     ['• Subventions : actions séparées par des virgules (01-01, 05-02) ; pièces reçues séparées par « ; » ou un retour à la ligne.', 'text'],
     ['• Versements : en lecture seule ; un versement s’enregistre dans l’application.', 'text'],
+    ['• Cibles : valeur initiale et cible en nombres, avec leurs dates (jj/mm/aaaa) ; l’échéance suit la date de la valeur initiale.', 'text'],
+    ['• Sans objet : « oui » (l’élément ne compte ni dans la complétude ni dans la mise en œuvre) ou « non » (il est suivi), avec le motif, obligatoire pour « oui ».', 'text'],
     ['• Vider une cellule ne supprime rien : un import n’efface jamais une donnée, il ajoute ou remplace seulement, selon vos choix.', 'text'],
     [
       '• Les feuilles sont protégées sans mot de passe, seulement pour éviter une fausse manœuvre. Une cellule illisible (nombre mal écrit, ' +
@@ -416,8 +425,10 @@ function fillReadme(sheet: ExcelJS.Worksheet, doc: ExchangeDocument, left: { ind
     ['Feuilles', 'heading'],
     [`« ${SHEETS.indicators} » : une ligne par quartier, trimestre et indicateur renseigné.`, 'text'],
     [`« ${SHEETS.actions} » : statut, référent et commentaire de chaque action suivie.`, 'text'],
-    [`« ${SHEETS.assessments} » : météo, tendance et commentaire par engagement.`, 'text'],
+    [`« ${SHEETS.assessments} » : météo, tendance et commentaire de synthèse par engagement, avec à côté les commentaires « Freins », « Actions à venir » et « Réussites ».`, 'text'],
     [`« ${SHEETS.envelopes} », « ${SHEETS.subsidies} », « ${SHEETS.payments} » : les crédits FIPD et autres crédits, par année budgétaire.`, 'text'],
+    [`« ${SHEETS.targets} » : valeur initiale et cible de chaque indicateur par quartier (tous trimestres), avec leurs dates.`, 'text'],
+    [`« ${SHEETS.sansObjet} » : les indicateurs et actions déclarés sans objet (oui) ou rétablis (non) dans un quartier, avec leur motif.`, 'text'],
     ...(leftOut.length > 0
       ? ([
           ['', 'text'],
