@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,7 +14,8 @@ import {
   type WritableDb,
 } from '../../electron/services/db/query';
 import { openSqlite } from '../../electron/services/db/sqlite';
-import { tempDir } from '../support/db';
+import { openCore, tempDir } from '../support/db';
+import { REPO_ROOT } from '../support/paths';
 
 /*
  * The query layer (electron/services/db/query.ts) over a real SQLite file:
@@ -147,5 +149,31 @@ describe('at run time', () => {
   it('writes each column alias once from the column map', () => {
     expect(selectList({ qrrId: 'qrr_id', code: 'code' })).toBe('qrr_id AS qrrId, code');
     expect(selectList({ qrrId: 'qrr_id', code: 'code' }, 's')).toBe('s.qrr_id AS qrrId, s.code');
+  });
+});
+
+describe('the table modules (electron/services/db/tables/)', () => {
+  it('declare SQL the latest schema accepts, every query read-only and every command a write', async () => {
+    const core = await openCore();
+    try {
+      const dir = path.join(REPO_ROOT, 'electron/services/db/tables');
+      const checked: string[] = [];
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+        const module = (await import(path.join(dir, file))) as Record<string, unknown>;
+        for (const [name, value] of Object.entries(module)) {
+          const statement = value as { kind?: unknown; sql?: unknown };
+          if (statement?.kind !== 'query' && statement?.kind !== 'command') continue;
+          const prepared = core.db.prepare(String(statement.sql));
+          expect(prepared.readonly, `${file} ${name}`).toBe(statement.kind === 'query');
+          checked.push(`${file}:${name}`);
+        }
+      }
+      // Every table the services read or write has its module.
+      for (const file of ['settings', 'qrr', 'qrr-commune', 'qrr-qpv', 'period', 'audit-log', 'sans-objet', 'indicator-target', 'assessment', 'indicator-value', 'action-status', 'fipd-envelope', 'subsidy', 'subsidy-payment']) {
+        expect(checked.some((c) => c.startsWith(`${file}.ts:`)), file).toBe(true);
+      }
+    } finally {
+      core.close();
+    }
   });
 });

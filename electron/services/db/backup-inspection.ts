@@ -8,7 +8,7 @@ import { readDb } from './query';
 import { openSqlite } from './sqlite';
 import { countQrrs } from './tables/qrr';
 import { selectDepartementCode } from './tables/settings';
-import { selectTableExists } from './tables/sqlite-schema';
+import { checkIntegrity, selectSchemaVersion, selectTableExists } from './tables/sqlite-schema';
 
 /**
  * Checking a database file before it is trusted (a backup to restore, a file
@@ -94,15 +94,15 @@ function privateCopy(file: string): { file: string; dispose: () => void } {
 function inspectOpen(db: Database, label: string): DatabaseInspection {
   let problems: string[];
   try {
-    problems = (db.pragma('integrity_check(20)') as { integrity_check: string }[]).map((row) => row.integrity_check);
+    problems = readDb(db).all(checkIntegrity);
   } catch (error) {
     if (isCorruption(error)) throw corrupted(label, (error as Error).message);
     throw error;
   }
   if (problems.length !== 1 || problems[0] !== 'ok') throw corrupted(label, problems.slice(0, 3).join(' ; '));
 
-  const schemaVersion = db.pragma('user_version', { simple: true }) as number;
   const read = readDb(db);
+  const schemaVersion = read.get(selectSchemaVersion)!;
   const hasTable = (name: string): boolean => read.get(selectTableExists, name) !== undefined;
   if (schemaVersion < 1 || !hasTable('settings')) {
     throw new DomainError(
