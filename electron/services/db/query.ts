@@ -139,6 +139,11 @@ export function joinTransaction(source: Connection): WritableDb {
   return view;
 }
 
+/** The columns of some fields (a table's editable ones, for keyed-record), from the table's column map. */
+export function pickColumns<C extends Readonly<Record<string, string>>, K extends keyof C & string>(columns: C, fields: readonly K[]): { readonly [F in K]: C[F] } {
+  return Object.fromEntries(fields.map((field) => [field, columns[field]])) as { readonly [F in K]: C[F] };
+}
+
 /**
  * The select list of a table module: `{ qrrId: 'qrr_id', name: 'name' }` gives
  * `qrr_id AS qrrId, name`, so each column's alias is written once. `alias`

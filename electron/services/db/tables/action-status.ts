@@ -1,6 +1,6 @@
 import type { ActionStatus, ActionStatusRecord } from '../../../../shared/domain/types';
 import type { KeyedTable } from '../../keyed-record';
-import { query, selectList } from '../query';
+import { pickColumns, query, selectList } from '../query';
 
 /**
  * Table `action_status`: one row per QRR × action × quarter; no row means
@@ -36,6 +36,6 @@ export type ActionStatusFields = { status: ActionStatus | null; comment: string;
 export const ACTION_STATUSES: KeyedTable<ActionStatusFields> = {
   table: 'action_status',
   entity: 'action_status',
-  columns: { status: 'status', comment: 'comment', referent: 'referent' },
+  columns: pickColumns(ACTION_STATUS_COLUMNS, ['status', 'comment', 'referent']),
   empty: { status: null, comment: '', referent: '' },
 };

@@ -1,6 +1,6 @@
 import type { AssessmentRecord, Meteo, Trend } from '../../../../shared/domain/types';
 import type { KeyedTable } from '../../keyed-record';
-import { query, selectList } from '../query';
+import { pickColumns, query, selectList } from '../query';
 
 /**
  * Table `assessment`: per QRR × engagement × quarter, the météo, the trend,
@@ -47,15 +47,6 @@ export type AssessmentFields = {
 export const ASSESSMENTS: KeyedTable<AssessmentFields> = {
   table: 'assessment',
   entity: 'assessment',
-  columns: {
-    meteo: 'meteo',
-    trend: 'trend',
-    comment: 'comment',
-    commentAuthor: 'comment_author',
-    commentDate: 'comment_date',
-    obstacles: 'obstacles',
-    nextSteps: 'next_steps',
-    successes: 'successes',
-  },
+  columns: pickColumns(ASSESSMENT_COLUMNS, ['meteo', 'trend', 'comment', 'commentAuthor', 'commentDate', 'obstacles', 'nextSteps', 'successes']),
   empty: { meteo: 'non_renseignee', trend: null, comment: '', commentAuthor: '', commentDate: null, obstacles: '', nextSteps: '', successes: '' },
 };

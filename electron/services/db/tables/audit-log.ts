@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../../../../shared/domain/types';
 import { command, query, scalar, selectList } from '../query';
 
 /**
@@ -19,21 +20,11 @@ export const AUDIT_COLUMNS = {
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'archive' | 'restore' | 'migrate';
 
-/** As stored: values still JSON text. */
-export interface AuditLogRow {
-  readonly id: number;
-  readonly at: string;
-  readonly osUser: string;
-  readonly origin: string;
-  readonly entity: string;
-  readonly entityId: string;
-  readonly action: AuditAction;
-  readonly field: string | null;
-  readonly oldValue: string | null;
-  readonly newValue: string | null;
-}
+/** The record the Journal shows (values decoded), with its action typed. */
+export type AuditRow = Omit<AuditRecord, 'action'> & { readonly action: AuditAction };
 
-export type AuditRow = Omit<AuditLogRow, 'oldValue' | 'newValue'> & { readonly oldValue: unknown; readonly newValue: unknown };
+/** As stored: values still JSON text. */
+export type AuditLogRow = Omit<AuditRow, 'oldValue' | 'newValue'> & { readonly oldValue: string | null; readonly newValue: string | null };
 
 export const fromRow = (row: AuditLogRow): AuditRow => ({
   ...row,

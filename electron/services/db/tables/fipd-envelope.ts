@@ -1,6 +1,6 @@
 import type { EnvelopeRecord, FundingSource } from '../../../../shared/domain/fipd';
 import type { KeyedTable } from '../../keyed-record';
-import { query, scalar, selectList } from '../query';
+import { pickColumns, query, scalar, selectList } from '../query';
 
 /**
  * Table `fipd_envelope`: credits (AE, integer cents) delegated to a QRR for a
@@ -39,6 +39,6 @@ export type EnvelopeFields = { amountCents: number; decidedOn: string | null; co
 export const ENVELOPES: KeyedTable<EnvelopeFields> = {
   table: 'fipd_envelope',
   entity: 'fipd_envelope',
-  columns: { amountCents: 'amount_cents', decidedOn: 'decided_on', comment: 'comment', overEnvelopeReason: 'over_envelope_reason' },
+  columns: pickColumns(ENVELOPE_COLUMNS, ['amountCents', 'decidedOn', 'comment', 'overEnvelopeReason']),
   empty: { amountCents: 0, decidedOn: null, comment: '', overEnvelopeReason: null },
 };

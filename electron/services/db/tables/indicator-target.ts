@@ -1,3 +1,4 @@
+import type { IndicatorTarget } from '../../../../shared/domain/targets';
 import { command, query, selectList } from '../query';
 
 /** Table `indicator_target`: baseline and target per QRR × indicator (PILOTE-style, not per quarter). */
@@ -11,17 +12,8 @@ export const INDICATOR_TARGET_COLUMNS = {
   origin: 'origin',
 } as const;
 
-/** The stored row is the record: nothing to decode. */
-export interface TargetRow {
-  readonly qrrId: number;
-  readonly indicatorCode: string;
-  readonly initialValue: number | null;
-  readonly initialDate: string | null;
-  readonly targetValue: number | null;
-  readonly targetDeadline: string | null;
-  /** « circulaire »: the circular's proposal accepted as is; « saisie »: entered. */
-  readonly origin: 'circulaire' | 'saisie';
-}
+/** The stored row is the record without what the référentiel adds (the circular's wording) and `stored`. */
+export type TargetRow = Omit<IndicatorTarget, 'quote' | 'stored'>;
 
 export const selectTargets = query<TargetRow, []>(
   `SELECT ${selectList(INDICATOR_TARGET_COLUMNS)} FROM indicator_target ORDER BY qrr_id, indicator_code`,

@@ -1,6 +1,6 @@
 import type { IndicatorValuePayload, IndicatorValueRecord } from '../../../../shared/domain/types';
 import type { KeyedTable } from '../../keyed-record';
-import { query, selectList } from '../query';
+import { pickColumns, query, selectList } from '../query';
 
 /**
  * Table `indicator_value`: one row per QRR × indicator × quarter; no row means
@@ -52,7 +52,7 @@ export type IndicatorValueFields = { value: IndicatorValuePayload | null; target
 export const INDICATOR_VALUES: KeyedTable<IndicatorValueFields> = {
   table: 'indicator_value',
   entity: 'indicator_value',
-  columns: { value: 'value', target: 'target', comment: 'comment', source: 'source' },
+  columns: pickColumns(INDICATOR_VALUE_COLUMNS, ['value', 'target', 'comment', 'source']),
   empty: { value: null, target: null, comment: '', source: '' },
   encode: { value: encode, target: encode },
   decode: { value: decode, target: decode },

@@ -1,4 +1,4 @@
-import type { QrrWave, SecurityZone } from '../../../../shared/domain/types';
+import type { Qrr, SecurityZone } from '../../../../shared/domain/types';
 import { command, query, scalar, selectList } from '../query';
 
 /** Table `qrr`: one row per quartier de reconquête républicaine (its communes and QPV: qrr-commune.ts, qrr-qpv.ts). */
@@ -16,23 +16,10 @@ export const QRR_COLUMNS = {
   updatedAt: 'updated_at',
 } as const;
 
-export interface QrrRow {
-  readonly id: number;
-  readonly name: string;
-  readonly securityZone: SecurityZone | null;
-  readonly wave: QrrWave | null;
-  readonly deleguePrefet: string;
-  readonly referents: string;
-  readonly population: number | null;
-  readonly notes: string;
-  /** 1 when the QRR holds follow-up data or credits (then it is archived, never deleted). */
-  readonly hasData: 0 | 1;
-  readonly archivedAt: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** The record without its lists; `hasData` is 1 when the QRR holds follow-up data or credits (then it is archived, never deleted). */
+export type QrrRow = Omit<Qrr, 'communes' | 'qpvCodes' | 'hasData'> & { readonly hasData: 0 | 1 };
 
-export type QrrRecordRow = Omit<QrrRow, 'hasData'> & { readonly hasData: boolean };
+export type QrrRecordRow = Omit<Qrr, 'communes' | 'qpvCodes'>;
 
 export const fromRow = (row: QrrRow): QrrRecordRow => ({ ...row, hasData: row.hasData === 1 });
 
@@ -67,17 +54,9 @@ export const selectQrrCharacteristics = query<{ id: number; securityZone: Securi
 export const insertQrr = command<[name: string, createdAt: string, updatedAt: string]>(
   'INSERT INTO qrr (name, created_at, updated_at) VALUES (?, ?, ?)',
 );
-export interface QrrFieldsParams {
-  readonly id: number;
+export type QrrFieldsParams = Pick<QrrRow, 'id' | 'name' | 'securityZone' | 'wave' | 'deleguePrefet' | 'referents' | 'population' | 'notes'> & {
   readonly at: string;
-  readonly name: string;
-  readonly securityZone: SecurityZone | null;
-  readonly wave: QrrWave | null;
-  readonly deleguePrefet: string;
-  readonly referents: string;
-  readonly population: number | null;
-  readonly notes: string;
-}
+};
 export const updateQrrFields = command<[QrrFieldsParams]>(
   `UPDATE qrr SET name = @name, security_zone = @securityZone, wave = @wave, delegue_prefet = @deleguePrefet,
      referents = @referents, population = @population, notes = @notes, updated_at = @at WHERE id = @id`,

@@ -33,14 +33,8 @@ export const SUBSIDY_COLUMNS = {
   updatedAt: 'updated_at',
 } as const;
 
-export interface SubsidyRow extends Omit<SubsidyFields, 'actionCodes' | 'documents'> {
-  readonly id: number;
-  readonly actionCodes: string;
-  readonly documents: string;
-  readonly overEnvelopeReason: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** As stored: lists still JSON text. */
+export type SubsidyRow = Omit<StoredSubsidy, 'actionCodes' | 'documents'> & { readonly actionCodes: string; readonly documents: string };
 
 /** A subsidy as stored, lists decoded (without its payments and warnings: see fipd/subsidy-records.ts). */
 export type StoredSubsidy = SubsidyFields & {
@@ -82,28 +76,7 @@ export const selectCommittedCents = scalar<number, [qrrId: number, budgetYear: n
 );
 
 /** The editable fields as SQLite values (lists as JSON). */
-export interface SubsidyParams {
-  readonly budgetYear: number;
-  readonly qrrId: number;
-  readonly source: FundingSource;
-  readonly actionCodes: string;
-  readonly beneficiaryName: string;
-  readonly siret: string | null;
-  readonly rna: string | null;
-  readonly title: string;
-  readonly requestedCents: number;
-  readonly grantedCents: number;
-  readonly cofinancingCents: number;
-  readonly decisionKind: SubsidyFields['decisionKind'];
-  readonly decisionNumber: string;
-  readonly decisionDate: string | null;
-  readonly chorusEj: string;
-  readonly reportDueDate: string | null;
-  readonly reportReceivedDate: string | null;
-  readonly documents: string;
-  readonly status: SubsidyStatus;
-  readonly comment: string;
-}
+export type SubsidyParams = Omit<SubsidyFields, 'actionCodes' | 'documents'> & { readonly actionCodes: string; readonly documents: string };
 
 export const toParams = (f: SubsidyFields): SubsidyParams => ({
   budgetYear: f.budgetYear,
