@@ -1,8 +1,20 @@
 import type { Database } from 'better-sqlite3';
 import { isoNow, type ServiceContext } from './context';
-import { prepared } from './db/statement-cache';
+import { joinTransaction, readDb, type Connection, type WritableDb } from './db/query';
+import {
+  AUDIT_BULK,
+  countAudit,
+  encodeValue,
+  fromRow,
+  insertAuditRow,
+  insertAuditRows,
+  selectAuditPage,
+  type AuditAction,
+  type AuditRow,
+  type AuditRowValues,
+} from './db/tables/audit-log';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'archive' | 'restore' | 'migrate';
+export type { AuditAction, AuditRow } from './db/tables/audit-log';
 
 export interface AuditEntry {
   readonly entity: string;
@@ -12,16 +24,6 @@ export interface AuditEntry {
   readonly oldValue?: unknown;
   readonly newValue?: unknown;
 }
-
-/** Values are stored as JSON so a number, a text and a list read back exactly as they were. */
-const encode = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
-
-const COLUMNS = '(at, os_user, origin, entity, entity_id, action, field, old_value, new_value)';
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** Rows per multi-row INSERT (9 parameters each, far below SQLite's limit). */
-const BULK = 64;
-
-type AuditRowValues = readonly [string, string, string, string, string, string, string | null, string | null, string | null];
 
 /** Audit rows waiting for the end of a batch (withAuditBatch), per connection. */
 const pending = new WeakMap<Database, AuditRowValues[]>();
@@ -34,11 +36,11 @@ export function recordAudit(ctx: ServiceContext, entries: readonly AuditEntry[])
   if (!ctx.db.inTransaction) throw new Error('recordAudit must run inside the transaction of the change it records.');
   const at = isoNow(ctx);
   const rows = entries.map(
-    (e): AuditRowValues => [at, ctx.osUser, ctx.origin, e.entity, String(e.entityId), e.action, e.field ?? null, encode(e.oldValue), encode(e.newValue)],
+    (e): AuditRowValues => [at, ctx.osUser, ctx.origin, e.entity, String(e.entityId), e.action, e.field ?? null, encodeValue(e.oldValue), encodeValue(e.newValue)],
   );
   const batch = pending.get(ctx.db);
   if (batch) batch.push(...rows);
-  else insertAuditRows(ctx.db, rows);
+  else insertAll(joinTransaction(ctx), rows);
 }
 
 /**
@@ -56,21 +58,17 @@ export function withAuditBatch<T>(ctx: ServiceContext, write: () => T): T {
   try {
     const result = write();
     pending.delete(ctx.db);
-    insertAuditRows(ctx.db, rows);
+    insertAll(joinTransaction(ctx), rows);
     return result;
   } finally {
     pending.delete(ctx.db);
   }
 }
 
-function insertAuditRows(db: Database, rows: readonly AuditRowValues[]): void {
+function insertAll(db: WritableDb, rows: readonly AuditRowValues[]): void {
   let i = 0;
-  if (rows.length >= BULK) {
-    const bulk = prepared(db, `INSERT INTO audit_log ${COLUMNS} VALUES ${Array.from({ length: BULK }, () => ROW).join(', ')}`);
-    for (; i + BULK <= rows.length; i += BULK) bulk.run(rows.slice(i, i + BULK).flat());
-  }
-  const one = prepared(db, `INSERT INTO audit_log ${COLUMNS} VALUES ${ROW}`);
-  for (; i < rows.length; i++) one.run(rows[i]!);
+  for (; i + AUDIT_BULK <= rows.length; i += AUDIT_BULK) db.run(insertAuditRows, ...rows.slice(i, i + AUDIT_BULK).flat());
+  for (; i < rows.length; i++) db.run(insertAuditRow, ...rows[i]!);
 }
 
 /** Field-by-field differences between two records, for `update` entries. */
@@ -86,20 +84,7 @@ export function diffFields<T extends object>(
     .map((f) => ({ entity, entityId, action: 'update' as const, field: f, oldValue: before[f], newValue: after[f] }));
 }
 
-export interface AuditRow {
-  readonly id: number;
-  readonly at: string;
-  readonly osUser: string;
-  readonly origin: string;
-  readonly entity: string;
-  readonly entityId: string;
-  readonly action: AuditAction;
-  readonly field: string | null;
-  readonly oldValue: unknown;
-  readonly newValue: unknown;
-}
-
-export function listAudit(db: Database, filter: { readonly entity?: string; readonly limit?: number } = {}): AuditRow[] {
+export function listAudit(db: Connection, filter: { readonly entity?: string; readonly limit?: number } = {}): AuditRow[] {
   return searchAudit(db, { entity: filter.entity, limit: filter.limit ?? 500, offset: 0 }).rows;
 }
 
@@ -117,15 +102,9 @@ export interface AuditQuery {
 }
 
 /** The Journal screen's query: newest first, filtered, paginated, with the total count. */
-export function searchAudit(db: Database, q: AuditQuery): { rows: AuditRow[]; total: number } {
-  const where = `(@entity IS NULL OR entity = @entity)
-    AND (@entityId IS NULL OR entity_id = @entityId)
-    AND (@osUser IS NULL OR os_user = @osUser)
-    AND (@from IS NULL OR at >= @from)
-    AND (@to IS NULL OR at <= @to)
-    AND (@search IS NULL OR instr(lower(entity_id || ' ' || coalesce(field, '') || ' ' || coalesce(old_value, '') || ' ' ||
-         coalesce(new_value, '') || ' ' || os_user || ' ' || origin), lower(@search)) > 0)`;
-  const params = {
+export function searchAudit(source: Connection, q: AuditQuery): { rows: AuditRow[]; total: number } {
+  const db = readDb(source);
+  const filter = {
     entity: q.entity ?? null,
     entityId: q.entityId ?? null,
     osUser: q.osUser ?? null,
@@ -133,22 +112,7 @@ export function searchAudit(db: Database, q: AuditQuery): { rows: AuditRow[]; to
     to: q.to ?? null,
     search: q.search?.trim() ? q.search.trim() : null,
   };
-  const total = db.prepare(`SELECT count(*) FROM audit_log WHERE ${where}`).pluck().get(params) as number;
-  const rows = db
-    .prepare(
-      `SELECT id, at, os_user AS osUser, origin, entity, entity_id AS entityId, action, field,
-              old_value AS oldValue, new_value AS newValue
-       FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
-    )
-    .all({ ...params, limit: q.limit, offset: q.offset }) as Array<
-    Omit<AuditRow, 'oldValue' | 'newValue'> & { oldValue: string | null; newValue: string | null }
-  >;
-  return {
-    total,
-    rows: rows.map((r) => ({
-      ...r,
-      oldValue: r.oldValue === null ? null : JSON.parse(r.oldValue),
-      newValue: r.newValue === null ? null : JSON.parse(r.newValue),
-    })),
-  };
+  const total = db.get(countAudit, filter)!;
+  const rows = db.all(selectAuditPage, { ...filter, limit: q.limit, offset: q.offset });
+  return { total, rows: rows.map(fromRow) };
 }

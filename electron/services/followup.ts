@@ -17,6 +17,8 @@ import { isoNow, type ServiceContext } from './context';
 import { writeKeyed, type KeyedTable } from './keyed-record';
 import { withAuditBatch } from './audit';
 import { prepared } from './db/statement-cache';
+import { readDb, writeTransaction } from './db/query';
+import { ASSESSMENTS, selectAssessmentsOfPeriod, selectAssessmentsOfQrr, type AssessmentFields } from './db/tables/assessment';
 import { requireWritablePeriod } from './periods';
 import { readReferential } from './referential';
 import { getSettings } from './settings';
@@ -47,32 +49,6 @@ const STATUSES: KeyedTable<StatusFields> = {
   entity: 'action_status',
   columns: { status: 'status', comment: 'comment', referent: 'referent' },
   empty: { status: null, comment: '', referent: '' },
-};
-
-type AssessmentFields = {
-  meteo: Meteo;
-  trend: Trend | null;
-  comment: string;
-  commentAuthor: string;
-  commentDate: string | null;
-  obstacles: string;
-  nextSteps: string;
-  successes: string;
-};
-const ASSESSMENTS: KeyedTable<AssessmentFields> = {
-  table: 'assessment',
-  entity: 'assessment',
-  columns: {
-    meteo: 'meteo',
-    trend: 'trend',
-    comment: 'comment',
-    commentAuthor: 'comment_author',
-    commentDate: 'comment_date',
-    obstacles: 'obstacles',
-    nextSteps: 'next_steps',
-    successes: 'successes',
-  },
-  empty: { meteo: 'non_renseignee', trend: null, comment: '', commentAuthor: '', commentDate: null, obstacles: '', nextSteps: '', successes: '' },
 };
 
 export const valueEntityId = (qrrId: number, code: string, period: string): string => `${qrrId}|${code}|${period}`;
@@ -323,20 +299,13 @@ export interface AssessmentChange {
 }
 
 export function listAssessments(ctx: ServiceContext, periodCode: string, qrrId?: number): AssessmentRecord[] {
-  return prepared(
-    ctx.db,
-      `SELECT qrr_id AS qrrId, engagement_code AS engagementCode, period_code AS periodCode, meteo, trend, comment,
-              comment_author AS commentAuthor, comment_date AS commentDate, obstacles, next_steps AS nextSteps, successes,
-              updated_at AS updatedAt, updated_by AS updatedBy
-       FROM assessment WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
-       ORDER BY qrr_id, engagement_code`,
-    )
-    .all({ periodCode, qrrId: qrrId ?? null }) as AssessmentRecord[];
+  const db = readDb(ctx);
+  return qrrId === undefined ? db.all(selectAssessmentsOfPeriod, { periodCode }) : db.all(selectAssessmentsOfQrr, { periodCode, qrrId });
 }
 
 /** A changed synthesis comment is signed and dated automatically (PILOTE: « commentaire daté avec son auteur »). */
 export function saveAssessment(ctx: ServiceContext, periodCode: string, change: AssessmentChange): AssessmentRecord | null {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, () => {
     requireWritablePeriod(ctx, periodCode);
     refuseIfIssues(requireActiveQrrs(ctx, [change.qrrId], () => 'qrrId'));
     if (!readReferential(ctx.db).engagements.some((e) => e.code === change.engagementCode)) {
@@ -374,5 +343,5 @@ export function saveAssessment(ctx: ServiceContext, periodCode: string, change: 
     }
     writeKeyed(ctx, ASSESSMENTS, write, patch);
     return listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode) ?? null;
-  }).immediate();
+  });
 }

@@ -1,7 +1,7 @@
 import { canonicalEqual } from '../../shared/exchange/format';
 import { recordAudit, type AuditEntry } from './audit';
 import { isoNow, type ServiceContext } from './context';
-import { prepared } from './db/statement-cache';
+import { command, joinTransaction, query, readDb, type Command, type Query } from './db/query';
 
 /**
  * The follow-up tables (indicator values, action statuses, assessments) share
@@ -33,13 +33,15 @@ export interface KeyedWrite {
 // The import preview's equality (key order irrelevant): a patch the preview calls identical writes nothing.
 const same = canonicalEqual;
 
+type KeyParams = [Readonly<Record<string, string | number>>];
+
 interface KeyedSql {
-  readonly select: string;
-  readonly remove: string;
-  readonly upsert: string;
+  readonly select: Query<Record<string, unknown>, KeyParams>;
+  readonly remove: Command<KeyParams>;
+  readonly upsert: Command<[Record<string, unknown>]>;
 }
 
-/** The SQL of a table and key columns, built once (then prepared once per connection: db/statement-cache.ts). */
+/** The SQL of a table and key columns, built once (then prepared once per connection by the query layer, db/query.ts). */
 const sqlCache = new WeakMap<KeyedTable<Record<string, unknown>>, Map<string, KeyedSql>>();
 
 function keyedSql(spec: KeyedTable<Record<string, unknown>>, keyColumns: readonly string[]): KeyedSql {
@@ -57,10 +59,10 @@ function keyedSql(spec: KeyedTable<Record<string, unknown>>, keyColumns: readonl
   const values = [...keyColumns.map((k) => `@${k}`), ...Object.keys(spec.columns).map((f) => `@f_${f}`), '@updated_at', '@updated_by'];
   const updates = [...Object.values(spec.columns as Record<string, string>), 'updated_at', 'updated_by'].map((c) => `${c} = excluded.${c}`).join(', ');
   const sql: KeyedSql = {
-    select: `SELECT ${cols} FROM ${spec.table} WHERE ${where}`,
-    remove: `DELETE FROM ${spec.table} WHERE ${where}`,
-    upsert: `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${values.join(', ')})
-         ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`,
+    select: query(`SELECT ${cols} FROM ${spec.table} WHERE ${where}`),
+    remove: command(`DELETE FROM ${spec.table} WHERE ${where}`),
+    upsert: command(`INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${values.join(', ')})
+         ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`),
   };
   bySpec.set(signature, sql);
   return sql;
@@ -70,7 +72,7 @@ const sqlOf = <F extends Record<string, unknown>>(spec: KeyedTable<F>, write: Ke
   keyedSql(spec as unknown as KeyedTable<Record<string, unknown>>, Object.keys(write.key));
 
 export function readKeyed<F extends Record<string, unknown>>(ctx: ServiceContext, spec: KeyedTable<F>, write: KeyedWrite): F | null {
-  const row = prepared(ctx.db, sqlOf(spec, write).select).get(write.key) as Record<string, unknown> | undefined;
+  const row = readDb(ctx).get(sqlOf(spec, write).select, write.key);
   if (!row) return null;
   const decoded: Record<string, unknown> = {};
   for (const field of Object.keys(spec.columns)) {
@@ -100,16 +102,17 @@ export function writeKeyed<F extends Record<string, unknown>>(
   if (changed.length === 0) return [];
 
   const sql = sqlOf(spec, write);
+  const db = joinTransaction(ctx);
   const isEmpty = (Object.keys(spec.columns) as (keyof F)[]).every((f) => same(next[f], spec.empty[f]));
   if (isEmpty) {
-    prepared(ctx.db, sql.remove).run(write.key);
+    db.run(sql.remove, write.key);
   } else {
     const params: Record<string, unknown> = { ...write.key, updated_at: isoNow(ctx), updated_by: ctx.osUser };
     for (const field of Object.keys(spec.columns) as (keyof F)[]) {
       const encode = spec.encode?.[field] as ((v: unknown) => unknown) | undefined;
       params[`f_${String(field)}`] = encode ? encode(next[field]) : next[field];
     }
-    prepared(ctx.db, sql.upsert).run(params);
+    db.run(sql.upsert, params);
   }
   recordAudit(
     ctx,

@@ -3,36 +3,24 @@ import {
   parsePeriodCode,
   periodLabel,
   periodOfDate,
-  type PeriodState,
 } from '../../shared/domain/period';
 import type { Period } from '../../shared/domain/types';
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
-import { prepared } from './db/statement-cache';
-
-interface PeriodRow {
-  code: string;
-  state: PeriodState;
-  createdAt: string;
-  transmittedAt: string | null;
-  reopenedAt: string | null;
-  reopenReason: string | null;
-}
-
-const SELECT = `SELECT code, state, created_at AS createdAt, transmitted_at AS transmittedAt,
-  reopened_at AS reopenedAt, reopen_reason AS reopenReason FROM period`;
+import { readDb, writeTransaction } from './db/query';
+import { insertOpenPeriod, markReopened, markTransmitted, selectPeriod, selectPeriods, type PeriodRow } from './db/tables/period';
 
 const toPeriod = (row: PeriodRow): Period => ({ ...row, label: periodLabel(row.code) });
 
 export const REOPEN_REASON_MIN = 10;
 
 export function listPeriods(ctx: ServiceContext): Period[] {
-  return (ctx.db.prepare(`${SELECT} ORDER BY code DESC`).all() as PeriodRow[]).map(toPeriod);
+  return readDb(ctx).all(selectPeriods).map(toPeriod);
 }
 
 export function getPeriod(ctx: ServiceContext, code: string): Period {
-  const row = prepared(ctx.db, `${SELECT} WHERE code = ?`).get(code) as PeriodRow | undefined;
+  const row = readDb(ctx).get(selectPeriod, code);
   if (!row) throw new DomainError('NOT_FOUND', `La période ${periodLabel(code)} n'a pas encore été ouverte.`);
   return toPeriod(row);
 }
@@ -61,13 +49,13 @@ export function openPeriod(ctx: ServiceContext, code: string): Period {
   if (index(parts) > index(current) + 1) {
     throw new DomainError('VALIDATION', `Le ${periodLabel(code)} est trop loin dans le futur pour être ouvert.`);
   }
-  return ctx.db.transaction(() => {
-    const existing = ctx.db.prepare(`${SELECT} WHERE code = ?`).get(code) as PeriodRow | undefined;
+  return writeTransaction(ctx, (db) => {
+    const existing = db.get(selectPeriod, code);
     if (existing) return toPeriod(existing);
-    ctx.db.prepare(`INSERT INTO period (code, state, created_at) VALUES (?, 'open', ?)`).run(code, isoNow(ctx));
+    db.run(insertOpenPeriod, code, isoNow(ctx));
     recordAudit(ctx, [{ entity: 'period', entityId: code, action: 'create', newValue: { state: 'open' } }]);
     return getPeriod(ctx, code);
-  }).immediate();
+  });
 }
 
 /**
@@ -75,16 +63,16 @@ export function openPeriod(ctx: ServiceContext, code: string): Period {
  * transaction (the follow-up freezes its computed values there).
  */
 export function transmitPeriod(ctx: ServiceContext, code: string, beforeTransmit?: () => void): Period {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, (db) => {
     const before = getPeriod(ctx, code);
     if (before.state === 'transmitted') {
       throw new DomainError('CONFLICT', `La période ${before.label} est déjà transmise.`);
     }
     beforeTransmit?.();
-    ctx.db.prepare(`UPDATE period SET state = 'transmitted', transmitted_at = ? WHERE code = ?`).run(isoNow(ctx), code);
+    db.run(markTransmitted, isoNow(ctx), code);
     recordAudit(ctx, [{ entity: 'period', entityId: code, action: 'update', field: 'state', oldValue: before.state, newValue: 'transmitted' }]);
     return getPeriod(ctx, code);
-  }).immediate();
+  });
 }
 
 export function reopenPeriod(ctx: ServiceContext, code: string, reason: string): Period {
@@ -94,18 +82,16 @@ export function reopenPeriod(ctx: ServiceContext, code: string, reason: string):
       { path: 'reason', message: 'Motif obligatoire.' },
     ]);
   }
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, (db) => {
     const before = getPeriod(ctx, code);
     if (before.state !== 'transmitted') {
       throw new DomainError('CONFLICT', `La période ${before.label} n'a pas été transmise : elle est déjà modifiable.`);
     }
-    ctx.db
-      .prepare(`UPDATE period SET state = 'reopened', reopened_at = ?, reopen_reason = ? WHERE code = ?`)
-      .run(isoNow(ctx), trimmed, code);
+    db.run(markReopened, isoNow(ctx), trimmed, code);
     recordAudit(ctx, [
       { entity: 'period', entityId: code, action: 'update', field: 'state', oldValue: before.state, newValue: 'reopened' },
       { entity: 'period', entityId: code, action: 'update', field: 'reopenReason', oldValue: before.reopenReason, newValue: trimmed },
     ]);
     return getPeriod(ctx, code);
-  }).immediate();
+  });
 }

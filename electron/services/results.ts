@@ -6,37 +6,29 @@
  * Plain Node, never imports electron.
  */
 import { DomainError } from '../../shared/ipc/result';
-import { indexSansObjet, sansObjetStates, type SansObjetDecision, type SansObjetIndex, type SansObjetItemType, type SansObjetState } from '../../shared/domain/sans-objet';
+import { indexSansObjet, sansObjetStates, type SansObjetIndex, type SansObjetItemType, type SansObjetState } from '../../shared/domain/sans-objet';
 import { circularTarget, type IndicatorTarget } from '../../shared/domain/targets';
-import type { IndicatorValuePayload, SecurityZone } from '../../shared/domain/types';
+import type { IndicatorValuePayload } from '../../shared/domain/types';
 import { isIndicatorValueComplete } from '../../shared/domain/indicator-values';
 import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
+import { readDb, writeTransaction } from './db/query';
+import { selectEnteredValues } from './db/tables/indicator-value';
+import { selectTargets, upsertTarget, type TargetRow } from './db/tables/indicator-target';
+import { selectActiveQrrIds, selectQrrCharacteristics, selectQrrState } from './db/tables/qrr';
+import { fromRow as decisionFromRow, selectSansObjetDecisions, upsertSansObjet } from './db/tables/sans-objet';
 import { readReferential } from './referential';
-
-const qrrCharacteristics = (ctx: ServiceContext) =>
-  ctx.db.prepare('SELECT id, security_zone AS securityZone FROM qrr ORDER BY id').all() as { id: number; securityZone: SecurityZone | null }[];
-
-function decisions(ctx: ServiceContext): SansObjetDecision[] {
-  return (
-    ctx.db
-      .prepare(
-        `SELECT qrr_id AS qrrId, item_type AS itemType, code, applies, reason, updated_at AS updatedAt, updated_by AS updatedBy
-         FROM sans_objet ORDER BY qrr_id, item_type, code`,
-      )
-      .all() as (Omit<SansObjetDecision, 'applies'> & { applies: 0 | 1 })[]
-  ).map((d) => ({ ...d, applies: d.applies === 1 }));
-}
 
 /** Every QRR's « sans objet » items (proposed or decided), and the decisions lifting a proposal. */
 export function listSansObjet(ctx: ServiceContext): SansObjetState[] {
-  return sansObjetStates(readReferential(ctx.db).engagements, qrrCharacteristics(ctx), decisions(ctx));
+  const db = readDb(ctx);
+  return sansObjetStates(readReferential(ctx.db).engagements, db.all(selectQrrCharacteristics), db.all(selectSansObjetDecisions).map(decisionFromRow));
 }
 
 export const sansObjetIndex = (ctx: ServiceContext): SansObjetIndex => indexSansObjet(listSansObjet(ctx));
 
 const requireQrr = (ctx: ServiceContext, qrrId: number): { name: string; archivedAt: string | null } => {
-  const row = ctx.db.prepare('SELECT name, archived_at AS archivedAt FROM qrr WHERE id = ?').get(qrrId) as { name: string; archivedAt: string | null } | undefined;
+  const row = readDb(ctx).get(selectQrrState, qrrId);
   if (!row) throw new DomainError('NOT_FOUND', `Le quartier n° ${qrrId} n'existe pas.`);
   if (row.archivedAt) throw new DomainError('VALIDATION', `Le quartier « ${row.name} » est archivé : ses données ne peuvent plus être modifiées.`);
   return row;
@@ -55,7 +47,7 @@ export interface SansObjetChange {
  * (lifts a proposal; the reason is optional). Returns the QRR's states.
  */
 export function saveSansObjet(ctx: ServiceContext, change: SansObjetChange): SansObjetState[] {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, (db) => {
     requireQrr(ctx, change.qrrId);
     const engagements = readReferential(ctx.db).engagements;
     const exists =
@@ -68,13 +60,7 @@ export function saveSansObjet(ctx: ServiceContext, change: SansObjetChange): San
     if (change.sansObjet && reason === '') throw new DomainError('VALIDATION', 'Indiquez le motif pour lequel cet élément est sans objet.');
     const before = listSansObjet(ctx).find((s) => s.qrrId === change.qrrId && s.itemType === change.itemType && s.code === change.code);
     const oldValue = before ? { sansObjet: before.sansObjet, reason: before.reason, origin: before.origin } : { sansObjet: false };
-    ctx.db
-      .prepare(
-        `INSERT INTO sans_objet (qrr_id, item_type, code, applies, reason, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (qrr_id, item_type, code) DO UPDATE SET applies = excluded.applies, reason = excluded.reason,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .run(change.qrrId, change.itemType, change.code, change.sansObjet ? 1 : 0, reason, isoNow(ctx), ctx.osUser);
+    db.run(upsertSansObjet, change.qrrId, change.itemType, change.code, change.sansObjet ? 1 : 0, reason, isoNow(ctx), ctx.osUser);
     recordAudit(ctx, [
       {
         entity: 'sans_objet',
@@ -86,27 +72,8 @@ export function saveSansObjet(ctx: ServiceContext, change: SansObjetChange): San
       },
     ]);
     return listSansObjet(ctx).filter((s) => s.qrrId === change.qrrId);
-  })();
+  });
 }
-
-interface TargetRow {
-  qrrId: number;
-  indicatorCode: string;
-  initialValue: number | null;
-  initialDate: string | null;
-  targetValue: number | null;
-  targetDeadline: string | null;
-  origin: 'circulaire' | 'saisie';
-}
-
-const storedTargets = (ctx: ServiceContext): TargetRow[] =>
-  ctx.db
-    .prepare(
-      `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, initial_value AS initialValue, initial_date AS initialDate,
-              target_value AS targetValue, target_deadline AS targetDeadline, origin
-       FROM indicator_target ORDER BY qrr_id, indicator_code`,
-    )
-    .all() as TargetRow[];
 
 /**
  * Every QRR × indicator with a target: those stored, then the circular's own
@@ -114,7 +81,8 @@ const storedTargets = (ctx: ServiceContext): TargetRow[] =>
  */
 export function listTargets(ctx: ServiceContext): IndicatorTarget[] {
   const indicators = readReferential(ctx.db).engagements.flatMap((e) => e.indicators);
-  const stored = storedTargets(ctx);
+  const db = readDb(ctx);
+  const stored = db.all(selectTargets);
   const out: IndicatorTarget[] = stored.map((t) => ({
     ...t,
     quote: indicators.find((i) => i.code === t.indicatorCode)?.measure?.target?.quote ?? null,
@@ -123,15 +91,11 @@ export function listTargets(ctx: ServiceContext): IndicatorTarget[] {
   const have = new Set(stored.map((t) => `${t.qrrId}|${t.indicatorCode}`));
   const withTarget = indicators.filter((i) => i.measure?.target);
   if (withTarget.length === 0) return out;
-  const qrrs = ctx.db.prepare('SELECT id FROM qrr WHERE archived_at IS NULL ORDER BY id').pluck().all() as number[];
-  const firstValues = ctx.db.prepare(
-    `SELECT period_code AS periodCode, value FROM indicator_value
-     WHERE qrr_id = ? AND indicator_code = ? AND value IS NOT NULL ORDER BY period_code`,
-  );
-  for (const qrrId of qrrs) {
+  for (const qrrId of db.all(selectActiveQrrIds)) {
     for (const indicator of withTarget) {
       if (have.has(`${qrrId}|${indicator.code}`)) continue;
-      const first = (firstValues.all(qrrId, indicator.code) as { periodCode: string; value: string }[])
+      const first = db
+        .all(selectEnteredValues, qrrId, indicator.code)
         .map((r) => ({ periodCode: r.periodCode, value: JSON.parse(r.value) as IndicatorValuePayload }))
         .find((r) => isIndicatorValueComplete(indicator, r.value));
       const proposal = circularTarget(indicator, qrrId, first ?? null);
@@ -145,7 +109,7 @@ export type TargetChange = Omit<TargetRow, 'origin'>;
 
 /** Saves a baseline and target entered (or a circular proposal accepted as is). */
 export function saveTarget(ctx: ServiceContext, change: TargetChange): IndicatorTarget {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, (db) => {
     requireQrr(ctx, change.qrrId);
     const indicator = readReferential(ctx.db)
       .engagements.flatMap((e) => e.indicators)
@@ -167,15 +131,7 @@ export function saveTarget(ctx: ServiceContext, change: TargetChange): Indicator
       a.targetValue === change.targetValue &&
       a.targetDeadline === change.targetDeadline;
     const origin = same(before) ? 'circulaire' : 'saisie';
-    ctx.db
-      .prepare(
-        `INSERT INTO indicator_target (qrr_id, indicator_code, initial_value, initial_date, target_value, target_deadline, origin, updated_at, updated_by)
-         VALUES (@qrrId, @indicatorCode, @initialValue, @initialDate, @targetValue, @targetDeadline, @origin, @at, @by)
-         ON CONFLICT (qrr_id, indicator_code) DO UPDATE SET initial_value = excluded.initial_value, initial_date = excluded.initial_date,
-           target_value = excluded.target_value, target_deadline = excluded.target_deadline, origin = excluded.origin,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .run({ ...change, origin, at: isoNow(ctx), by: ctx.osUser });
+    db.run(upsertTarget, { ...change, origin, at: isoNow(ctx), by: ctx.osUser });
     const pick = (t: Partial<TargetChange> | undefined) =>
       t ? { initialValue: t.initialValue, initialDate: t.initialDate, targetValue: t.targetValue, targetDeadline: t.targetDeadline } : null;
     recordAudit(ctx, [
@@ -188,5 +144,5 @@ export function saveTarget(ctx: ServiceContext, change: TargetChange): Indicator
       },
     ]);
     return listTargets(ctx).find((t) => t.qrrId === change.qrrId && t.indicatorCode === change.indicatorCode)!;
-  })();
+  });
 }

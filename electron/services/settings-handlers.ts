@@ -1,4 +1,6 @@
 import { searchAudit } from './audit';
+import { readDb } from './db/query';
+import { selectSchemaVersion } from './db/tables/sqlite-schema';
 import { DEPARTEMENTS } from './geography';
 import type { HandlerEnv, HandlersOf } from './ipc/handler-kit';
 import { readReferential } from './referential';
@@ -14,7 +16,7 @@ export function createSettingsHandlers({ ctx, geography, info, folders, installD
       reportsDir: folders.reports,
       exportsDir: folders.exports,
       trustedRootsDir: folders.trustedRoots,
-      schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number,
+      schemaVersion: readDb(ctx).get(selectSchemaVersion)!,
     }),
     listDepartements: () => DEPARTEMENTS,
     listCommunes: () => geography.communesOf(requireDepartementCode(ctx)),

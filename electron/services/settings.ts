@@ -3,17 +3,10 @@ import { prefetTitle } from '../../shared/domain/departement';
 import { DomainError } from '../../shared/ipc/result';
 import { diffFields, recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
+import { readDb, writeTransaction } from './db/query';
+import { countQrrs } from './db/tables/qrr';
+import { selectSettings, upsertSettings, type SettingsRow } from './db/tables/settings';
 import { findDepartement } from './geography';
-
-interface SettingsRow {
-  departementCode: string;
-  prefetName: string;
-  coordinatorName: string;
-  updatedAt: string;
-}
-
-const SELECT = `SELECT departement_code AS departementCode, prefet_name AS prefetName,
-  coordinator_name AS coordinatorName, updated_at AS updatedAt FROM settings WHERE id = 1`;
 
 const toSettings = (row: SettingsRow): Settings => {
   const departement = findDepartement(row.departementCode);
@@ -25,7 +18,7 @@ const toSettings = (row: SettingsRow): Settings => {
 };
 
 export function getSettings(ctx: ServiceContext): Settings | null {
-  const row = ctx.db.prepare(SELECT).get() as SettingsRow | undefined;
+  const row = readDb(ctx).get(selectSettings);
   return row ? toSettings(row) : null;
 }
 
@@ -47,11 +40,10 @@ export function saveSettings(
       { path: 'departementCode', message: "Ce département n'existe pas." },
     ]);
   }
-  return ctx.db.transaction(() => {
-    const before = ctx.db.prepare(SELECT).get() as SettingsRow | undefined;
+  return writeTransaction(ctx, (db) => {
+    const before = db.get(selectSettings);
     if (before && before.departementCode !== input.departementCode) {
-      const count = (ctx.db.prepare('SELECT count(*) AS n FROM qrr').get() as { n: number }).n;
-      if (count > 0) {
+      if (db.get(countQrrs)! > 0) {
         throw new DomainError(
           'CONFLICT',
           'Le département ne peut plus être changé : des quartiers y sont déjà enregistrés. ' +
@@ -61,15 +53,7 @@ export function saveSettings(
       }
     }
     const after: SettingsRow = { ...input, updatedAt: isoNow(ctx) };
-    ctx.db
-      .prepare(
-        `INSERT INTO settings (id, departement_code, prefet_name, coordinator_name, updated_at)
-         VALUES (1, @departementCode, @prefetName, @coordinatorName, @updatedAt)
-         ON CONFLICT (id) DO UPDATE SET departement_code = excluded.departement_code,
-           prefet_name = excluded.prefet_name, coordinator_name = excluded.coordinator_name,
-           updated_at = excluded.updated_at`,
-      )
-      .run(after);
+    db.run(upsertSettings, after);
     const fields = ['departementCode', 'prefetName', 'coordinatorName'] as const;
     recordAudit(
       ctx,
@@ -78,5 +62,5 @@ export function saveSettings(
         : [{ entity: 'settings', entityId: 1, action: 'create', newValue: input }],
     );
     return toSettings(after);
-  }).immediate();
+  });
 }

@@ -18,6 +18,7 @@ import { SigningChoiceSchema } from '../../shared/ipc/responses';
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import type { ServiceContext } from './context';
+import { writeTransaction } from './db/query';
 import { writeFileAtomic } from './atomic-write';
 
 export const PREFERENCES_FILE = 'preferences-signature.json';
@@ -68,9 +69,9 @@ export function createSigningPreferences(file: string, osUser: string): SigningP
       const next = write((entry) => ({ ...entry, pkcs11ModulePath: modulePath }));
       // Which native library the application loads is worth a line in the journal.
       if (before !== modulePath) {
-        ctx.db.transaction(() =>
+        writeTransaction(ctx, () =>
           recordAudit(ctx, [{ entity: 'preferences', entityId: ctx.osUser, action: 'update', field: 'pkcs11ModulePath', oldValue: before, newValue: modulePath }]),
-        )();
+        );
       }
       return next;
     },

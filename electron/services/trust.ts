@@ -5,6 +5,7 @@ import type { TrustedRoot } from '../../shared/domain/types';
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import type { ServiceContext } from './context';
+import { writeTransaction } from './db/query';
 
 /**
  * The certification authorities the user trusts for report signatures (their
@@ -44,16 +45,16 @@ export function createTrustStore(dir: string) {
       const root = describe(cert);
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${root.fingerprint}.pem`);
-      ctx.db.transaction(() => {
+      writeTransaction(ctx, () => {
         recordAudit(ctx, [{ entity: 'trusted_root', entityId: root.fingerprint, action: 'create', newValue: root.subject }]);
         fs.writeFileSync(file, cert.toString());
-      }).immediate();
+      });
       return root;
     },
     remove(ctx: ServiceContext, fingerprint: string): void {
       const entry = read().find((r) => r.root.fingerprint === fingerprint);
       if (!entry) throw new DomainError('NOT_FOUND', "Cette autorité n'est plus dans la liste.");
-      ctx.db.transaction(() => {
+      writeTransaction(ctx, () => {
         recordAudit(ctx, [{ entity: 'trusted_root', entityId: fingerprint, action: 'delete', oldValue: entry.root.subject }]);
         for (const name of fs.readdirSync(dir)) {
           try {
@@ -62,7 +63,7 @@ export function createTrustStore(dir: string) {
             // not a certificate: left alone
           }
         }
-      }).immediate();
+      });
     },
   };
 }

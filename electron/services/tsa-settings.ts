@@ -15,6 +15,7 @@ import type { TimestampSettings, TsaTestResult } from '../../shared/domain/times
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import type { ServiceContext } from './context';
+import { writeTransaction } from './db/query';
 import { requestTimestampToken } from './report/timestamp';
 import { certificatesFromPem } from './report/signature-cms';
 import { describeTimestamp, inspectTimestampToken } from './report/timestamp-verify';
@@ -43,11 +44,11 @@ export function createTsaSettings(dataDir: string) {
       const next = tsaUrl && tsaUrl.trim() !== '' ? parseTsaUrl(tsaUrl).href : null;
       const before = get().tsaUrl;
       if (before === next) return { tsaUrl: next };
-      ctx.db.transaction(() => {
+      writeTransaction(ctx, () => {
         recordAudit(ctx, [{ entity: 'settings', entityId: 'horodatage', action: 'update', field: 'tsaUrl', oldValue: before, newValue: next }]);
         // Written inside the transaction: a failed write rolls the audit entry back.
         writeFileAtomic(file, `${JSON.stringify({ tsaUrl: next }, null, 2)}\n`);
-      })();
+      });
       return { tsaUrl: next };
     },
   };

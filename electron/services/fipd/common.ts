@@ -2,6 +2,8 @@ import { FIRST_BUDGET_YEAR, isoDateProblem } from '../../../shared/domain/fipd';
 import { parisIsoDate } from '../../../shared/format/paris-time';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../../shared/ipc/result';
 import type { ServiceContext } from '../context';
+import { readDb } from '../db/query';
+import { selectQrrName, selectQrrState } from '../db/tables/qrr';
 
 /*
  * What the FIPD services share: collecting refusals (each with its code, so a
@@ -58,9 +60,7 @@ export function checkActiveQrr(ctx: ServiceContext, qrrId: unknown, issues: Issu
     issues.add('VALIDATION', field, 'Le quartier est obligatoire.');
     return null;
   }
-  const row = ctx.db.prepare('SELECT name, archived_at AS archivedAt FROM qrr WHERE id = ?').get(qrrId) as
-    | { name: string; archivedAt: string | null }
-    | undefined;
+  const row = readDb(ctx).get(selectQrrState, qrrId);
   if (!row) {
     issues.add('VALIDATION', field, `Le quartier n° ${qrrId} n'existe pas dans ce département.`);
     return null;
@@ -73,7 +73,7 @@ export function checkActiveQrr(ctx: ServiceContext, qrrId: unknown, issues: Issu
 }
 
 export const qrrName = (ctx: ServiceContext, qrrId: number): string =>
-  (ctx.db.prepare('SELECT name FROM qrr WHERE id = ?').pluck().get(qrrId) as string | undefined) ?? `n° ${qrrId}`;
+  readDb(ctx).get(selectQrrName, qrrId) ?? `n° ${qrrId}`;
 
 /** A budget year: from 2018 (first QRRs) to next year. */
 export function checkBudgetYear(ctx: ServiceContext, year: unknown, issues: Issues, field = 'budgetYear'): year is number {

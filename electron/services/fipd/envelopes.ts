@@ -16,7 +16,10 @@ import { formatDate } from '../../../shared/format/fr';
 import { formatEurosFromCents } from '../../../shared/format/number-fr';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
-import { readKeyed, writeKeyed, type KeyedTable } from '../keyed-record';
+import { readDb, writeTransaction } from '../db/query';
+import { ENVELOPES, selectEnvelope, selectEnvelopes, type EnvelopeFields } from '../db/tables/fipd-envelope';
+import { selectCommittedCents } from '../db/tables/subsidy';
+import { readKeyed, writeKeyed } from '../keyed-record';
 import { checkActiveQrr, checkBudgetYear, checkEnum, checkText, Issues, optionalDate, refuseIfIssues } from './common';
 
 /*
@@ -28,37 +31,19 @@ import { checkActiveQrr, checkBudgetYear, checkEnum, checkText, Issues, optional
  * Lowering the FIPD envelope below what is already committed needs a reason.
  */
 
-export const ENVELOPE_ENTITY = 'fipd_envelope';
-
-type EnvelopeFields = { amountCents: number; decidedOn: string | null; comment: string; overEnvelopeReason: string | null };
-
-const ENVELOPES: KeyedTable<EnvelopeFields> = {
-  table: 'fipd_envelope',
-  entity: ENVELOPE_ENTITY,
-  columns: { amountCents: 'amount_cents', decidedOn: 'decided_on', comment: 'comment', overEnvelopeReason: 'over_envelope_reason' },
-  empty: { amountCents: 0, decidedOn: null, comment: '', overEnvelopeReason: null },
-};
+export const ENVELOPE_ENTITY = ENVELOPES.entity;
 
 export const envelopeEntityId = (qrrId: number, budgetYear: number, source: FundingSource): string => `${qrrId}|${budgetYear}|${source}`;
 
-const SELECT_ENVELOPE = `SELECT qrr_id AS qrrId, budget_year AS budgetYear, source, amount_cents AS amountCents,
-  decided_on AS decidedOn, comment, over_envelope_reason AS overEnvelopeReason, updated_at AS updatedAt,
-  updated_by AS updatedBy FROM fipd_envelope`;
-
 export function listEnvelopes(ctx: ServiceContext, filter: { budgetYear?: number | undefined; qrrId?: number | undefined } = {}): EnvelopeRecord[] {
-  const rows = ctx.db
-    .prepare(
-      `${SELECT_ENVELOPE} WHERE (@budgetYear IS NULL OR budget_year = @budgetYear) AND (@qrrId IS NULL OR qrr_id = @qrrId)
-       ORDER BY budget_year DESC, qrr_id`,
-    )
-    .all({ budgetYear: filter.budgetYear ?? null, qrrId: filter.qrrId ?? null }) as EnvelopeRecord[];
+  const rows = readDb(ctx).all(selectEnvelopes, { budgetYear: filter.budgetYear ?? null, qrrId: filter.qrrId ?? null });
   // Sources in their usual order (FIPD first), not alphabetical.
   return rows.sort((a, b) => b.budgetYear - a.budgetYear || a.qrrId - b.qrrId || FUNDING_SOURCES.indexOf(a.source) - FUNDING_SOURCES.indexOf(b.source));
 }
 
 /** Sets an envelope (patch: only the fields given change). Returns the envelope, or null when it went back to empty. */
 export function setEnvelope(ctx: ServiceContext, input: EnvelopeInput): EnvelopeRecord | null {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, (db) => {
     const issues = new Issues();
     checkActiveQrr(ctx, input.qrrId, issues);
     const yearOk = checkBudgetYear(ctx, input.budgetYear, issues);
@@ -91,13 +76,7 @@ export function setEnvelope(ctx: ServiceContext, input: EnvelopeInput): Envelope
     // Lowering the FIPD envelope under what is committed makes the ledger overrun: confirm with a reason.
     let confirmed: string | null = null;
     if (source === CAPPED_SOURCE && input.amountCents < before.amountCents) {
-      const committed = ctx.db
-        .prepare(
-          `SELECT coalesce(sum(granted_cents), 0) FROM subsidy WHERE qrr_id = ? AND budget_year = ? AND source = ?
-           AND status IN ('attribuee', 'versee', 'soldee')`,
-        )
-        .pluck()
-        .get(input.qrrId, input.budgetYear, CAPPED_SOURCE) as number;
+      const committed = db.get(selectCommittedCents, input.qrrId, input.budgetYear, CAPPED_SOURCE, null)!;
       if (committed > input.amountCents) {
         const reason = typeof input.overEnvelopeReason === 'string' ? input.overEnvelopeReason.trim() : '';
         if (reason.length < OVER_ENVELOPE_REASON_MIN) {
@@ -121,8 +100,6 @@ export function setEnvelope(ctx: ServiceContext, input: EnvelopeInput): Envelope
         { entity: ENVELOPE_ENTITY, entityId: write.entityId, action: 'update', field: 'overEnvelopeReason', oldValue: before.overEnvelopeReason, newValue: confirmed },
       ]);
     }
-    return (ctx.db
-      .prepare(`${SELECT_ENVELOPE} WHERE qrr_id = ? AND budget_year = ? AND source = ?`)
-      .get(input.qrrId, input.budgetYear, source!) as EnvelopeRecord | undefined) ?? null;
-  }).immediate();
+    return db.get(selectEnvelope, input.qrrId, input.budgetYear, source!) ?? null;
+  });
 }

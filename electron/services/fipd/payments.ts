@@ -16,6 +16,9 @@ import { formatEurosFromCents } from '../../../shared/format/number-fr';
 import { DomainError } from '../../../shared/ipc/result';
 import { recordAudit } from '../audit';
 import { isoNow, type ServiceContext } from '../context';
+import { writeTransaction, type WritableDb } from '../db/query';
+import { updateSubsidyStatus } from '../db/tables/subsidy';
+import { deletePaymentRow, insertPayment, selectPayment } from '../db/tables/subsidy-payment';
 import { checkActiveQrr, checkEnum, checkText, Issues, refuseIfIssues, todayOf } from './common';
 import { SUBSIDY_ENTITY, getSubsidy, paymentsOf, readStoredSubsidy } from './subsidies';
 
@@ -40,13 +43,13 @@ function statusAfter(current: SubsidyStatus, payments: readonly Pick<PaymentReco
   return current;
 }
 
-function moveStatus(ctx: ServiceContext, subsidyId: number, from: SubsidyStatus, to: SubsidyStatus, at: string): void {
-  ctx.db.prepare('UPDATE subsidy SET status = ?, updated_at = ? WHERE id = ?').run(to, at, subsidyId);
+function moveStatus(ctx: ServiceContext, db: WritableDb, subsidyId: number, from: SubsidyStatus, to: SubsidyStatus, at: string): void {
+  db.run(updateSubsidyStatus, to, at, subsidyId);
   if (from !== to) recordAudit(ctx, [{ entity: SUBSIDY_ENTITY, entityId: subsidyId, action: 'update', field: 'status', oldValue: from, newValue: to }]);
 }
 
 export function addPayment(ctx: ServiceContext, input: PaymentInput): SubsidyRecord {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx, (db) => {
     const issues = new Issues();
     const amountIssue = amountProblem(input.amountCents, 'Le montant du versement', { positive: true });
     if (amountIssue) issues.add('VALIDATION', 'amountCents', amountIssue);
@@ -94,10 +97,7 @@ export function addPayment(ctx: ServiceContext, input: PaymentInput): SubsidyRec
     }
 
     const at = isoNow(ctx);
-    const { lastInsertRowid } = ctx.db
-      .prepare('INSERT INTO subsidy_payment (subsidy_id, paid_on, amount_cents, kind, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(subsidy.id, input.paidOn, input.amountCents, kind!, comment, at);
-    const id = Number(lastInsertRowid);
+    const id = Number(db.run(insertPayment, subsidy.id, input.paidOn, input.amountCents, kind!, comment, at).lastInsertRowid);
     recordAudit(ctx, [
       {
         entity: PAYMENT_ENTITY,
@@ -106,23 +106,21 @@ export function addPayment(ctx: ServiceContext, input: PaymentInput): SubsidyRec
         newValue: { subsidyId: subsidy.id, paidOn: input.paidOn, amountCents: input.amountCents, kind: kind!, comment },
       },
     ]);
-    moveStatus(ctx, subsidy.id, subsidy.status, statusAfter(subsidy.status, [...payments, { kind: kind! }], null), at);
+    moveStatus(ctx, db, subsidy.id, subsidy.status, statusAfter(subsidy.status, [...payments, { kind: kind! }], null), at);
     return getSubsidy(ctx, subsidy.id);
-  }).immediate();
+  });
 }
 
 /** Removes a payment recorded by mistake; the subsidy's status follows. */
 export function deletePayment(ctx: ServiceContext, id: number): SubsidyRecord {
-  return ctx.db.transaction(() => {
-    const payment = ctx.db
-      .prepare('SELECT id, subsidy_id AS subsidyId, paid_on AS paidOn, amount_cents AS amountCents, kind, comment FROM subsidy_payment WHERE id = ?')
-      .get(id) as Omit<PaymentRecord, 'createdAt'> | undefined;
+  return writeTransaction(ctx, (db) => {
+    const payment = db.get(selectPayment, id);
     if (!payment) throw new DomainError('NOT_FOUND', `Le versement n° ${id} n'existe pas (il a peut-être été supprimé entre-temps).`);
     const subsidy = readStoredSubsidy(ctx, payment.subsidyId)!;
     const issues = new Issues();
     checkActiveQrr(ctx, subsidy.qrrId, issues);
     refuseIfIssues(issues);
-    ctx.db.prepare('DELETE FROM subsidy_payment WHERE id = ?').run(id);
+    db.run(deletePaymentRow, id);
     recordAudit(ctx, [
       {
         entity: PAYMENT_ENTITY,
@@ -132,8 +130,8 @@ export function deletePayment(ctx: ServiceContext, id: number): SubsidyRecord {
       },
     ]);
     const at = isoNow(ctx);
-    moveStatus(ctx, subsidy.id, subsidy.status, statusAfter(subsidy.status, paymentsOf(ctx, subsidy.id), payment.kind), at);
+    moveStatus(ctx, db, subsidy.id, subsidy.status, statusAfter(subsidy.status, paymentsOf(ctx, subsidy.id), payment.kind), at);
     return getSubsidy(ctx, subsidy.id);
-  }).immediate();
+  });
 }
 

@@ -1,0 +1,10 @@
+import { query, scalar } from '../query';
+
+/** SQLite's own catalogue (`sqlite_schema`): which tables a database file holds, whatever its schema version. */
+export const selectTableExists = query<{ 1: number }, [name: string]>(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`);
+
+/** `PRAGMA user_version`: the schema version the migrations reached. */
+export const selectSchemaVersion = scalar<number, []>('PRAGMA user_version');
+
+/** `PRAGMA integrity_check(20)`: one row 'ok', or up to 20 problems. */
+export const checkIntegrity = scalar<string, []>('PRAGMA integrity_check(20)');
