@@ -30,6 +30,7 @@ import { parsePeriodCode, periodLabel } from '../../shared/domain/period';
 import { fieldName, type ExchangeLine, type ExchangePreview, type ExchangeTable, type LineKind, type LockReason } from '../../shared/exchange/diff';
 import { RESULTS_PERIOD, RESULTS_PERIOD_LABEL } from '../../shared/exchange/diff-results';
 import type { ExchangeDocument } from '../../shared/exchange/format';
+import { PreviewLines } from '../../shared/exchange/preview-lines';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
 import { formatAuditValue } from '../../shared/format/journal';
 import {
@@ -233,7 +234,7 @@ export function writePreviewJson(
   source: unknown,
   write: (chunk: string) => void,
 ): void {
-  const { new: _n, identical: _i, conflicts: _c, locked: _l, refused: _r, ...head } = previewJson({ ...preview, lines: [] }, file);
+  const { new: _n, identical: _i, conflicts: _c, locked: _l, refused: _r, ...head } = previewJson({ ...preview, lines: PreviewLines.of([]) }, file);
   const kinds: readonly [keyof ImportPreviewJson & string, LineKind][] = [
     ['new', 'new'],
     ['identical', 'identical'],
@@ -257,9 +258,10 @@ export function writePreviewJson(
   for (const [key, kind] of kinds) {
     push(`,\n  ${JSON.stringify(key)}: [`);
     let first = true;
-    for (const l of preview.lines) {
-      if (l.kind !== kind) continue;
-      push(`${first ? '' : ','}\n    ${indented(lineJson(l), 2)}`);
+    const lines = preview.lines;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines.kindAt(i) !== kind) continue;
+      push(`${first ? '' : ','}\n    ${indented(lineJson(lines.at(i)), 2)}`);
       first = false;
     }
     push(first ? ']' : '\n  ]');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewJson, writePreviewJson } from '../../cli/commands/exchange';
 import type { ExchangeLine, ExchangePreview, LineKind } from '../../shared/exchange/diff';
+import { PreviewLines } from '../../shared/exchange/preview-lines';
 
 /** `import --dry-run --json` is written in pieces: the text must be exactly the one JSON.stringify gave. */
 describe('import --dry-run --json, streamed', () => {
@@ -32,7 +33,7 @@ describe('import --dry-run --json, streamed', () => {
       exportedAt: '2026-10-05T09:00:00.000Z',
       qrrs: [{ key: 'qrr 1', name: 'Quartier 1', localId: null }],
       periods: [{ code: '2026-T3', theirState: 'open', localState: null }],
-      lines,
+      lines: PreviewLines.of(lines),
       counts,
     };
   };
