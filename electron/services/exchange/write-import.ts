@@ -16,6 +16,7 @@ import { openPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { applyFipdLines, type FipdApplied } from './apply-fipd';
 import { makeAttempt } from './attempt';
+import { boundHeap } from './heap-guard';
 import { applyResultsLines } from './apply-results';
 
 /*
@@ -186,6 +187,8 @@ export function writeImport(
     const byQrr = followup.get(period)!;
     const qrrKeys = [...byQrr.keys()];
     for (let start = 0; start < qrrKeys.length; start += QRRS_PER_WRITE) {
+      // The previous group's objects are garbage now: collected before they pile up (heap-guard.ts).
+      boundHeap();
       const group = rowsOf(
         qrrKeys.slice(start, start + QRRS_PER_WRITE).flatMap((k) => byQrr.get(k)!.map((i) => lines.at(i))),
         qrrIds,
