@@ -237,46 +237,54 @@ function departementQrrs(doc: ExchangeDocument, engagements: readonly Engagement
   const indicatorCodes = new Set(engagements.flatMap((e) => e.indicators.map((i) => i.code)));
   const actionCodes = new Set(engagements.flatMap((e) => e.actions.map((a) => a.code)));
   const engagementCodes = new Set(engagements.map((e) => e.code));
-  const k = (qrrKey: string, code: string): string => `${qrrKey}\u0000${code}`;
+  // Per QRR, then per code: no key string built per lookup (1,600 quartiers × 130 codes).
+  const put = <V>(map: Map<string, Map<string, V>>, qrrKey: string, code: string, value: V): void => {
+    const inner = map.get(qrrKey);
+    if (inner) inner.set(code, value);
+    else map.set(qrrKey, new Map([[code, value]]));
+  };
   let unknown = 0;
-  const values = new Map<string, IndicatorValuePayload | null>();
+  const values = new Map<string, Map<string, IndicatorValuePayload | null>>();
   for (const v of doc.indicatorValues) {
     if (v.periodCode !== periodCode) continue;
     if (!keys.has(v.qrrKey) || !indicatorCodes.has(v.indicatorCode)) unknown++;
-    else values.set(k(v.qrrKey, v.indicatorCode), v.value);
+    else put(values, v.qrrKey, v.indicatorCode, v.value);
   }
-  const statuses = new Map<string, ActionStatus | null>();
+  const statuses = new Map<string, Map<string, ActionStatus | null>>();
   for (const s of doc.actionStatuses) {
     if (s.periodCode !== periodCode) continue;
     if (!keys.has(s.qrrKey) || !actionCodes.has(s.actionCode)) unknown++;
-    else statuses.set(k(s.qrrKey, s.actionCode), s.status);
+    else put(statuses, s.qrrKey, s.actionCode, s.status);
   }
-  const meteos = new Map<string, Meteo>();
+  const meteos = new Map<string, Map<string, Meteo>>();
   for (const a of doc.assessments) {
     if (a.periodCode !== periodCode) continue;
     if (!keys.has(a.qrrKey) || !engagementCodes.has(a.engagementCode)) unknown++;
-    else meteos.set(k(a.qrrKey, a.engagementCode), a.meteo);
+    else put(meteos, a.qrrKey, a.engagementCode, a.meteo);
   }
 
   // « Sans objet » as the départements propose it from each QRR's zone (decisions are not exchanged).
   const sansObjet = indexSansObjet(sansObjetStates(engagements, doc.qrrs.map((q, i) => ({ id: i + 1, securityZone: q.securityZone })), []));
   const qrrs = doc.qrrs.map((q, qrrIndex): NationalQrr => {
     const id = qrrIndex + 1;
+    const qrrValues = values.get(q.key);
+    const qrrStatuses = statuses.get(q.key);
+    const qrrMeteos = meteos.get(q.key);
     const completeness = indicatorCompleteness(
       engagements,
-      (code) => values.get(k(q.key, code)) ?? null,
+      (code) => qrrValues?.get(code) ?? null,
       (code) => sansObjet.isSansObjet(id, 'indicator', code),
     );
     const perEngagement = engagements.map((e, index): NationalQrrEngagement => {
       const c = completeness[index]!;
       const implementation = implementationOf(
-        e.actions.map((a) => (sansObjet.isSansObjet(id, 'action', a.code) ? 'sans_objet' : (statuses.get(k(q.key, a.code)) ?? null))),
+        e.actions.map((a) => (sansObjet.isSansObjet(id, 'action', a.code) ? 'sans_objet' : (qrrStatuses?.get(a.code) ?? null))),
       );
       return {
         code: e.code,
         completeness: ratio(c.filled, c.total),
         implementation,
-        meteo: meteos.get(k(q.key, e.code)) ?? 'non_renseignee',
+        meteo: qrrMeteos?.get(e.code) ?? 'non_renseignee',
         concerned: e.actions.length === 0 || implementation.total > 0,
       };
     });

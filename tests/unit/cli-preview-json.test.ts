@@ -43,10 +43,10 @@ describe('import --dry-run --json, streamed', () => {
     ['empty lists', ['new'] as LineKind[]],
     ['no line at all', [] as LineKind[]],
   ] as const) {
-    it(`writes the same text as JSON.stringify: ${name}`, () => {
+    it(`writes the same text as JSON.stringify: ${name}`, async () => {
       const preview = previewOf([...kinds]);
       const chunks: string[] = [];
-      writePreviewJson(preview, file, source, (c) => chunks.push(c));
+      await writePreviewJson(preview, file, source, (c) => void chunks.push(c));
       expect(chunks.join('')).toBe(`${JSON.stringify({ ...previewJson(preview, file), source }, null, 2)}\n`);
     });
   }
