@@ -20,6 +20,7 @@ import { backupDatabase } from '../../electron/services/db/backup';
 import { pruneBackups } from '../../electron/services/db/backups';
 import { applyImport, type Choice } from '../../electron/services/exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../../electron/services/exchange/export';
+import { boundHeap } from '../../electron/services/exchange/heap-guard';
 import { previewImport } from '../../electron/services/exchange/preview';
 import { DomainError } from '../../shared/ipc/result';
 import { readExchangeSource } from '../../electron/services/exchange/sources';
@@ -374,9 +375,11 @@ export async function importCommand(args: ImportArgs): Promise<number> {
     const file = { path: filePath, fileName: read.fileName, fileHash: read.fileHash, version: read.document.version };
     if (args.json) {
       // Streamed: a national file previews to ~500,000 lines, never held twice nor as one string.
-      await writePreviewJson(preview, file, read.info, (chunk) =>
-        process.stdout.write(chunk) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())),
-      );
+      await writePreviewJson(preview, file, read.info, (chunk) => {
+        // Each line is built and written once, then garbage: collected as it piles up (heap-guard.ts).
+        boundHeap();
+        return process.stdout.write(chunk) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+      });
     } else {
       printPreview(preview, previewJson(preview, file), args.db!, args.file);
     }

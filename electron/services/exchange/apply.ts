@@ -7,6 +7,7 @@ import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import type { Geography } from '../geography';
 import { chosen, chosenLines, diffPreview, previewImport, type Choice, type LineChoices } from './preview';
+import { boundHeap } from './heap-guard';
 import { writeImport } from './write-import';
 
 /*
@@ -81,6 +82,7 @@ export async function applyImport(
   return ctx.db.transaction((): ImportSummary => {
     // Computed again inside the transaction: the database may have changed during the backup.
     const preview = diffPreview(importCtx, document);
+    boundHeap();
     const { take, keptMine } = chosenLines(preview, decisions);
     const written = writeImport(importCtx, document, preview, take, options.geography);
     const refused = refusedTaken(preview, decisions).length + written.refused.size;

@@ -10,6 +10,7 @@ import { readReferential } from '../referential';
 import { getSettings } from '../settings';
 import { localQrrKeys, readStoredFipd } from './export';
 import { loadLocalResults } from './export-results';
+import { boundHeap } from './heap-guard';
 import { trialWrite } from './write-import';
 
 /*
@@ -110,7 +111,10 @@ export function previewImport(
   geography: Geography,
   decisions: { readonly defaultChoice: 'mine' | 'theirs'; readonly perLine?: Readonly<Record<string, 'mine' | 'theirs'>> } = { defaultChoice: 'theirs' },
 ): ExchangePreview {
+  // What reading the file left (its bytes, its text) and then the diff's own garbage: collected before the next step (heap-guard.ts).
+  boundHeap();
   const preview = diffPreview(ctx, document);
+  boundHeap();
   const { take } = chosenLines(preview, decisions);
   if (take.length === 0) return preview;
   const refused = trialWrite(ctx, document, preview, take, geography);
