@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
  */
 
 /** Heap growth (bytes) tolerated between two collections. */
-const GROWTH = 96 * 1024 * 1024;
+const GROWTH = 64 * 1024 * 1024;
 
 let collect: (() => void) | null | undefined;
 
