@@ -257,7 +257,8 @@ export function parseExchangeText(textIn: string, options: ParseExchangeOptions 
   const maxBytes = options.maxBytes ?? EXCHANGE_MAX_BYTES;
   const sha256 = options.sha256 ?? pureSha256;
   try {
-    if (textIn.length > maxBytes || utf8Length(textIn) > maxBytes) return { ok: false, message: EXCHANGE_MESSAGES.tooBig(maxBytes) };
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: a text short enough cannot be too big, and is not measured.
+    if (textIn.length > maxBytes || (textIn.length * 3 > maxBytes && utf8Length(textIn) > maxBytes)) return { ok: false, message: EXCHANGE_MESSAGES.tooBig(maxBytes) };
     const body = textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn;
     const tail = body.slice(Math.max(0, body.length - SEAL_TAIL));
     const offset = sealOffset(tail);
