@@ -1,7 +1,8 @@
 /**
  * Benchmark of the national consolidation: 100 départements' exchange files
- * (the demonstration département's quarter, exported once, rewritten with 100
- * real département codes and sealed again), then, timed step by step:
+ * (the demonstration département's quarter, exported once, its 3 quartiers
+ * copied to 16 — 1,600 in all, the national count — rewritten with 100 real
+ * département codes and sealed again), then, timed step by step:
  * - reading and strict parsing (size, JSON, duplicate keys, schema, SHA-256),
  *   against the baseline of a bare JSON.parse of the same files;
  * - the consolidation (shared/exchange/consolidate.ts), against the baseline
@@ -15,6 +16,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchFolder, COMMUNES_FILE } from './support';
+import type { AppCore } from '../electron/services/app-core';
+import type { ServiceContext } from '../electron/services/context';
 import { generateDemo } from '../electron/services/demo';
 import { parseConsolidationFiles, readExchangeFiles } from '../electron/services/exchange-consolidation';
 import { exportExchange } from '../electron/services/exchange/export';
@@ -25,12 +28,14 @@ import { loadReportData } from '../electron/services/report/load-report-data';
 import { loadReportFonts, renderReportPdf } from '../electron/services/report/pdf';
 import { periodOfDate } from '../shared/domain/period';
 import { consolidateExchanges } from '../shared/exchange/consolidate';
-import { sealExchangeDocument, serializeExchangeDocument } from '../shared/exchange/format';
+import { qrrExchangeKey, sealExchangeDocument, serializeExchangeDocument, type UnsignedExchangeDocument } from '../shared/exchange/format';
 import { formatInteger } from '../shared/format/fr';
 import { formatFixedFr } from '../shared/format/number-fr';
 import { buildReportModel } from '../shared/report/report-model';
 
 const DEPARTEMENT_COUNT = 100;
+/** Quartiers per file: 100 × 16 = 1,600, the national count the consolidation must handle (the demonstration has 3). */
+const QRRS_PER_FILE = 16;
 
 export interface ConsolidationBenchResult {
   readonly files: number;
@@ -45,23 +50,54 @@ async function timed<T>(run: () => T | Promise<T>): Promise<{ value: T; ms: numb
   return { value, ms: performance.now() - t0 };
 }
 
+/** The document with `count` quartiers, each a copy (new name, same communes) of one of the demonstration's, with its rows. */
+function withQrrCount(doc: UnsignedExchangeDocument, count: number): UnsignedExchangeDocument {
+  const copies = Array.from({ length: count }, (_, i) => {
+    const model = doc.qrrs[i % doc.qrrs.length]!;
+    const name = i < doc.qrrs.length ? model.name : `${model.name} ${Math.floor(i / doc.qrrs.length) + 1}`;
+    return { model: model.key, qrr: { ...model, name, key: qrrExchangeKey(name, model.communes) } };
+  });
+  const copy = <T extends { qrrKey: string }>(rows: readonly T[]): T[] =>
+    copies.flatMap(({ model, qrr }) => rows.filter((r) => r.qrrKey === model).map((r) => ({ ...r, qrrKey: qrr.key })));
+  return {
+    ...doc,
+    qrrs: copies.map((c) => c.qrr),
+    indicatorValues: copy(doc.indicatorValues),
+    actionStatuses: copy(doc.actionStatuses),
+    assessments: copy(doc.assessments),
+    fipdEnvelopes: copy(doc.fipdEnvelopes),
+    subsidies: copy(doc.subsidies).map((s, i) => ({ ...s, uid: (i + 1).toString(16).padStart(32, '0') })),
+    ...(doc.results
+      ? { results: { ...doc.results, sansObjet: copy(doc.results.sansObjet), targets: copy(doc.results.targets) } }
+      : {}),
+  };
+}
+
+/**
+ * The inputs, not timed: one département's quarter (16 quartiers), sent by
+ * 100 départements, as files in a fresh folder; the demonstration database
+ * they come from stays open (the caller closes it and removes the folder).
+ */
+export async function consolidationInputs(now: Date): Promise<{ core: AppCore; ctx: ServiceContext; dir: string; files: string[]; period: string }> {
+  const folder = benchFolder('qrr-bench-consolidation-');
+  const core = await folder.open('qrr.sqlite', () => now);
+  await generateDemo(core, { scale: 'departement', now });
+  const period = periodOfDate(now);
+  const ctx = { db: core.db, now: () => now, osUser: 'bench', origin: 'bench' };
+  const { sha256: _hash, ...demo } = exportExchange(ctx, { periods: [period] });
+  const unsigned = withQrrCount(demo, QRRS_PER_FILE);
+  const files = DEPARTEMENTS.slice(0, DEPARTEMENT_COUNT).map((d) => {
+    const file = path.join(folder.dir, `qrr-${d.code}-${period}.qrr`);
+    fs.writeFileSync(file, serializeExchangeDocument(sealExchangeDocument({ ...unsigned, departement: { code: d.code, nom: d.nom } })));
+    return file;
+  });
+  return { core, ctx, dir: folder.dir, files, period };
+}
+
 export async function benchConsolidation(log: (line: string) => void = console.log): Promise<ConsolidationBenchResult> {
   const now = new Date();
-  const folder = benchFolder('qrr-bench-consolidation-');
-  const dir = folder.dir;
-  const core = await folder.open('qrr.sqlite', () => now);
+  const { core, ctx, dir, files, period } = await consolidationInputs(now);
   try {
-    // Inputs, not timed: one département's quarter, sent by 100 départements.
-    await generateDemo(core, { scale: 'departement', now });
-    const period = periodOfDate(now);
-    const ctx = { db: core.db, now: () => now, osUser: 'bench', origin: 'bench' };
-    const exported = exportExchange(ctx, { periods: [period] });
-    const { sha256: _hash, ...unsigned } = exported;
-    const files = DEPARTEMENTS.slice(0, DEPARTEMENT_COUNT).map((d) => {
-      const file = path.join(dir, `qrr-${d.code}-${period}.qrr`);
-      fs.writeFileSync(file, serializeExchangeDocument(sealExchangeDocument({ ...unsigned, departement: { code: d.code, nom: d.nom } })));
-      return file;
-    });
     const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
     const fonts = loadReportFonts();
     const geography = createGeography(COMMUNES_FILE);

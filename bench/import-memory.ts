@@ -5,6 +5,8 @@
  *   npx tsx bench/import-memory.ts FICHIER.qrr [DOSSIER_DU_DEPOT] [--apercu-seulement]
  *
  * A national quarter file: bench/national-file.ts makes one.
+ * The command line is the bundled one (dist/cli, `npm run build:cli`) when
+ * built, as users run it; tsx otherwise.
  * DOSSIER_DU_DEPOT (default: this one) lets the same file be measured with
  * another version of the code (e.g. `git archive <rev> | tar -x -C /tmp/ancien`
  * with a node_modules link), to compare before and after a change. Each run
@@ -24,14 +26,17 @@ async function main(): Promise<void> {
   if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} est nécessaire (paquet Debian « time »).`);
   const departement = (JSON.parse(fs.readFileSync(file, 'utf8')) as { departement: { code: string } }).departement.code;
   const size = fs.statSync(file).size;
-  process.stdout.write(`Fichier : ${file} (${(size / 1024 / 1024).toFixed(1)} Mo), code : ${repo}\n`);
+  process.stdout.write(`Fichier : ${file} (${(size / 1024 / 1024).toFixed(1)} Mo), code : ${repo}${fs.existsSync(path.join(repo, 'dist/cli/index.mjs')) ? ' (ligne de commande compilée)' : ' (tsx)'}\n`);
   for (const mode of previewOnly ? (['--dry-run'] as const) : (['--dry-run', 'import'] as const)) {
     const folder = benchFolder('qrr-bench-memoire-');
     const core = await folder.open('cible.sqlite');
     const saved = await core.dispatch('saveSettings', { departementCode: departement, prefetName: '', coordinatorName: 'Banc mémoire' });
     core.close();
     if (!saved.ok) throw new Error(saved.error.message);
-    const args = [path.join(repo, 'node_modules/.bin/tsx'), path.join(repo, 'cli/index.ts'), 'import', '--db', path.join(folder.dir, 'cible.sqlite'), file];
+    // The bundled command line, as `npm run cli` runs it (npm run build:cli); through tsx for a tree not built.
+    const bundle = path.join(repo, 'dist/cli/index.mjs');
+    const command = fs.existsSync(bundle) ? [process.execPath, bundle] : [path.join(repo, 'node_modules/.bin/tsx'), path.join(repo, 'cli/index.ts')];
+    const args = [...command, 'import', '--db', path.join(folder.dir, 'cible.sqlite'), file];
     if (mode === '--dry-run') args.push('--dry-run', '--json');
     else args.push('--resolve', 'theirs');
     const started = performance.now();

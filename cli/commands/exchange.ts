@@ -20,6 +20,7 @@ import { backupDatabase } from '../../electron/services/db/backup';
 import { pruneBackups } from '../../electron/services/db/backups';
 import { applyImport, type Choice } from '../../electron/services/exchange/apply';
 import { exchangeFileName, exportExchange, writeExchangeFile } from '../../electron/services/exchange/export';
+import { boundHeap } from '../../electron/services/exchange/heap-guard';
 import { previewImport } from '../../electron/services/exchange/preview';
 import { DomainError } from '../../shared/ipc/result';
 import { readExchangeSource } from '../../electron/services/exchange/sources';
@@ -30,6 +31,7 @@ import { parsePeriodCode, periodLabel } from '../../shared/domain/period';
 import { fieldName, type ExchangeLine, type ExchangePreview, type ExchangeTable, type LineKind, type LockReason } from '../../shared/exchange/diff';
 import { RESULTS_PERIOD, RESULTS_PERIOD_LABEL } from '../../shared/exchange/diff-results';
 import type { ExchangeDocument } from '../../shared/exchange/format';
+import { PreviewLines } from '../../shared/exchange/preview-lines';
 import { formatDateTime, formatInteger } from '../../shared/format/fr';
 import { formatAuditValue } from '../../shared/format/journal';
 import {
@@ -227,13 +229,13 @@ export function previewJson(preview: ExchangePreview, file: { path: string; file
  * same text as JSON.stringify(previewJson(…), null, 2), without building the
  * line objects of every list nor one string of it all.
  */
-export function writePreviewJson(
+export async function writePreviewJson(
   preview: ExchangePreview,
   file: { path: string; fileName: string; fileHash: string; version: number },
   source: unknown,
-  write: (chunk: string) => void,
-): void {
-  const { new: _n, identical: _i, conflicts: _c, locked: _l, refused: _r, ...head } = previewJson({ ...preview, lines: [] }, file);
+  write: (chunk: string) => Promise<void> | void,
+): Promise<void> {
+  const { new: _n, identical: _i, conflicts: _c, locked: _l, refused: _r, ...head } = previewJson({ ...preview, lines: PreviewLines.of([]) }, file);
   const kinds: readonly [keyof ImportPreviewJson & string, LineKind][] = [
     ['new', 'new'],
     ['identical', 'identical'],
@@ -243,29 +245,32 @@ export function writePreviewJson(
   ];
   const counts = { new: preview.counts.new, identical: preview.counts.identical, conflicts: preview.counts.conflict, locked: preview.counts.locked, refused: preview.counts.refused };
   let buffer = '';
-  const push = (text: string): void => {
+  // Each piece waits for the reader (a pipe): ~435,000 lines never pile up in memory unwritten.
+  const push = async (text: string): Promise<void> => {
     buffer += text;
     if (buffer.length >= 1 << 16) {
-      write(buffer);
+      const chunk = buffer;
       buffer = '';
+      await write(chunk);
     }
   };
   const indented = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
   const members = Object.entries({ ...head, counts });
-  push('{');
-  for (const [i, [key, value]] of members.entries()) push(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: ${indented(value, 1)}`);
+  await push('{');
+  for (const [i, [key, value]] of members.entries()) await push(`${i > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: ${indented(value, 1)}`);
   for (const [key, kind] of kinds) {
-    push(`,\n  ${JSON.stringify(key)}: [`);
+    await push(`,\n  ${JSON.stringify(key)}: [`);
     let first = true;
-    for (const l of preview.lines) {
-      if (l.kind !== kind) continue;
-      push(`${first ? '' : ','}\n    ${indented(lineJson(l), 2)}`);
+    const lines = preview.lines;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines.kindAt(i) !== kind) continue;
+      await push(`${first ? '' : ','}\n    ${indented(lineJson(lines.at(i)), 2)}`);
       first = false;
     }
-    push(first ? ']' : '\n  ]');
+    await push(first ? ']' : '\n  ]');
   }
-  push(`,\n  "source": ${indented(source, 1)}\n}\n`);
-  write(buffer);
+  await push(`,\n  "source": ${indented(source, 1)}\n}\n`);
+  await write(buffer);
 }
 
 /** Partial: a table added to the format later is still printed, by its name. */
@@ -370,7 +375,11 @@ export async function importCommand(args: ImportArgs): Promise<number> {
     const file = { path: filePath, fileName: read.fileName, fileHash: read.fileHash, version: read.document.version };
     if (args.json) {
       // Streamed: a national file previews to ~500,000 lines, never held twice nor as one string.
-      writePreviewJson(preview, file, read.info, (chunk) => void process.stdout.write(chunk));
+      await writePreviewJson(preview, file, read.info, (chunk) => {
+        // Each line is built and written once, then garbage: collected as it piles up (heap-guard.ts).
+        boundHeap();
+        return process.stdout.write(chunk) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+      });
     } else {
       printPreview(preview, previewJson(preview, file), args.db!, args.file);
     }

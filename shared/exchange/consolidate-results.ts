@@ -38,6 +38,16 @@ interface Unit {
   readonly key: string;
 }
 
+function groupBy<T>(items: readonly T[], by: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(by(item));
+    if (group) group.push(item);
+    else groups.set(by(item), [item]);
+  }
+  return groups;
+}
+
 export function nationalResults(
   engagements: readonly Engagement[],
   documents: readonly ExchangeDocument[],
@@ -71,16 +81,20 @@ export function nationalResults(
       ),
     ),
   );
-  const targets = documents.flatMap((doc) =>
+  const targetsOf = (doc: ExchangeDocument): IndicatorTarget[] =>
     (doc.results?.targets ?? []).flatMap((t): IndicatorTarget[] => {
       const id = idOf.get(`${doc.departement.code}\u0000${t.qrrKey}`);
       const { qrrKey: _key, updatedAt: _at, updatedBy: _by, ...rest } = t;
       return id === undefined ? [] : [{ ...rest, qrrId: id, stored: true }];
-    }),
-  );
-  const resultsFor = (selected: readonly Unit[]): IndicatorResult[] =>
-    indicatorResults({ engagements, units: selected, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets });
-  const results = resultsFor(units);
+    });
+  const targets = documents.flatMap(targetsOf);
+  const departementOf = new Map(units.map((u) => [u.id, u.departementCode] as const));
+  const targetsByDepartement = groupBy(targets, (t) => departementOf.get(t.qrrId)!);
+  const resultsFor = (selected: readonly Unit[], targetsOf: readonly IndicatorTarget[]): IndicatorResult[] =>
+    indicatorResults({ engagements, units: selected, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets: targetsOf });
+  const results = resultsFor(units, targets);
+  // Each département's figures read its own units and targets only (grouped once, not filtered 100 times).
+  const unitsByDepartement = groupBy(units, (u) => u.departementCode);
   const meteoOf = new Map<string, Meteo>();
   for (const doc of documents) {
     for (const a of doc.assessments) {
@@ -108,7 +122,7 @@ export function nationalResults(
     lines,
     byDepartement: documents.map((doc) => ({
       departementCode: doc.departement.code,
-      results: resultsFor(units.filter((u) => u.departementCode === doc.departement.code)),
+      results: resultsFor(unitsByDepartement.get(doc.departement.code) ?? [], targetsByDepartement.get(doc.departement.code) ?? []),
     })),
     comments,
   };

@@ -50,173 +50,11 @@ import { DomainError } from '../ipc/result';
 import type { Engagement } from '../referential/types';
 import { implementationOf, ratio, type Implementation, type Ratio } from '../report/report-model';
 import type { ExchangeDocument } from './format';
-import { nationalResults, type NationalResults } from './consolidate-results';
+import { nationalResults } from './consolidate-results';
+import { NATIONAL_MODEL_FORMAT, NATIONAL_MODEL_VERSION, type ConsolidationFile, type ConsolidationInput, type MeteoCounts, type ConsolidationWarning, type NationalDepartement, type EngagementFigures, type NationalEngagement, type NationalQrrEngagement, type NationalQrr, type FipdTotals, type NationalModel } from './consolidate-model';
 
-export const NATIONAL_MODEL_FORMAT = 'qrr-synthese-nationale';
-export const NATIONAL_MODEL_VERSION = 1;
 
-/** About 100 départements plus a few resent files; the IPC contract and the CLI refuse more. */
-export const CONSOLIDATION_MAX_FILES = 200;
-/** All files together (each one is also limited to EXCHANGE_MAX_BYTES): a quarter is ~130 Ko per département, a full history ~1 Mo. */
-export const CONSOLIDATION_MAX_TOTAL_BYTES = 200 * 1024 * 1024;
-
-// ---------------------------------------------------------------------------
-// Input
-
-export interface ConsolidationFile {
-  /** As chosen by the user: named in every warning and refusal. */
-  readonly fileName: string;
-  readonly document: ExchangeDocument;
-  /**
-   * The file's own format version when older than the document's
-   * (parseExchangeText's `migratedFrom`): a version 1 file carries no FIPD
-   * credits, so its empty FIPD arrays mean « unknown », not « none ».
-   */
-  readonly migratedFrom?: number;
-}
-
-export interface ConsolidationInput {
-  readonly referential: { readonly version: number; readonly engagements: readonly Engagement[] };
-  readonly files: readonly ConsolidationFile[];
-  /** `2026-T4`; see the module comment for the default. */
-  readonly periodCode?: string;
-}
-
-// ---------------------------------------------------------------------------
-// Model
-
-export type MeteoCounts = Readonly<Record<Meteo, number>>;
-
-export type PeriodChoice = 'requested' | 'common' | 'latest';
-
-export type WarningKind = 'duplicate' | 'missing_period' | 'not_transmitted' | 'referential' | 'unknown_data' | 'period_choice' | 'fipd_missing';
-
-export interface ConsolidationWarning {
-  readonly kind: WarningKind;
-  readonly departementCode: string | null;
-  readonly fileName: string | null;
-  readonly message: string;
-}
-
-export interface NationalDepartement {
-  readonly code: string;
-  readonly nom: string;
-  readonly fileName: string;
-  readonly sender: { readonly name: string; readonly osUser: string };
-  readonly exportedAt: string;
-  readonly sha256: string;
-  readonly referentialVersion: number;
-  readonly qrrCount: number;
-  /** The quarter's state in that file, null when the file does not contain the quarter. */
-  readonly periodState: PeriodState | null;
-  /** « transmis », « ouvert », « rouvert », « absent du fichier ». */
-  readonly periodStateLabel: string;
-  /** False when the quarter is absent: listed, not counted. */
-  readonly counted: boolean;
-  readonly completeness: Ratio;
-  readonly implementation: Implementation;
-  readonly meteoCounts: MeteoCounts;
-  /** FIPD totals of the file, null when the file carries no FIPD data (format version 1). */
-  readonly fipd: FipdTotals | null;
-}
-
-export interface EngagementFigures {
-  /** QRRs counted. */
-  readonly qrrs: number;
-  /** QRRs where not every action of the engagement is « sans objet ». */
-  readonly concernedQrrs: number;
-  readonly completeness: Ratio;
-  readonly implementation: Implementation;
-  readonly meteoCounts: MeteoCounts;
-}
-
-export interface NationalEngagement extends EngagementFigures {
-  readonly code: string;
-  readonly title: string;
-  readonly actionCount: number;
-  readonly indicatorCount: number;
-  /** Same figures per counted département, in the order of `departements`. */
-  readonly byDepartement: readonly (EngagementFigures & { readonly departementCode: string })[];
-}
-
-export interface NationalQrrEngagement {
-  readonly code: string;
-  readonly completeness: Ratio;
-  readonly implementation: Implementation;
-  readonly meteo: Meteo;
-  readonly concerned: boolean;
-}
-
-export interface NationalQrr {
-  readonly departementCode: string;
-  readonly departementNom: string;
-  /** The exchange key (stable across databases), unique within a département. */
-  readonly key: string;
-  readonly name: string;
-  readonly completeness: Ratio;
-  readonly implementation: Implementation;
-  readonly meteoCounts: MeteoCounts;
-  readonly engagements: readonly NationalQrrEngagement[];
-}
-
-/** FIPD amounts in integer cents (the ledger's definitions, shared/domain/fipd.ts). */
-export interface FipdTotals {
-  /** Budget year the totals are for (the quarter's year). */
-  readonly budgetYear: number;
-  /** AE delegated (FIPD envelopes of the year). */
-  readonly delegatedCents: number;
-  /** Granted amounts of the subsidies attribuées, versées or soldées. */
-  readonly committedCents: number;
-  /** Payments. */
-  readonly paidCents: number;
-  /** delegated − committed. */
-  readonly remainingCents: number;
-  /** committed − paid. */
-  readonly toPayCents: number;
-  /** Number of committed subsidies. */
-  readonly subsidies: number;
-}
-
-export interface NationalFipd {
-  readonly budgetYear: number;
-  /** Départements counted whose file carries FIPD data. */
-  readonly departements: number;
-  readonly totals: FipdTotals;
-}
-
-export interface NationalModel {
-  readonly format: typeof NATIONAL_MODEL_FORMAT;
-  readonly version: typeof NATIONAL_MODEL_VERSION;
-  readonly referentialVersion: number;
-  readonly period: {
-    readonly code: string;
-    /** « 4e trimestre 2026 » */
-    readonly label: string;
-    readonly choice: PeriodChoice;
-    /** Why this quarter, in French. */
-    readonly explanation: string;
-  };
-  /** Every quarter found in the files kept, most recent first, with how many départements have it. */
-  readonly availablePeriods: readonly { readonly code: string; readonly label: string; readonly departements: number }[];
-  /** One per département (duplicates removed), in the usual order (01…19, 2A, 2B, 21…95, 971…). */
-  readonly departements: readonly NationalDepartement[];
-  readonly totals: {
-    readonly departements: number;
-    readonly departementsCounted: number;
-    readonly qrrs: number;
-    readonly completeness: Ratio;
-    readonly implementation: Implementation;
-    readonly meteoCounts: MeteoCounts;
-  };
-  readonly engagements: readonly NationalEngagement[];
-  /** Counted QRRs, grouped by département in the order of `departements`, each file's order within. */
-  readonly qrrs: readonly NationalQrr[];
-  /** Null when no counted file carries FIPD data. */
-  readonly fipd: NationalFipd | null;
-  /** Results added up: national figure of each indicator, per département, one line per engagement. */
-  readonly results: NationalResults;
-  readonly warnings: readonly ConsolidationWarning[];
-}
+export * from './consolidate-model';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -399,46 +237,54 @@ function departementQrrs(doc: ExchangeDocument, engagements: readonly Engagement
   const indicatorCodes = new Set(engagements.flatMap((e) => e.indicators.map((i) => i.code)));
   const actionCodes = new Set(engagements.flatMap((e) => e.actions.map((a) => a.code)));
   const engagementCodes = new Set(engagements.map((e) => e.code));
-  const k = (qrrKey: string, code: string): string => `${qrrKey}\u0000${code}`;
+  // Per QRR, then per code: no key string built per lookup (1,600 quartiers × 130 codes).
+  const put = <V>(map: Map<string, Map<string, V>>, qrrKey: string, code: string, value: V): void => {
+    const inner = map.get(qrrKey);
+    if (inner) inner.set(code, value);
+    else map.set(qrrKey, new Map([[code, value]]));
+  };
   let unknown = 0;
-  const values = new Map<string, IndicatorValuePayload | null>();
+  const values = new Map<string, Map<string, IndicatorValuePayload | null>>();
   for (const v of doc.indicatorValues) {
     if (v.periodCode !== periodCode) continue;
     if (!keys.has(v.qrrKey) || !indicatorCodes.has(v.indicatorCode)) unknown++;
-    else values.set(k(v.qrrKey, v.indicatorCode), v.value);
+    else put(values, v.qrrKey, v.indicatorCode, v.value);
   }
-  const statuses = new Map<string, ActionStatus | null>();
+  const statuses = new Map<string, Map<string, ActionStatus | null>>();
   for (const s of doc.actionStatuses) {
     if (s.periodCode !== periodCode) continue;
     if (!keys.has(s.qrrKey) || !actionCodes.has(s.actionCode)) unknown++;
-    else statuses.set(k(s.qrrKey, s.actionCode), s.status);
+    else put(statuses, s.qrrKey, s.actionCode, s.status);
   }
-  const meteos = new Map<string, Meteo>();
+  const meteos = new Map<string, Map<string, Meteo>>();
   for (const a of doc.assessments) {
     if (a.periodCode !== periodCode) continue;
     if (!keys.has(a.qrrKey) || !engagementCodes.has(a.engagementCode)) unknown++;
-    else meteos.set(k(a.qrrKey, a.engagementCode), a.meteo);
+    else put(meteos, a.qrrKey, a.engagementCode, a.meteo);
   }
 
   // « Sans objet » as the départements propose it from each QRR's zone (decisions are not exchanged).
   const sansObjet = indexSansObjet(sansObjetStates(engagements, doc.qrrs.map((q, i) => ({ id: i + 1, securityZone: q.securityZone })), []));
   const qrrs = doc.qrrs.map((q, qrrIndex): NationalQrr => {
     const id = qrrIndex + 1;
+    const qrrValues = values.get(q.key);
+    const qrrStatuses = statuses.get(q.key);
+    const qrrMeteos = meteos.get(q.key);
     const completeness = indicatorCompleteness(
       engagements,
-      (code) => values.get(k(q.key, code)) ?? null,
+      (code) => qrrValues?.get(code) ?? null,
       (code) => sansObjet.isSansObjet(id, 'indicator', code),
     );
     const perEngagement = engagements.map((e, index): NationalQrrEngagement => {
       const c = completeness[index]!;
       const implementation = implementationOf(
-        e.actions.map((a) => (sansObjet.isSansObjet(id, 'action', a.code) ? 'sans_objet' : (statuses.get(k(q.key, a.code)) ?? null))),
+        e.actions.map((a) => (sansObjet.isSansObjet(id, 'action', a.code) ? 'sans_objet' : (qrrStatuses?.get(a.code) ?? null))),
       );
       return {
         code: e.code,
         completeness: ratio(c.filled, c.total),
         implementation,
-        meteo: meteos.get(k(q.key, e.code)) ?? 'non_renseignee',
+        meteo: qrrMeteos?.get(e.code) ?? 'non_renseignee',
         concerned: e.actions.length === 0 || implementation.total > 0,
       };
     });

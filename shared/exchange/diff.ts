@@ -6,6 +6,7 @@ import { fieldLabel } from '../format/journal';
 import { diffFipd, fipdConsistencyProblem, type LocalFipdData } from './diff-fipd';
 import type { Indicator } from '../referential/types';
 import { canonicalEqual, type ExchangeDocument } from './format';
+import { PreviewLines } from './preview-lines';
 import { diffResults, NO_LOCAL_RESULTS, RESULTS_PERIOD, resultsConsistencyProblem, type LocalResultsData, type ResultsTable } from './diff-results';
 
 /*
@@ -123,7 +124,8 @@ export interface ExchangePreview {
   readonly qrrs: readonly { readonly key: string; readonly name: string; readonly localId: number | null }[];
   /** Incoming periods, their state in the file and here (null: to be opened). */
   readonly periods: readonly { readonly code: string; readonly theirState: PeriodState; readonly localState: PeriodState | null }[];
-  readonly lines: readonly ExchangeLine[];
+  /** Built on demand (preview-lines.ts): a national quarter holds ~435,000. */
+  readonly lines: PreviewLines;
   readonly counts: Readonly<Record<LineKind, number>>;
 }
 
@@ -145,39 +147,41 @@ const same = canonicalEqual;
 const nameKey = (name: string): string => normaliseQrrName(name).toLocaleLowerCase('fr');
 const listed = (codes: readonly string[]): string => codes.map((c) => `« ${c} »`).join(', ');
 
-/** Incoming rows in one shape. */
-export function incomingRows(doc: ExchangeDocument): { table: FollowupTable; qrrKey: string; code: string; periodCode: string; fields: Record<string, unknown>; updatedAt: string; updatedBy: string; commentAuthor?: string; commentDate?: string | null }[] {
-  return [
-    ...doc.indicatorValues.map((r) => ({
-      table: 'indicator_value' as const,
-      qrrKey: r.qrrKey,
-      code: r.indicatorCode,
-      periodCode: r.periodCode,
-      fields: { value: r.value, target: r.target, comment: r.comment, source: r.source },
-      updatedAt: r.updatedAt,
-      updatedBy: r.updatedBy,
-    })),
-    ...doc.actionStatuses.map((r) => ({
-      table: 'action_status' as const,
-      qrrKey: r.qrrKey,
-      code: r.actionCode,
-      periodCode: r.periodCode,
-      fields: { status: r.status, comment: r.comment, referent: r.referent },
-      updatedAt: r.updatedAt,
-      updatedBy: r.updatedBy,
-    })),
-    ...doc.assessments.map((r) => ({
-      table: 'assessment' as const,
-      qrrKey: r.qrrKey,
-      code: r.engagementCode,
-      periodCode: r.periodCode,
-      fields: { meteo: r.meteo, trend: r.trend, comment: r.comment, obstacles: r.obstacles, nextSteps: r.nextSteps, successes: r.successes },
-      updatedAt: r.updatedAt,
-      updatedBy: r.updatedBy,
-      commentAuthor: r.commentAuthor,
-      commentDate: r.commentDate,
-    })),
-  ];
+/** Where each follow-up table's rows are in an exchange document, and the name of their code. */
+const INCOMING: readonly { readonly table: FollowupTable; readonly list: 'indicatorValues' | 'actionStatuses' | 'assessments'; readonly code: string }[] = [
+  { table: 'indicator_value', list: 'indicatorValues', code: 'indicatorCode' },
+  { table: 'action_status', list: 'actionStatuses', code: 'actionCode' },
+  { table: 'assessment', list: 'assessments', code: 'engagementCode' },
+];
+
+/** An incoming follow-up row as the diff reads it: its fields are the record's own properties (EXCHANGE_FIELDS). */
+type IncomingRecord = Readonly<Record<string, unknown>> & {
+  readonly qrrKey: string;
+  readonly periodCode: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+  readonly commentAuthor?: string;
+  readonly commentDate?: string | null;
+};
+
+/** The document's follow-up rows numbered 0…n-1 across its three lists, without copying them. */
+function incomingRowsOf(doc: ExchangeDocument): { count: number; at: (ref: number) => { table: FollowupTable; code: string; record: IncomingRecord } } {
+  const lists = INCOMING.map((s) => ({ ...s, rows: doc[s.list] as unknown as readonly IncomingRecord[] }));
+  const count = lists.reduce((n, l) => n + l.rows.length, 0);
+  return {
+    count,
+    at: (ref) => {
+      let i = ref;
+      for (const l of lists) {
+        if (i < l.rows.length) {
+          const record = l.rows[i]!;
+          return { table: l.table, code: record[l.code] as string, record };
+        }
+        i -= l.rows.length;
+      }
+      throw new RangeError(`No incoming row ${ref}.`);
+    },
+  };
 }
 
 const foldName = (s: string): string =>
@@ -277,15 +281,17 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
     if (incomingPeriods.has(p.code)) return { ok: false, message: `Le fichier décrit deux fois la période ${p.code}.` };
     incomingPeriods.set(p.code, p.state);
   }
-  const rows = incomingRows(doc);
+  const rows = incomingRowsOf(doc);
   const seen = new Set<string>();
-  for (const r of rows) {
+  for (let ref = 0; ref < rows.count; ref++) {
+    const { table, code, record: r } = rows.at(ref);
     if (!incomingQrrs.has(r.qrrKey)) return { ok: false, message: `Le fichier contient des données d'un quartier qu'il ne décrit pas (« ${r.qrrKey} »).` };
     if (!incomingPeriods.has(r.periodCode)) return { ok: false, message: `Le fichier contient des données de la période ${r.periodCode}, qu'il ne décrit pas.` };
-    const id = `${r.table}|${r.qrrKey}|${r.code}|${r.periodCode}`;
-    if (seen.has(id)) return { ok: false, message: `Le fichier contient deux fois la même ligne (${r.code}, ${r.periodCode}).` };
+    const id = `${table}|${r.qrrKey}|${code}|${r.periodCode}`;
+    if (seen.has(id)) return { ok: false, message: `Le fichier contient deux fois la même ligne (${code}, ${r.periodCode}).` };
     seen.add(id);
   }
+  seen.clear();
   const fipdProblem = fipdConsistencyProblem(doc, new Set(incomingQrrs.keys()), local.actionCodes);
   if (fipdProblem !== null) return { ok: false, message: fipdProblem };
   const resultsProblem = resultsConsistencyProblem(doc, new Set(incomingQrrs.keys()));
@@ -298,57 +304,75 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
   const localPeriods = new Map(local.periods.map((p) => [p.code, p.state]));
   const computed = new Set(local.computed0502);
   const indicators = new Map(local.indicators.map((i) => [i.code, i]));
-  const localRows = new Map<string, LocalRow>();
+  // This database's rows numbered across the three tables: a line refers to the one it is compared with.
+  const localList: LocalRow[] = FOLLOWUP_TABLES.flatMap((table) => local.rows[table]);
+  const localRows = new Map<string, number>();
+  let offset = 0;
   for (const table of FOLLOWUP_TABLES) {
-    for (const r of local.rows[table]) localRows.set(`${table}|${r.qrrId}|${r.code}|${r.periodCode}`, r);
+    local.rows[table].forEach((r, i) => localRows.set(`${table}|${r.qrrId}|${r.code}|${r.periodCode}`, offset + i));
+    offset += local.rows[table].length;
   }
 
-  const lines: ExchangeLine[] = [];
-  for (const r of rows) {
+  const theirsSide = (table: FollowupTable, field: string, r: IncomingRecord, value: unknown): CellSide => {
+    const byComment = table === 'assessment' && field === 'comment';
+    return {
+      value,
+      updatedAt: byComment ? (r.commentDate ?? r.updatedAt) : r.updatedAt,
+      updatedBy: byComment ? r.commentAuthor || r.updatedBy : r.updatedBy,
+    };
+  };
+  // A line is built again from these when it is read (preview-lines.ts): the same line every time.
+  const lines = new PreviewLines({
+    table: (ref) => rows.at(ref).table,
+    qrrKey: (ref) => rows.at(ref).record.qrrKey,
+    periodCode: (ref) => rows.at(ref).record.periodCode,
+    code: (ref) => rows.at(ref).code,
+    fieldName: (ref, field) => EXCHANGE_FIELDS[rows.at(ref).table][field]!,
+    describe: (ref, fieldIndex, mineRef) => {
+      const { table, code, record: r } = rows.at(ref);
+      const field = EXCHANGE_FIELDS[table][fieldIndex]!;
+      const here = match.get(r.qrrKey) ?? null;
+      const mineRow = mineRef < 0 ? undefined : localList[mineRef]!;
+      return {
+        key: lineKey(table, r.qrrKey, code, r.periodCode, field),
+        table,
+        qrrKey: r.qrrKey,
+        qrrName: here?.name ?? incomingQrrs.get(r.qrrKey)!,
+        qrrId: here?.id ?? null,
+        code,
+        periodCode: r.periodCode,
+        field,
+        mine: mineRow ? { value: mineRow.fields[field], updatedAt: mineRow.updatedAt, updatedBy: mineRow.updatedBy } : null,
+        theirs: theirsSide(table, field, r, storedForm(table, field, r[field], indicators.get(code)).value),
+      };
+    },
+  });
+  for (let ref = 0; ref < rows.count; ref++) {
+    const { table, code, record: r } = rows.at(ref);
     const here = match.get(r.qrrKey) ?? null;
     const periodState = localPeriods.get(r.periodCode) ?? null;
-    const mineRow = here ? localRows.get(`${r.table}|${here.id}|${r.code}|${r.periodCode}`) : undefined;
+    const mineRef = here ? (localRows.get(`${table}|${here.id}|${code}|${r.periodCode}`) ?? -1) : -1;
+    const mineRow = mineRef < 0 ? undefined : localList[mineRef];
     const lockReason: LockReason | undefined =
       periodState === 'transmitted' ? 'period_transmitted' : here?.archived ? 'qrr_archived' : undefined;
-    for (const field of EXCHANGE_FIELDS[r.table]) {
-      const incoming = storedForm(r.table, field, r.fields[field], indicators.get(r.code));
+    EXCHANGE_FIELDS[table].forEach((field, fieldIndex) => {
+      const incoming = storedForm(table, field, r[field], indicators.get(code));
       const theirsValue = incoming.value;
-      if (isEmptyCell(r.table, field, theirsValue)) continue;
+      if (isEmptyCell(table, field, theirsValue)) return;
       const mineValue = mineRow?.fields[field];
-      const mineEmpty = isEmptyCell(r.table, field, mineValue);
-      const byComment = r.table === 'assessment' && field === 'comment';
-      const theirs: CellSide = {
-        value: theirsValue,
-        updatedAt: byComment ? (r.commentDate ?? r.updatedAt) : r.updatedAt,
-        updatedBy: byComment ? r.commentAuthor || r.updatedBy : r.updatedBy,
-      };
-      const mine: CellSide | null = mineRow && !mineEmpty ? { value: mineValue, updatedAt: mineRow.updatedAt, updatedBy: mineRow.updatedBy } : null;
-      let kind: LineKind = mine === null ? 'new' : same(mineValue, theirsValue) ? 'identical' : 'conflict';
+      const mine = mineRow !== undefined && !isEmptyCell(table, field, mineValue);
+      let kind: LineKind = !mine ? 'new' : same(mineValue, theirsValue) ? 'identical' : 'conflict';
       const computedHere =
-        r.table === 'indicator_value' &&
+        table === 'indicator_value' &&
         (field === 'value' || field === 'source') &&
-        r.code === COMPUTED_INDICATOR_CODE &&
+        code === COMPUTED_INDICATOR_CODE &&
         here !== null &&
         computed.has(`${here.id}|${r.periodCode}`);
       const reason: LockReason | undefined = lockReason ?? (computedHere ? 'computed' : undefined);
       if (kind !== 'identical' && reason) kind = 'locked';
       else if (kind !== 'identical' && incoming.refused !== undefined) kind = 'refused';
-      lines.push({
-        key: lineKey(r.table, r.qrrKey, r.code, r.periodCode, field),
-        table: r.table,
-        qrrKey: r.qrrKey,
-        qrrName: here?.name ?? incomingQrrs.get(r.qrrKey)!,
-        qrrId: here?.id ?? null,
-        code: r.code,
-        periodCode: r.periodCode,
-        field,
-        kind,
-        ...(kind === 'locked' ? { lockReason: reason } : {}),
-        ...(kind === 'refused' ? { refusedReason: incoming.refused } : {}),
-        mine,
-        theirs,
-      });
-    }
+      lines.push(ref, fieldIndex, mine ? mineRef : -1, kind, kind === 'locked' ? reason : undefined, kind === 'refused' ? incoming.refused : undefined);
+    });
   }
   // FIPD records and results (per QRR, not per quarter): locked only by an archived QRR.
   const pushPerQrr = (x: {
@@ -366,7 +390,7 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
     const here = match.get(x.qrrKey) ?? null;
     let kind: LineKind = x.mine === null ? 'new' : x.same ? 'identical' : 'conflict';
     if (kind !== 'identical' && here?.archived) kind = 'locked';
-    lines.push({
+    lines.pushWhole({
       key: lineKey(x.table, x.qrrKey, x.code, x.periodCode, x.field),
       table: x.table,
       qrrKey: x.qrrKey,
@@ -385,8 +409,7 @@ export function diffExchange(local: LocalExchangeData, doc: ExchangeDocument): D
   };
   for (const f of diffFipd(local.fipd, doc, (key) => match.get(key)?.id ?? null, local.actionCodes)) pushPerQrr({ ...f, periodCode: String(f.budgetYear) });
   for (const r of diffResults(local.results ?? NO_LOCAL_RESULTS, doc, (key) => match.get(key)?.id ?? null)) pushPerQrr({ ...r, periodCode: RESULTS_PERIOD });
-  const counts: Record<LineKind, number> = { new: 0, identical: 0, conflict: 0, locked: 0, refused: 0 };
-  for (const l of lines) counts[l.kind]++;
+  const counts = lines.counts();
   return {
     ok: true,
     preview: {

@@ -51,6 +51,7 @@ export const CHANNELS = [
   'listAudit',
   'exportExchange',
   'previewExchange',
+  'previewExchangeLines',
   'applyExchange',
   // FIPD credits (shared/ipc/contract-fipd.ts, FIPD_CHANNELS: same names)
   'listEnvelopes',

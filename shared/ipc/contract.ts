@@ -27,7 +27,7 @@ import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
 import type { TimestampSettings, TsaTestResult } from '../domain/timestamp';
 import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet';
 import type { IndicatorTarget } from '../domain/targets';
-import type { ExchangePreview } from '../exchange/diff';
+import type { ExchangeLine, ExchangePreview } from '../exchange/diff';
 import type { ExchangeSourceInfo } from '../exchange/source';
 import { EXCHANGE_MAX_BYTES } from '../exchange/format';
 import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
@@ -248,6 +248,28 @@ export const ListAuditRequest = z.strictObject({
  */
 /** What the import reads is what the export writes (EXCHANGE_MAX_BYTES, with its reason). */
 const EXCHANGE_FILE_MAX = EXCHANGE_MAX_BYTES;
+/** What previewExchange answers: the preview without its lines, which are read by pages. */
+export type ExchangePreviewDto = Omit<ExchangePreview, 'lines'> & {
+  readonly fileName: string;
+  readonly hash: string;
+  readonly source: ExchangeSourceInfo;
+  /** Names this preview in previewExchangeLines (the last preview only is kept). */
+  readonly previewId: string;
+  /** The QRRs and quarters (or FIPD years, results) that have lines: the filters' choices. */
+  readonly filters: { readonly qrrs: readonly { readonly key: string; readonly name: string }[]; readonly periods: readonly string[] };
+};
+
+/** Lines asked for at most per page. */
+export const PREVIEW_PAGE_MAX = 1000;
+
+export interface ExchangeLinesPageDto {
+  readonly lines: readonly ExchangeLine[];
+  /** Lines matching the filters, in all. */
+  readonly total: number;
+  /** With `withKeys`: the key of every line matching (per-line choices for all the conflicts shown). */
+  readonly keys?: readonly string[];
+}
+
 const ExchangeFileRequest = z.strictObject({
   fileName: text('Le nom du fichier', 255),
   contentBase64: base64('Le fichier', EXCHANGE_FILE_MAX),
@@ -392,10 +414,23 @@ export const contract = {
       format: z.enum(['qrr', 'xlsx'], { error: "Format d'export inconnu (fichier d'échange .qrr ou classeur Excel .xlsx)." }).optional(),
     }),
   ),
-  /** What importing this exchange file would do, cell by cell; nothing is written. */
-  previewExchange: channel<ExchangePreview & { readonly fileName: string; readonly hash: string; readonly source: ExchangeSourceInfo }>()(
-    ExchangeFileRequest,
-    { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 1024 },
+  /**
+   * What importing this exchange file would do: counts by state, the QRRs and quarters, the filters'
+   * choices; nothing is written. The lines (~435,000 for a national quarter) stay in main: they are
+   * read a page at a time (previewExchangeLines) with the `previewId` given here.
+   */
+  previewExchange: channel<ExchangePreviewDto>()(ExchangeFileRequest, { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 1024 }),
+  /** A page of the last preview's lines, filtered by state, QRR and quarter; `withKeys`: the keys of every line matching (bulk choices). */
+  previewExchangeLines: channel<ExchangeLinesPageDto>()(
+    z.strictObject({
+      previewId: text("L'aperçu", 100),
+      kind: z.enum(['new', 'identical', 'conflict', 'locked', 'refused'], { error: 'État de ligne inconnu.' }).optional(),
+      qrrKey: text('Le quartier', 1000).optional(),
+      periodCode: text('Le trimestre', 20).optional(),
+      offset: z.number({ error: 'Position invalide.' }).int().min(0).max(10_000_000),
+      limit: z.number({ error: 'Nombre de lignes invalide.' }).int().min(1).max(PREVIEW_PAGE_MAX, `Au plus ${PREVIEW_PAGE_MAX} lignes par page.`),
+      withKeys: z.boolean().optional(),
+    }),
   ),
   /** Applies the file with the choices made on the preview, after a backup, in one transaction. */
   applyExchange: channel<ImportSummaryDto>()(

@@ -275,11 +275,32 @@ const ExchangePreview = z.looseObject({
   exportedAt: instant,
   qrrs: z.array(z.strictObject({ key: z.string(), name: z.string(), localId: id.nullable() })),
   periods: z.array(z.strictObject({ code: periodCode, theirState: z.enum(PERIOD_STATES), localState: z.enum(PERIOD_STATES).nullable() })),
-  lines: z.array(z.looseObject({ table: z.string(), kind: z.string() })),
-  counts: z.record(z.string(), count),
+  counts: z.strictObject({ new: count, identical: count, conflict: count, locked: count, refused: count }),
   fileName: z.string(),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   source: z.looseObject({ kind: z.enum(['qrr', 'pdf', 'xlsx']) }),
+  previewId: z.string().min(1),
+  filters: z.strictObject({ qrrs: z.array(z.strictObject({ key: z.string(), name: z.string() })), periods: z.array(z.string()) }),
+});
+const PreviewCellSide = z.strictObject({ value: z.unknown(), updatedAt: z.string().nullable(), updatedBy: z.string() });
+const ExchangeLinesPage = z.strictObject({
+  lines: z.array(
+    z.looseObject({
+      key: z.string().min(1),
+      table: z.string(),
+      qrrKey: z.string(),
+      qrrName: z.string(),
+      qrrId: id.nullable(),
+      code: z.string(),
+      periodCode: z.string(),
+      field: z.string(),
+      kind: z.enum(['new', 'identical', 'conflict', 'locked', 'refused']),
+      mine: PreviewCellSide.nullable(),
+      theirs: PreviewCellSide,
+    }),
+  ),
+  total: count,
+  keys: z.array(z.string()).optional(),
 });
 const FipdLedger = z.looseObject({ budgetYear: z.number().int().nullable(), today: isoDate, totals: z.looseObject({ bySource: z.array(z.looseObject({})), byQrr: z.array(z.looseObject({ qrrId: id })) }), flags: z.array(z.strictObject({ subsidyId: id, flags: z.array(SubsidyFlag) })) });
 
@@ -338,6 +359,7 @@ export const responseSchemas = {
   listAudit: z.strictObject({ rows: z.array(AuditRecord), total: count }),
   exportExchange: written,
   previewExchange: ExchangePreview,
+  previewExchangeLines: ExchangeLinesPage,
   applyExchange: ImportSummary,
   listEnvelopes: z.array(EnvelopeRecord),
   setEnvelope: EnvelopeRecord.nullable(),

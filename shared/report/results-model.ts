@@ -182,7 +182,9 @@ export function indicatorResults(input: ResultsInput): IndicatorResult[] {
         : null;
       const rule = now.rule;
       const current = ytd?.headline ?? now.headline;
-      const targets = input.targets.filter((t) => t.indicatorCode === indicator.code && applicable.some((u) => u.id === t.qrrId));
+      // A Set, not applicable.some() per target: 1,600 quartiers × their targets (national consolidation).
+      const applicableIds = new Set(applicable.map((u) => u.id));
+      const targets = input.targets.filter((t) => t.indicatorCode === indicator.code && applicableIds.has(t.qrrId));
       return {
         code: indicator.code,
         label: indicator.label,

@@ -78,7 +78,8 @@ describe('exchange files in Chromium', () => {
       // In bulk for the quarter (filtered), then one line back to mine.
       await me.page.getByLabel('Trimestre ou année').selectOption(row.period);
       await me.page.getByRole('button', { name: 'Prendre celles du fichier (conflits affichés)' }).click();
-      expect(await me.page.getByRole('combobox', { name: /Choix pour .*, 01-03, value/ }).inputValue()).toBe('theirs');
+      // The bulk choice asks main for the keys of every conflict matching the filters (all pages): applied once it answers.
+      await expect.poll(() => me.page.getByRole('combobox', { name: /Choix pour .*, 01-03, value/ }).inputValue()).toBe('theirs');
       await me.page.getByRole('combobox', { name: /Choix pour .*, 01-02, value/ }).selectOption('mine');
       await me.page.getByRole('button', { name: "Confirmer l'import" }).click();
       const summary = me.page.getByTestId('import-summary');

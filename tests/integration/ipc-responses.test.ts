@@ -135,7 +135,10 @@ describe('IPC responses', () => {
     cores.push(colleague);
     await call(colleague, 'saveSettings', { departementCode: settings.departementCode, prefetName: '', coordinatorName: '' });
     const file = { fileName: exported.fileName, contentBase64: base64(fs.readFileSync(exported.path)) };
-    await call(colleague, 'previewExchange', file);
+    const preview = await call(colleague, 'previewExchange', file);
+    const page = await call(colleague, 'previewExchangeLines', { previewId: preview.previewId, kind: 'new', offset: 0, limit: 50, withKeys: true });
+    expect(page.lines.length).toBe(Math.min(50, preview.counts.new));
+    expect(page.keys).toHaveLength(preview.counts.new);
     await call(colleague, 'applyExchange', { ...file, defaultChoice: 'theirs' });
     await call(core, 'exportExchange', { periods: [open], format: 'xlsx' });
     expect(core.openedFiles.push(exported.path)).toBe('queued');

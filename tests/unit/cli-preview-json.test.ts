@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewJson, writePreviewJson } from '../../cli/commands/exchange';
 import type { ExchangeLine, ExchangePreview, LineKind } from '../../shared/exchange/diff';
+import { PreviewLines } from '../../shared/exchange/preview-lines';
 
 /** `import --dry-run --json` is written in pieces: the text must be exactly the one JSON.stringify gave. */
 describe('import --dry-run --json, streamed', () => {
@@ -32,7 +33,7 @@ describe('import --dry-run --json, streamed', () => {
       exportedAt: '2026-10-05T09:00:00.000Z',
       qrrs: [{ key: 'qrr 1', name: 'Quartier 1', localId: null }],
       periods: [{ code: '2026-T3', theirState: 'open', localState: null }],
-      lines,
+      lines: PreviewLines.of(lines),
       counts,
     };
   };
@@ -42,10 +43,10 @@ describe('import --dry-run --json, streamed', () => {
     ['empty lists', ['new'] as LineKind[]],
     ['no line at all', [] as LineKind[]],
   ] as const) {
-    it(`writes the same text as JSON.stringify: ${name}`, () => {
+    it(`writes the same text as JSON.stringify: ${name}`, async () => {
       const preview = previewOf([...kinds]);
       const chunks: string[] = [];
-      writePreviewJson(preview, file, source, (c) => chunks.push(c));
+      await writePreviewJson(preview, file, source, (c) => void chunks.push(c));
       expect(chunks.join('')).toBe(`${JSON.stringify({ ...previewJson(preview, file), source }, null, 2)}\n`);
     });
   }

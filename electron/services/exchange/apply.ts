@@ -1,4 +1,4 @@
-import type { ExchangeLine, ExchangePreview } from '../../../shared/exchange/diff';
+import type { ExchangePreview } from '../../../shared/exchange/diff';
 import type { ExchangeDocument } from '../../../shared/exchange/format';
 import type { ExchangeSourceInfo } from '../../../shared/exchange/source';
 import type { ImportSummaryDto } from '../../../shared/ipc/contract';
@@ -6,7 +6,8 @@ import { DomainError } from '../../../shared/ipc/result';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import type { Geography } from '../geography';
-import { diffPreview, previewImport } from './preview';
+import { chosen, chosenLines, diffPreview, previewImport, type Choice, type LineChoices } from './preview';
+import { boundHeap } from './heap-guard';
 import { writeImport } from './write-import';
 
 /*
@@ -19,13 +20,9 @@ import { writeImport } from './write-import';
  * (`skipRefused`). Any other failure rolls everything back.
  */
 
-export type Choice = 'mine' | 'theirs';
+export type { Choice };
 
-export interface ImportDecisions {
-  /** For conflicts without a per-line choice. New cells are taken unless a line says 'mine'. */
-  readonly defaultChoice: Choice;
-  /** By line key (ExchangeLine.key). */
-  readonly perLine?: Readonly<Record<string, Choice>>;
+export interface ImportDecisions extends LineChoices {
   /** Import the rest when some cells are refused (explicit choice); otherwise such a file is refused whole. */
   readonly skipRefused?: boolean;
 }
@@ -45,9 +42,6 @@ export interface ImportOptions {
 /** What an import did: the one type the IPC contract also answers with. */
 export type ImportSummary = ImportSummaryDto;
 
-const chosen = (line: ExchangeLine, decisions: ImportDecisions): Choice =>
-  decisions.perLine?.[line.key] ?? (line.kind === 'conflict' ? decisions.defaultChoice : 'theirs');
-
 const plural = (n: number, one: string, many: string): string => `${n} ${n > 1 ? many : one}`;
 
 function refusedError(count: number, first: string): DomainError {
@@ -61,19 +55,17 @@ function refusedError(count: number, first: string): DomainError {
 /** A preview with refused cells the user would take refuses the whole import, unless they chose to leave them out. */
 function refuseRefused(preview: ExchangePreview, decisions: ImportDecisions): void {
   if (decisions.skipRefused === true) return;
-  const refused = preview.lines.filter((l) => l.kind === 'refused' && chosen(l, decisions) === 'theirs');
-  if (refused.length > 0) throw refusedError(refused.length, refused[0]!.refusedReason ?? '');
+  const refused = refusedTaken(preview, decisions);
+  if (refused.length > 0) throw refusedError(refused.length, preview.lines.refusedReasonAt(refused[0]!) ?? '');
 }
 
-export function chosenLines(preview: ExchangePreview, decisions: ImportDecisions): { take: ExchangeLine[]; keptMine: number } {
-  const take: ExchangeLine[] = [];
-  let keptMine = 0;
-  for (const line of preview.lines) {
-    if (line.kind === 'identical' || line.kind === 'locked' || line.kind === 'refused') continue;
-    if (chosen(line, decisions) === 'theirs') take.push(line);
-    else keptMine++;
+/** The refused lines the user would take. */
+function refusedTaken(preview: ExchangePreview, decisions: ImportDecisions): number[] {
+  const refused: number[] = [];
+  for (let i = 0; i < preview.lines.length; i++) {
+    if (preview.lines.kindAt(i) === 'refused' && chosen(preview, i, decisions) === 'theirs') refused.push(i);
   }
-  return { take, keptMine };
+  return refused;
 }
 
 export async function applyImport(
@@ -90,18 +82,21 @@ export async function applyImport(
   return ctx.db.transaction((): ImportSummary => {
     // Computed again inside the transaction: the database may have changed during the backup.
     const preview = diffPreview(importCtx, document);
+    boundHeap();
     const { take, keptMine } = chosenLines(preview, decisions);
     const written = writeImport(importCtx, document, preview, take, options.geography);
-    const refused = preview.lines.filter((l) => l.kind === 'refused' && chosen(l, decisions) === 'theirs').length + written.refused.size;
+    const refused = refusedTaken(preview, decisions).length + written.refused.size;
     if (written.refused.size > 0 && decisions.skipRefused !== true) {
       // The database changed between the check and the backup: the same refusal, now rolled back.
       throw refusedError(written.refused.size, [...written.refused.values()][0]!);
     }
     const { qrrsCreated, periodsOpened, periodsTransmitted, fipd } = written;
-    const applied = {
-      new: take.filter((l) => l.kind === 'new' && !written.refused.has(l.key)).length,
-      theirs: take.filter((l) => l.kind === 'conflict' && !written.refused.has(l.key)).length,
-    };
+    const applied = { new: 0, theirs: 0 };
+    for (const i of take) {
+      if (written.refused.size > 0 && written.refused.has(preview.lines.keyAt(i))) continue;
+      if (preview.lines.kindAt(i) === 'new') applied.new++;
+      else applied.theirs++;
+    }
     const counts = { ...applied, keptMine, identical: preview.counts.identical, locked: preview.counts.locked, refused, qrrsCreated, periodsOpened, periodsTransmitted, fipd };
     if (applied.new + applied.theirs > 0 || qrrsCreated > 0 || periodsOpened > 0) {
       recordAudit(importCtx, [

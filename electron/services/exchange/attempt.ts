@@ -8,8 +8,12 @@ import type { ServiceContext } from '../context';
  * apply-results.ts all use it, and none imports the others for it.
  */
 
-/** Runs one unit of writes in a savepoint; false (and its lines refused) when the services refuse it. */
-export type Attempt = (keys: readonly string[], write: () => void) => boolean;
+/**
+ * Runs one unit of writes in a savepoint; false (and its lines refused) when the services refuse it.
+ * `keys` may be given as a function: read only when the unit is refused (a QRR or a quarter of a
+ * national file has thousands of lines); the caller then leaves out lines already refused itself.
+ */
+export type Attempt = (keys: readonly string[] | (() => readonly string[]), write: () => void) => boolean;
 
 /** A refusal the user can act on: the services' DomainError, or a constraint of the schema (same uid twice…). */
 function refusalMessage(error: unknown): string | null {
@@ -23,16 +27,17 @@ function refusalMessage(error: unknown): string | null {
 
 export function makeAttempt(ctx: ServiceContext, refused: Map<string, string>): Attempt {
   return (keys, write) => {
-    const pending = keys.filter((k) => !refused.has(k));
+    const pendingOf = (list: readonly string[]) => list.filter((k) => !refused.has(k));
+    const given = typeof keys === 'function' ? null : pendingOf(keys);
     // Lines all refused already (their QRR could not be created…): nothing to write.
-    if (keys.length > 0 && pending.length === 0) return false;
+    if (given !== null && keys.length > 0 && given.length === 0) return false;
     try {
       ctx.db.transaction(write)();
       return true;
     } catch (error) {
       const message = refusalMessage(error);
       if (message === null) throw error;
-      for (const k of pending) refused.set(k, message);
+      for (const k of given ?? pendingOf((keys as () => readonly string[])())) refused.set(k, message);
       return false;
     }
   };

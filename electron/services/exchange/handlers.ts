@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { ExchangePreview } from '../../../shared/exchange/diff';
+import { lineFilters } from '../../../shared/exchange/preview-lines';
 import { UNVERIFIED_NOT_ACCEPTED } from '../../../shared/exchange/source';
 import { DomainError } from '../../../shared/ipc/result';
 import { readOpenedFile } from '../desktop/open-file';
@@ -10,10 +13,14 @@ import { previewImport } from './preview';
 import { readExchangeBytes, type ReadSourceOptions } from './sources';
 import { exchangeFromWorkbook, writeExchangeWorkbook } from './xlsx';
 
+export const PREVIEW_GONE = "Cet aperçu n'est plus disponible (un autre fichier a été ouvert ou importé depuis) : choisissez de nouveau le fichier.";
+
 /** Exchange files between colleagues of a département: export, preview, import, and files opened from outside the window. */
 export function createExchangeHandlers({ ctx, geography, backups, dataDir, trust, openedFiles }: HandlerEnv): HandlersOf<
-  'exportExchange' | 'previewExchange' | 'applyExchange' | 'takeOpenedFile'
+  'exportExchange' | 'previewExchange' | 'previewExchangeLines' | 'applyExchange' | 'takeOpenedFile'
 > {
+  // The last preview, whose lines the screen reads by pages; dropped by the next preview or an import.
+  let current: { readonly id: string; readonly preview: ExchangePreview } | null = null;
   const sourceOptions = (): ReadSourceOptions => ({
     trustedRoots: trust.pems(),
     readWorkbook: (bytes) => exchangeFromWorkbook(bytes, readReferential(ctx.db)),
@@ -28,10 +35,24 @@ export function createExchangeHandlers({ ctx, geography, backups, dataDir, trust
       return { path: file, fileName: path.basename(file) };
     },
     previewExchange: async ({ fileName, contentBase64 }) => {
+      current = null;
       const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
-      return { ...previewImport(ctx, source.document, geography), fileName: source.fileName, hash: source.fileHash, source: source.info };
+      const { lines, ...head } = previewImport(ctx, source.document, geography);
+      current = { id: randomUUID(), preview: { ...head, lines } };
+      return { ...head, fileName: source.fileName, hash: source.fileHash, source: source.info, previewId: current.id, filters: lineFilters(lines) };
+    },
+    previewExchangeLines: ({ previewId, kind, qrrKey, periodCode, offset, limit, withKeys }) => {
+      if (current === null || current.id !== previewId) throw new DomainError('NOT_FOUND', PREVIEW_GONE);
+      const { lines } = current.preview;
+      const filter = { kind, qrrKey, periodCode };
+      const page = lines.page(filter, offset, limit);
+      if (!withKeys) return page;
+      const keys: string[] = [];
+      for (let i = 0; i < lines.length; i++) if (lines.matches(i, filter)) keys.push(lines.keyAt(i));
+      return { ...page, keys };
     },
     applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified, skipRefused }) => {
+      current = null;
       const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
       if (source.info.warning && !acceptUnverified) throw new DomainError('CONFLICT', UNVERIFIED_NOT_ACCEPTED);
       return applyImport(ctx, source.document, { defaultChoice, ...(perLine ? { perLine } : {}), skipRefused: skipRefused === true }, {

@@ -1,5 +1,5 @@
 import type { PeriodState } from '../../../shared/domain/period';
-import { diffExchange, LINE_KINDS, type ExchangeLine, type ExchangePreview, type LineKind, type LocalExchangeData, type LocalRow } from '../../../shared/exchange/diff';
+import { diffExchange, type ExchangePreview, type LocalExchangeData, type LocalRow } from '../../../shared/exchange/diff';
 import { FIPD_ENVELOPE_FIELDS, SUBSIDY_FIELDS, type LocalFipdData } from '../../../shared/exchange/diff-fipd';
 import type { ExchangeDocument } from '../../../shared/exchange/format';
 import { DomainError } from '../../../shared/ipc/result';
@@ -10,6 +10,7 @@ import { readReferential } from '../referential';
 import { getSettings } from '../settings';
 import { localQrrKeys, readStoredFipd } from './export';
 import { loadLocalResults } from './export-results';
+import { boundHeap } from './heap-guard';
 import { trialWrite } from './write-import';
 
 /*
@@ -110,17 +111,48 @@ export function previewImport(
   geography: Geography,
   decisions: { readonly defaultChoice: 'mine' | 'theirs'; readonly perLine?: Readonly<Record<string, 'mine' | 'theirs'>> } = { defaultChoice: 'theirs' },
 ): ExchangePreview {
+  // What reading the file left (its bytes, its text) and then the diff's own garbage: collected before the next step (heap-guard.ts).
+  boundHeap();
   const preview = diffPreview(ctx, document);
-  const take = preview.lines.filter(
-    (l) => (l.kind === 'new' || l.kind === 'conflict') && (decisions.perLine?.[l.key] ?? (l.kind === 'conflict' ? decisions.defaultChoice : 'theirs')) === 'theirs',
-  );
+  boundHeap();
+  const { take } = chosenLines(preview, decisions);
   if (take.length === 0) return preview;
   const refused = trialWrite(ctx, document, preview, take, geography);
   if (refused.size === 0) return preview;
-  const lines = preview.lines.map((l): ExchangeLine => {
-    const reason = refused.get(l.key);
-    return reason === undefined ? l : { ...l, kind: 'refused', refusedReason: reason };
-  });
-  const counts = Object.fromEntries(LINE_KINDS.map((k) => [k, lines.filter((l) => l.kind === k).length])) as Record<LineKind, number>;
-  return { ...preview, lines, counts };
+  // Marked in place: a line's key is built only here, when some are refused.
+  for (const i of take) {
+    const reason = refused.get(preview.lines.keyAt(i));
+    if (reason !== undefined) preview.lines.refuse(i, reason);
+  }
+  return { ...preview, counts: preview.lines.counts() };
+}
+
+export type Choice = 'mine' | 'theirs';
+
+export interface LineChoices {
+  /** For conflicts without a per-line choice. New cells are taken unless a line says 'mine'. */
+  readonly defaultChoice: Choice;
+  /** By line key (ExchangeLine.key). */
+  readonly perLine?: Readonly<Record<string, Choice>> | undefined;
+}
+
+/** What the user chose for line `i` (its key is built only when per-line choices exist). */
+export function chosen(preview: ExchangePreview, i: number, decisions: LineChoices): Choice {
+  const kind = preview.lines.kindAt(i);
+  const fallback = kind === 'conflict' ? decisions.defaultChoice : 'theirs';
+  if (!decisions.perLine) return fallback;
+  return decisions.perLine[preview.lines.keyAt(i)] ?? fallback;
+}
+
+/** The numbers of the lines to write (new or conflict, « theirs » chosen), and how many conflicts keep this database's value. */
+export function chosenLines(preview: ExchangePreview, decisions: LineChoices): { take: number[]; keptMine: number } {
+  const take: number[] = [];
+  let keptMine = 0;
+  for (let i = 0; i < preview.lines.length; i++) {
+    const kind = preview.lines.kindAt(i);
+    if (kind === 'identical' || kind === 'locked' || kind === 'refused') continue;
+    if (chosen(preview, i, decisions) === 'theirs') take.push(i);
+    else keptMine++;
+  }
+  return { take, keptMine };
 }

@@ -1,5 +1,5 @@
 import type { Meteo, Trend, ActionStatus } from '../../../shared/domain/types';
-import type { ExchangeLine, ExchangePreview } from '../../../shared/exchange/diff';
+import { FOLLOWUP_TABLES, type ExchangeLine, type ExchangePreview } from '../../../shared/exchange/diff';
 import type { ExchangeAssessment, ExchangeDocument } from '../../../shared/exchange/format';
 import type { ServiceContext } from '../context';
 import {
@@ -16,6 +16,7 @@ import { openPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { applyFipdLines, type FipdApplied } from './apply-fipd';
 import { makeAttempt } from './attempt';
+import { boundHeap } from './heap-guard';
 import { applyResultsLines } from './apply-results';
 
 /*
@@ -55,12 +56,14 @@ type Row = { line: ExchangeLine; qrrId: number; fields: Record<string, unknown>;
 /** QRRs whose follow-up is written (and, when refused, retried row by row) together. */
 const QRRS_PER_WRITE = 100;
 
-function groupKeys(lines: readonly ExchangeLine[], by: (l: ExchangeLine) => string): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const l of lines) {
-    const group = groups.get(by(l));
-    if (group) group.push(l.key);
-    else groups.set(by(l), [l.key]);
+/** Line numbers grouped by a fact of the line, in their order. */
+function groupLines(lines: readonly number[], by: (i: number) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const i of lines) {
+    const key = by(i);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
   }
   return groups;
 }
@@ -78,25 +81,33 @@ function rowsOf(lines: readonly ExchangeLine[], qrrIds: ReadonlyMap<string, numb
   return [...rows.values()];
 }
 
-/** Must run inside the caller's transaction. `take` holds the lines to write (new or conflict, « theirs » chosen). */
+const FOLLOWUP = new Set<string>(FOLLOWUP_TABLES);
+
+/**
+ * Must run inside the caller's transaction. `take` holds the numbers of the
+ * preview's lines to write (new or conflict, « theirs » chosen). Lines are
+ * built (preview-lines.ts) one group of QRRs at a time, never all at once.
+ */
 export function writeImport(
   ctx: ServiceContext,
   document: ExchangeDocument,
   preview: ExchangePreview,
-  take: readonly ExchangeLine[],
+  take: readonly number[],
   geography: Geography,
 ): WriteOutcome {
   if (!ctx.db.inTransaction) throw new Error('writeImport must run inside a transaction.');
+  const lines = preview.lines;
   const refused = new Map<string, string>();
   const attempt = makeAttempt(ctx, refused);
+  const keysOf = (group: readonly number[]) => (): string[] => group.map((i) => lines.keyAt(i));
   const qrrService = createQrrService(geography);
   // Indexes built once: a national file has 1,600 QRRs and ~500,000 lines (no scan of every line per QRR).
-  const keysByQrr = groupKeys(take, (l) => l.qrrKey);
-  const keysByPeriod = groupKeys(take, (l) => l.periodCode);
+  const linesByQrr = groupLines(take, (i) => lines.qrrKeyAt(i));
   const incomingQrrs = new Map(document.qrrs.map((d) => [d.key, d]));
 
   // Missing QRRs and periods: refused with every line that needs them.
   const qrrIds = new Map<string, number>();
+  const qrrsRefused = new Set<string>();
   let qrrsCreated = 0;
   for (const q of preview.qrrs) {
     if (q.localId !== null) {
@@ -104,7 +115,7 @@ export function writeImport(
       continue;
     }
     const incoming = incomingQrrs.get(q.key)!;
-    const keys = keysByQrr.get(q.key) ?? [];
+    const keys = keysOf(linesByQrr.get(q.key) ?? []);
     let id: number | null = null;
     const done = attempt(keys, () => {
       id = qrrService.create(ctx, {
@@ -122,26 +133,41 @@ export function writeImport(
     if (done && id !== null) {
       qrrIds.set(q.key, id);
       qrrsCreated++;
+      continue;
     }
-    for (const k of keys) if (refused.has(k)) refused.set(k, `Le quartier « ${incoming.name} » ne peut pas être créé : ${refused.get(k)!}`);
+    qrrsRefused.add(q.key);
+    for (const k of keys()) if (refused.has(k)) refused.set(k, `Le quartier « ${incoming.name} » ne peut pas être créé : ${refused.get(k)!}`);
   }
+  // So far only whole QRRs are refused: a line is writable when its QRR exists (and then its period).
+  const linesByPeriod = groupLines(
+    take.filter((i) => !qrrsRefused.has(lines.qrrKeyAt(i))),
+    (i) => lines.periodAt(i),
+  );
+  const periodsRefused = new Set<string>();
   let periodsOpened = 0;
   for (const p of preview.periods) {
     if (p.localState !== null) continue;
-    if (attempt(keysByPeriod.get(p.code) ?? [], () => openPeriod(ctx, p.code))) periodsOpened++;
+    const pending = linesByPeriod.get(p.code) ?? [];
+    // Lines all refused already (their QRRs could not be created): nothing to open.
+    const hadLines = take.some((i) => lines.periodAt(i) === p.code);
+    if (hadLines && pending.length === 0) continue;
+    if (attempt(keysOf(pending), () => openPeriod(ctx, p.code))) periodsOpened++;
+    else periodsRefused.add(p.code);
   }
-  const writable = take.filter((l) => !refused.has(l.key));
+  const writable = take.filter((i) => !qrrsRefused.has(lines.qrrKeyAt(i)) && !periodsRefused.has(lines.periodAt(i)));
 
   // Follow-up: one change per row, carrying only the fields taken; by quarter, then by group of QRRs, so
-  // that only one group's rows are ever built in memory.
-  const followup = new Map<string, Map<string, ExchangeLine[]>>();
-  for (const line of writable) {
-    if (line.table !== 'indicator_value' && line.table !== 'action_status' && line.table !== 'assessment') continue;
-    let byQrr = followup.get(line.periodCode);
-    if (!byQrr) followup.set(line.periodCode, (byQrr = new Map()));
-    let lines = byQrr.get(line.qrrKey);
-    if (!lines) byQrr.set(line.qrrKey, (lines = []));
-    lines.push(line);
+  // that only one group's lines and rows are ever built in memory.
+  const followup = new Map<string, Map<string, number[]>>();
+  for (const i of writable) {
+    if (!FOLLOWUP.has(lines.tableAt(i))) continue;
+    const period = lines.periodAt(i);
+    let byQrr = followup.get(period);
+    if (!byQrr) followup.set(period, (byQrr = new Map()));
+    const qrrKey = lines.qrrKeyAt(i);
+    const group = byQrr.get(qrrKey);
+    if (group) group.push(i);
+    else byQrr.set(qrrKey, [i]);
   }
   const assessments = new Map(document.assessments.map((a) => [`${a.qrrKey}|${a.engagementCode}|${a.periodCode}`, a]));
   const writeRows = (period: string, list: readonly Row[]): void => {
@@ -158,9 +184,15 @@ export function writeImport(
     }
   };
   for (const period of [...followup.keys()].sort()) {
-    const qrrKeys = [...followup.get(period)!.keys()];
+    const byQrr = followup.get(period)!;
+    const qrrKeys = [...byQrr.keys()];
     for (let start = 0; start < qrrKeys.length; start += QRRS_PER_WRITE) {
-      const group = rowsOf(qrrKeys.slice(start, start + QRRS_PER_WRITE).flatMap((k) => followup.get(period)!.get(k)!), qrrIds);
+      // The previous group's objects are garbage now: collected before they pile up (heap-guard.ts).
+      boundHeap();
+      const group = rowsOf(
+        qrrKeys.slice(start, start + QRRS_PER_WRITE).flatMap((k) => byQrr.get(k)!.map((i) => lines.at(i))),
+        qrrIds,
+      );
       // The whole group at once (fast); when refused, row by row, then cell by cell, to refuse only what must be.
       if (attempt(group.flatMap((r) => r.keys), () => writeRows(period, group))) continue;
       for (const k of group.flatMap((r) => r.keys)) refused.delete(k);
@@ -175,8 +207,10 @@ export function writeImport(
     }
   }
 
-  const fipd = applyFipdLines(ctx, document, writable, qrrIds, attempt);
-  applyResultsLines(ctx, writable, qrrIds, attempt);
+  // FIPD and results lines: a few per QRR, kept whole in the preview.
+  const perQrr = writable.filter((i) => lines.isWhole(i)).map((i) => lines.at(i));
+  const fipd = applyFipdLines(ctx, document, perQrr, qrrIds, attempt);
+  applyResultsLines(ctx, perQrr, qrrIds, attempt);
 
   // Quarters the import created are locked as in the file when the sender transmitted them.
   let periodsTransmitted = 0;
@@ -207,7 +241,7 @@ export function trialWrite(
   ctx: ServiceContext,
   document: ExchangeDocument,
   preview: ExchangePreview,
-  take: readonly ExchangeLine[],
+  take: readonly number[],
   geography: Geography,
 ): ReadonlyMap<string, string> {
   let refused: ReadonlyMap<string, string> = new Map();

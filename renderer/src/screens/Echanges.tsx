@@ -35,7 +35,8 @@ const TABLE_LABELS: Readonly<Record<string, string>> = {
   sans_objet: 'Sans objet :',
   indicator_target: 'Objectif :',
 };
-const SHOWN_AT_MOST = 300;
+/** Lines asked for per page: the preview's lines stay in main (a national quarter has ~435,000). */
+const PAGE_SIZE = 200;
 const SOURCE_LABELS: Readonly<Record<'qrr' | 'pdf' | 'xlsx', string>> = {
   qrr: "Fichier d'échange",
   pdf: 'Rapport PDF',
@@ -64,6 +65,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
   const [kindFilter, setKindFilter] = useState<LineKind | ''>('conflict');
   const [qrrFilter, setQrrFilter] = useState('');
   const [periodFilter, setPeriodFilter] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<{ lines: readonly ExchangeLine[]; total: number }>({ lines: [], total: 0 });
   const [summary, setSummary] = useState<ImportSummaryDto | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -127,21 +130,35 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
     } else setError(result.error);
   };
 
-  const lines = useMemo(
-    () =>
-      preview
-        ? preview.lines.filter(
-            (l) => (kindFilter === '' || l.kind === kindFilter) && (qrrFilter === '' || l.qrrKey === qrrFilter) && (periodFilter === '' || l.periodCode === periodFilter),
-          )
-        : [],
-    [preview, kindFilter, qrrFilter, periodFilter],
+  const filter = useMemo(
+    () => ({ ...(kindFilter ? { kind: kindFilter } : {}), ...(qrrFilter ? { qrrKey: qrrFilter } : {}), ...(periodFilter ? { periodCode: periodFilter } : {}) }),
+    [kindFilter, qrrFilter, periodFilter],
   );
-  // The filters offer what the file holds: its QRRs, its quarters and FIPD budget years.
-  const qrrOptions = useMemo(() => [...new Map((preview?.lines ?? []).map((l) => [l.qrrKey, l.qrrName])).entries()], [preview]);
-  const periodOptions = useMemo(() => [...new Set((preview?.lines ?? []).map((l) => l.periodCode))].sort().reverse(), [preview]);
-  /** « In bulk » for the conflicts shown (after the filters). */
-  const chooseShown = (choice: Choice) =>
-    setPerLine({ ...perLine, ...Object.fromEntries(lines.filter((l) => l.kind === 'conflict').map((l) => [l.key, choice])) });
+  // Another filter starts again at the first page.
+  useEffect(() => setOffset(0), [preview, filter]);
+  useEffect(() => {
+    if (!preview) {
+      setPage({ lines: [], total: 0 });
+      return;
+    }
+    let stale = false;
+    void call(api().previewExchangeLines({ previewId: preview.previewId, ...filter, offset, limit: PAGE_SIZE })).then((result) => {
+      if (stale) return;
+      if (result.ok) setPage(result.value);
+      else setError(result.error);
+    });
+    return () => {
+      stale = true;
+    };
+  }, [preview, filter, offset]);
+  const lines = page.lines;
+  /** « In bulk » for every conflict matching the filters (all pages). */
+  const chooseShown = async (choice: Choice) => {
+    if (!preview) return;
+    const result = await call(api().previewExchangeLines({ previewId: preview.previewId, ...filter, kind: 'conflict', offset: 0, limit: 1, withKeys: true }));
+    if (result.ok) setPerLine({ ...perLine, ...Object.fromEntries((result.value.keys ?? []).map((key) => [key, choice])) });
+    else setError(result.error);
+  };
   const choiceOf = (line: ExchangeLine): Choice => perLine[line.key] ?? (line.kind === 'new' ? 'theirs' : defaultChoice);
   const show = (line: ExchangeLine, value: unknown) => formatAuditValue(value, { entity: line.table, field: line.field }, 120);
 
@@ -268,7 +285,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
               </label>
               <select id="import-qrr-filter" className="fr-select" value={qrrFilter} onChange={(e) => setQrrFilter(e.target.value)}>
                 <option value="">Tous les quartiers</option>
-                {qrrOptions.map(([key, name]) => (
+                {preview.filters.qrrs.map(({ key, name }) => (
                   <option key={key} value={key}>
                     {name}
                   </option>
@@ -281,7 +298,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
               </label>
               <select id="import-period-filter" className="fr-select" value={periodFilter} onChange={(e) => setPeriodFilter(e.target.value)}>
                 <option value="">Tous</option>
-                {periodOptions.map((p) => (
+                {preview.filters.periods.map((p) => (
                   <option key={p} value={p}>
                     {p === RESULTS_PERIOD ? RESULTS_PERIOD_LABEL : /^\d{4}$/.test(p) ? `Crédits ${p}` : periodLabel(p)}
                   </option>
@@ -290,10 +307,10 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
             </div>
             {kindFilter === 'conflict' && lines.length > 0 && (
               <div className="fr-btns-group fr-btns-group--inline-sm">
-                <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => chooseShown('mine')}>
+                <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => void chooseShown('mine')}>
                   Garder les miennes (conflits affichés)
                 </button>
-                <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => chooseShown('theirs')}>
+                <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" onClick={() => void chooseShown('theirs')}>
                   Prendre celles du fichier (conflits affichés)
                 </button>
               </div>
@@ -316,8 +333,8 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
             <div className="fr-table">
               <table data-testid="import-lines">
                 <caption>
-                  {KIND_LABELS[kindFilter || 'new']} — {plural(lines.length, 'case')}
-                  {lines.length > SHOWN_AT_MOST ? ` (les ${formatInteger(SHOWN_AT_MOST)} premières)` : ''}
+                  {KIND_LABELS[kindFilter || 'new']} — {plural(page.total, 'case')}
+                  {page.total > lines.length ? ` (${formatInteger(offset + 1)} à ${formatInteger(offset + lines.length)})` : ''}
                 </caption>
                 <thead>
                   <tr>
@@ -330,7 +347,7 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                   </tr>
                 </thead>
                 <tbody>
-                  {lines.slice(0, SHOWN_AT_MOST).map((line) => (
+                  {lines.map((line) => (
                     <tr key={line.key}>
                       <td>{line.qrrName}</td>
                       <td>{line.periodCode === RESULTS_PERIOD ? RESULTS_PERIOD_LABEL : /^\d{4}$/.test(line.periodCode) ? line.periodCode : periodLabel(line.periodCode)}</td>
@@ -368,6 +385,21 @@ export function Echanges({ onImported }: { onImported?: () => void } = {}) {
                   ))}
                 </tbody>
               </table>
+              {page.total > PAGE_SIZE && (
+                <div className="fr-btns-group fr-btns-group--inline-sm" data-testid="import-pager">
+                  <button type="button" className="fr-btn fr-btn--tertiary fr-btn--sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                    Page précédente
+                  </button>
+                  <button
+                    type="button"
+                    className="fr-btn fr-btn--tertiary fr-btn--sm"
+                    disabled={offset + PAGE_SIZE >= page.total}
+                    onClick={() => setOffset(offset + PAGE_SIZE)}
+                  >
+                    Page suivante
+                  </button>
+                </div>
+              )}
             </div>
           )}
           {preview.counts.refused > 0 && (
