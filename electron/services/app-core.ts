@@ -162,8 +162,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         restore: (name) => exclusive(() => backups.restore(name)),
       },
       transfer: {
-        exportEverything: () => transfer.exportEverything(),
-        restoreEverything: (archive, request) => exclusive(() => transfer.restoreEverything(archive, request)),
+        exportEverything: (call) => transfer.exportEverything(call),
+        restoreEverything: (archive, request, call) => exclusive(() => transfer.restoreEverything(archive, request, call)),
       },
       // Through the dispatcher, so the demonstration obeys every rule and fills the audit trail.
       installDemo: (call) => {

@@ -18,6 +18,11 @@ export interface CallContext {
   progress(step: string, done: number, total: number, cancellable?: boolean): void;
   /** Throws the French CANCELLED refusal when the caller asked to stop. Call only where stopping writes nothing. */
   checkCancelled(): void;
+  /**
+   * A safe point in synchronous work: lets the event loop run (so that a cancellation sent
+   * meanwhile arrives), then checks it. Free when the request cannot be cancelled (CLI, tests).
+   */
+  checkpoint(): Promise<void>;
   /** For libraries that take one (fetch to a time-stamp authority). */
   readonly signal: AbortSignal | undefined;
   /** The bare listener, for services that take an `onProgress` option. */
@@ -36,6 +41,11 @@ export function callContext(options: CallOptions = {}): CallContext {
     },
     checkCancelled: () => {
       if (signal?.aborted) throw cancelledError();
+    },
+    checkpoint: async () => {
+      if (!signal) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw cancelledError();
     },
     signal,
     onProgress,
