@@ -49,6 +49,6 @@ else if (process.send) {
   // The window's process is gone: nobody will ever ask anything again.
   process.on('disconnect', () => host.receive({ type: 'close' }));
 } else {
-  console.error('Le processus des données doit être lancé par l’application (utilityProcess) ou par child_process.fork.');
+  process.stderr.write('Le processus des données doit être lancé par l’application (utilityProcess) ou par child_process.fork.\n');
   process.exit(2);
 }
