@@ -24,7 +24,7 @@ import { requireTransmittable, transmitQuarter } from '../transmission';
 import { NO_CALL, type CallContext } from '../ipc/call-context';
 
 /** PAdES B-T: the signature time-stamped by the TSA at `url`, with room for its token. */
-const timestampOptions = (url: string) => ({ timestamp: timestamperFor(url), placeholderBytes: DEFAULT_PLACEHOLDER_BYTES + TIMESTAMP_RESERVE_BYTES });
+const timestampOptions = (url: string, signal?: AbortSignal) => ({ timestamp: timestamperFor(url, { signal }), placeholderBytes: DEFAULT_PLACEHOLDER_BYTES + TIMESTAMP_RESERVE_BYTES });
 
 /**
  * The quarterly report from the database to a file: model, PDF, data
@@ -142,7 +142,7 @@ async function produceWith(
           signingTime: at,
           visible: options.signature.visible,
           ...(options.signature.location ? { location: options.signature.location } : {}),
-          ...(options.signature.tsaUrl ? timestampOptions(options.signature.tsaUrl) : {}),
+          ...(options.signature.tsaUrl ? timestampOptions(options.signature.tsaUrl, call.signal) : {}),
         })
       : attached;
 
