@@ -22,6 +22,7 @@ export function utilityProcessHost(entry: string): SpawnHost {
     return {
       post: (message) => child.postMessage(message),
       kill: () => void child.kill(),
+      pid: () => child.pid,
     };
   };
 }

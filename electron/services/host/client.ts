@@ -17,6 +17,8 @@ export interface HostTransport {
   post(message: ToHost): void;
   /** Ends the process at once (it did not leave when asked). */
   kill(): void;
+  /** The process id, for the log (undefined once gone). */
+  pid(): number | undefined;
 }
 
 export interface HostEvents {
@@ -57,6 +59,8 @@ export interface CoreClient {
   dispatch(channel: string, payload: unknown, options?: CallOptions): Promise<Result<unknown>>;
   cancel(id: number): void;
   close(): Promise<void>;
+  /** The host process now running (for the log, and for tests that make it crash). */
+  hostPid(): number | undefined;
 }
 
 export const HOST_STOPPED_MESSAGE =
@@ -185,6 +189,7 @@ export async function createCoreClient(options: CoreClientOptions): Promise<Core
       return call.result;
     },
     cancel,
+    hostPid: () => current?.transport.pid(),
     close() {
       closing = true;
       const session = current;

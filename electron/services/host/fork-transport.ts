@@ -32,6 +32,7 @@ export function forkHost(options: ForkHostOptions): SpawnHost {
       kill: () => {
         child.kill('SIGKILL');
       },
+      pid: () => child.pid,
     };
   };
 }
