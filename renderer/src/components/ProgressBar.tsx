@@ -49,9 +49,7 @@ export function ProgressBar() {
         {label}
         {more}
       </label>
-      <progress id={`qrr-progress-${task.id}`} className="qrr-progress__bar" max={Math.max(progress.total, 1)} value={Math.min(progress.done, progress.total)}>
-        {label}
-      </progress>
+      <progress id={`qrr-progress-${task.id}`} className="qrr-progress__bar" max={Math.max(progress.total, 1)} value={Math.min(progress.done, progress.total)} />
       {progress.cancellable && window.tasks ? (
         <button
           type="button"
