@@ -9,7 +9,7 @@ import { ipcMain, utilityProcess, type WebContents } from 'electron';
 import { CHANNEL_PREFIX, CHANNELS } from '../../shared/ipc/channels';
 import { CANCEL_CHANNEL, PROGRESS_CHANNEL, type ProgressEvent } from '../../shared/ipc/progress';
 import { fail } from '../../shared/ipc/result';
-import type { CoreClient, SpawnHost } from '../services/host/client';
+import { HOST_CLOSING_MESSAGE, type CoreClient, type SpawnHost } from '../services/host/client';
 import { isTrustedSender } from '../services/desktop/security-policy';
 
 /** Starts the host in a utilityProcess (named in the OS's task manager). */
@@ -40,7 +40,7 @@ export function registerCoreIpc(core: () => CoreClient | null, log: (message: st
         return fail('FORBIDDEN_SENDER', "Cette demande ne provient pas de l'application et a été refusée.");
       }
       const client = core();
-      if (!client) return fail('CORE_STOPPED', "L'application se ferme : cette opération n'a pas été faite.");
+      if (!client) return fail('CORE_STOPPED', HOST_CLOSING_MESSAGE);
       let reported = false;
       const call = client.start(name, payload, (progress) => {
         reported = true;
