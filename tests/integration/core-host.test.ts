@@ -49,7 +49,9 @@ describe('core host: the core in its own process, behind the same envelope', () 
       get received() {
         return received;
       },
-      reset: () => (received = make()),
+      reset: () => {
+        received = make();
+      },
       close: async () => {
         for (const response of held) response.destroy();
         await new Promise<void>((resolve) => server.close(() => resolve()));
