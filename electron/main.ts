@@ -153,8 +153,9 @@ async function start(): Promise<void> {
   }
   const nativeBinding = electronNativeBinding();
   const pkcs11Binding = electronPkcs11Binding();
-  // Opens (and migrates) the database in the core host; a DomainError (database from a newer version…) reaches fatal().
-  core = await createCoreClient({
+  // Opens (and migrates) the database in the core host, while the window is built: the page's first
+  // requests wait for it. A DomainError (database from a newer version…) reaches fatal() below.
+  const starting = createCoreClient({
     spawn: utilityProcessHost(path.join(__dirname, 'core-host.cjs')),
     init: {
       databasePath: paths.databasePath,
@@ -171,7 +172,9 @@ async function start(): Promise<void> {
     log: { error: (message, details) => logger.error(message, details), info: (message, details) => logger.info(message, details) },
     openedFiles,
   });
-  registerCoreIpc(() => core, log);
+  // Rejections are handled by the await at the end of start(); this only keeps Node from reporting them twice.
+  void starting.catch(() => undefined);
+  registerCoreIpc(async () => core ?? (await starting.catch(() => null)), log);
 
   hardenSession(APP_ORIGIN, log);
   handleAppScheme(path.join(__dirname, '..', 'renderer'));
@@ -187,6 +190,7 @@ async function start(): Promise<void> {
     { openFile: (file) => queueFile(file, 'menu Importer') },
   );
   createWindow();
+  core = await starting;
 }
 
 /** Work areas of the connected screens, the primary one first (where a window with no valid saved place goes). */

@@ -32,14 +32,14 @@ const send = (sender: WebContents, event: ProgressEvent): void => {
 };
 
 /** One ipcMain handler per request of the contract, answered by the host; progress relayed to the asking page. */
-export function registerCoreIpc(core: () => CoreClient | null, log: (message: string) => void): void {
+export function registerCoreIpc(core: () => Promise<CoreClient | null>, log: (message: string) => void): void {
   for (const name of CHANNELS) {
     ipcMain.handle(CHANNEL_PREFIX + name, async (event, payload: unknown) => {
       if (!isTrustedSender(event.senderFrame?.url)) {
         log(`Requête ${name} refusée : émetteur ${event.senderFrame?.url ?? 'inconnu'}`);
         return fail('FORBIDDEN_SENDER', "Cette demande ne provient pas de l'application et a été refusée.");
       }
-      const client = core();
+      const client = await core();
       if (!client) return fail('CORE_STOPPED', HOST_CLOSING_MESSAGE);
       let reported = false;
       const call = client.start(name, payload, (progress) => {
@@ -53,6 +53,6 @@ export function registerCoreIpc(core: () => CoreClient | null, log: (message: st
   }
   ipcMain.on(CANCEL_CHANNEL, (event, id: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url) || typeof id !== 'number') return;
-    core()?.cancel(id);
+    void core().then((client) => client?.cancel(id));
   });
 }
