@@ -1,17 +1,17 @@
 /**
  * Electron main process: window, menu, protocol and IPC wiring only.
  * Everything the application does lives in electron/services (plain Node,
- * never importing electron), built by createAppCore.
+ * never importing electron), built by createAppCore in the core host, a
+ * utilityProcess (electron/shell/core-process.ts): the database is never
+ * opened here, so long requests never freeze the window.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, screen, type Rectangle } from 'electron';
-import { CHANNEL_PREFIX, CHANNELS } from '../shared/ipc/channels';
-import { DomainError, fail } from '../shared/ipc/result';
-import { createAppCore, type AppCore } from './services/app-core';
+import { app, BrowserWindow, dialog, screen, type Rectangle } from 'electron';
+import { DomainError } from '../shared/ipc/result';
+import { createCoreClient, type CoreClient } from './services/host/client';
 import { resolveDataPaths } from './services/paths';
-import { setPkcs11Binding } from './services/report/pkcs11-signer';
 import { PREFERENCES_FILE } from './services/signing-preferences';
 import { SEED_REFERENTIAL } from './services/referential';
 import { databaseLocationProblem, nearestRealPath } from './services/desktop/network-share';
@@ -19,10 +19,11 @@ import { bringForward, onOpenFile, onSecondInstance, queueCommandLine, type Inst
 import { createOpenedFileQueue, queueRefusal } from './services/desktop/open-file';
 import { createRotatingLog, logsDirOf } from './services/desktop/rotating-log';
 import { loadWindowState, restoreWindowState, saveWindowState, WINDOW_STATE_FILE } from './services/desktop/window-state';
-import { APP_ORIGIN, isTrustedSender } from './services/desktop/security-policy';
+import { APP_ORIGIN } from './services/desktop/security-policy';
 import { hardenApp, hardenSession } from './shell/hardening';
 import { installMenu } from './shell/application-menu';
 import { handleAppScheme, registerAppScheme } from './shell/app-scheme';
+import { registerCoreIpc, utilityProcessHost } from './shell/core-process';
 
 const userDataDir = app.getPath('userData');
 const logsDir = logsDirOf(userDataDir);
@@ -51,7 +52,7 @@ app.on('child-process-gone', (_event, details) => logger.error("Arrêt d'un proc
 app.on('will-quit', () => logger.info("Fermeture de l'application"));
 
 let mainWindow: BrowserWindow | null = null;
-let core: AppCore | null = null;
+let core: CoreClient | null = null;
 
 // Files to open (double click on a .qrr, second instance, macOS Finder, Fichier › Importer…):
 // queued here, pulled by the window through `takeOpenedFile` on load and whenever it gets the focus.
@@ -152,31 +153,28 @@ async function start(): Promise<void> {
   }
   const nativeBinding = electronNativeBinding();
   const pkcs11Binding = electronPkcs11Binding();
-  if (pkcs11Binding) setPkcs11Binding(pkcs11Binding);
-  core = await createAppCore({
-    databasePath: paths.databasePath,
-    backupDir: paths.backupDir,
-    communesFile: path.join(__dirname, 'data', 'communes.json'),
-    appVersion: app.getVersion(),
-    osUser: osUserName(),
-    origin: 'ui',
-    log: { error: (message, details) => logger.error(message, details) },
+  // Opens (and migrates) the database in the core host, while the window is built: the page's first
+  // requests wait for it. A DomainError (database from a newer version…) reaches fatal() below.
+  const starting = createCoreClient({
+    spawn: utilityProcessHost(path.join(__dirname, 'core-host.cjs')),
+    init: {
+      databasePath: paths.databasePath,
+      backupDir: paths.backupDir,
+      communesFile: path.join(__dirname, 'data', 'communes.json'),
+      appVersion: app.getVersion(),
+      osUser: osUserName(),
+      origin: 'ui',
+      ...(nativeBinding ? { nativeBinding } : {}),
+      ...(pkcs11Binding ? { pkcs11Binding } : {}),
+      // Per user and per workstation (a PKCS#11 module or a .p12 path only makes sense here).
+      preferencesFile: path.join(userDataDir, PREFERENCES_FILE),
+    },
+    log: { error: (message, details) => logger.error(message, details), info: (message, details) => logger.info(message, details) },
     openedFiles,
-    ...(nativeBinding ? { nativeBinding } : {}),
-    // Per user and per workstation (a PKCS#11 module or a .p12 path only makes sense here).
-    preferencesFile: path.join(userDataDir, PREFERENCES_FILE),
   });
-  const { dispatch } = core;
-
-  for (const name of CHANNELS) {
-    ipcMain.handle(CHANNEL_PREFIX + name, (event, payload: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url)) {
-        log(`Requête ${name} refusée : émetteur ${event.senderFrame?.url ?? 'inconnu'}`);
-        return fail('FORBIDDEN_SENDER', "Cette demande ne provient pas de l'application et a été refusée.");
-      }
-      return dispatch(name, payload);
-    });
-  }
+  // Rejections are handled by the await at the end of start(); this only keeps Node from reporting them twice.
+  void starting.catch(() => undefined);
+  registerCoreIpc(async () => core ?? (await starting.catch(() => null)), log);
 
   hardenSession(APP_ORIGIN, log);
   handleAppScheme(path.join(__dirname, '..', 'renderer'));
@@ -192,6 +190,7 @@ async function start(): Promise<void> {
     { openFile: (file) => queueFile(file, 'menu Importer') },
   );
   createWindow();
+  core = await starting;
 }
 
 /** Work areas of the connected screens, the primary one first (where a window with no valid saved place goes). */
@@ -265,9 +264,10 @@ function createWindow(): void {
 }
 
 app.on('window-all-closed', () => {
-  core?.close();
+  const closing = core;
   core = null;
-  app.quit();
+  // The host closes the database (WAL checkpoint) before the application leaves.
+  void (closing ? closing.close() : Promise.resolve()).finally(() => app.quit());
 });
 
 function fatal(error: unknown): void {

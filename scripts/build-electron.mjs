@@ -1,4 +1,4 @@
-// Bundles the Electron main process and preload with esbuild, and copies the
+// Bundles the Electron main process, the core host and the preload with esbuild, and copies the
 // reference data the main process reads at run time beside the bundle.
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -28,6 +28,13 @@ await Promise.all([
   }),
   build({
     ...common,
+    // The core host: database and services, run in a utilityProcess off the window's thread (electron/shell/core-process.ts).
+    entryPoints: { 'core-host': path.join(root, 'electron/services/host/entry.ts') },
+    outdir,
+    external: ['electron', 'better-sqlite3', 'pkcs11js'],
+  }),
+  build({
+    ...common,
     entryPoints: { preload: path.join(root, 'electron/preload.ts') },
     outdir,
     // Sandboxed preloads may only require 'electron' (and a few polyfilled modules).
@@ -47,4 +54,4 @@ fs.mkdirSync(fontsDir, { recursive: true });
 for (const name of fs.readdirSync(path.join(root, 'seeds', 'fonts'))) {
   if (/\.(ttf|txt)$/i.test(name)) fs.copyFileSync(path.join(root, 'seeds', 'fonts', name), path.join(fontsDir, name));
 }
-console.log(`main and preload bundled in ${path.relative(root, outdir)}`);
+console.log(`main, core host and preload bundled in ${path.relative(root, outdir)}`);

@@ -12,7 +12,7 @@ import { createGeography, type Geography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
 import type { BackupService } from './ipc/handler-kit';
 import { createHandlers } from './ipc/handlers';
-import { generateDemo } from './demo';
+import { DEMO_DEPARTEMENT_STEPS, generateDemo } from './demo';
 import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
 import { createOpenedFileQueue, type OpenedFileQueue } from './desktop/open-file';
 import { recordAudit } from './audit';
@@ -162,11 +162,18 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         restore: (name) => exclusive(() => backups.restore(name)),
       },
       transfer: {
-        exportEverything: () => transfer.exportEverything(),
-        restoreEverything: (archive, request) => exclusive(() => transfer.restoreEverything(archive, request)),
+        exportEverything: (call) => transfer.exportEverything(call),
+        restoreEverything: (archive, request, call) => exclusive(() => transfer.restoreEverything(archive, request, call)),
       },
       // Through the dispatcher, so the demonstration obeys every rule and fills the audit trail.
-      installDemo: () => generateDemo({ dispatch: (channel, payload) => dispatchRef.current(channel, payload) }, { scale: 'departement', now: now() }),
+      installDemo: (call) => {
+        let step = 0;
+        return generateDemo(
+          { dispatch: (channel, payload) => dispatchRef.current(channel, payload) },
+          // Not cancellable: each of its requests commits on its own.
+          { scale: 'departement', now: now(), onProgress: (message) => call?.progress(message, ++step, DEMO_DEPARTEMENT_STEPS) },
+        );
+      },
       info: { appVersion: options.appVersion, databasePath: options.databasePath, backupDir: options.backupDir },
       openedFiles,
       ...(options.preferencesFile ? { preferencesFile: options.preferencesFile } : {}),
@@ -178,9 +185,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   let session = await openSession();
   if (options.startupBackup !== false && session.migration.from > 0) await backup(session.db, 'demarrage');
 
-  const dispatch: Dispatch = async (channel, payload) => {
+  const dispatch: Dispatch = async (channel, payload, call) => {
     if (restoring) await restoring;
-    return session.dispatch(channel, payload);
+    return session.dispatch(channel, payload, call);
   };
   dispatchRef.current = dispatch;
   return {

@@ -45,6 +45,8 @@ import {
 
 const NATIONAL_QRRS = 1600;
 const QUARTERS: Readonly<Record<DemoScale, number>> = { departement: 8, national: 8 };
+/** How many `onProgress` messages a département-scale demonstration sends (settings, quartiers, credits, then one per quarter). */
+export const DEMO_DEPARTEMENT_STEPS = 3 + QUARTERS.departement;
 
 /** Anything that answers the IPC contract like `createAppCore`'s dispatch. */
 export interface DemoCore {

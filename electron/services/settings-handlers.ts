@@ -23,7 +23,7 @@ export function createSettingsHandlers({ ctx, geography, info, folders, installD
     getSettings: () => getSettings(ctx),
     saveSettings: (request) => saveSettings(ctx, request),
     getReferential: () => readReferential(ctx.db),
-    installDemo: () => installDemo(),
+    installDemo: (_request, call) => installDemo(call),
     listAudit: (query) => searchAudit(ctx.db, query),
   };
 }

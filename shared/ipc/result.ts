@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE', // the request is bigger than any legitimate one
   'DATABASE_TOO_NEW', // the database file was written by a newer version of the application
   'DATABASE_BUSY', // another window or command is writing to the same file; nothing was written, try again
+  'CANCELLED', // the user cancelled a long task at a safe point: nothing was written
+  'CORE_STOPPED', // the process holding the data stopped during the request; it is restarted for the next one
   'INTERNAL', // a bug: the message stays generic, the details go to the log
 ] as const;
 

@@ -7,6 +7,7 @@
  * its password never.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,12 +42,14 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
   });
 
   it.skipIf(!hasSoftHsm())('sets the module in Paramètres, picks the card certificate in Rapports, types the PIN and signs', async () => {
+    // The card is in its reader before the application starts: the core host (its own process) inherits SOFTHSM2_CONF.
+    const cardDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-e2e-carte-'));
+    const token = initToken(cardDir, 'Carte agent e2e', '975310');
+    const issuer = writeIssuer(cardDir, makeTestPki({ password: 'inutilisé' }));
+    addSigner(token, cardDir, issuer, { kind: 'RSA 2048', commonName: CARD_CN, serial: 4001, id: '42', label: 'Signature' });
     const app = await startApp(browser);
     try {
       const { page } = app;
-      const token = initToken(app.dir, 'Carte agent e2e', '975310');
-      const issuer = writeIssuer(app.dir, makeTestPki({ password: 'inutilisé' }));
-      addSigner(token, app.dir, issuer, { kind: 'RSA 2048', commonName: CARD_CN, serial: 4001, id: '42', label: 'Signature' });
       await prepare(app);
       await page.setViewportSize({ width: 1366, height: 768 });
 
@@ -91,6 +94,7 @@ describe('signing in Chromium: smart card through PKCS#11, remembered choices', 
       expect(app.consoleErrors).toEqual([]);
     } finally {
       await app.close();
+      fs.rmSync(cardDir, { recursive: true, force: true });
     }
   }, 120_000);
 

@@ -131,11 +131,34 @@ describe.skipIf(reason !== null)('application lancée dans Electron', () => {
   it('exposes window.api and nothing of Node to the page', async () => {
     const globals = await page.evaluate(() => ({
       api: typeof (window as unknown as { api?: unknown }).api,
+      tasks: typeof (window as unknown as { tasks?: unknown }).tasks,
       require: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (globalThis as unknown as { process?: unknown }).process,
       module: typeof (globalThis as unknown as { module?: unknown }).module,
     }));
-    expect(globals).toEqual({ api: 'object', require: 'undefined', process: 'undefined', module: 'undefined' });
+    expect(globals).toEqual({ api: 'object', tasks: 'object', require: 'undefined', process: 'undefined', module: 'undefined' });
+  });
+
+  it('runs the core in its own utility process, and relays the progress of a long request to the page', async () => {
+    const services = await app.evaluate(({ app: electronApp }) =>
+      electronApp.getAppMetrics().filter((metric) => metric.type === 'Utility').map((metric) => metric.serviceName ?? ''),
+    );
+    expect(services).toContain('Tableau de bord QRR — données');
+    const { result, events } = await page.evaluate(async () => {
+      const w = window as unknown as {
+        api: { installDemo(): Promise<{ ok: boolean }> };
+        tasks: { onProgress(listener: (event: { progress: { done: number } | null }) => void): () => void };
+      };
+      const seen: ({ done: number } | null)[] = [];
+      const stop = w.tasks.onProgress((event) => seen.push(event.progress));
+      const answer = await w.api.installDemo();
+      stop();
+      return { result: answer.ok, events: seen };
+    });
+    expect(result).toBe(true);
+    expect(events.length).toBeGreaterThan(2);
+    expect(events.at(-1)).toBeNull();
+    expect(events.slice(0, -1).map((p) => p?.done)).toEqual(events.slice(0, -1).map((_, i) => i + 1));
   });
 
   it('refuses navigation away from the application', async () => {

@@ -120,6 +120,7 @@ describe('electron-builder.yml', () => {
       for (const included of [
         'package.json',
         'dist/electron/main.cjs',
+        'dist/electron/core-host.cjs',
         'dist/electron/preload.cjs',
         'dist/electron/data/communes.json',
         'dist/renderer/index.html',
@@ -129,6 +130,8 @@ describe('electron-builder.yml', () => {
       }
       for (const excluded of [
         'dist/electron/main.cjs.map',
+        // The tests' own bundles of the core host.
+        'dist/test-host/core-host-0123456789abcdef.cjs',
         'dist/renderer/assets/index-abc123.js.map',
         'electron/main.ts',
         'renderer/src/main.tsx',

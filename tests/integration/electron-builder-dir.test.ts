@@ -73,7 +73,7 @@ function makeStandInElectron(dir: string): void {
 }
 
 function ensureBuilt(): void {
-  const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((file) => fs.existsSync(path.join(root, file)));
+  const built = ['dist/electron/main.cjs', 'dist/electron/core-host.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((file) => fs.existsSync(path.join(root, file)));
   if (built) return; // `npm test` builds before running vitest
   const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 5 * 60_000 });
   if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
@@ -151,14 +151,15 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
     expect(fs.statSync(archive).isFile()).toBe(true);
   });
 
-  it('puts the built main process, preload and renderer in app.asar', () => {
+  it('puts the built main process, core host, preload and renderer in app.asar', () => {
     packaged();
-    for (const file of ['/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/electron/data/communes.json', '/dist/renderer/index.html', '/package.json']) {
+    for (const file of ['/dist/electron/main.cjs', '/dist/electron/core-host.cjs', '/dist/electron/preload.cjs', '/dist/electron/data/communes.json', '/dist/renderer/index.html', '/package.json']) {
       expect(entries, file).toContain(file);
     }
     expect(entries.some((entry) => /^\/dist\/renderer\/assets\/index-[\w-]+\.js$/.test(entry))).toBe(true);
     // The archive's main bundle is the one built here.
     expect(asar.extractFile(archive, 'dist/electron/main.cjs').equals(fs.readFileSync(path.join(root, 'dist/electron/main.cjs')))).toBe(true);
+    expect(asar.extractFile(archive, 'dist/electron/core-host.cjs').equals(fs.readFileSync(path.join(root, 'dist/electron/core-host.cjs')))).toBe(true);
   });
 
   it('holds nothing but dist/, package.json and production node_modules: no sources, tests or source maps', () => {

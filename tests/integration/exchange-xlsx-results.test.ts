@@ -145,7 +145,7 @@ describe('results in the exchange workbook (.xlsx)', () => {
       theirs: { value: { initialValue: 10.5, initialDate: '2025-12-31', targetValue: 25.5, targetDeadline: '2027-06-30' } },
     });
     expect(lines.filter(isResultsLine).filter((l) => l.kind !== 'conflict').every((l) => l.kind === 'identical')).toBe(true);
-    expect(lines.some((l) => l.table === 'indicator_target' && l.code === '04-01')).toBe(false);
+    expect([...lines].some((l) => l.table === 'indicator_target' && l.code === '04-01')).toBe(false);
     expect(lines.filter((l) => l.table === 'indicator_target' && l.code === '01-03').map((l) => l.kind).sort()).toEqual(['conflict', 'identical']);
 
     const applied = await a.dispatch('applyExchange', { ...asFile('qrr-34-tout.xlsx', edited), defaultChoice: 'theirs' });

@@ -2,18 +2,28 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createAppCore, type AppCore } from '../../electron/services/app-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { createAppCore } from '../../electron/services/app-core';
+import { createOpenedFileQueue, type OpenedFileQueue } from '../../electron/services/desktop/open-file';
 import { serveApp } from '../../electron/services/desktop/serve-renderer';
 import { isTrustedSender } from '../../electron/services/desktop/security-policy';
-import { fail } from '../../shared/ipc/result';
+import type { StartedCall } from '../../electron/services/host/client';
+import type { MigrationReport } from '../../electron/services/db/migrate';
+import type { ProgressEvent, ProgressListener } from '../../shared/ipc/progress';
+import { fail, type Result } from '../../shared/ipc/result';
+import type { ChannelName } from '../../shared/ipc/channels';
+import { startHostedCore } from './core-host';
 import { COMMUNES_FILE, REPO_ROOT } from './paths';
 
 /**
  * End-to-end harness: the real built renderer (dist/renderer) in Debian's
- * Chromium, with `window.api` bridged to the very handlers Electron's main
- * process registers (createAppCore), over a real SQLite file.
+ * Chromium, with `window.api` bridged to the very handlers the application
+ * runs (createAppCore), over a real SQLite file. As in the application, the
+ * core runs in its own process (the core host, electron/services/host/, here a
+ * Node child process) and this process only relays requests, progress events
+ * (`window.tasks`) and cancellations, as Electron's main does.
  *
  * The page is served at E2E_ORIGIN by the same `serveApp` as the app://
  * protocol (same CSP, same traversal guard); every other request is aborted
@@ -60,10 +70,27 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
+/** The application's core as the tests see it: requests through the same boundary as the page. */
+export interface HarnessCore {
+  dispatch(channel: string, payload: unknown): Promise<Result<unknown>>;
+  /** Requests by id, with progress (what the page's bridge uses). */
+  start(channel: string, payload: unknown, onProgress?: ProgressListener): StartedCall;
+  cancel(id: number): void;
+  /**
+   * A connection of the test's own to the database file, to inspect it (snapshots, direct reads):
+   * the application's connection lives in the core host. Reopened if the file was replaced (restore).
+   */
+  readonly db: Database.Database;
+  /** Files waiting for the window, as main's queue (handed to the host when the page takes one). */
+  readonly openedFiles: OpenedFileQueue;
+  readonly migration: MigrationReport;
+  close(): Promise<void>;
+}
+
 export interface AppSession {
   readonly page: Page;
   readonly context: BrowserContext;
-  readonly core: AppCore;
+  readonly core: HarnessCore;
   readonly databasePath: string;
   readonly dir: string;
   /** Requests that tried to leave the application's origin (aborted). */
@@ -75,12 +102,27 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-export async function startApp(
-  browser: Browser,
-  options: { readonly databasePath?: string; readonly now?: () => Date } = {},
-): Promise<AppSession> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-e2e-'));
-  const databasePath = options.databasePath ?? path.join(dir, 'qrr.sqlite');
+/** A connection for the test's own reads, reopened when the file under the path is another one (a restore swaps it). */
+function inspectionConnection(databasePath: string): { readonly db: Database.Database; close(): void } {
+  let opened: { db: Database.Database; ino: number } | null = null;
+  return {
+    get db() {
+      const ino = fs.statSync(databasePath).ino;
+      if (opened?.ino !== ino) {
+        opened?.db.close();
+        opened = { db: new Database(databasePath), ino };
+      }
+      return opened.db;
+    },
+    close: () => opened?.db.close(),
+  };
+}
+
+/**
+ * The core in the test's own process: only for a test that needs a clock of its own
+ * (`now`: a function cannot cross to another process). Same shape as the hosted core.
+ */
+async function inProcessCore(databasePath: string, now: () => Date) {
   const core = await createAppCore({
     databasePath,
     backupDir: path.join(path.dirname(databasePath), 'sauvegardes'),
@@ -88,9 +130,52 @@ export async function startApp(
     appVersion: 'e2e',
     osUser: 'e2e-user',
     origin: 'ui',
-    ...(options.now ? { now: options.now } : {}),
+    now,
     log: { error: (message, details) => console.error(message, details) },
   });
+  let nextId = 1;
+  const running = new Map<number, AbortController>();
+  const start = (channel: string, payload: unknown, onProgress?: ProgressListener): StartedCall => {
+    const id = nextId++;
+    const controller = new AbortController();
+    running.set(id, controller);
+    const result = core.dispatch(channel, payload, { signal: controller.signal, ...(onProgress ? { onProgress } : {}) }).finally(() => running.delete(id));
+    return { id, result };
+  };
+  return {
+    start,
+    dispatch: (channel: string, payload: unknown) => start(channel, payload).result,
+    cancel: (id: number) => running.get(id)?.abort(),
+    openedFiles: core.openedFiles,
+    migration: core.migration,
+    close: async () => core.close(),
+  };
+}
+
+export async function startApp(
+  browser: Browser,
+  options: { readonly databasePath?: string; readonly now?: () => Date } = {},
+): Promise<AppSession> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrr-e2e-'));
+  const databasePath = options.databasePath ?? path.join(dir, 'qrr.sqlite');
+  const backend = options.now
+    ? await inProcessCore(databasePath, options.now)
+    : await startHostedCore({ databasePath, appVersion: 'e2e', osUser: 'e2e-user', openedFiles: createOpenedFileQueue() });
+  const inspection = inspectionConnection(databasePath);
+  const core: HarnessCore = {
+    start: (channel, payload, onProgress) => backend.start(channel, payload, onProgress),
+    dispatch: (channel, payload) => backend.start(channel, payload).result,
+    cancel: (id) => backend.cancel(id),
+    get db() {
+      return inspection.db;
+    },
+    openedFiles: backend.openedFiles,
+    migration: backend.migration,
+    close: async () => {
+      inspection.close();
+      await backend.close();
+    },
+  };
 
   const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 800 } });
   // Only the tests use the clipboard API (to put what Excel would on the clipboard, and read it back);
@@ -107,12 +192,25 @@ export async function startApp(
     const response = serveApp(RENDERER_DIR, url.pathname, crypto.randomBytes(18).toString('base64'));
     return route.fulfill({ status: response.status, headers: { ...response.headers }, body: response.body });
   });
-  // Same checks as ipcMain's handlers: the sender must be the application's page.
-  await context.exposeBinding('__qrrBridge', (source, channel: string, request: unknown) => {
+  // Same checks as ipcMain's handlers (electron/shell/core-process.ts): the sender must be the application's page.
+  await context.exposeBinding('__qrrBridge', async (source, channel: string, request: unknown) => {
     if (!isTrustedSender(source.frame.url(), E2E_ORIGIN)) {
       return fail('FORBIDDEN_SENDER', "Cette demande ne provient pas de l'application et a été refusée.");
     }
-    return core.dispatch(channel, request);
+    // Progress goes to the asking page in order, the closing event before the answer (as main sends them).
+    let relayed: Promise<unknown> = Promise.resolve();
+    const relay = (event: ProgressEvent) => (relayed = relayed.then(() => deliverProgress(source.frame, event)));
+    let reported = false;
+    const call = core.start(channel, request, (progress) => {
+      reported = true;
+      void relay({ id: call.id, channel: channel as ChannelName, progress });
+    });
+    const result = await call.result;
+    if (reported) await relay({ id: call.id, channel: channel as ChannelName, progress: null });
+    return result;
+  });
+  await context.exposeBinding('__qrrCancel', (source, id: unknown) => {
+    if (isTrustedSender(source.frame.url(), E2E_ORIGIN) && typeof id === 'number') core.cancel(id);
   });
   await context.addInitScript({ content: await bundleBridge() });
 
@@ -137,8 +235,17 @@ export async function startApp(
     },
     close: async () => {
       await context.close();
-      core.close();
+      await core.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Hands a progress event to the page's `window.tasks` listeners (tests/support/e2e-bridge-entry.ts). */
+async function deliverProgress(frame: Frame, event: ProgressEvent): Promise<void> {
+  try {
+    await frame.evaluate((e) => (window as unknown as { __qrrProgress?: (e: unknown) => void }).__qrrProgress?.(e), event);
+  } catch {
+    // The page navigated or closed meanwhile: nobody is listening any more.
+  }
 }

@@ -26,17 +26,24 @@ export function createExchangeHandlers({ ctx, geography, backups, dataDir, trust
     readWorkbook: (bytes) => exchangeFromWorkbook(bytes, readReferential(ctx.db)),
   });
   return {
-    exportExchange: async ({ periods, format }) => {
+    exportExchange: async ({ periods, format }, call) => {
+      call.progress('Lecture des données à exporter…', 0, 2, true);
       const document = exportExchange(ctx, periods ? { periods } : {});
+      await call.checkpoint();
+      call.progress(format === 'xlsx' ? 'Écriture du classeur Excel…' : "Écriture du fichier d'échange…", 1, 2, false);
       const file =
         format === 'xlsx'
           ? await writeExchangeWorkbook(document, readReferential(ctx.db), path.join(dataDir, 'exports'))
           : writeExchangeFile(document, path.join(dataDir, 'exports', exchangeFileName(document)));
       return { path: file, fileName: path.basename(file) };
     },
-    previewExchange: async ({ fileName, contentBase64 }) => {
+    previewExchange: async ({ fileName, contentBase64 }, call) => {
       current = null;
+      // Read-only: cancellable all along.
+      call.progress(`Lecture et vérification de « ${fileName} »…`, 0, 2, true);
       const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
+      await call.checkpoint();
+      call.progress('Comparaison avec vos données…', 1, 2, true);
       const { lines, ...head } = previewImport(ctx, source.document, geography);
       current = { id: randomUUID(), preview: { ...head, lines } };
       return { ...head, fileName: source.fileName, hash: source.fileHash, source: source.info, previewId: current.id, filters: lineFilters(lines) };
@@ -51,10 +58,14 @@ export function createExchangeHandlers({ ctx, geography, backups, dataDir, trust
       for (let i = 0; i < lines.length; i++) if (lines.matches(i, filter)) keys.push(lines.keyAt(i));
       return { ...page, keys };
     },
-    applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified, skipRefused }) => {
+    applyExchange: async ({ fileName, contentBase64, defaultChoice, perLine, acceptUnverified, skipRefused }, call) => {
       current = null;
+      call.progress(`Lecture et vérification de « ${fileName} »…`, 0, 2, true);
       const source = await readExchangeBytes(fileName, Buffer.from(contentBase64, 'base64'), sourceOptions());
       if (source.info.warning && !acceptUnverified) throw new DomainError('CONFLICT', UNVERIFIED_NOT_ACCEPTED);
+      // Last safe point: then a backup, and the import in one transaction.
+      await call.checkpoint();
+      call.progress("Sauvegarde de la base puis import en une seule transaction…", 1, 2, false);
       return applyImport(ctx, source.document, { defaultChoice, ...(perLine ? { perLine } : {}), skipRefused: skipRefused === true }, {
         backup: async () => (await backups.backupNow('avant-import')).name,
         fileName: source.fileName,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
 import { DomainError, fail, ok, type FieldIssue, type Result } from '../../../shared/ipc/result';
 import { busyDatabaseError } from '../db/sqlite';
+import { callContext, type CallOptions } from './call-context';
 import type { Handler, Handlers } from './handler-kit';
 
 /** No legitimate request comes near this; anything larger is refused before parsing. */
@@ -28,7 +29,7 @@ function requestSize(payload: unknown): number {
  * database access) runs; every outcome is an envelope, never a thrown error.
  */
 export function createDispatcher(handlers: Handlers, log: DispatchLog) {
-  return async function dispatch(channel: string, payload: unknown): Promise<Result<unknown>> {
+  return async function dispatch(channel: string, payload: unknown, options?: CallOptions): Promise<Result<unknown>> {
     if (!isChannelName(channel)) {
       return fail('UNKNOWN_CHANNEL', `Requête inconnue de l'application : « ${channel.slice(0, 80)} ».`);
     }
@@ -46,7 +47,7 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog) {
     }
     try {
       const handler = handlers[channel] as Handler<ChannelName>;
-      return ok(await handler(parsed.data as never));
+      return ok(await handler(parsed.data as never, callContext(options)));
     } catch (error) {
       if (error instanceof DomainError) return fail(error.code, error.message, error.issues);
       const busy = busyDatabaseError(error);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { AppInfo, BackupInfo, DemoSummaryDto } from '../../../shared/domain/types';
 import type { ChannelName, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { ServiceContext } from '../context';
+import type { CallContext } from './call-context';
 import type { BackupReason } from '../db/backup';
 import type { Geography } from '../geography';
 import { dataFolders } from '../paths';
@@ -17,7 +18,8 @@ import type { TransferService } from '../transfer/service';
 import { createTrustStore } from '../trust';
 import { createTsaSettings } from '../tsa-settings';
 
-export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
+/** `call` says where to report progress and whether the caller asked to stop (long requests only use it). */
+export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>, call: CallContext) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { readonly [C in ChannelName]: Handler<C> };
 /** The handlers of some channels: what one domain contributes. */
 export type HandlersOf<C extends ChannelName> = { readonly [K in C]: Handler<K> };
@@ -34,7 +36,7 @@ export interface HandlerDeps {
   readonly geography: Geography;
   readonly backups: BackupService;
   /** Fills an empty database with the demonstration (needs the dispatcher, so the app core provides it). */
-  readonly installDemo: () => Promise<DemoSummaryDto>;
+  readonly installDemo: (call?: CallContext) => Promise<DemoSummaryDto>;
 
   readonly info: Omit<AppInfo, 'schemaVersion' | 'reportsDir' | 'exportsDir' | 'trustedRootsDir'>;
   /** « Exporter tout / Restaurer » (needs the app core, which can replace the database). Absent (CLI): refused. */

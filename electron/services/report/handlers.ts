@@ -61,11 +61,12 @@ export function createReportHandlers({ ctx, geography, info, dataDir, folders, t
   const signing = createSigningHandlers(ctx, createSigningPreferences(preferencesFile ?? path.join(dataDir, PREFERENCES_FILE), ctx.osUser));
   return {
     getReportModel: ({ periodCode }) => reportModelFor(ctx, geography, periodCode),
-    generateReport: ({ periodCode, signature, transmit, confirmIncomplete }) =>
+    generateReport: ({ periodCode, signature, transmit, confirmIncomplete }, call) =>
       produceReport(ctx, geography, {
         periodCode,
         transmit,
         confirmIncomplete,
+        call,
         outputDir: reportsDir,
         appVersion: info.appVersion,
         ...(signature ? timestamped(signing.signatureOf(signature), signature.withoutTimestamp ? null : tsa.get().tsaUrl) : {}),

@@ -21,9 +21,10 @@ import { openTokenIdentity, type TokenCertificate, type TokenSelection } from '.
 import { DEFAULT_PLACEHOLDER_BYTES, displayName, signReportPdf, type SigningIdentity } from './sign';
 import { TIMESTAMP_RESERVE_BYTES, timestamperFor } from './timestamp';
 import { requireTransmittable, transmitQuarter } from '../transmission';
+import { NO_CALL, type CallContext } from '../ipc/call-context';
 
 /** PAdES B-T: the signature time-stamped by the TSA at `url`, with room for its token. */
-const timestampOptions = (url: string) => ({ timestamp: timestamperFor(url), placeholderBytes: DEFAULT_PLACEHOLDER_BYTES + TIMESTAMP_RESERVE_BYTES });
+const timestampOptions = (url: string, signal?: AbortSignal) => ({ timestamp: timestamperFor(url, { signal }), placeholderBytes: DEFAULT_PLACEHOLDER_BYTES + TIMESTAMP_RESERVE_BYTES });
 
 /**
  * The quarterly report from the database to a file: model, PDF, data
@@ -50,6 +51,8 @@ export interface ProduceReportOptions {
   readonly confirmIncomplete?: boolean;
   /** Name of the file in `outputDir` (default `rapport-qrr-<dep>-<period>-signe.pdf` / `-non-signe.pdf`). */
   readonly fileName?: string;
+  /** Progress and cancellation of the request (cancellable until the file is written). */
+  readonly call?: CallContext;
 }
 
 /**
@@ -112,7 +115,12 @@ async function produceWith(
 ): Promise<ProducedReport> {
   const generatedAt = at.toISOString();
   const signer = identity ? displayName(identity.subject) : '';
+  const call = options.call ?? NO_CALL;
+  const steps = identity ? 5 : 4;
+  call.progress('Lecture des données du trimestre…', 0, steps, true);
+  await call.checkpoint();
   const model = reportModelFor(ctx, geography, period.code, identity ? signer : null);
+  call.progress('Dessin du rapport PDF…', 1, steps, true);
   const pdf = renderReportPdf(model, {
     generatedAt,
     appVersion: options.appVersion,
@@ -122,7 +130,11 @@ async function produceWith(
       ? { signatureBlock: { name: signer, title: options.signature.title ?? model.departement.prefetTitle, date: generatedAt } }
       : {}),
   });
+  await call.checkpoint();
+  call.progress("Ajout des données d'échange en pièce jointe…", 2, steps, true);
   const attached = await attachReportData(pdf, model, { generatedAt, exchange: exchangeOfReport(ctx, period.code, options.transmit) });
+  call.checkCancelled();
+  if (identity) call.progress(options.signature?.tsaUrl ? 'Signature électronique et horodatage…' : 'Signature électronique…', 3, steps, true);
   const bytes =
     identity && options.signature
       ? await signReportPdf(attached, {
@@ -130,12 +142,15 @@ async function produceWith(
           signingTime: at,
           visible: options.signature.visible,
           ...(options.signature.location ? { location: options.signature.location } : {}),
-          ...(options.signature.tsaUrl ? timestampOptions(options.signature.tsaUrl) : {}),
+          ...(options.signature.tsaUrl ? timestampOptions(options.signature.tsaUrl, call.signal) : {}),
         })
       : attached;
 
   const fileName = options.fileName ?? reportDataFileName(model).replace(/\.json$/, identity ? '-signe.pdf' : '-non-signe.pdf');
   const file = path.join(options.outputDir, fileName);
+  // Last safe point: past it, the file is written and recorded.
+  await call.checkpoint();
+  call.progress('Enregistrement du rapport…', steps - 1, steps, false);
   writeFileAtomic(file, bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 

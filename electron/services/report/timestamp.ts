@@ -197,6 +197,6 @@ export async function addSignatureTimestamp(cms: Uint8Array, transport: TsaTrans
 
 /** The hook sign.ts calls on the finished CMS: time-stamps it with the TSA at `url`. */
 export const timestamperFor =
-  (url: string, options: { readonly timeoutMs?: number } = {}) =>
+  (url: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal | undefined } = {}) =>
   (cms: Uint8Array): Promise<Uint8Array> =>
     addSignatureTimestamp(cms, httpTransport(url, options));

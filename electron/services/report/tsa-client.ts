@@ -15,6 +15,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { DomainError } from '../../../shared/ipc/result';
+import { cancelledError } from '../ipc/call-context';
 
 export type TimestampErrorReason = 'BAD_URL' | 'UNREACHABLE' | 'TIMEOUT' | 'HTTP' | 'BAD_RESPONSE' | 'REJECTED' | 'MISMATCH';
 
@@ -64,17 +65,18 @@ const SECONDS = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const where = (url: URL): string => url.host;
 
 /** A transport to `rawUrl` over node:http / node:https. */
-export function httpTransport(rawUrl: string, options: { readonly timeoutMs?: number } = {}): TsaTransport {
+export function httpTransport(rawUrl: string, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal | undefined } = {}): TsaTransport {
   const url = parseTsaUrl(rawUrl);
   const timeoutMs = options.timeoutMs ?? TSA_TIMEOUT_MS;
   const client = url.protocol === 'https:' ? https : http;
   return (query) =>
     new Promise<Uint8Array>((resolve, reject) => {
       let settled = false;
-      const finish = (error: TimestampError | null, body?: Uint8Array): void => {
+      const finish = (error: DomainError | null, body?: Uint8Array): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', cancel);
         if (error) {
           request.destroy();
           reject(error);
@@ -128,6 +130,10 @@ export function httpTransport(rawUrl: string, options: { readonly timeoutMs?: nu
         timeoutMs,
       );
       request.on('error', (error) => finish(unreachable(url, error)));
+      // The user cancelled the report while the authority was answering: nothing was written yet.
+      const cancel = (): void => finish(cancelledError());
+      if (options.signal?.aborted) return cancel();
+      options.signal?.addEventListener('abort', cancel, { once: true });
       request.end(Buffer.from(query));
     });
 }

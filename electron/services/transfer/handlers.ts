@@ -9,11 +9,12 @@ export function createTransferHandlers({ transfer }: HandlerEnv): HandlersOf<'ex
     return transfer;
   };
   return {
-    exportEverything: () => requireTransfer().exportEverything(),
-    restoreEverything: ({ archiveBase64, confirmOtherDepartement, fileName }) =>
-      requireTransfer().restoreEverything(Buffer.from(archiveBase64, 'base64'), {
-        confirmOtherDepartement: confirmOtherDepartement === true,
-        fileName,
-      }),
+    exportEverything: (_request, call) => requireTransfer().exportEverything(call),
+    restoreEverything: ({ archiveBase64, confirmOtherDepartement, fileName }, call) =>
+      requireTransfer().restoreEverything(
+        Buffer.from(archiveBase64, 'base64'),
+        { confirmOtherDepartement: confirmOtherDepartement === true, fileName },
+        call,
+      ),
   };
 }

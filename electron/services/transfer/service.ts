@@ -2,16 +2,18 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { TransferExportDto, TransferRestoreDto } from '../../../shared/transfer/transfer';
 import type { AuditEntry } from '../audit';
+import { NO_CALL, type CallContext } from '../ipc/call-context';
 import { exportEverything } from './export';
 import { copyTransferredFiles, currentData, offeredRoots, prepareRestore, restoreSummaryMessage } from './restore';
 import { DEFAULT_TRANSFER_LIMITS, TRANSFER_FORMAT, type TransferLimits } from './rules';
 
 /** « Exporter tout / Restaurer », as the IPC handlers see it. */
 export interface TransferService {
-  exportEverything(): Promise<TransferExportDto>;
+  exportEverything(call?: CallContext): Promise<TransferExportDto>;
   restoreEverything(
     archive: Uint8Array,
     options: { readonly confirmOtherDepartement: boolean; readonly fileName?: string | undefined },
+    call?: CallContext,
   ): Promise<TransferRestoreDto>;
 }
 
@@ -40,10 +42,14 @@ export function createTransferService(deps: TransferDeps): TransferService {
   const limits: TransferLimits = { ...DEFAULT_TRANSFER_LIMITS, ...deps.limits };
   const binding = deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {};
   return {
-    exportEverything: () =>
-      exportEverything({ db: deps.db(), dataDir: deps.dataDir, appVersion: deps.appVersion, osUser: deps.osUser, now: deps.now(), limits, ...binding }),
+    exportEverything: (call = NO_CALL) => {
+      call.progress("Constitution de l'archive complète (base, rapports, exports, certificats)…", 0, 1, false);
+      return exportEverything({ db: deps.db(), dataDir: deps.dataDir, appVersion: deps.appVersion, osUser: deps.osUser, now: deps.now(), limits, ...binding });
+    },
 
-    async restoreEverything(archive, options) {
+    async restoreEverything(archive, options, call = NO_CALL) {
+      call.progress("Lecture et vérification de l'archive…", 0, 3, true);
+      await call.checkpoint();
       // Every refusal happens here, before the database or a folder is touched.
       const prepared = prepareRestore(archive, {
         current: currentData(deps.db()),
@@ -52,7 +58,11 @@ export function createTransferService(deps: TransferDeps): TransferService {
         ...binding,
       });
       try {
+        // Last safe point: then the current database is backed up and replaced.
+        await call.checkpoint();
+        call.progress('Sauvegarde puis remplacement de la base…', 1, 3, false);
         const { safetyBackup } = await deps.swapDatabase(prepared.databaseFile);
+        call.progress('Copie des rapports, exports et certificats…', 2, 3, false);
         const files = copyTransferredFiles(prepared, deps.dataDir);
         const roots = offeredRoots(prepared, new Set(deps.trustedFingerprints()));
         const { manifest } = prepared;
