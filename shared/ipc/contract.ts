@@ -27,10 +27,6 @@ import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
 import type { TimestampSettings, TsaTestResult } from '../domain/timestamp';
 import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet';
 import type { IndicatorTarget } from '../domain/targets';
-import type { ExchangeLine, ExchangePreview } from '../exchange/diff';
-import type { ExchangeSourceInfo } from '../exchange/source';
-import { EXCHANGE_MAX_BYTES } from '../exchange/format';
-import { CONSOLIDATION_MAX_FILES, CONSOLIDATION_MAX_TOTAL_BYTES, type NationalModel } from '../exchange/consolidate';
 import type { Engagement } from '../referential/types';
 import {
   TRANSFER_MAX_ARCHIVE_BYTES,
@@ -41,17 +37,15 @@ import {
 import type { Result } from './result';
 import type { ChannelName } from './channels';
 import { fipdContract, SubsidyFiltersSchema } from './contract-fipd';
-import { channel, Id, requiredText, text, Via, type Channel, type Exact } from './schema-kit';
+import { base64, channel, Id, PeriodCode, requiredText, text, Via, type Channel, type Exact } from './schema-kit';
+import { exchangeContract, type OpenedFileDto } from './contract-exchange';
+export { PeriodCode } from './schema-kit';
+export { PREVIEW_PAGE_MAX, type ExchangeLinesPageDto, type ExchangePreviewDto, type ImportSummaryDto, type OpenedFileDto } from './contract-exchange';
 export { WRITE_VIAS } from './schema-kit';
 import { FOLLOWUP_TEXT_MAX, followupTextLabel } from '../domain/followup-limits';
 import { QRR_NAME_MAX, PERSON_NAME_MAX, MAX_COMMUNES_PER_QRR, MAX_QPV_PER_QRR } from '../domain/qrr';
 import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
 
-const base64 = (label: string, maxBytes: number) =>
-  z
-    .string({ error: `${label} est invalide.` })
-    .max(Math.ceil((maxBytes * 4) / 3) + 4, `${label} est trop volumineux.`)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${label} est invalide.`);
 
 const P12_MAX = 200 * 1024;
 
@@ -143,9 +137,6 @@ export const CreateQrrRequest = z.strictObject({
 /** Update: only the fields sent change (a client that knows fewer fields never wipes the others). */
 export const UpdateQrrRequest = z.strictObject({ id: Id, ...QrrFields }).partial().required({ id: true });
 
-export const PeriodCode = z
-  .string({ error: 'Période invalide.' })
-  .regex(/^\d{4}-T[1-4]$/, 'Période invalide (format attendu : 2026-T4).');
 
 const ReferentialCode = z.string({ error: 'Code invalide.' }).max(16, 'Code invalide.');
 
@@ -241,89 +232,6 @@ export const ListAuditRequest = z.strictObject({
   offset: z.number().int().min(0).default(0),
 });
 
-/**
- * A file chosen to import: an exchange file (.qrr), a report PDF or an .xlsx
- * workbook of the application, as bytes (its kind is recognised in main from
- * its first bytes, not from its name).
- */
-/** What the import reads is what the export writes (EXCHANGE_MAX_BYTES, with its reason). */
-const EXCHANGE_FILE_MAX = EXCHANGE_MAX_BYTES;
-/** What previewExchange answers: the preview without its lines, which are read by pages. */
-export type ExchangePreviewDto = Omit<ExchangePreview, 'lines'> & {
-  readonly fileName: string;
-  readonly hash: string;
-  readonly source: ExchangeSourceInfo;
-  /** Names this preview in previewExchangeLines (the last preview only is kept). */
-  readonly previewId: string;
-  /** The QRRs and quarters (or FIPD years, results) that have lines: the filters' choices. */
-  readonly filters: { readonly qrrs: readonly { readonly key: string; readonly name: string }[]; readonly periods: readonly string[] };
-};
-
-/** Lines asked for at most per page. */
-export const PREVIEW_PAGE_MAX = 1000;
-
-export interface ExchangeLinesPageDto {
-  readonly lines: readonly ExchangeLine[];
-  /** Lines matching the filters, in all. */
-  readonly total: number;
-  /** With `withKeys`: the key of every line matching (per-line choices for all the conflicts shown). */
-  readonly keys?: readonly string[];
-}
-
-const ExchangeFileRequest = z.strictObject({
-  fileName: text('Le nom du fichier', 255),
-  contentBase64: base64('Le fichier', EXCHANGE_FILE_MAX),
-});
-
-/** A file main queued to be opened (double click, second instance, menu), as bytes. */
-export interface OpenedFileDto {
-  readonly fileName: string;
-  readonly contentBase64: string;
-}
-
-/** What an import did (electron/services/exchange/apply.ts answers with this very type). */
-export interface ImportSummaryDto {
-  readonly applied: { readonly new: number; readonly theirs: number };
-  readonly keptMine: number;
-  readonly identical: number;
-  readonly locked: number;
-  /** Refused cells left out (only with skipRefused). */
-  readonly refused: number;
-  readonly qrrsCreated: number;
-  readonly periodsOpened: number;
-  /** Periods created by the import as transmitted, as they are in the file (a transmitted quarter stays locked). */
-  readonly periodsTransmitted: number;
-  readonly fipd: { readonly envelopes: number; readonly subsidiesCreated: number; readonly subsidiesUpdated: number; readonly payments: number };
-  readonly backupFile: string;
-  /** French, for the user. */
-  readonly message: string;
-}
-
-/**
- * National consolidation: several départements' exchange files, as their names
- * and texts (JSON), for the national summary — read-only, nothing is written to
- * the database. Each file is limited like an exchange file, all together too.
- */
-const CONSOLIDATION_FILE_MAX = EXCHANGE_MAX_BYTES;
-const ConsolidationRequest = z.strictObject({
-  files: z
-    .array(
-      z.strictObject({
-        fileName: text('Le nom du fichier', 255),
-        text: z.string({ error: "Le fichier d'échange est invalide." }).max(CONSOLIDATION_FILE_MAX, `Un fichier d'échange dépasse ${CONSOLIDATION_FILE_MAX / (1024 * 1024)} Mo.`),
-      }),
-      { error: "La liste des fichiers d'échange est invalide." },
-    )
-    .min(1, "Choisissez au moins un fichier d'échange.")
-    .max(CONSOLIDATION_MAX_FILES, `Pas plus de ${CONSOLIDATION_MAX_FILES} fichiers à la fois.`)
-    .refine(
-      (files) => files.reduce((n, f) => n + f.text.length, 0) <= CONSOLIDATION_MAX_TOTAL_BYTES,
-      `Les fichiers choisis dépassent ${CONSOLIDATION_MAX_TOTAL_BYTES / (1024 * 1024)} Mo au total : consolidez-les en plusieurs fois.`,
-    ),
-  periodCode: PeriodCode.optional(),
-});
-/** JSON escaping of the files' text (quotes, line breaks) stays well under twice their size. */
-const CONSOLIDATION_REQUEST_MAX = CONSOLIDATION_MAX_TOTAL_BYTES * 2;
 
 export const contract = {
   getAppInfo: channel<AppInfo>()(NoRequest),
@@ -404,46 +312,8 @@ export const contract = {
   /** Fills an empty database with the fictional demonstration dataset (3 QRRs, 8 quarters). */
   installDemo: channel<DemoSummaryDto>()(NoRequest),
   listAudit: channel<{ readonly rows: readonly AuditRecord[]; readonly total: number }>()(ListAuditRequest),
-  /**
-   * Writes the exchange data of the chosen quarters (all when none) in the « exports » folder:
-   * an exchange file `.qrr` (default) or an Excel workbook `.xlsx` to edit and import back.
-   */
-  exportExchange: channel<{ readonly path: string; readonly fileName: string }>()(
-    z.strictObject({
-      periods: z.array(PeriodCode).max(200).optional(),
-      format: z.enum(['qrr', 'xlsx'], { error: "Format d'export inconnu (fichier d'échange .qrr ou classeur Excel .xlsx)." }).optional(),
-    }),
-  ),
-  /**
-   * What importing this exchange file would do: counts by state, the QRRs and quarters, the filters'
-   * choices; nothing is written. The lines (~435,000 for a national quarter) stay in main: they are
-   * read a page at a time (previewExchangeLines) with the `previewId` given here.
-   */
-  previewExchange: channel<ExchangePreviewDto>()(ExchangeFileRequest, { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 1024 }),
-  /** A page of the last preview's lines, filtered by state, QRR and quarter; `withKeys`: the keys of every line matching (bulk choices). */
-  previewExchangeLines: channel<ExchangeLinesPageDto>()(
-    z.strictObject({
-      previewId: text("L'aperçu", 100),
-      kind: z.enum(['new', 'identical', 'conflict', 'locked', 'refused'], { error: 'État de ligne inconnu.' }).optional(),
-      qrrKey: text('Le quartier', 1000).optional(),
-      periodCode: text('Le trimestre', 20).optional(),
-      offset: z.number({ error: 'Position invalide.' }).int().min(0).max(10_000_000),
-      limit: z.number({ error: 'Nombre de lignes invalide.' }).int().min(1).max(PREVIEW_PAGE_MAX, `Au plus ${PREVIEW_PAGE_MAX} lignes par page.`),
-      withKeys: z.boolean().optional(),
-    }),
-  ),
-  /** Applies the file with the choices made on the preview, after a backup, in one transaction. */
-  applyExchange: channel<ImportSummaryDto>()(
-    ExchangeFileRequest.extend({
-      defaultChoice: z.enum(['mine', 'theirs'], { error: 'Choix inconnu (le mien ou le sien).' }),
-      perLine: z.record(z.string().max(300), z.enum(['mine', 'theirs'])).optional(),
-      /** The user accepted the warning about an unsigned or untrusted report. */
-      acceptUnverified: z.boolean().optional(),
-      /** Import the rest of a file some cells of which the application refuses (explicit choice); otherwise it is refused whole. */
-      skipRefused: z.boolean().optional(),
-    }),
-    { maxBytes: Math.ceil(EXCHANGE_FILE_MAX * 1.34) + 4 * 1024 * 1024 },
-  ),
+  /** Exchange files and the national consolidation (shared/ipc/contract-exchange.ts). */
+  ...exchangeContract,
   /** FIPD credits: envelopes, subsidies, payments, ledger (shared/ipc/contract-fipd.ts). */
   ...fipdContract,
   /** The subsidies shown, as CSV or .xlsx in the « exports » folder beside the database. */
@@ -456,12 +326,6 @@ export const contract = {
    * No request: the renderer can only take what main queued, never name a path.
    */
   takeOpenedFile: channel<OpenedFileDto | null>()(NoRequest),
-  /** The national summary of several départements' exchange files for a quarter (shared/exchange/consolidate.ts); nothing is written. */
-  consolidateExchanges: channel<NationalModel>()(ConsolidationRequest, { maxBytes: CONSOLIDATION_REQUEST_MAX }),
-  /** The same summary as an unsigned PDF in the « exports » folder beside the database (the database is not written). */
-  exportNationalReport: channel<{ readonly path: string; readonly fileName: string; readonly pages: number }>()(ConsolidationRequest, {
-    maxBytes: CONSOLIDATION_REQUEST_MAX,
-  }),
   /**
    * « Exporter tout »: the database (consistent copy), reports, exports and trusted roots in one
    * `.qrrsauv` archive in the « exports » folder, with a manifest of every file's SHA-256. Backups are not included.

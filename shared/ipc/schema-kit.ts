@@ -40,3 +40,15 @@ export const Via = z.enum(WRITE_VIAS, { error: 'Origine de la modification incon
 
 /** Compile-time equality of two types (for checks that two lists stay in step). */
 export type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** A file's bytes as base64, at most `maxBytes` once decoded. */
+export const base64 = (label: string, maxBytes: number) =>
+  z
+    .string({ error: `${label} est invalide.` })
+    .max(Math.ceil((maxBytes * 4) / 3) + 4, `${label} est trop volumineux.`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${label} est invalide.`);
+
+/** A quarter, « 2026-T4 ». */
+export const PeriodCode = z
+  .string({ error: 'Période invalide.' })
+  .regex(/^\d{4}-T[1-4]$/, 'Période invalide (format attendu : 2026-T4).');
