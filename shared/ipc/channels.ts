@@ -25,6 +25,8 @@ export const CHANNELS = [
   'listActionStatuses',
   'saveActionStatuses',
   'listAssessments',
+  'loadIndicatorGrid',
+  'loadActionGrid',
   'saveAssessment',
   'listSansObjet',
   'saveSansObjet',

@@ -4,6 +4,7 @@
  * last update), and cell texts → saveActionStatuses changes. Pure.
  */
 import { formatActionStatus, parseActionStatus } from '../../../../shared/domain/action-status';
+import type { PreviousActionRecord } from '../../../../shared/domain/followup-grid';
 import { ACTION_STATUSES, ACTION_STATUS_LABELS, type ActionStatus, type ActionStatusRecord, type Qrr } from '../../../../shared/domain/types';
 import type { Action, Engagement } from '../../../../shared/referential/types';
 import { updatedColumn, withQrrBlocks } from '../../grid/qrr-columns';
@@ -35,7 +36,7 @@ const byQrr = <T extends { qrrId: number; actionCode: string }>(records: readonl
 export function buildActionRows(
   engagements: readonly Engagement[],
   records: readonly ActionStatusRecord[],
-  previous: readonly ActionStatusRecord[],
+  previous: readonly PreviousActionRecord[],
 ): ActionRow[] {
   const current = byQrr(records);
   const prev = byQrr(previous);

@@ -6,6 +6,7 @@
  * without a browser.
  */
 import { computeIndicator, computedUnit, formatIndicatorValue, formatPartValue, parsePartInput, validateIndicatorValue } from '../../../../shared/domain/indicator-values';
+import type { PreviousIndicatorRecord } from '../../../../shared/domain/followup-grid';
 import type { IndicatorValuePayload, IndicatorValueRecord, Qrr } from '../../../../shared/domain/types';
 import { formatPercentFr, formatPerThousandFr } from '../../../../shared/format/number-fr';
 import { indicatorChange } from '../../../../shared/report/report-model';
@@ -50,7 +51,7 @@ export const isIndicatorRow = (r: IndicatorRow): r is IndicatorDataRow => r.type
 export function buildRows(
   engagements: readonly Engagement[],
   records: readonly IndicatorValueRecord[],
-  previous: readonly IndicatorValueRecord[],
+  previous: readonly PreviousIndicatorRecord[],
   options: { readonly onlyMissing?: ReadonlySet<string>; readonly held?: ReadonlyMap<string, HeldRow> } = {},
 ): IndicatorRow[] {
   const heldByCode = new Map<string, Map<number, HeldRow>>();
