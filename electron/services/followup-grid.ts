@@ -1,8 +1,18 @@
 import { previousPeriod } from '../../shared/domain/period';
-import { encodeActionGrid, encodeIndicatorGrid, type ActionGridLoad, type IndicatorGridLoad } from '../../shared/domain/followup-grid';
+import { encodeActionGrid, encodeIndicatorGrid, toColumns, type ActionGridLoad, type IndicatorGridLoad, type QrrNames } from '../../shared/domain/followup-grid';
 import type { ServiceContext } from './context';
 import { prepared } from './db/statement-cache';
 import { listActionStatuses, listIndicatorValues } from './followup';
+import { listSansObjetOf } from './results';
+
+/** Same order as the quartier list (qrr.ts): SQLite's NOCASE knows only ASCII. */
+const byName = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/** The active quartiers' ids and names only: the grids' quartier choice (the full list weighs 1 MB at national scale). */
+export function listQrrNames(ctx: ServiceContext): QrrNames {
+  const rows = prepared(ctx.db, 'SELECT id, name FROM qrr WHERE archived_at IS NULL').all() as { id: number; name: string }[];
+  return toColumns(rows.sort((a, b) => byName.compare(a.name, b.name)), ['id', 'name'] as const);
+}
 
 /*
  * What the Indicateurs and Actions grids load when a quarter or a quartier is
@@ -24,6 +34,10 @@ export function loadIndicatorGrid(ctx: ServiceContext, periodCode: string, qrrId
     previousCode,
     listIndicatorValues(ctx, periodCode, qrrIds),
     previousCode ? listIndicatorValues(ctx, previousCode, qrrIds).filter((r) => r.value !== null) : [],
+    toColumns(
+      listSansObjetOf(ctx, qrrIds).filter((s) => s.itemType === 'indicator' && s.sansObjet),
+      ['qrrId', 'code', 'reason'] as const,
+    ),
   );
 }
 

@@ -6,7 +6,7 @@ import {
   saveAssessment,
   saveIndicatorValues,
 } from './followup';
-import { loadActionGrid, loadIndicatorGrid } from './followup-grid';
+import { listQrrNames, loadActionGrid, loadIndicatorGrid } from './followup-grid';
 import { withVia, type HandlerEnv, type HandlersOf } from './ipc/handler-kit';
 import { listSansObjet, listTargets, saveSansObjet, saveTarget } from './results';
 
@@ -19,6 +19,7 @@ export function createFollowupHandlers({ ctx }: HandlerEnv): HandlersOf<
   | 'listAssessments'
   | 'loadIndicatorGrid'
   | 'loadActionGrid'
+  | 'listQrrNames'
   | 'saveAssessment'
   | 'listSansObjet'
   | 'saveSansObjet'
@@ -33,6 +34,7 @@ export function createFollowupHandlers({ ctx }: HandlerEnv): HandlersOf<
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
     loadIndicatorGrid: ({ periodCode, qrrIds }) => loadIndicatorGrid(ctx, periodCode, qrrIds),
     loadActionGrid: ({ periodCode, qrrIds }) => loadActionGrid(ctx, periodCode, qrrIds),
+    listQrrNames: () => listQrrNames(ctx),
     saveAssessment: ({ periodCode, via, ...change }) => saveAssessment(withVia(ctx, via), periodCode, change),
     listSansObjet: () => listSansObjet(ctx),
     saveSansObjet: (change) => saveSansObjet(ctx, change),

@@ -14,19 +14,30 @@ import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
 import { readReferential } from './referential';
 
-const qrrCharacteristics = (ctx: ServiceContext) =>
-  ctx.db.prepare('SELECT id, security_zone AS securityZone FROM qrr ORDER BY id').all() as { id: number; securityZone: SecurityZone | null }[];
+/** Every QRR, or only those listed (a grid's quartiers: a list travels as JSON, one statement whatever its length). */
+const onlyQrrs = (column: string, qrrIds?: readonly number[]): string =>
+  qrrIds ? `WHERE ${column} IN (SELECT value FROM json_each(@qrrIds))` : '';
 
-function decisions(ctx: ServiceContext): SansObjetDecision[] {
+const qrrCharacteristics = (ctx: ServiceContext, qrrIds?: readonly number[]) =>
+  ctx.db.prepare(`SELECT id, security_zone AS securityZone FROM qrr ${onlyQrrs('id', qrrIds)} ORDER BY id`).all({ qrrIds: JSON.stringify(qrrIds ?? []) }) as {
+    id: number;
+    securityZone: SecurityZone | null;
+  }[];
+
+function decisions(ctx: ServiceContext, qrrIds?: readonly number[]): SansObjetDecision[] {
   return (
     ctx.db
       .prepare(
         `SELECT qrr_id AS qrrId, item_type AS itemType, code, applies, reason, updated_at AS updatedAt, updated_by AS updatedBy
-         FROM sans_objet ORDER BY qrr_id, item_type, code`,
+         FROM sans_objet ${onlyQrrs('qrr_id', qrrIds)} ORDER BY qrr_id, item_type, code`,
       )
-      .all() as (Omit<SansObjetDecision, 'applies'> & { applies: 0 | 1 })[]
+      .all({ qrrIds: JSON.stringify(qrrIds ?? []) }) as (Omit<SansObjetDecision, 'applies'> & { applies: 0 | 1 })[]
   ).map((d) => ({ ...d, applies: d.applies === 1 }));
 }
+
+/** The « sans objet » states of the listed QRRs only (a grid's quartiers, not every quartier of a national base). */
+export const listSansObjetOf = (ctx: ServiceContext, qrrIds: readonly number[]): SansObjetState[] =>
+  sansObjetStates(readReferential(ctx.db).engagements, qrrCharacteristics(ctx, qrrIds), decisions(ctx, qrrIds));
 
 /** Every QRR's « sans objet » items (proposed or decided), and the decisions lifting a proposal. */
 export function listSansObjet(ctx: ServiceContext): SansObjetState[] {

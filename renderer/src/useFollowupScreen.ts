@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isPeriodWritable, previousPeriod } from '../../shared/domain/period';
-import type { Period, Qrr } from '../../shared/domain/types';
+import type { QrrName } from '../../shared/domain/followup-grid';
+import type { Period } from '../../shared/domain/types';
 import type { ApiError, Result } from '../../shared/ipc/result';
 import { useQrrChoice } from './components/QrrChoice';
 import { readOnlyReasonOf } from './components/FollowupFrame';
@@ -19,20 +20,25 @@ export interface QuarterRecords<T, P> {
  * the quarter and the one before, whether the quarter can be written, and
  * the merge of what a save returns (nothing is reloaded after a save).
  */
-export function useFollowupScreen<T, P>({
+export function useFollowupScreen<T, P, L extends QuarterRecords<T, P> = QuarterRecords<T, P>>({
   load,
+  empty,
   keyOf,
 }: {
   /** Loads the quarter's records of these quartiers (a grid channel: loadIndicatorGrid, loadActionGrid). */
-  load: (periodCode: string, qrrIds: readonly number[]) => Promise<Result<QuarterRecords<T, P>>>;
+  load: (periodCode: string, qrrIds: readonly number[]) => Promise<Result<L>>;
+  /** What is shown before the first load answers. */
+  empty: L;
   /** The record's quartier and item (« 12|01-03 »): a saved record replaces the one with the same key. */
   keyOf: (record: T) => string;
 }) {
   const { periods, selected, select, changed, refresh: refreshPeriods, error: periodError } = usePeriods();
   const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
-  const [loaded, setLoaded] = useState<QuarterRecords<T, P>>({ records: [], previous: [] });
+  const [loaded, setLoaded] = useState<L>(empty);
   const [error, setError] = useState<ApiError | null>(null);
-  const latestRef = useRef<QuarterRecords<T, P>>(loaded);
+  // Until the first load answers, the grid is not drawn (drawing it empty, then again full, costs twice).
+  const [ready, setReady] = useState(false);
+  const latestRef = useRef<L>(loaded);
   const shownIds = useMemo(() => visibleQrrs.map((q) => q.id), [visibleQrrs]);
   const shownKey = shownIds.join(',');
   const previousCode = selected ? previousPeriod(selected.code) : null;
@@ -53,8 +59,9 @@ export function useFollowupScreen<T, P>({
     setError(null);
     latestRef.current = result.value;
     setLoaded(result.value);
-    // The period's state (e.g. previous quarter opened since) is in the load's deps: a change reloads.
-  }, [selected, shownKey, hasPreviousPeriod]);
+    setReady(true);
+    // `selected` is a new object whenever the periods are listed again (a quarter opened, transmitted): it reloads.
+  }, [selected, shownKey]);
 
   const reloadRef = useRef(reload);
   reloadRef.current = reload;
@@ -82,6 +89,8 @@ export function useFollowupScreen<T, P>({
     shown,
     setShown,
     visibleQrrs,
+    /** The whole last load (with what a screen's channel adds, e.g. « sans objet »). */
+    loaded,
     records: loaded.records,
     previous: loaded.previous,
     previousCode,
@@ -93,12 +102,13 @@ export function useFollowupScreen<T, P>({
     merge,
     readOnly,
     readOnlyReason,
+    ready,
     error: error ?? periodError ?? qrrError,
   };
 }
 
 /** The quartier of a focused cell: from its column (`<qrrId>:…`), else the only quartier shown. */
-export const focusedQrrId = (colId: string | null, visibleQrrs: readonly Qrr[]): number | null => {
+export const focusedQrrId = (colId: string | null, visibleQrrs: readonly QrrName[]): number | null => {
   const match = colId ? /^(\d+):/.exec(colId) : null;
   if (match) return Number(match[1]);
   return visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null;
@@ -108,7 +118,8 @@ export const focusedQrrId = (colId: string | null, visibleQrrs: readonly Qrr[]):
 export const frameProps = (s: {
   periods: readonly Period[];
   selected: Period | null;
-  qrrs: readonly Qrr[];
+  qrrs: readonly QrrName[];
   readOnlyReason: string | null;
+  ready: boolean;
   error: ApiError | null;
-}) => ({ periods: s.periods, selected: s.selected, qrrs: s.qrrs, readOnlyReason: s.readOnlyReason, error: s.error });
+}) => ({ periods: s.periods, selected: s.selected, qrrs: s.qrrs, readOnlyReason: s.readOnlyReason, ready: s.ready, error: s.error });

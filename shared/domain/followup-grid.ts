@@ -6,30 +6,50 @@
  * national scale (1,600 quartiers) showing one quartier moves 56 records,
  * not 89,600. Pure: main encodes, the renderer decodes.
  */
-import type { ActionStatusRecord, IndicatorValueRecord } from './types';
+import type { SansObjetIndex } from './sans-objet';
+import type { ActionStatusRecord, IndicatorValueRecord, Qrr } from './types';
+
+/** What the quartier choice of a grid needs of a quartier. */
+export type QrrName = Pick<Qrr, 'id' | 'name'>;
+
+/** The active quartiers, in the order of the quartier list, as columns (a national base has about 1,600). */
+export type QrrNames = Columns<QrrName>;
+
+export const decodeQrrNames = (names: QrrNames): QrrName[] => fromColumns(names);
+
+/** Indicators « sans objet » of the quartiers loaded, with their reason (shared/domain/sans-objet.ts). */
+export interface SansObjetColumns {
+  readonly qrrId: readonly number[];
+  readonly code: readonly string[];
+  readonly reason: readonly string[];
+}
+
+/** The SansObjetIndex of the indicators sent (actions are not asked about: the index answers « applies »). */
+export function sansObjetIndexOf(columns: SansObjetColumns): SansObjetIndex {
+  const reasons = new Map(columns.code.map((code, i) => [`${columns.qrrId[i]}|${code}`, columns.reason[i]!] as const));
+  return {
+    reasonOf: (qrrId, itemType, code) => (itemType === 'indicator' ? (reasons.get(`${qrrId}|${code}`) ?? null) : null),
+    isSansObjet: (qrrId, itemType, code) => itemType === 'indicator' && reasons.has(`${qrrId}|${code}`),
+  };
+}
 
 /** A list of records as one array per field (same length, same order). */
 export type Columns<T> = { readonly [K in keyof T]-?: readonly T[K][] };
 
 export function toColumns<T extends object, K extends keyof T>(records: readonly T[], keys: readonly K[]): Columns<Pick<T, K>> {
   const out = {} as Record<K, unknown[]>;
-  for (const key of keys) out[key] = new Array<unknown>(records.length);
-  records.forEach((record, i) => {
-    for (const key of keys) out[key][i] = record[key];
-  });
+  for (const key of keys) out[key] = records.map((record) => record[key]);
   return out as unknown as Columns<Pick<T, K>>;
 }
 
 export function fromColumns<T extends object>(columns: Columns<T>, extra: Partial<T> = {}): T[] {
   const keys = Object.keys(columns) as (keyof T)[];
   const length = keys.length === 0 ? 0 : (columns[keys[0]!] as readonly unknown[]).length;
-  const out = new Array<T>(length);
-  for (let i = 0; i < length; i++) {
+  return Array.from({ length }, (_, i) => {
     const record = { ...extra } as Record<keyof T, unknown>;
     for (const key of keys) record[key] = (columns[key] as readonly unknown[])[i];
-    out[i] = record as T;
-  }
-  return out;
+    return record as T;
+  });
 }
 
 /** The fields of a quarter's indicator values the screen uses (the grid, the cell's detail); the quarter is the request's. */
@@ -52,7 +72,10 @@ export interface GridLoad<C, P> {
   readonly previous: P;
 }
 
-export type IndicatorGridLoad = GridLoad<Columns<Pick<IndicatorGridRecord, (typeof INDICATOR_GRID_FIELDS)[number] & keyof IndicatorGridRecord>>, Columns<PreviousIndicatorRecord>>;
+export type IndicatorGridLoad = GridLoad<Columns<Pick<IndicatorGridRecord, (typeof INDICATOR_GRID_FIELDS)[number] & keyof IndicatorGridRecord>>, Columns<PreviousIndicatorRecord>> & {
+  /** Completeness leaves these out (the dashboard and the transmission check do too). */
+  readonly sansObjet: SansObjetColumns;
+};
 export type ActionGridLoad = GridLoad<Columns<Pick<ActionStatusRecord, (typeof ACTION_GRID_FIELDS)[number]>>, Columns<PreviousActionRecord>>;
 
 export function encodeIndicatorGrid(
@@ -60,15 +83,17 @@ export function encodeIndicatorGrid(
   previousCode: string | null,
   current: readonly IndicatorValueRecord[],
   previous: readonly PreviousIndicatorRecord[],
+  sansObjet: SansObjetColumns,
 ): IndicatorGridLoad {
   const withComputed = current.map((r) => (r.computed === true ? r : { ...r, computed: false })) as IndicatorGridRecord[];
-  return { periodCode, previousCode, current: toColumns(withComputed, INDICATOR_GRID_FIELDS), previous: toColumns(previous, INDICATOR_PREVIOUS_FIELDS) };
+  return { periodCode, previousCode, current: toColumns(withComputed, INDICATOR_GRID_FIELDS), previous: toColumns(previous, INDICATOR_PREVIOUS_FIELDS), sansObjet };
 }
 
-export function decodeIndicatorGrid(load: IndicatorGridLoad): { records: IndicatorValueRecord[]; previous: PreviousIndicatorRecord[] } {
+export function decodeIndicatorGrid(load: IndicatorGridLoad): { records: IndicatorValueRecord[]; previous: PreviousIndicatorRecord[]; sansObjet: SansObjetIndex } {
   return {
     records: fromColumns<IndicatorValueRecord>(load.current as Columns<IndicatorValueRecord>, { periodCode: load.periodCode }),
     previous: fromColumns(load.previous),
+    sansObjet: sansObjetIndexOf(load.sansObjet),
   };
 }
 

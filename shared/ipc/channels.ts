@@ -26,6 +26,7 @@ export const CHANNELS = [
   'saveActionStatuses',
   'listAssessments',
   'loadIndicatorGrid',
+  'listQrrNames',
   'loadActionGrid',
   'saveAssessment',
   'listSansObjet',

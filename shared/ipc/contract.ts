@@ -23,7 +23,7 @@ import type {
   TrustedRoot,
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
-import type { ActionGridLoad, IndicatorGridLoad } from '../domain/followup-grid';
+import type { ActionGridLoad, IndicatorGridLoad, QrrNames } from '../domain/followup-grid';
 import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
 import type { TimestampSettings, TsaTestResult } from '../domain/timestamp';
 import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet';
@@ -338,6 +338,8 @@ export const contract = {
   listAssessments: channel<readonly AssessmentRecord[]>()(FollowupQuery),
   /** The Indicateurs grid: the quartiers shown only, as columns, with the quarter before (shared/domain/followup-grid.ts). */
   loadIndicatorGrid: channel<IndicatorGridLoad>()(GridQuery),
+  /** The active quartiers' ids and names, as columns: the grids' quartier choice. */
+  listQrrNames: channel<QrrNames>()(NoRequest),
   /** The Actions grid, likewise. */
   loadActionGrid: channel<ActionGridLoad>()(GridQuery),
   saveAssessment: channel<AssessmentRecord | null>()(SaveAssessmentRequest),

@@ -92,7 +92,8 @@ const gridLoad = <C extends z.ZodType, P extends z.ZodType>(current: C, previous
 const IndicatorGridLoad = gridLoad(
   columnsOf({ ...IndicatorValueRecord.shape, computed: z.boolean() }, INDICATOR_GRID_FIELDS),
   columnsOf(IndicatorValueRecord.shape, INDICATOR_PREVIOUS_FIELDS),
-);
+).extend({ sansObjet: columnsOf({ qrrId: id, code: z.string(), reason: z.string().min(1) }, ['qrrId', 'code', 'reason']) });
+const QrrNames = columnsOf({ id, name: z.string().min(1) }, ['id', 'name']);
 const ActionGridLoad = gridLoad(columnsOf(ActionStatusRecord.shape, ACTION_GRID_FIELDS), columnsOf(ActionStatusRecord.shape, ACTION_PREVIOUS_FIELDS));
 const AssessmentRecord = z.strictObject({
   qrrId: id,
@@ -327,6 +328,7 @@ export const responseSchemas = {
   saveActionStatuses: z.array(ActionStatusRecord),
   listAssessments: z.array(AssessmentRecord),
   loadIndicatorGrid: IndicatorGridLoad,
+  listQrrNames: QrrNames,
   loadActionGrid: ActionGridLoad,
   saveAssessment: AssessmentRecord.nullable(),
   listSansObjet: z.array(SansObjetState),

@@ -77,6 +77,8 @@ describe('IPC responses', () => {
     await call(core, 'saveActionStatuses', { periodCode: open, changes: [{ qrrId, actionCode: action, status: 'en_cours' }] });
     await call(core, 'listAssessments', { periodCode: open });
     const shown = qrrs.filter((q) => !q.archivedAt).map((q) => q.id);
+    const names = await call(core, 'listQrrNames', undefined);
+    expect(names.id).toEqual(shown);
     const grid = await call(core, 'loadIndicatorGrid', { periodCode: open, qrrIds: shown });
     expect(grid.current.qrrId.length).toBeGreaterThan(0);
     expect(grid.previousCode).not.toBeNull();

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { decodeActionGrid } from '../../../shared/domain/followup-grid';
+import { decodeActionGrid, type PreviousActionRecord } from '../../../shared/domain/followup-grid';
+import type { ActionStatusRecord } from '../../../shared/domain/types';
 import { implementationOf } from '../../../shared/report/report-model';
 import type { Engagement } from '../../../shared/referential/types';
 import { api, call } from '../api';
@@ -10,6 +11,7 @@ import { FollowupFrame } from '../components/FollowupFrame';
 import { ImplementationChart } from '../components/ImplementationChart';
 import { QrrChoice } from '../components/QrrChoice';
 import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
+import { useStableRows } from '../grid/stable-rows';
 import { gridWriter } from '../grid/writer';
 import { focusedQrrId, frameProps, useFollowupScreen } from '../useFollowupScreen';
 import {
@@ -17,10 +19,13 @@ import {
   buildActionRows,
   isActionRow,
   planActionWrites,
+  sameActionRow,
   type ActionRow,
   type PlannedActionChange,
 } from './actions/action-grid-model';
 
+const EMPTY_LOAD: ReturnType<typeof decodeActionGrid> = { records: [], previous: [] };
+const actionRowId = (r: ActionRow): string => r.id;
 const statusKey = (r: { qrrId: number; actionCode: string }): string => `${r.qrrId}|${r.actionCode}`;
 
 /**
@@ -29,17 +34,22 @@ const statusKey = (r: { qrrId: number; actionCode: string }): string => `${r.qrr
  * engagement's assessment (météo, trend, synthesis) for the focused row.
  */
 export function Actions({ engagements }: { engagements: readonly Engagement[] }) {
-  const screen = useFollowupScreen({
+  const screen = useFollowupScreen<ActionStatusRecord, PreviousActionRecord>({
     load: async (periodCode, qrrIds) => {
       const result = await call(api().loadActionGrid({ periodCode, qrrIds: [...qrrIds] }));
       return result.ok ? { ok: true as const, value: decodeActionGrid(result.value) } : result;
     },
+    empty: EMPTY_LOAD,
     keyOf: statusKey,
   });
   const { selected, select, changed, qrrs, shown, setShown, visibleQrrs, records, previous, merge, readOnly, readOnlyReason } = screen;
   const [focused, setFocused] = useState<{ engagementCode: string; actionCode: string; qrrId: number } | null>(null);
 
-  const rows = useMemo(() => buildActionRows(engagements, records, previous), [engagements, records, previous]);
+  const rows = useStableRows(
+    useMemo(() => buildActionRows(engagements, records, previous), [engagements, records, previous]),
+    actionRowId,
+    sameActionRow,
+  );
   const columns = useMemo(() => buildActionColumns(visibleQrrs, visibleQrrs.length === 1), [visibleQrrs]);
 
   const chartRows = useMemo(() => {
@@ -89,7 +99,7 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
               <SpreadsheetGrid<ActionRow>
                 ariaLabel="Actions du trimestre"
                 rows={rows}
-                getRowId={(r) => r.id}
+                getRowId={actionRowId}
                 columns={columns}
                 isDataRow={isActionRow}
                 readOnly={readOnly}

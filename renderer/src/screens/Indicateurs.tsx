@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
-import { decodeIndicatorGrid } from '../../../shared/domain/followup-grid';
+import { decodeIndicatorGrid, type PreviousIndicatorRecord } from '../../../shared/domain/followup-grid';
+import { NO_SANS_OBJET } from '../../../shared/domain/sans-objet';
 import { periodLabel } from '../../../shared/domain/period';
 import type { IndicatorValueRecord } from '../../../shared/domain/types';
 import { plural } from '../../../shared/format/fr';
@@ -12,6 +13,7 @@ import { FollowupFrame } from '../components/FollowupFrame';
 import { QrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
+import { useStableRows } from '../grid/stable-rows';
 import { gridWriter } from '../grid/writer';
 import { askBeforeLosing, usePendingEntries, type PendingSource } from '../leave-guard';
 import { focusedQrrId, frameProps, useFollowupScreen } from '../useFollowupScreen';
@@ -26,14 +28,18 @@ import {
   planWrites,
   type HeldRow,
   type IndicatorRow,
+  sameIndicatorRow,
   type PlannedChange,
 } from './indicators/indicator-grid-model';
-import { missingCells, useSansObjetIndex } from './indicators/missing-cells';
+import { missingCells } from './indicators/missing-cells';
 import { MissingNavigator, useMissingFocus } from './indicators/MissingNavigator';
 
 /** Computed from the FIPD credits by main when listed (electron/services/followup.ts), never merged from a save. */
 const COMPUTED_INDICATOR = '05-02';
 
+type GridLoad = ReturnType<typeof decodeIndicatorGrid>;
+const EMPTY_LOAD: GridLoad = { records: [], previous: [], sansObjet: NO_SANS_OBJET };
+const rowIdOf = (r: IndicatorRow): string => r.id;
 const valueKey = (r: { qrrId: number; indicatorCode: string }): string => `${r.qrrId}|${r.indicatorCode}`;
 
 /**
@@ -43,11 +49,12 @@ const valueKey = (r: { qrrId: number; indicatorCode: string }): string => `${r.q
  * shown below the grid.
  */
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
-  const screen = useFollowupScreen({
+  const screen = useFollowupScreen<IndicatorValueRecord, PreviousIndicatorRecord, GridLoad>({
     load: async (periodCode, qrrIds) => {
       const result = await call(api().loadIndicatorGrid({ periodCode, qrrIds: [...qrrIds] }));
       return result.ok ? { ok: true as const, value: decodeIndicatorGrid(result.value) } : result;
     },
+    empty: EMPTY_LOAD,
     keyOf: valueKey,
   });
   const { selected, select, changed, refreshPeriods, qrrs, shown, setShown, visibleQrrs, records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, readOnly, readOnlyReason } =
@@ -56,7 +63,8 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
   const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
-  const sansObjet = useSansObjetIndex();
+  // « Sans objet » of the quartiers shown, loaded with their values.
+  const sansObjet = screen.loaded.sansObjet;
   // The engagement whose missing cells the navigator goes through (null: all).
   const [scope, setScope] = useState<string | null>(null);
   const shownQrrIds = useMemo(() => visibleQrrs.map((q) => q.id), [visibleQrrs]);
@@ -93,9 +101,13 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     heldRef.current = new Map();
     setHeld(heldRef.current);
   }, [selected?.code]);
-  const rows = useMemo(
-    () => buildRows(engagements, records, previous, { ...(onlyMissing ? { onlyMissing: missingCodes } : {}), held }),
-    [engagements, records, previous, onlyMissing, missingCodes, held],
+  const rows = useStableRows(
+    useMemo(
+      () => buildRows(engagements, records, previous, { ...(onlyMissing ? { onlyMissing: missingCodes } : {}), held }),
+      [engagements, records, previous, onlyMissing, missingCodes, held],
+    ),
+    rowIdOf,
+    sameIndicatorRow,
   );
   const focusedIndicatorRef = useRef<Indicator | null>(null);
   const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1, () => focusedIndicatorRef.current), [visibleQrrs]);
@@ -267,7 +279,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 handleRef={sheet}
                 ariaLabel="Indicateurs du trimestre"
                 rows={rows}
-                getRowId={(r) => r.id}
+                getRowId={rowIdOf}
                 columns={columns}
                 isDataRow={isIndicatorRow}
                 readOnly={readOnly}
