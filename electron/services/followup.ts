@@ -273,16 +273,43 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
         );
       }
     });
-    const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
-    // Read back only the QRRs written to: a save must not cost more as the quarter fills up.
-    return [...new Set(changes.map((c) => c.qrrId))]
-      .flatMap((qrrId) => listStoredIndicatorValues(ctx, periodCode, qrrId))
-      .filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
+    // Read back only the rows written to (by key, one statement): a save must not cost more as the quarter fills up.
+    return readBack(ctx, 'indicator_value', 'indicator_code', periodCode, changes.map((c) => [c.qrrId, c.indicatorCode])).map(
+      (r) => ({ ...r, value: unjson(r.value), target: unjson(r.target) }) as IndicatorValueRecord,
+    );
   }).immediate();
 }
 
 const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
 const lowerFirst = (s: string): string => (/^[A-ZÀ-Ý][a-zà-ÿ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
+
+/** The columns a follow-up list reads, per table (raw: values and targets still JSON text). */
+const READ_BACK_COLUMNS = {
+  indicator_value: `qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
+              updated_at AS updatedAt, updated_by AS updatedBy`,
+  action_status: `qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
+              updated_at AS updatedAt, updated_by AS updatedBy`,
+} as const;
+
+/**
+ * The rows of these (quartier, code) keys after a save, in the list's order; a key whose row was
+ * emptied (and so deleted) is absent. Looked up by primary key from a JSON list: one statement.
+ */
+function readBack(
+  ctx: ServiceContext,
+  table: keyof typeof READ_BACK_COLUMNS,
+  codeColumn: 'indicator_code' | 'action_code',
+  periodCode: string,
+  keys: readonly (readonly [number, string])[],
+): Record<string, unknown>[] {
+  return prepared(
+    ctx.db,
+    `SELECT ${READ_BACK_COLUMNS[table]} FROM ${table}
+       WHERE period_code = @periodCode
+         AND (qrr_id, ${codeColumn}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))
+       ORDER BY qrr_id, ${codeColumn}`,
+  ).all({ periodCode, keys: JSON.stringify(keys) }) as Record<string, unknown>[];
+}
 
 export interface ActionStatusChange {
   readonly qrrId: number;
@@ -325,10 +352,7 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
         writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
       }
     });
-    const touched = new Set(changes.map((c) => `${c.qrrId}|${c.actionCode}`));
-    return [...new Set(changes.map((c) => c.qrrId))]
-      .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
-      .filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
+    return readBack(ctx, 'action_status', 'action_code', periodCode, changes.map((c) => [c.qrrId, c.actionCode])) as unknown as ActionStatusRecord[];
   }).immediate();
 }
 
