@@ -42,6 +42,9 @@ interface Status {
 
 const MAX_UNDO = 50;
 
+/** Up to this many columns the grid is drawn whole; wider, it draws a window of rows and columns. */
+const WHOLE_GRID_MAX_COLUMNS = 80;
+
 /** Row and column steps of the arrows. */
 const ARROW_STEPS: Readonly<Record<string, readonly [number, number]>> = {
   ArrowUp: [-1, 0],
@@ -763,10 +766,10 @@ export function SpreadsheetGrid<R>({
           stopEditingWhenCellsLoseFocus
           singleClickEdit={false}
           suppressMovableColumns
-          // Grids here hold tens of rows, not thousands: render them all so find-in-page,
-          // screen readers and paste targets see every row.
-          rowBuffer={Math.min(rows.length, 400)}
-          suppressColumnVirtualisation={flat.length <= 80}
+          // One quartier's grid (some 70 rows, ≤ 80 columns) is drawn whole, so find-in-page and
+          // screen readers see every row. Wider grids (quartiers side by side, up to 1,600 at
+          // national scale) draw only a window of rows and columns: AG Grid's default buffer.
+          {...(flat.length <= WHOLE_GRID_MAX_COLUMNS ? { rowBuffer: Math.min(rows.length, 400), suppressColumnVirtualisation: true } : {})}
           tooltipShowDelay={300}
           {...gridCallbacks}
           {...(fullWidthGroupRow ? fullWidthCallbacks : {})}
