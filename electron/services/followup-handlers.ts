@@ -6,6 +6,7 @@ import {
   saveAssessment,
   saveIndicatorValues,
 } from './followup';
+import { listQrrNames, loadActionGrid, loadIndicatorGrid } from './followup-grid';
 import { withVia, type HandlerEnv, type HandlersOf } from './ipc/handler-kit';
 import { listSansObjet, listTargets, saveSansObjet, saveTarget } from './results';
 
@@ -16,6 +17,9 @@ export function createFollowupHandlers({ ctx }: HandlerEnv): HandlersOf<
   | 'listActionStatuses'
   | 'saveActionStatuses'
   | 'listAssessments'
+  | 'loadIndicatorGrid'
+  | 'loadActionGrid'
+  | 'listQrrNames'
   | 'saveAssessment'
   | 'listSansObjet'
   | 'saveSansObjet'
@@ -28,6 +32,9 @@ export function createFollowupHandlers({ ctx }: HandlerEnv): HandlersOf<
     listActionStatuses: ({ periodCode, qrrId }) => listActionStatuses(ctx, periodCode, qrrId),
     saveActionStatuses: ({ periodCode, changes, via }) => saveActionStatuses(withVia(ctx, via), periodCode, changes),
     listAssessments: ({ periodCode, qrrId }) => listAssessments(ctx, periodCode, qrrId),
+    loadIndicatorGrid: ({ periodCode, qrrIds }) => loadIndicatorGrid(ctx, periodCode, qrrIds),
+    loadActionGrid: ({ periodCode, qrrIds }) => loadActionGrid(ctx, periodCode, qrrIds),
+    listQrrNames: () => listQrrNames(ctx),
     saveAssessment: ({ periodCode, via, ...change }) => saveAssessment(withVia(ctx, via), periodCode, change),
     listSansObjet: () => listSansObjet(ctx),
     saveSansObjet: (change) => saveSansObjet(ctx, change),

@@ -119,16 +119,35 @@ export function freezeComputedValues(ctx: ServiceContext, periodCode: string): v
   }
 }
 
-export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
+/** Which quartiers a list reads: one, several (the grid's shown ones), or all when undefined. */
+export type QrrFilter = number | readonly number[] | undefined;
+const filterTest = (filter: QrrFilter): ((id: number) => boolean) => {
+  if (filter === undefined) return () => true;
+  if (typeof filter === 'number') return (id) => id === filter;
+  const ids = new Set(filter);
+  return (id) => ids.has(id);
+};
+/** The SQL condition and its parameter for a QrrFilter (a list travels as JSON: one statement whatever its length). */
+const qrrCondition = (filter: QrrFilter): { sql: string; qrrIds: string | number | null } =>
+  filter === undefined
+    ? { sql: '', qrrIds: null }
+    : typeof filter === 'number'
+      ? { sql: 'AND qrr_id = @qrrIds', qrrIds: filter }
+      : { sql: 'AND qrr_id IN (SELECT value FROM json_each(@qrrIds))', qrrIds: JSON.stringify(filter) };
+
+export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: QrrFilter): IndicatorValueRecord[] {
   const stored = listStoredIndicatorValues(ctx, periodCode, qrrId);
   // A transmitted quarter shows what was transmitted (05-02 was frozen then), not what subsidies say today.
   const state = ctx.db.prepare('SELECT state FROM period WHERE code = ?').pluck().get(periodCode);
   const computed = state === 'transmitted' ? new Map<number, { count: number; amountCents: number }>() : computed0502(ctx, periodCode);
   if (computed.size === 0) return stored;
   const out = stored.filter((r) => !(r.indicatorCode === COMPUTED_INDICATOR && computed.has(r.qrrId)));
+  // Looked up in a Map (a find per quartier is quadratic at national scale).
+  const typedById = new Map(stored.filter((r) => r.indicatorCode === COMPUTED_INDICATOR).map((r) => [r.qrrId, r] as const));
+  const wanted = filterTest(qrrId);
   for (const [id, value] of computed) {
-    if (qrrId !== undefined && id !== qrrId) continue;
-    const typed = stored.find((r) => r.qrrId === id && r.indicatorCode === COMPUTED_INDICATOR);
+    if (!wanted(id)) continue;
+    const typed = typedById.get(id);
     out.push({
       qrrId: id,
       indicatorCode: COMPUTED_INDICATOR,
@@ -142,18 +161,20 @@ export function listIndicatorValues(ctx: ServiceContext, periodCode: string, qrr
       computed: true,
     });
   }
-  return out.sort((a, b) => a.qrrId - b.qrrId || a.indicatorCode.localeCompare(b.indicatorCode));
+  // Codes are ASCII « 01-02 »: a plain comparison orders them as SQLite does, without localeCompare's cost.
+  return out.sort((a, b) => a.qrrId - b.qrrId || (a.indicatorCode < b.indicatorCode ? -1 : a.indicatorCode > b.indicatorCode ? 1 : 0));
 }
 
-function listStoredIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: number): IndicatorValueRecord[] {
+function listStoredIndicatorValues(ctx: ServiceContext, periodCode: string, qrrId?: QrrFilter): IndicatorValueRecord[] {
+  const where = qrrCondition(qrrId);
   const rows = prepared(
     ctx.db,
       `SELECT qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
               updated_at AS updatedAt, updated_by AS updatedBy
-       FROM indicator_value WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
+       FROM indicator_value WHERE period_code = @periodCode ${where.sql}
        ORDER BY qrr_id, indicator_code`,
     )
-    .all({ periodCode, qrrId: qrrId ?? null }) as (Omit<IndicatorValueRecord, 'value' | 'target'> & { value: string | null; target: string | null })[];
+    .all({ periodCode, qrrIds: where.qrrIds }) as (Omit<IndicatorValueRecord, 'value' | 'target'> & { value: string | null; target: string | null })[];
   return rows.map((r) => ({ ...r, value: unjson(r.value), target: unjson(r.target) }));
 }
 
@@ -228,16 +249,43 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
         );
       }
     });
-    const touched = new Set(changes.map((c) => `${c.qrrId}|${c.indicatorCode}`));
-    // Read back only the QRRs written to: a save must not cost more as the quarter fills up.
-    return [...new Set(changes.map((c) => c.qrrId))]
-      .flatMap((qrrId) => listStoredIndicatorValues(ctx, periodCode, qrrId))
-      .filter((r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
+    // Read back only the rows written to (by key, one statement): a save must not cost more as the quarter fills up.
+    return readBack(ctx, 'indicator_value', 'indicator_code', periodCode, changes.map((c) => [c.qrrId, c.indicatorCode])).map(
+      (r) => ({ ...r, value: unjson(r.value), target: unjson(r.target) }) as IndicatorValueRecord,
+    );
   }).immediate();
 }
 
 const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
 const lowerFirst = (s: string): string => (/^[A-ZÀ-Ý][a-zà-ÿ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
+
+/** The columns a follow-up list reads, per table (raw: values and targets still JSON text). */
+const READ_BACK_COLUMNS = {
+  indicator_value: `qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
+              updated_at AS updatedAt, updated_by AS updatedBy`,
+  action_status: `qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
+              updated_at AS updatedAt, updated_by AS updatedBy`,
+} as const;
+
+/**
+ * The rows of these (quartier, code) keys after a save, in the list's order; a key whose row was
+ * emptied (and so deleted) is absent. Looked up by primary key from a JSON list: one statement.
+ */
+function readBack(
+  ctx: ServiceContext,
+  table: keyof typeof READ_BACK_COLUMNS,
+  codeColumn: 'indicator_code' | 'action_code',
+  periodCode: string,
+  keys: readonly (readonly [number, string])[],
+): Record<string, unknown>[] {
+  return prepared(
+    ctx.db,
+    `SELECT ${READ_BACK_COLUMNS[table]} FROM ${table}
+       WHERE period_code = @periodCode
+         AND (qrr_id, ${codeColumn}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))
+       ORDER BY qrr_id, ${codeColumn}`,
+  ).all({ periodCode, keys: JSON.stringify(keys) }) as Record<string, unknown>[];
+}
 
 export interface ActionStatusChange {
   readonly qrrId: number;
@@ -247,15 +295,16 @@ export interface ActionStatusChange {
   readonly referent?: string;
 }
 
-export function listActionStatuses(ctx: ServiceContext, periodCode: string, qrrId?: number): ActionStatusRecord[] {
+export function listActionStatuses(ctx: ServiceContext, periodCode: string, qrrId?: QrrFilter): ActionStatusRecord[] {
+  const where = qrrCondition(qrrId);
   return prepared(
     ctx.db,
       `SELECT qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
               updated_at AS updatedAt, updated_by AS updatedBy
-       FROM action_status WHERE period_code = @periodCode ${qrrId === undefined ? '' : 'AND qrr_id = @qrrId'}
+       FROM action_status WHERE period_code = @periodCode ${where.sql}
        ORDER BY qrr_id, action_code`,
     )
-    .all({ periodCode, qrrId: qrrId ?? null }) as ActionStatusRecord[];
+    .all({ periodCode, qrrIds: where.qrrIds }) as ActionStatusRecord[];
 }
 
 export function saveActionStatuses(ctx: ServiceContext, periodCode: string, changes: readonly ActionStatusChange[]): ActionStatusRecord[] {
@@ -279,10 +328,7 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
         writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
       }
     });
-    const touched = new Set(changes.map((c) => `${c.qrrId}|${c.actionCode}`));
-    return [...new Set(changes.map((c) => c.qrrId))]
-      .flatMap((qrrId) => listActionStatuses(ctx, periodCode, qrrId))
-      .filter((r) => touched.has(`${r.qrrId}|${r.actionCode}`));
+    return readBack(ctx, 'action_status', 'action_code', periodCode, changes.map((c) => [c.qrrId, c.actionCode])) as unknown as ActionStatusRecord[];
   }).immediate();
 }
 

@@ -15,9 +15,16 @@ import { isoNow, type ServiceContext } from './context';
 import { readDb, writeTransaction } from './db/query';
 import { selectEnteredValues } from './db/tables/indicator-value';
 import { selectTargets, upsertTarget, type TargetRow } from './db/tables/indicator-target';
-import { selectActiveQrrIds, selectQrrCharacteristics, selectQrrState } from './db/tables/qrr';
-import { fromRow as decisionFromRow, selectSansObjetDecisions, upsertSansObjet } from './db/tables/sans-objet';
+import { selectActiveQrrIds, selectQrrCharacteristics, selectQrrCharacteristicsOf, selectQrrState } from './db/tables/qrr';
+import { fromRow as decisionFromRow, selectSansObjetDecisions, selectSansObjetDecisionsOf, upsertSansObjet } from './db/tables/sans-objet';
 import { readReferential } from './referential';
+
+/** The « sans objet » states of the listed QRRs only (a grid's quartiers, not every quartier of a national base). */
+export function listSansObjetOf(ctx: ServiceContext, qrrIds: readonly number[]): SansObjetState[] {
+  const db = readDb(ctx);
+  const ids = JSON.stringify(qrrIds);
+  return sansObjetStates(readReferential(ctx.db).engagements, db.all(selectQrrCharacteristicsOf, ids), db.all(selectSansObjetDecisionsOf, ids).map(decisionFromRow));
+}
 
 /** Every QRR's « sans objet » items (proposed or decided), and the decisions lifting a proposal. */
 export function listSansObjet(ctx: ServiceContext): SansObjetState[] {

@@ -23,6 +23,7 @@ import type {
   TrustedRoot,
 } from '../domain/types';
 import type { ReportModel } from '../report/report-model';
+import type { ActionGridLoad, IndicatorGridLoad, QrrNames } from '../domain/followup-grid';
 import type { SigningSetup, TokenCertificateDto } from '../domain/signing';
 import type { TimestampSettings, TsaTestResult } from '../domain/timestamp';
 import { SANS_OBJET_ITEM_TYPES, type SansObjetState } from '../domain/sans-objet';
@@ -220,6 +221,12 @@ export const SaveTargetRequest = z.strictObject({
 });
 
 const FollowupQuery = z.strictObject({ periodCode: PeriodCode, qrrId: Id.optional() });
+/** A grid's quartiers: those shown (one, or all side by side; a national base has about 1,600). */
+const GRID_MAX_QRRS = 5000;
+const GridQuery = z.strictObject({
+  periodCode: PeriodCode,
+  qrrIds: z.array(Id, { error: 'Liste de quartiers invalide.' }).min(1, 'Choisissez au moins un quartier.').max(GRID_MAX_QRRS, 'Trop de quartiers demandés à la fois.'),
+});
 
 export const ListAuditRequest = z.strictObject({
   entity: z.string().max(40).optional(),
@@ -259,6 +266,12 @@ export const contract = {
   listActionStatuses: channel<readonly ActionStatusRecord[]>()(FollowupQuery),
   saveActionStatuses: channel<readonly ActionStatusRecord[]>()(SaveActionStatusesRequest),
   listAssessments: channel<readonly AssessmentRecord[]>()(FollowupQuery),
+  /** The Indicateurs grid: the quartiers shown only, as columns, with the quarter before (shared/domain/followup-grid.ts). */
+  loadIndicatorGrid: channel<IndicatorGridLoad>()(GridQuery),
+  /** The active quartiers' ids and names, as columns: the grids' quartier choice. */
+  listQrrNames: channel<QrrNames>()(NoRequest),
+  /** The Actions grid, likewise. */
+  loadActionGrid: channel<ActionGridLoad>()(GridQuery),
   saveAssessment: channel<AssessmentRecord | null>()(SaveAssessmentRequest),
   /** « Sans objet » of every QRR: proposed from its characteristics, or decided (electron/services/results.ts). */
   listSansObjet: channel<readonly SansObjetState[]>()(NoRequest),

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { PERIOD_STATES } from '../domain/period';
 import { SANS_OBJET_ITEM_TYPES } from '../domain/sans-objet';
+import { ACTION_GRID_FIELDS, ACTION_PREVIOUS_FIELDS, INDICATOR_GRID_FIELDS, INDICATOR_PREVIOUS_FIELDS } from '../domain/followup-grid';
 import { ACTION_STATUSES, METEOS, QRR_WAVES, SECURITY_ZONES, TRENDS } from '../domain/types';
 import type { ChannelName } from './channels';
 
@@ -81,6 +82,19 @@ const ActionStatusRecord = z.strictObject({
   updatedAt: instant,
   updatedBy: z.string(),
 });
+/** Records sent as columns (shared/domain/followup-grid.ts): one array per field, all of the same length. */
+const columnsOf = <S extends z.ZodRawShape, K extends keyof S & string>(shape: S, keys: readonly K[]) =>
+  z
+    .strictObject(Object.fromEntries(keys.map((k) => [k, z.array(shape[k] as z.ZodType)])) as { [P in K]: z.ZodArray<S[P] extends z.ZodType ? S[P] : never> })
+    .refine((c) => new Set(Object.values(c as Record<string, unknown[]>).map((a) => a.length)).size <= 1, { error: 'Colonnes de longueurs différentes.' });
+const gridLoad = <C extends z.ZodType, P extends z.ZodType>(current: C, previous: P) =>
+  z.strictObject({ periodCode, previousCode: periodCode.nullable(), current, previous });
+const IndicatorGridLoad = gridLoad(
+  columnsOf({ ...IndicatorValueRecord.shape, computed: z.boolean() }, INDICATOR_GRID_FIELDS),
+  columnsOf(IndicatorValueRecord.shape, INDICATOR_PREVIOUS_FIELDS),
+).extend({ sansObjet: columnsOf({ qrrId: id, code: z.string(), reason: z.string().min(1) }, ['qrrId', 'code', 'reason']) });
+const QrrNames = columnsOf({ id, name: z.string().min(1) }, ['id', 'name']);
+const ActionGridLoad = gridLoad(columnsOf(ActionStatusRecord.shape, ACTION_GRID_FIELDS), columnsOf(ActionStatusRecord.shape, ACTION_PREVIOUS_FIELDS));
 const AssessmentRecord = z.strictObject({
   qrrId: id,
   engagementCode: z.string(),
@@ -334,6 +348,9 @@ export const responseSchemas = {
   listActionStatuses: z.array(ActionStatusRecord),
   saveActionStatuses: z.array(ActionStatusRecord),
   listAssessments: z.array(AssessmentRecord),
+  loadIndicatorGrid: IndicatorGridLoad,
+  listQrrNames: QrrNames,
+  loadActionGrid: ActionGridLoad,
   saveAssessment: AssessmentRecord.nullable(),
   listSansObjet: z.array(SansObjetState),
   saveSansObjet: z.array(SansObjetState),

@@ -76,6 +76,13 @@ describe('IPC responses', () => {
     await call(core, 'listActionStatuses', { periodCode: open });
     await call(core, 'saveActionStatuses', { periodCode: open, changes: [{ qrrId, actionCode: action, status: 'en_cours' }] });
     await call(core, 'listAssessments', { periodCode: open });
+    const shown = qrrs.filter((q) => !q.archivedAt).map((q) => q.id);
+    const names = await call(core, 'listQrrNames', undefined);
+    expect(names.id).toEqual(shown);
+    const grid = await call(core, 'loadIndicatorGrid', { periodCode: open, qrrIds: shown });
+    expect(grid.current.qrrId.length).toBeGreaterThan(0);
+    expect(grid.previousCode).not.toBeNull();
+    expect((await call(core, 'loadActionGrid', { periodCode: open, qrrIds: [qrrId] })).current.actionCode.length).toBeGreaterThan(0);
     await call(core, 'saveAssessment', { periodCode: open, qrrId, engagementCode: '08', meteo: 'orage', trend: 'baisse', comment: 'Tensions ce trimestre.' });
     await call(core, 'listSansObjet', undefined);
     await call(core, 'saveSansObjet', { qrrId, itemType: 'indicator', code: indicator, sansObjet: true, reason: 'Sans objet dans ce quartier.' });

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Period, Qrr } from '../../../shared/domain/types';
+import type { QrrName } from '../../../shared/domain/followup-grid';
+import type { Period } from '../../../shared/domain/types';
 import type { ApiError } from '../../../shared/ipc/result';
 import { ErrorAlert } from './ErrorAlert';
 import { PeriodBar } from './PeriodBar';
@@ -19,6 +20,7 @@ export function FollowupFrame({
   onChanged,
   qrrs,
   readOnlyReason,
+  ready = true,
   children,
 }: {
   id: string;
@@ -28,9 +30,11 @@ export function FollowupFrame({
   selected: Period | null;
   onSelect: (code: string) => void;
   onChanged: (period: Period) => void;
-  qrrs: readonly Qrr[];
+  qrrs: readonly QrrName[];
   /** Set when the selected quarter is read-only. */
   readOnlyReason: string | null;
+  /** False until the quarter's records first arrive: the grid is drawn once, full. */
+  ready?: boolean;
   children: ReactNode;
 }) {
   return (
@@ -44,6 +48,8 @@ export function FollowupFrame({
         <p>Ouvrez un trimestre pour commencer la saisie.</p>
       ) : qrrs.length === 0 ? (
         <p>Aucun quartier actif : créez-en un dans l'écran « Quartiers ».</p>
+      ) : !ready && !error ? (
+        <p role="status">Chargement…</p>
       ) : (
         <>
           {readOnlyReason && (

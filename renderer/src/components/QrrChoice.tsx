@@ -1,33 +1,34 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Qrr } from '../../../shared/domain/types';
+import { decodeQrrNames, type QrrName } from '../../../shared/domain/followup-grid';
 import type { ApiError } from '../../../shared/ipc/result';
 import { api, call } from '../api';
 
 const ALL = 'all';
 
-/** The active QRRs and which one is shown (or all side by side), for the follow-up grids. */
+/** The active QRRs (ids and names only) and which one is shown (or all side by side), for the follow-up grids. */
 export function useQrrChoice(): {
-  qrrs: readonly Qrr[];
+  qrrs: readonly QrrName[];
   shown: string;
   setShown: (value: string) => void;
-  visibleQrrs: readonly Qrr[];
+  visibleQrrs: readonly QrrName[];
   error: ApiError | null;
 } {
-  const [qrrs, setQrrs] = useState<readonly Qrr[]>([]);
+  const [qrrs, setQrrs] = useState<readonly QrrName[]>([]);
   const [shown, setShown] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
-    void call(api().listQrrs({ includeArchived: false })).then((r) => {
+    void call(api().listQrrNames()).then((r) => {
       if (!r.ok) return setError(r.error);
-      setQrrs(r.value);
-      setShown((current) => current || (r.value[0] ? String(r.value[0].id) : ''));
+      const names = decodeQrrNames(r.value);
+      setQrrs(names);
+      setShown((current) => current || (names[0] ? String(names[0].id) : ''));
     });
   }, []);
   const visibleQrrs = useMemo(() => (shown === ALL ? qrrs : qrrs.filter((q) => String(q.id) === shown)), [qrrs, shown]);
   return { qrrs, shown, setShown, visibleQrrs, error };
 }
 
-export function QrrChoice({ qrrs, shown, onChange, id }: { qrrs: readonly Qrr[]; shown: string; onChange: (value: string) => void; id: string }) {
+export function QrrChoice({ qrrs, shown, onChange, id }: { qrrs: readonly QrrName[]; shown: string; onChange: (value: string) => void; id: string }) {
   return (
     <div className="fr-select-group">
       <label className="fr-label" htmlFor={id}>

@@ -42,6 +42,11 @@ interface Status {
 
 const MAX_UNDO = 50;
 
+/** Up to this many columns the grid is drawn whole; wider, it draws a window of rows and columns. */
+const WHOLE_GRID_MAX_COLUMNS = 80;
+/** Rows drawn above and below the visible ones in a wider grid (AG Grid's default). */
+const WINDOW_ROW_BUFFER = 10;
+
 /** Row and column steps of the arrows. */
 const ARROW_STEPS: Readonly<Record<string, readonly [number, number]>> = {
   ArrowUp: [-1, 0],
@@ -140,6 +145,8 @@ export function SpreadsheetGrid<R>({
   const editMode = useRef<'enter' | 'edit'>('edit');
   const flat = useMemo(() => flattenColumns(columns), [columns]);
   const byId = useMemo(() => new Map(flat.map((c) => [c.colId, c])), [flat]);
+  /** Drawn whole (every row and column) or as a window of them: see WHOLE_GRID_MAX_COLUMNS. */
+  const whole = flat.length <= WHOLE_GRID_MAX_COLUMNS;
 
   useEffect(() => {
     const stop = () => (dragging.current = false);
@@ -763,10 +770,14 @@ export function SpreadsheetGrid<R>({
           stopEditingWhenCellsLoseFocus
           singleClickEdit={false}
           suppressMovableColumns
-          // Grids here hold tens of rows, not thousands: render them all so find-in-page,
-          // screen readers and paste targets see every row.
-          rowBuffer={Math.min(rows.length, 400)}
-          suppressColumnVirtualisation={flat.length <= 80}
+          // One quartier's grid (some 70 rows, ≤ 80 columns) is drawn whole, so find-in-page and
+          // screen readers see every row. Wider grids (quartiers side by side, up to 1,600 at
+          // national scale) draw only a window of rows and columns: AG Grid's default buffer.
+          // AG Grid reads column virtualisation once, when it is created: crossing the width
+          // threshold (one quartier ↔ all side by side) creates the grid again (the key).
+          key={whole ? 'whole' : 'window'}
+          rowBuffer={whole ? Math.min(rows.length, 400) : WINDOW_ROW_BUFFER}
+          suppressColumnVirtualisation={whole}
           tooltipShowDelay={300}
           {...gridCallbacks}
           {...(fullWidthGroupRow ? fullWidthCallbacks : {})}

@@ -1,4 +1,4 @@
-import type { Qrr } from '../../../shared/domain/types';
+import type { QrrName } from '../../../shared/domain/followup-grid';
 import { formatDate } from '../../../shared/format/fr';
 import type { SheetColumn, SheetColumnDef } from './types';
 
@@ -21,7 +21,7 @@ export function updatedColumn<R>(qrrId: number, recordOf: (row: R) => { readonly
 }
 
 /** The fixed columns, then each QRR's block (ungrouped when only one QRR is shown). */
-export function withQrrBlocks<R>(fixed: readonly SheetColumnDef<R>[], qrrs: readonly Qrr[], perQrr: (qrr: Qrr) => SheetColumn<R>[]): SheetColumnDef<R>[] {
+export function withQrrBlocks<R>(fixed: readonly SheetColumnDef<R>[], qrrs: readonly QrrName[], perQrr: (qrr: QrrName) => SheetColumn<R>[]): SheetColumnDef<R>[] {
   if (qrrs.length === 1) return [...fixed, ...perQrr(qrrs[0]!)];
   return [...fixed, ...qrrs.map((q) => ({ groupId: `qrr-${q.id}`, headerName: q.name, children: perQrr(q) }))];
 }

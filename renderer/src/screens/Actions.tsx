@@ -1,5 +1,5 @@
-import { useMemo, useRef, useState } from 'react';
-import { isPeriodWritable } from '../../../shared/domain/period';
+import { useMemo, useState } from 'react';
+import { decodeActionGrid, type PreviousActionRecord } from '../../../shared/domain/followup-grid';
 import type { ActionStatusRecord } from '../../../shared/domain/types';
 import { implementationOf } from '../../../shared/report/report-model';
 import type { Engagement } from '../../../shared/referential/types';
@@ -7,21 +7,26 @@ import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
 import { GridWithSide } from '../components/SidePanel';
 import { CellHistory } from '../components/CellHistory';
-import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
+import { FollowupFrame } from '../components/FollowupFrame';
 import { ImplementationChart } from '../components/ImplementationChart';
-import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
+import { QrrChoice } from '../components/QrrChoice';
 import { SpreadsheetGrid } from '../grid/SpreadsheetGrid';
+import { useStableRows } from '../grid/stable-rows';
 import { gridWriter } from '../grid/writer';
-import { usePeriods } from '../usePeriods';
-import { useQuarterRecords } from '../useQuarterRecords';
+import { focusedQrrId, frameProps, useFollowupScreen } from '../useFollowupScreen';
 import {
   buildActionColumns,
   buildActionRows,
   isActionRow,
   planActionWrites,
+  sameActionRow,
   type ActionRow,
   type PlannedActionChange,
 } from './actions/action-grid-model';
+
+const EMPTY_LOAD: ReturnType<typeof decodeActionGrid> = { records: [], previous: [] };
+const actionRowId = (r: ActionRow): string => r.id;
+const statusKey = (r: { qrrId: number; actionCode: string }): string => `${r.qrrId}|${r.actionCode}`;
 
 /**
  * The 64 actions of the référentiel per QRR and quarter: status, référent and
@@ -29,17 +34,22 @@ import {
  * engagement's assessment (météo, trend, synthesis) for the focused row.
  */
 export function Actions({ engagements }: { engagements: readonly Engagement[] }) {
-  const { periods, selected, select, changed, error: periodError } = usePeriods();
-  const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
+  const screen = useFollowupScreen<ActionStatusRecord, PreviousActionRecord>({
+    load: async (periodCode, qrrIds) => {
+      const result = await call(api().loadActionGrid({ periodCode, qrrIds: [...qrrIds] }));
+      return result.ok ? { ok: true as const, value: decodeActionGrid(result.value) } : result;
+    },
+    empty: EMPTY_LOAD,
+    keyOf: statusKey,
+  });
+  const { selected, select, changed, qrrs, shown, setShown, visibleQrrs, records, previous, merge, readOnly, readOnlyReason } = screen;
   const [focused, setFocused] = useState<{ engagementCode: string; actionCode: string; qrrId: number } | null>(null);
 
-  const { records, previous, reload, error } = useQuarterRecords<ActionStatusRecord>(periods, selected, (periodCode) =>
-    call(api().listActionStatuses({ periodCode })),
+  const rows = useStableRows(
+    useMemo(() => buildActionRows(engagements, records, previous), [engagements, records, previous]),
+    actionRowId,
+    sameActionRow,
   );
-
-  const rows = useMemo(() => buildActionRows(engagements, records, previous), [engagements, records, previous]);
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
   const columns = useMemo(() => buildActionColumns(visibleQrrs, visibleQrrs.length === 1), [visibleQrrs]);
 
   const chartRows = useMemo(() => {
@@ -51,9 +61,6 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
     }));
   }, [engagements, records, visibleQrrs]);
 
-  const readOnly = !selected || !isPeriodWritable(selected.state);
-  const readOnlyReason = readOnlyReasonOf(selected);
-
   const save = async (changes: readonly PlannedActionChange[], direction: 'after' | 'before', via: string) => {
     const result = await call(
       api().saveActionStatuses({
@@ -62,10 +69,12 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
         changes: changes.map((c) => ({ qrrId: c.qrrId, actionCode: c.actionCode, ...(direction === 'after' ? c.after : c.before) })),
       }),
     );
-    await reload();
+    // The saved rows are merged (not both quarters reloaded).
+    if (result.ok) merge(result.value, new Set(changes.map(statusKey)));
     return result;
   };
-  const onWrite = gridWriter((writes) => planActionWrites(rowsRef.current, writes), save);
+  // Planned against what was last saved, not what was last drawn: typing outruns rendering.
+  const onWrite = gridWriter((writes) => planActionWrites(buildActionRows(engagements, screen.latest().records, screen.latest().previous), writes), save);
 
   const focusedEngagement = focused ? engagements.find((e) => e.code === focused.engagementCode) : undefined;
 
@@ -73,13 +82,9 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
     <FollowupFrame
       id="actions"
       title="Actions"
-      error={error ?? periodError ?? qrrError}
-      periods={periods}
-      selected={selected}
+      {...frameProps(screen)}
       onSelect={select}
       onChanged={changed}
-      qrrs={qrrs}
-      readOnlyReason={readOnlyReason}
     >
           <div className="qrr-toolbar">
             <QrrChoice id="actions-qrr" qrrs={qrrs} shown={shown} onChange={setShown} />
@@ -94,7 +99,7 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
               <SpreadsheetGrid<ActionRow>
                 ariaLabel="Actions du trimestre"
                 rows={rows}
-                getRowId={(r) => r.id}
+                getRowId={actionRowId}
                 columns={columns}
                 isDataRow={isActionRow}
                 readOnly={readOnly}
@@ -103,7 +108,7 @@ export function Actions({ engagements }: { engagements: readonly Engagement[] })
                 resetKey={selected?.code ?? ''}
                 fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
                 onCellFocused={(row, colId) => {
-                  const qrrId = colId && /^\d+:/.test(colId) ? Number(colId.split(':')[0]) : visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null;
+                  const qrrId = focusedQrrId(colId, visibleQrrs);
                   setFocused(row && isActionRow(row) && qrrId !== null ? { engagementCode: row.engagementCode, actionCode: row.id, qrrId } : null);
                 }}
               />

@@ -1,20 +1,22 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { indicatorCompleteness } from '../../../shared/domain/completeness';
-import { isPeriodWritable, periodLabel } from '../../../shared/domain/period';
+import { decodeIndicatorGrid, type PreviousIndicatorRecord } from '../../../shared/domain/followup-grid';
+import { NO_SANS_OBJET } from '../../../shared/domain/sans-objet';
+import { periodLabel } from '../../../shared/domain/period';
 import type { IndicatorValueRecord } from '../../../shared/domain/types';
 import { plural } from '../../../shared/format/fr';
 import type { Engagement, Indicator } from '../../../shared/referential/types';
 import { api, call } from '../api';
 import { AssessmentPanel } from '../components/AssessmentPanel';
 import { GridWithSide } from '../components/SidePanel';
-import { FollowupFrame, readOnlyReasonOf } from '../components/FollowupFrame';
-import { QrrChoice, useQrrChoice } from '../components/QrrChoice';
+import { FollowupFrame } from '../components/FollowupFrame';
+import { QrrChoice } from '../components/QrrChoice';
 import { IndicatorEditor } from '../components/IndicatorEditor';
 import { SpreadsheetGrid, type SheetHandle } from '../grid/SpreadsheetGrid';
+import { useStableRows } from '../grid/stable-rows';
 import { gridWriter } from '../grid/writer';
 import { askBeforeLosing, usePendingEntries, type PendingSource } from '../leave-guard';
-import { usePeriods } from '../usePeriods';
-import { useQuarterRecords } from '../useQuarterRecords';
+import { focusedQrrId, frameProps, useFollowupScreen } from '../useFollowupScreen';
 import {
   buildColumns,
   buildRows,
@@ -26,13 +28,19 @@ import {
   planWrites,
   type HeldRow,
   type IndicatorRow,
+  sameIndicatorRow,
   type PlannedChange,
 } from './indicators/indicator-grid-model';
-import { missingCells, useSansObjetIndex } from './indicators/missing-cells';
+import { missingCells } from './indicators/missing-cells';
 import { MissingNavigator, useMissingFocus } from './indicators/MissingNavigator';
 
 /** Computed from the FIPD credits by main when listed (electron/services/followup.ts), never merged from a save. */
 const COMPUTED_INDICATOR = '05-02';
+
+type GridLoad = ReturnType<typeof decodeIndicatorGrid>;
+const EMPTY_LOAD: GridLoad = { records: [], previous: [], sansObjet: NO_SANS_OBJET };
+const rowIdOf = (r: IndicatorRow): string => r.id;
+const valueKey = (r: { qrrId: number; indicatorCode: string }): string => `${r.qrrId}|${r.indicatorCode}`;
 
 /**
  * Indicator values for a quarter in a spreadsheet: one QRR in detail (with
@@ -41,23 +49,26 @@ const COMPUTED_INDICATOR = '05-02';
  * shown below the grid.
  */
 export function Indicateurs({ engagements }: { engagements: readonly Engagement[] }) {
-  const { periods, selected, select, changed, refresh: refreshPeriods, error: periodError } = usePeriods();
-  const { qrrs, shown, setShown, visibleQrrs, error: qrrError } = useQrrChoice();
+  const screen = useFollowupScreen<IndicatorValueRecord, PreviousIndicatorRecord, GridLoad>({
+    load: async (periodCode, qrrIds) => {
+      const result = await call(api().loadIndicatorGrid({ periodCode, qrrIds: [...qrrIds] }));
+      return result.ok ? { ok: true as const, value: decodeIndicatorGrid(result.value) } : result;
+    },
+    empty: EMPTY_LOAD,
+    keyOf: valueKey,
+  });
+  const { selected, select, changed, refreshPeriods, qrrs, shown, setShown, visibleQrrs, records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, readOnly, readOnlyReason } =
+    screen;
   const [onlyMissing, setOnlyMissing] = useState(false);
   const [focused, setFocused] = useState<{ code: string; engagementCode: string; qrrId: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sheet = useRef<SheetHandle | null>(null);
-  const sansObjet = useSansObjetIndex();
+  // « Sans objet » of the quartiers shown, loaded with their values.
+  const sansObjet = screen.loaded.sansObjet;
   // The engagement whose missing cells the navigator goes through (null: all).
   const [scope, setScope] = useState<string | null>(null);
   const shownQrrIds = useMemo(() => visibleQrrs.map((q) => q.id), [visibleQrrs]);
   const { go } = useMissingFocus({ engagements, sheet, selectedCode: selected?.code ?? null, shownQrrIds, select, setShown, setScope });
-
-  const { records, previous, previousCode, hasPreviousPeriod, reload, latest, merge, error: recordsError } = useQuarterRecords<IndicatorValueRecord>(
-    periods,
-    selected,
-    (periodCode) => call(api().listIndicatorValues({ periodCode })),
-  );
 
   const completeness = useMemo(() => {
     // Records grouped by quartier once (not all records filtered again for every quartier: quadratic at national scale).
@@ -90,15 +101,16 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     heldRef.current = new Map();
     setHeld(heldRef.current);
   }, [selected?.code]);
-  const rows = useMemo(
-    () => buildRows(engagements, records, previous, { ...(onlyMissing ? { onlyMissing: missingCodes } : {}), held }),
-    [engagements, records, previous, onlyMissing, missingCodes, held],
+  const rows = useStableRows(
+    useMemo(
+      () => buildRows(engagements, records, previous, { ...(onlyMissing ? { onlyMissing: missingCodes } : {}), held }),
+      [engagements, records, previous, onlyMissing, missingCodes, held],
+    ),
+    rowIdOf,
+    sameIndicatorRow,
   );
   const focusedIndicatorRef = useRef<Indicator | null>(null);
   const columns = useMemo(() => buildColumns(visibleQrrs, visibleQrrs.length === 1, () => focusedIndicatorRef.current), [visibleQrrs]);
-
-  const readOnly = !selected || !isPeriodWritable(selected.state);
-  const readOnlyReason = readOnlyReasonOf(selected);
 
   const save = async (changes: readonly PlannedChange[], direction: 'after' | 'before', via: string) => {
     const request = changes.map((c) => ({
@@ -110,10 +122,8 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     const result = await call(api().saveIndicatorValues({ periodCode: selected!.code, via: via as never, changes: request }));
     // The saved rows are merged (not both quarters reloaded for every quartier); 05-02 is computed
     // from the FIPD credits when listed, so a save touching it reloads.
-    if (result.ok && !request.some((c) => c.indicatorCode === COMPUTED_INDICATOR)) {
-      const touched = new Set(request.map((c) => `${c.qrrId}|${c.indicatorCode}`));
-      merge(result.value, (r) => touched.has(`${r.qrrId}|${r.indicatorCode}`));
-    } else await reload();
+    if (result.ok && !request.some((c) => c.indicatorCode === COMPUTED_INDICATOR)) merge(result.value, new Set(request.map(valueKey)));
+    else await reload();
     return result;
   };
   const onWrite = gridWriter((writes, kind) => {
@@ -203,14 +213,10 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
     <FollowupFrame
       id="indicateurs"
       title="Indicateurs"
-      error={recordsError ?? periodError ?? qrrError}
-      periods={periods}
-      selected={selected}
+      {...frameProps(screen)}
       onSelect={selectPeriod}
       // A quarter just opened becomes the selected one: asked first, like any change of quarter.
       onChanged={(p) => (p.code === selected?.code ? changed(p) : askBeforeLosing(heldSource([...held.values()]), () => changed(p), refreshPeriods))}
-      qrrs={qrrs}
-      readOnlyReason={readOnlyReason}
     >
           <div className="qrr-toolbar">
             <QrrChoice id="indicateurs-qrr" qrrs={qrrs} shown={shown} onChange={showQrrs} />
@@ -273,7 +279,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 handleRef={sheet}
                 ariaLabel="Indicateurs du trimestre"
                 rows={rows}
-                getRowId={(r) => r.id}
+                getRowId={rowIdOf}
                 columns={columns}
                 isDataRow={isIndicatorRow}
                 readOnly={readOnly}
@@ -293,8 +299,7 @@ export function Indicateurs({ engagements }: { engagements: readonly Engagement[
                 fullWidthGroupRow={(r) => (r.type === 'group' ? `Engagement ${r.engagement.code} — ${r.engagement.title}` : '')}
                 onCellFocused={(row, colId) => {
                   focusedIndicatorRef.current = row && isIndicatorRow(row) ? row.indicator : null;
-                  const col = colId ? parseColId(colId) : null;
-                  const qrrId = col?.qrrId ?? (visibleQrrs.length === 1 ? visibleQrrs[0]!.id : null);
+                  const qrrId = focusedQrrId(colId, visibleQrrs);
                   setFocused(row && isIndicatorRow(row) && qrrId !== null ? { code: row.id, engagementCode: row.engagementCode, qrrId } : null);
                 }}
               />

@@ -51,6 +51,11 @@ export const selectQrrCharacteristics = query<{ id: number; securityZone: Securi
   'SELECT id, security_zone AS securityZone FROM qrr ORDER BY id',
 );
 
+/** The same, for the listed QRRs only (their ids as a JSON array). */
+export const selectQrrCharacteristicsOf = query<{ id: number; securityZone: SecurityZone | null }, [qrrIdsJson: string]>(
+  'SELECT id, security_zone AS securityZone FROM qrr WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
+);
+
 export const insertQrr = command<[name: string, createdAt: string, updatedAt: string]>(
   'INSERT INTO qrr (name, created_at, updated_at) VALUES (?, ?, ?)',
 );

@@ -24,6 +24,11 @@ export const selectSansObjetDecisions = query<SansObjetRow, []>(
   `SELECT ${selectList(SANS_OBJET_COLUMNS)} FROM sans_objet ORDER BY qrr_id, item_type, code`,
 );
 
+/** The decisions of the listed QRRs only (a grid's quartiers), the list as JSON: one statement whatever its length. */
+export const selectSansObjetDecisionsOf = query<SansObjetRow, [qrrIdsJson: string]>(
+  `SELECT ${selectList(SANS_OBJET_COLUMNS)} FROM sans_objet WHERE qrr_id IN (SELECT value FROM json_each(?)) ORDER BY qrr_id, item_type, code`,
+);
+
 export const upsertSansObjet = command<
   [qrrId: number, itemType: SansObjetItemType, code: string, applies: 0 | 1, reason: string, updatedAt: string, updatedBy: string]
 >(

@@ -4,9 +4,11 @@
  * last update), and cell texts → saveActionStatuses changes. Pure.
  */
 import { formatActionStatus, parseActionStatus } from '../../../../shared/domain/action-status';
-import { ACTION_STATUSES, ACTION_STATUS_LABELS, type ActionStatus, type ActionStatusRecord, type Qrr } from '../../../../shared/domain/types';
+import type { PreviousActionRecord, QrrName } from '../../../../shared/domain/followup-grid';
+import { ACTION_STATUSES, ACTION_STATUS_LABELS, type ActionStatus, type ActionStatusRecord } from '../../../../shared/domain/types';
 import type { Action, Engagement } from '../../../../shared/referential/types';
 import { updatedColumn, withQrrBlocks } from '../../grid/qrr-columns';
+import { sameEntries } from '../../grid/stable-rows';
 import type { CellWrite, RejectedCell, SheetColumn, SheetColumnDef } from '../../grid/types';
 
 export type ActionRow =
@@ -23,6 +25,12 @@ export type ActionRow =
 export type ActionDataRow = Extract<ActionRow, { type: 'action' }>;
 export const isActionRow = (r: ActionRow): r is ActionDataRow => r.type === 'action';
 
+/** Whether two rows of the same id show the same thing (stable-rows.ts keeps the older object then). */
+export const sameActionRow = (a: ActionRow, b: ActionRow): boolean =>
+  a.type === 'group' || b.type === 'group'
+    ? a.type === 'group' && b.type === 'group' && a.engagement === b.engagement
+    : a.action === b.action && sameEntries(a.records, b.records) && sameEntries(a.previous, b.previous);
+
 const byQrr = <T extends { qrrId: number; actionCode: string }>(records: readonly T[]) => {
   const map = new Map<string, Map<number, T>>();
   for (const r of records) {
@@ -35,7 +43,7 @@ const byQrr = <T extends { qrrId: number; actionCode: string }>(records: readonl
 export function buildActionRows(
   engagements: readonly Engagement[],
   records: readonly ActionStatusRecord[],
-  previous: readonly ActionStatusRecord[],
+  previous: readonly PreviousActionRecord[],
 ): ActionRow[] {
   const current = byQrr(records);
   const prev = byQrr(previous);
@@ -63,7 +71,7 @@ const parseColId = (colId: string): { qrrId: number; field: Field } | null => {
   return m ? { qrrId: Number(m[1]), field: m[2] as Field } : null;
 };
 
-export function buildActionColumns(qrrs: readonly Qrr[], detailed: boolean): SheetColumnDef<ActionRow>[] {
+export function buildActionColumns(qrrs: readonly QrrName[], detailed: boolean): SheetColumnDef<ActionRow>[] {
   const data = (f: (row: ActionDataRow) => string) => (row: ActionRow) => (isActionRow(row) ? f(row) : '');
   const fixed: SheetColumn<ActionRow>[] = [
     { colId: 'code', headerName: 'Code', text: data((r) => r.action.code), colDef: { pinned: 'left', width: 100 } },
@@ -74,7 +82,7 @@ export function buildActionColumns(qrrs: readonly Qrr[], detailed: boolean): She
       colDef: { pinned: 'left', width: detailed ? 380 : 300, tooltipValueGetter: (p) => (p.data && isActionRow(p.data) ? p.data.action.label : undefined) },
     },
   ];
-  const perQrr = (q: Qrr): SheetColumn<ActionRow>[] => {
+  const perQrr = (q: QrrName): SheetColumn<ActionRow>[] => {
     const columns: SheetColumn<ActionRow>[] = [
       {
         colId: actionColId(q.id, 'status'),

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { indexSansObjet } from '../../../../shared/domain/sans-objet';
+import { decodeIndicatorGrid } from '../../../../shared/domain/followup-grid';
 import { plural } from '../../../../shared/format/fr';
 import type { Engagement } from '../../../../shared/referential/types';
 import { api, call } from '../../api';
@@ -60,14 +60,18 @@ export function useMissingFocus({
       selectPeriod(periodCode);
       show(qrr);
       scope(engagementCode);
-      void Promise.all([call(api().listIndicatorValues({ periodCode })), call(api().listSansObjet()), call(api().listQrrs({ includeArchived: false }))]).then(
-        ([values, sansObjet, qrrs]) => {
-          if (!values.ok || !sansObjet.ok || !qrrs.ok) return;
-          const ids = qrr === ALL_QRRS ? qrrs.value.map((q) => q.id) : [Number(qrr)];
-          const first = missingCells(latest.current.engagements, values.value, ids, indexSansObjet(sansObjet.value), engagementCode)[0];
-          if (first) setTarget({ periodCode, cell: first });
-        },
-      );
+      void (async () => {
+        const qrrs = qrr === ALL_QRRS ? await call(api().listQrrNames()) : null;
+        if (qrrs && !qrrs.ok) return;
+        const ids = qrrs ? [...qrrs.value.id] : [Number(qrr)];
+        if (ids.length === 0 || !ids.every((id) => Number.isSafeInteger(id) && id > 0)) return;
+        // Only the quartiers asked for are read (not every quartier of the base), « sans objet » with them.
+        const values = await call(api().loadIndicatorGrid({ periodCode, qrrIds: ids }));
+        if (!values.ok) return;
+        const { records, sansObjet } = decodeIndicatorGrid(values.value);
+        const first = missingCells(latest.current.engagements, records, ids, sansObjet, engagementCode)[0];
+        if (first) setTarget({ periodCode, cell: first });
+      })();
     };
     read();
     window.addEventListener('hashchange', read);

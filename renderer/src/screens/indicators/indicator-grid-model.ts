@@ -6,11 +6,13 @@
  * without a browser.
  */
 import { computeIndicator, computedUnit, formatIndicatorValue, formatPartValue, parsePartInput, validateIndicatorValue } from '../../../../shared/domain/indicator-values';
-import type { IndicatorValuePayload, IndicatorValueRecord, Qrr } from '../../../../shared/domain/types';
+import type { PreviousIndicatorRecord, QrrName } from '../../../../shared/domain/followup-grid';
+import type { IndicatorValuePayload, IndicatorValueRecord } from '../../../../shared/domain/types';
 import { formatPercentFr, formatPerThousandFr } from '../../../../shared/format/number-fr';
 import { indicatorChange } from '../../../../shared/report/report-model';
 import type { Engagement, Indicator } from '../../../../shared/referential/types';
 import { updatedColumn, withQrrBlocks } from '../../grid/qrr-columns';
+import { sameEntries } from '../../grid/stable-rows';
 import type { CellWrite, RejectedCell, SheetColumn, SheetColumnDef } from '../../grid/types';
 
 export const MAX_PARTS = 3;
@@ -47,10 +49,16 @@ export type IndicatorDataRow = Extract<IndicatorRow, { type: 'indicator' }>;
 
 export const isIndicatorRow = (r: IndicatorRow): r is IndicatorDataRow => r.type === 'indicator';
 
+/** Whether two rows of the same id show the same thing (stable-rows.ts keeps the older object then). */
+export const sameIndicatorRow = (a: IndicatorRow, b: IndicatorRow): boolean =>
+  a.type === 'group' || b.type === 'group'
+    ? a.type === 'group' && b.type === 'group' && a.engagement === b.engagement
+    : a.indicator === b.indicator && sameEntries(a.records, b.records) && sameEntries(a.previous, b.previous) && sameEntries(a.held, b.held);
+
 export function buildRows(
   engagements: readonly Engagement[],
   records: readonly IndicatorValueRecord[],
-  previous: readonly IndicatorValueRecord[],
+  previous: readonly PreviousIndicatorRecord[],
   options: { readonly onlyMissing?: ReadonlySet<string>; readonly held?: ReadonlyMap<string, HeldRow> } = {},
 ): IndicatorRow[] {
   const heldByCode = new Map<string, Map<number, HeldRow>>();
@@ -148,7 +156,7 @@ export function rateHeader(indicator: Indicator | null): string {
  * `focusedIndicator` is read each time the headers are drawn: part columns are
  * headed by what they hold for the focused row (the grid redraws its headers on focus).
  */
-export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedIndicator: () => Indicator | null = () => null): SheetColumnDef<IndicatorRow>[] {
+export function buildColumns(qrrs: readonly QrrName[], detailed: boolean, focusedIndicator: () => Indicator | null = () => null): SheetColumnDef<IndicatorRow>[] {
   const data = (f: (row: IndicatorDataRow) => string) => (row: IndicatorRow) => (isIndicatorRow(row) ? f(row) : '');
   const fixed: SheetColumn<IndicatorRow>[] = [
     { colId: 'code', headerName: 'Code', text: (r) => (isIndicatorRow(r) ? r.indicator.code : ''), colDef: { pinned: 'left', width: 66 } },
@@ -159,7 +167,7 @@ export function buildColumns(qrrs: readonly Qrr[], detailed: boolean, focusedInd
       colDef: { pinned: 'left', width: detailed ? 236 : 220, tooltipValueGetter: (p) => (p.data && isIndicatorRow(p.data) ? p.data.indicator.label : undefined) },
     },
   ];
-  const perQrr = (q: Qrr): SheetColumn<IndicatorRow>[] => {
+  const perQrr = (q: QrrName): SheetColumn<IndicatorRow>[] => {
     const parts: SheetColumn<IndicatorRow>[] = Array.from({ length: MAX_PARTS }, (_, index) => ({
       colId: partColId(q.id, index),
       headerName: PART_HEADERS[index]!,

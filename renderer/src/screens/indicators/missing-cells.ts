@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'react';
 import { indicatorCompleteness } from '../../../../shared/domain/completeness';
-import { indexSansObjet, NO_SANS_OBJET, type SansObjetIndex } from '../../../../shared/domain/sans-objet';
+import type { SansObjetIndex } from '../../../../shared/domain/sans-objet';
 import type { IndicatorValueRecord } from '../../../../shared/domain/types';
 import type { Engagement } from '../../../../shared/referential/types';
-import { api, call } from '../../api';
 import { partColId } from './indicator-grid-model';
 
 /**
@@ -65,15 +63,4 @@ export function stepMissing(list: readonly MissingCell[], focused: { rowId: stri
   const order = (c: { rowId: string }) => c.rowId;
   const after = list.filter((c) => (direction === 1 ? order(c) > focused.rowId : order(c) < focused.rowId));
   return direction === 1 ? (after[0] ?? list[0]!) : (after.at(-1) ?? list.at(-1)!);
-}
-
-/** « Sans objet » of every QRR, as the dashboard and the transmission check see it. */
-export function useSansObjetIndex(): SansObjetIndex {
-  const [index, setIndex] = useState<SansObjetIndex>(NO_SANS_OBJET);
-  useEffect(() => {
-    void call(api().listSansObjet()).then((r) => {
-      if (r.ok) setIndex(indexSansObjet(r.value));
-    });
-  }, []);
-  return index;
 }
