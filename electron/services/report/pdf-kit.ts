@@ -11,11 +11,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsPDF } from 'jspdf';
-import { autoTable, type UserOptions } from 'jspdf-autotable';
 import { speedUpDocument } from './jspdf-speed';
 import type { Meteo } from '../../../shared/domain/types';
+import { BLUE, BOTTOM, CONTENT_W, FONT, GREEN, LIGHT, MARGIN_X, METEO_COLOURS, MUTED, PAGE_H, PAGE_W, RED, RULE, TEXT, TOP, type Rgb } from './pdf-geometry';
+import { drawTable, wrapText, type TableOptions } from './pdf-table';
 import { formatInteger } from '../../../shared/format/fr';
 import { formatRatioCount, formatRatioPercent, type Implementation, type Ratio } from '../../../shared/report/report-model';
+
+// The geometry and colours live in pdf-geometry.ts (shared with the tables); importable from here as before.
+export * from './pdf-geometry';
+export type { CellStyles, DrawnCell, TableCell, TableOptions } from './pdf-table';
 
 // ---------------------------------------------------------------------------
 // Fonts
@@ -26,7 +31,6 @@ export interface ReportFonts {
 }
 
 export const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
-export const FONT = 'DejaVuSans';
 
 /**
  * Where the fonts are: `seeds/fonts/` in the repository (tsx, vitest, CLI), or
@@ -50,36 +54,6 @@ export function loadReportFonts(dir: string = defaultFontDir()): ReportFonts {
   };
   return { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
 }
-
-// ---------------------------------------------------------------------------
-// Page geometry (millimetres, A4 portrait)
-
-export const MM_TO_PT = 72 / 25.4;
-export const PAGE_W = 210;
-export const PAGE_H = 297;
-export const MARGIN_X = 15;
-export const CONTENT_W = PAGE_W - 2 * MARGIN_X;
-export const TOP = 22;
-export const BOTTOM = 277;
-
-// ---------------------------------------------------------------------------
-// Colours (DSFR)
-
-export type Rgb = readonly [number, number, number];
-export const BLUE: Rgb = [0, 0, 145];
-export const RED: Rgb = [225, 0, 15];
-export const TEXT: Rgb = [30, 30, 30];
-export const MUTED: Rgb = [102, 102, 102];
-export const RULE: Rgb = [200, 200, 200];
-export const LIGHT: Rgb = [238, 238, 248];
-export const GREEN: Rgb = [24, 117, 60];
-export const METEO_COLOURS: Readonly<Record<Meteo, Rgb>> = {
-  soleil: [255, 196, 0],
-  couvert: [160, 180, 215],
-  nuage: [120, 120, 120],
-  orage: [106, 27, 118],
-  non_renseignee: [255, 255, 255],
-};
 
 // ---------------------------------------------------------------------------
 // Drawing context
@@ -111,7 +85,7 @@ export class Writer {
   paragraph(text: string, size: number, options: { style?: 'normal' | 'bold'; colour?: Rgb; x?: number; width?: number; after?: number } = {}): void {
     const x = options.x ?? MARGIN_X;
     this.font(options.style ?? 'normal', size, options.colour ?? TEXT);
-    const lines = this.doc.splitTextToSize(text, options.width ?? CONTENT_W - (x - MARGIN_X)) as string[];
+    const lines = wrapText(this.doc, text, options.width ?? CONTENT_W - (x - MARGIN_X), size, options.style === 'bold');
     const lh = this.lineHeight(size);
     for (const line of lines) {
       this.ensure(lh);
@@ -131,29 +105,9 @@ export class Writer {
       this.y += 3;
     }
   }
-  table(options: Omit<UserOptions, 'startY' | 'margin'>): void {
-    autoTable(this.doc, {
-      theme: 'grid',
-      startY: this.y,
-      margin: { top: TOP, bottom: PAGE_H - BOTTOM, left: MARGIN_X, right: MARGIN_X },
-      rowPageBreak: 'avoid',
-      ...options,
-      styles: {
-        font: FONT,
-        fontStyle: 'normal',
-        fontSize: 7.5,
-        cellPadding: 1.3,
-        overflow: 'linebreak',
-        textColor: [TEXT[0], TEXT[1], TEXT[2]],
-        lineColor: [RULE[0], RULE[1], RULE[2]],
-        lineWidth: 0.15,
-        valign: 'top',
-        ...options.styles,
-      },
-      headStyles: { fillColor: [BLUE[0], BLUE[1], BLUE[2]], textColor: [255, 255, 255], fontStyle: 'bold', ...options.headStyles },
-    });
-    const finalY = (this.doc as unknown as { lastAutoTable?: { finalY?: number } }).lastAutoTable?.finalY;
-    this.y = (finalY ?? this.y) + 4;
+  /** A table at the cursor (pdf-table.ts), breaking pages as needed; the cursor goes below it. */
+  table(options: TableOptions): void {
+    this.y = drawTable(this.doc, this.y, options) + 4;
   }
   meteoDot(meteo: Meteo, x: number, y: number, r = 1.4): void {
     const c = METEO_COLOURS[meteo];

@@ -15,7 +15,6 @@
  * Every text is French; numbers and dates go through shared/format.
  */
 import { createHash } from 'node:crypto';
-import type { CellInput, RowInput, Styles } from 'jspdf-autotable';
 import type { ActionStatus } from '../../../shared/domain/types';
 import { formatDate, formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
 import { formatEurosFromCents } from '../../../shared/format/number-fr';
@@ -43,7 +42,9 @@ import {
   TEXT,
   TOP,
   Writer,
+  type CellStyles,
   type ReportFonts,
+  type TableCell,
 } from './pdf-kit';
 
 // The fonts live in the drawing kit; their helpers stay importable from here.
@@ -158,7 +159,7 @@ function synthesis(w: Writer, model: ReportModel): void {
     { after: 3 },
   );
   w.table({
-    head: [['Quartier', 'Complétude', 'Mise en œuvre', 'Soleil', 'Couvert', 'Nuage', 'Orage', 'Non renseignée']],
+    head: ['Quartier', 'Complétude', 'Mise en œuvre', 'Soleil', 'Couvert', 'Nuage', 'Orage', 'Non renseignée'],
     body: model.qrrs.map((q) => [
       q.name + (q.archived ? ' (archivé)' : ''),
       percentText(q.completeness),
@@ -200,13 +201,13 @@ function engagementPage(w: Writer, model: ReportModel, index: number, context: {
   );
   const meteoColumn = 3;
   w.table({
-    head: [['Quartier', 'Complétude', 'Mise en œuvre', 'Météo', 'Tendance']],
+    head: ['Quartier', 'Complétude', 'Mise en œuvre', 'Météo', 'Tendance'],
     body: e.byQrr.map((b) => [b.qrrName, percentText(b.completeness), implementationText(b.implementation), b.meteoLabel, b.trendLabel ?? '—']),
     columnStyles: { 0: { cellWidth: 50 }, [meteoColumn]: { cellPadding: { top: 1.3, bottom: 1.3, left: 5.5, right: 1.3 } } },
-    didDrawCell: (data) => {
-      if (data.section === 'body' && data.column.index === meteoColumn) {
-        const meteo = e.byQrr[data.row.index]?.meteo;
-        if (meteo) w.meteoDot(meteo, data.cell.x + 2.8, data.cell.y + 2.9);
+    didDrawCell: (cell) => {
+      if (cell.column === meteoColumn) {
+        const meteo = e.byQrr[cell.row]?.meteo;
+        if (meteo) w.meteoDot(meteo, cell.x + 2.8, cell.y + 2.9);
       }
     },
   });
@@ -221,11 +222,11 @@ function engagementPage(w: Writer, model: ReportModel, index: number, context: {
     const qrrW = Math.min(40, (CONTENT_W - 11 - 55) / qrrs.length);
     w.heading(`Indicateurs du ${model.period.label} par quartier`, 3);
     w.table({
-      head: [['Code', 'Indicateur', ...qrrs.map((q) => q.name)]],
-      body: qrrs[0]!.engagements[index]!.indicators.map((indicator, row): RowInput => [
+      head: ['Code', 'Indicateur', ...qrrs.map((q) => q.name)],
+      body: qrrs[0]!.engagements[index]!.indicators.map((indicator, row): TableCell[] => [
         indicator.code,
         indicator.label,
-        ...qrrs.map((q): CellInput => {
+        ...qrrs.map((q): TableCell => {
           const cell = q.engagements[index]!.indicators[row]!;
           return { content: cell.valueText, styles: cell.complete ? {} : { textColor: [RED[0], RED[1], RED[2]] } };
         }),
@@ -234,11 +235,11 @@ function engagementPage(w: Writer, model: ReportModel, index: number, context: {
     });
     w.heading('Actions réalisées par quartier', 3);
     w.table({
-      head: [['Code', 'Action', ...qrrs.map((q) => q.name)]],
-      body: qrrs[0]!.engagements[index]!.actions.map((action, row): RowInput => [
+      head: ['Code', 'Action', ...qrrs.map((q) => q.name)],
+      body: qrrs[0]!.engagements[index]!.actions.map((action, row): TableCell[] => [
         action.code,
         action.label,
-        ...qrrs.map((q): CellInput => {
+        ...qrrs.map((q): TableCell => {
           const a = q.engagements[index]!.actions[row]!;
           return { content: a.statusLabel, styles: statusStyle(a.status) };
         }),
@@ -251,7 +252,7 @@ function engagementPage(w: Writer, model: ReportModel, index: number, context: {
 /** Side-by-side tables on the engagement pages up to this many quartiers. */
 const MATRIX_MAX_QRRS = 4;
 
-function statusStyle(status: ActionStatus | null): Partial<Styles> {
+function statusStyle(status: ActionStatus | null): CellStyles {
   switch (status) {
     case null:
       return { textColor: [RED[0], RED[1], RED[2]] };
@@ -280,13 +281,13 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
     { after: 3 },
   );
   w.table({
-    head: [['Engagement', 'Complétude', 'Mise en œuvre', 'Météo', 'Tendance']],
+    head: ['Engagement', 'Complétude', 'Mise en œuvre', 'Météo', 'Tendance'],
     body: q.engagements.map((e) => [`${e.code} — ${e.title}`, percentText(e.completeness), implementationText(e.implementation), e.assessment.meteoLabel, e.assessment.trendLabel ?? '—']),
     columnStyles: { 0: { cellWidth: 70 }, 3: { cellPadding: { top: 1.3, bottom: 1.3, left: 5.5, right: 1.3 } } },
-    didDrawCell: (data) => {
-      if (data.section === 'body' && data.column.index === 3) {
-        const meteo = q.engagements[data.row.index]?.assessment.meteo;
-        if (meteo) w.meteoDot(meteo, data.cell.x + 2.8, data.cell.y + 2.9);
+    didDrawCell: (cell) => {
+      if (cell.column === 3) {
+        const meteo = q.engagements[cell.row]?.assessment.meteo;
+        if (meteo) w.meteoDot(meteo, cell.x + 2.8, cell.y + 2.9);
       }
     },
   });
@@ -316,13 +317,13 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
     ];
     if (typed.length > 0) w.paragraph(typed.join('\n'), 8.5, { after: 2.5 });
     w.table({
-      head: [['Code', 'Indicateur', model.period.label.replace(/^./, (c) => c.toUpperCase()), previous, 'Évolution', 'Cible']],
-      body: e.indicators.map((i): RowInput => [
+      head: ['Code', 'Indicateur', model.period.label.replace(/^./, (c) => c.toUpperCase()), previous, 'Évolution', 'Cible'],
+      body: e.indicators.map((i): TableCell[] => [
         i.code,
         i.label + (i.comment ? `\nCommentaire : ${i.comment}` : '') + (i.source ? `\nSource : ${i.source}` : ''),
         i.sansObjetReason !== null
-          ? ({ content: `Sans objet : ${i.sansObjetReason}`, styles: { textColor: [MUTED[0], MUTED[1], MUTED[2]] } } as CellInput)
-          : ({ content: i.valueText + (i.partial ? ' (incomplet)' : ''), styles: i.complete ? {} : { textColor: [RED[0], RED[1], RED[2]] } } as CellInput),
+          ? ({ content: `Sans objet : ${i.sansObjetReason}`, styles: { textColor: [MUTED[0], MUTED[1], MUTED[2]] } } as TableCell)
+          : ({ content: i.valueText + (i.partial ? ' (incomplet)' : ''), styles: i.complete ? {} : { textColor: [RED[0], RED[1], RED[2]] } } as TableCell),
         i.previousText,
         i.change?.text ?? '—',
         i.goal ? `${i.goal.text}\nProgression : ${i.goal.progressText}` : i.targetText,
@@ -330,8 +331,8 @@ function qrrSection(w: Writer, model: ReportModel, q: ReportQrr): void {
       columnStyles: { 0: { cellWidth: 11 }, 1: { cellWidth: 62 }, 2: { cellWidth: 33 }, 3: { cellWidth: 29 }, 4: { cellWidth: 22 }, 5: { cellWidth: 23 } },
     });
     w.table({
-      head: [['Code', 'Action', 'Statut', 'Référent', 'Commentaire']],
-      body: e.actions.map((a): RowInput => [
+      head: ['Code', 'Action', 'Statut', 'Référent', 'Commentaire'],
+      body: e.actions.map((a): TableCell[] => [
         a.code,
         a.label,
         { content: a.statusLabel, styles: statusStyle(a.status) },
@@ -353,11 +354,11 @@ function fipdSection(w: Writer, model: ReportModel): void {
   const euros = (c: number) => formatEurosFromCents(c);
   if (f.envelopes.length > 0) {
     w.table({
-      head: [['Enveloppe', 'Quartier', 'Délégué', 'Engagé', 'Payé', 'Reste à engager', 'Reste à payer']],
+      head: ['Enveloppe', 'Quartier', 'Délégué', 'Engagé', 'Payé', 'Reste à engager', 'Reste à payer'],
       body: [
         ...f.envelopes.map((e) => [e.label, e.qrrName, euros(e.delegatedCents), euros(e.committedCents), euros(e.paidCents), euros(e.remainingToCommitCents), euros(e.remainingToPayCents)]),
         [
-          { content: 'Total', styles: { fontStyle: 'bold' } } as CellInput,
+          { content: 'Total', styles: { fontStyle: 'bold' } } as TableCell,
           '',
           euros(f.totals.delegatedCents),
           euros(f.totals.committedCents),
@@ -372,7 +373,7 @@ function fipdSection(w: Writer, model: ReportModel): void {
   if (f.subsidies.length > 0) {
     w.heading('Subventions FIPD décidées dans le trimestre', 3);
     w.table({
-      head: [['Bénéficiaire', 'Quartier', 'Objet', 'Accordé', 'Payé']],
+      head: ['Bénéficiaire', 'Quartier', 'Objet', 'Accordé', 'Payé'],
       body: f.subsidies.map((s) => [s.beneficiary, s.qrrName, s.object, euros(s.grantedCents), euros(s.paidCents)]),
       columnStyles: { 3: { halign: 'right' }, 4: { halign: 'right' } },
     });
@@ -380,7 +381,7 @@ function fipdSection(w: Writer, model: ReportModel): void {
   if (f.otherSubsidies.length > 0) {
     w.heading('Autres crédits (hors FIPD) décidés dans le trimestre', 3);
     w.table({
-      head: [['Source', 'Bénéficiaire', 'Quartier', 'Objet', 'Accordé', 'Payé']],
+      head: ['Source', 'Bénéficiaire', 'Quartier', 'Objet', 'Accordé', 'Payé'],
       body: f.otherSubsidies.map((s) => [s.sourceLabel, s.beneficiary, s.qrrName, s.object, euros(s.grantedCents), euros(s.paidCents)]),
       columnStyles: { 0: { cellWidth: 24 }, 4: { halign: 'right' }, 5: { halign: 'right' } },
     });
@@ -398,7 +399,7 @@ function missingSection(w: Writer, model: ReportModel): void {
   if (m.indicators.length > 0) {
     w.heading('Indicateurs non renseignés ou incomplets', 3);
     w.table({
-      head: [['Quartier', 'Code', 'Indicateur', 'État']],
+      head: ['Quartier', 'Code', 'Indicateur', 'État'],
       body: m.indicators.map((i) => [i.qrrName, i.indicatorCode, i.label, i.partial ? 'Incomplet' : 'Vide']),
       columnStyles: { 0: { cellWidth: 35 }, 1: { cellWidth: 12 }, 3: { cellWidth: 18 } },
     });
@@ -406,7 +407,7 @@ function missingSection(w: Writer, model: ReportModel): void {
   if (m.assessments.length > 0) {
     w.heading('Engagements sans météo', 3);
     w.table({
-      head: [['Quartier', 'Engagement']],
+      head: ['Quartier', 'Engagement'],
       body: m.assessments.map((a) => [a.qrrName, `${a.engagementCode} — ${a.title}`]),
       columnStyles: { 0: { cellWidth: 35 } },
     });
@@ -414,7 +415,7 @@ function missingSection(w: Writer, model: ReportModel): void {
   if (m.actions.length > 0) {
     w.heading('Actions sans statut', 3);
     w.table({
-      head: [['Quartier', 'Code', 'Action']],
+      head: ['Quartier', 'Code', 'Action'],
       body: m.actions.map((a) => [a.qrrName, a.actionCode, a.label]),
       columnStyles: { 0: { cellWidth: 35 }, 1: { cellWidth: 15 } },
     });
@@ -429,7 +430,7 @@ function signatureBlock(w: Writer, model: ReportModel, block: NonNullable<Render
     w.newPage();
     w.heading(`Récapitulatif signé — ${model.period.label}`, 1);
     w.table({
-      head: [['Engagement', 'Météo', 'Mise en œuvre', 'Complétude']],
+      head: ['Engagement', 'Météo', 'Mise en œuvre', 'Complétude'],
       body: model.lines.map((l) => {
         const e = model.engagements.find((x) => x.code === l.code)!;
         return [`${l.code} — ${l.title}`, l.meteoMeaning, implementationText(e.implementation), percentText(e.completeness)];
