@@ -266,10 +266,10 @@ function parseRow(cells: readonly TableCell[], styleOf: (column: number, cell: T
 /** Column widths: autotable's rule (fixed widths kept; the others from their content, resized to fill the width). */
 function columnWidths(doc: jsPDF, rows: readonly LaidRow[], columnStyles: TableOptions['columnStyles'], count: number): number[] {
   const m = metrics(doc);
-  const wrapped = new Array<number>(count).fill(0);
-  const minimum = new Array<number>(count).fill(0);
-  const readable = new Array<number>(count).fill(0);
-  const fixed = new Array<number>(count).fill(0);
+  const wrapped = Array.from({ length: count }, () => 0);
+  const minimum = Array.from({ length: count }, () => 0);
+  const readable = Array.from({ length: count }, () => 0);
+  const fixed = Array.from({ length: count }, () => 0);
   for (const row of rows) {
     for (const cell of row.cells) {
       const s = cell.style;
