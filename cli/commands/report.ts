@@ -35,7 +35,7 @@ import {
   requireDb,
   requireFile,
   UsageError,
-  withCore,
+  withDatabase,
   yesNo,
 } from './shared';
 
@@ -194,8 +194,8 @@ export async function report(args: ReportArgs): Promise<void> {
 }
 
 async function produceAndPrint(args: ReportArgs, { databasePath, periodCode, target, signing }: ReturnType<typeof prepare>): Promise<void> {
-  const { produced, period } = await withCore(databasePath, 'cli', async (core) => {
-    const ctx = { db: core.db, now: () => new Date(), osUser: osUserName(), origin: 'cli' };
+  const { produced, period } = await withDatabase(databasePath, async (db) => {
+    const ctx = { db, now: () => new Date(), osUser: osUserName(), origin: 'cli' };
     // Written in a private folder beside the target, then renamed (same file system): never half a file at --out.
     const temp = fs.mkdtempSync(path.join(path.dirname(target), '.rapport-qrr-'));
     let result: ProducedReport;

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsPDF } from 'jspdf';
+import { preparseFont } from './jspdf-font-cache';
 import { speedUpDocument } from './jspdf-speed';
 import type { Meteo } from '../../../shared/domain/types';
 import { BLUE, BOTTOM, CONTENT_W, FONT, GREEN, LIGHT, MARGIN_X, METEO_COLOURS, MUTED, PAGE_H, PAGE_W, RED, RULE, TEXT, TOP, type Rgb } from './pdf-geometry';
@@ -52,7 +53,11 @@ export function loadReportFonts(dir: string = defaultFontDir()): ReportFonts {
     if (!fs.existsSync(full)) throw new Error(`Police introuvable pour le rapport PDF : ${full}`);
     return new Uint8Array(fs.readFileSync(full));
   };
-  return { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
+  const fonts = { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
+  // Parsed here, once per process (jspdf-font-cache.ts): every document then starts from the parse.
+  preparseFont(fonts.regular);
+  preparseFont(fonts.bold);
+  return fonts;
 }
 
 // ---------------------------------------------------------------------------
@@ -219,7 +224,8 @@ export function pdfDate(iso: string): string {
 
 /** A4 portrait document with the DejaVu fonts registered and a fixed creation date (same input, same bytes). */
 export function createPdfDocument(fonts: ReportFonts, generatedAt: string): jsPDF {
-  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true });
+  // Coordinates to a thousandth of a point (jsPDF writes 16 decimals by default): a third of the page content to compress and write.
+  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true, floatPrecision: 3 });
   // A binary string starting with the TrueType tag: jsPDF takes it as is (base64 would be encoded here and decoded there).
   doc.addFileToVFS(FONT_FILES.regular, Buffer.from(fonts.regular).toString('latin1'));
   doc.addFont(FONT_FILES.regular, FONT, 'normal');
