@@ -18,6 +18,7 @@ import { formatEurosFromCents } from '../../../shared/format/number-fr';
 import { formatRatioPercent } from '../../../shared/report/report-model';
 import {
   barChart,
+  blocMarque,
   coverKeyFigures,
   BLUE,
   CONTENT_W,
@@ -29,7 +30,6 @@ import {
   percentText,
   RED,
   stampPages,
-  TEXT,
   Writer,
   type ReportFonts,
   type TableCell,
@@ -58,17 +58,7 @@ const euros = (cents: number): string => formatEurosFromCents(cents);
 const capitalised = (s: string): string => s.replace(/^./, (c) => c.toUpperCase());
 
 function cover(w: Writer, model: NationalModel, options: RenderNationalOptions): void {
-  const { doc } = w;
-  // Bloc-marque (text only, as the report: the Marianne logo is not shipped).
-  w.font('bold', 11, TEXT);
-  doc.text(['RÉPUBLIQUE', 'FRANÇAISE'], MARGIN_X, 24);
-  w.font('normal', 7, MUTED);
-  doc.text('Liberté\nÉgalité\nFraternité', MARGIN_X, 35);
-  doc.setDrawColor(BLUE[0], BLUE[1], BLUE[2]);
-  doc.setLineWidth(0.8);
-  doc.line(MARGIN_X, 47, MARGIN_X + 12, 47);
-  doc.setDrawColor(RED[0], RED[1], RED[2]);
-  doc.line(MARGIN_X + 12, 47, MARGIN_X + 24, 47);
+  blocMarque(w, null);
 
   w.y = 80;
   w.paragraph(NATIONAL_TITLE, 22, { style: 'bold', colour: BLUE, after: 4 });

@@ -191,7 +191,24 @@ export function barChart(w: Writer, title: string, rows: readonly { label: strin
 // ---------------------------------------------------------------------------
 // Document
 
-/** PDF date `D:20261126100000+00'00'` (UTC: the same bytes whatever the machine's zone). */
+/** The cover's bloc-marque (text only: the Marianne logo is not shipped), and the issuing authority under it. */
+export function blocMarque(w: Writer, authority: string | null): void {
+  const { doc } = w;
+  w.font('bold', 11, TEXT);
+  doc.text(['RÉPUBLIQUE', 'FRANÇAISE'], MARGIN_X, 24);
+  w.font('normal', 7, MUTED);
+  doc.text('Liberté\nÉgalité\nFraternité', MARGIN_X, 35);
+  doc.setDrawColor(BLUE[0], BLUE[1], BLUE[2]);
+  doc.setLineWidth(0.8);
+  doc.line(MARGIN_X, 47, MARGIN_X + 12, 47);
+  doc.setDrawColor(RED[0], RED[1], RED[2]);
+  doc.line(MARGIN_X + 12, 47, MARGIN_X + 24, 47);
+  if (authority !== null) {
+    w.font('bold', 13, TEXT);
+    doc.text(authority, MARGIN_X, 57);
+  }
+}
+
 /** The cover's three key figures in boxes (value large, label under), then the plan's reference; the cover ends there. */
 export function coverKeyFigures(w: Writer, boxes: readonly [label: string, value: string][], referentialVersion: number): void {
   const doc = w.doc;
@@ -215,6 +232,7 @@ export function coverKeyFigures(w: Writer, boxes: readonly [label: string, value
   );
 }
 
+/** PDF date `D:20261126100000+00'00'` (UTC: the same bytes whatever the machine's zone). */
 export function pdfDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`Date de génération invalide : ${iso}`);
