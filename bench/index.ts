@@ -49,9 +49,12 @@ async function unwrap<T>(promise: Promise<{ ok: boolean; value?: unknown; error?
   return result.value as T;
 }
 
+/** The national demonstration database, generated once and kept in the temp folder. */
+const nationalFile = (): string => path.join(os.tmpdir(), `qrr-bench-national-8t-${DEFAULT_DEMO_SEED}-${periodOfDate(new Date())}.sqlite`);
+
 async function openNational(): Promise<{ core: AppCore; file: string }> {
   const now = new Date();
-  const file = path.join(os.tmpdir(), `qrr-bench-national-8t-${DEFAULT_DEMO_SEED}-${periodOfDate(now)}.sqlite`);
+  const file = nationalFile();
   const fresh = !fs.existsSync(file);
   const open = () =>
     createAppCore({
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
   console.log('');
   await benchGrids();
   console.log('\n== Rapport trimestriel signé, un département');
-  await benchReport();
+  await benchReport(console.log, { nationalDatabase: nationalFile() });
   console.log("\n== Fichier d'échange, un département");
   await benchExchange();
   console.log('\n== Synthèse nationale, 100 départements');
