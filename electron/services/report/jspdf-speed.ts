@@ -199,6 +199,23 @@ function memoizeTextEncoding(events: PubSub): void {
 }
 
 /**
+ * Each finished page kept as one string (its operators joined, as jsPDF joins
+ * them when it writes the file) instead of an array of hundreds of small
+ * strings: the national report has ~15,000 pages. Whatever is drawn on a page
+ * later (header, footer, « page x / y ») is appended after it, as before.
+ */
+function compactFinishedPages(doc: jsPDF, events: PubSub): void {
+  const pages = (doc.internal as unknown as { pages: (string[] | undefined)[] }).pages;
+  let next = 1;
+  events.subscribe('addPage', () => {
+    for (; next < pages.length - 1; next++) {
+      const page = pages[next];
+      if (page && page.length > 1) page.splice(0, page.length, page.join('\n'));
+    }
+  });
+}
+
+/**
  * Applies the caches to `doc`, once its fonts are added (they are looked up by
  * family and style). Call before drawing anything.
  */
@@ -226,6 +243,7 @@ export function speedUpDocument(doc: jsPDF, fonts: readonly (readonly [family: s
     }
   }
   memoizeTextEncoding(internal.events);
+  compactFinishedPages(doc, internal.events);
 
   // Widths: jsPDF's getStringUnitWidth, with the same Arabic guard (widths themselves are cached per font).
   const unitWidth = doc.getStringUnitWidth.bind(doc);
