@@ -21,13 +21,7 @@ export async function backupAndPrune(db: Database, dir: string, reason: BackupRe
   return file;
 }
 
-export async function openDatabaseSession(options: {
-  readonly file: string;
-  readonly backupDir: string;
-  readonly now: () => Date;
-  readonly osUser: string;
-  readonly nativeBinding?: string;
-}): Promise<OpenedDatabase> {
+export async function openDatabaseSession(options: Parameters<typeof openAppDatabase>[0]): Promise<OpenedDatabase> {
   const opened = await openAppDatabase(options);
   const { db } = opened;
   try {
