@@ -16,6 +16,7 @@ import { speedUpDocument } from './jspdf-speed';
 import type { Meteo } from '../../../shared/domain/types';
 import { BLUE, BOTTOM, CONTENT_W, FONT, GREEN, LIGHT, MARGIN_X, METEO_COLOURS, MUTED, PAGE_H, PAGE_W, RED, RULE, TEXT, TOP, type Rgb } from './pdf-geometry';
 import { drawTable, wrapText, type TableOptions } from './pdf-table';
+import { writeLines } from './pdf-text';
 import { formatInteger } from '../../../shared/format/fr';
 import { formatRatioCount, formatRatioPercent, type Implementation, type Ratio } from '../../../shared/report/report-model';
 
@@ -94,7 +95,7 @@ export class Writer {
     const lh = this.lineHeight(size);
     for (const line of lines) {
       this.ensure(lh);
-      this.doc.text(line, x, this.y + lh * 0.8);
+      writeLines(this.doc, [line], x, this.y + lh * 0.8, options.style ?? 'normal', size, options.colour ?? TEXT);
       this.y += lh;
     }
     this.y += options.after ?? 1.5;

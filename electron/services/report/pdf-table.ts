@@ -17,6 +17,7 @@
  */
 import type { jsPDF } from 'jspdf';
 import { BLUE, BOTTOM, FONT, MARGIN_X, PAGE_H, RULE, TEXT, TOP, type Rgb } from './pdf-geometry';
+import { writeLines } from './pdf-text';
 
 export interface Padding {
   readonly top: number;
@@ -348,21 +349,22 @@ function drawRow(doc: jsPDF, row: LaidRow, y: number, widths: readonly number[],
   for (const cell of row.cells) {
     while (column < cell.column) x += widths[column++]!;
     const s = cell.style;
-    doc.setFont(FONT, s.bold ? 'bold' : 'normal');
-    doc.setFontSize(s.fontSize);
     doc.setFillColor(s.fillColor[0], s.fillColor[1], s.fillColor[2]);
-    doc.setTextColor(s.textColor[0], s.textColor[1], s.textColor[2]);
     doc.setDrawColor(RULE[0], RULE[1], RULE[2]);
     doc.setLineWidth(LINE_WIDTH);
     doc.rect(x, y, cell.width, row.height, 'DF');
     const size = s.fontSize / K;
     const top = y + s.padding.top + size * (2 - LINE_HEIGHT_FACTOR);
+    const style = s.bold ? 'bold' : 'normal';
     if (s.halign === 'left') {
-      doc.text(cell.lines, x + s.padding.left, top);
+      writeLines(doc, cell.lines, x + s.padding.left, top, style, s.fontSize, s.textColor);
     } else {
+      const font = s.bold ? metrics(doc).bold : metrics(doc).normal;
       const right = s.halign === 'right' ? x + cell.width - s.padding.right : x + (cell.width - horizontal(s)) / 2 + s.padding.left;
-      const factor = s.halign === 'right' ? size : size * 0.5;
-      cell.lines.forEach((line, i) => doc.text(line, right - doc.getStringUnitWidth(line) * factor, top + i * size * LINE_HEIGHT_FACTOR));
+      const share = s.halign === 'right' ? 1 : 0.5;
+      cell.lines.forEach((line, i) =>
+        writeLines(doc, [line], right - font.textWidth(line, s.fontSize) * share, top + i * size * LINE_HEIGHT_FACTOR, style, s.fontSize, s.textColor),
+      );
     }
     onCell?.({ row: row.index, column: cell.column, x, y, width: cell.width, height: row.height });
     x += cell.width;
