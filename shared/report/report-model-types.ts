@@ -188,13 +188,8 @@ export interface ReportQrrEngagement {
   readonly actions: readonly ReportActionRow[];
 }
 
-export interface ReportQrr {
-  readonly id: number;
-  readonly name: string;
-  readonly communes: readonly string[];
-  readonly qpvCodes: readonly string[];
-  readonly population: number | null;
-  readonly archived: boolean;
+/** A quartier as the report shows it: its identity (as input), then its figures. */
+export interface ReportQrr extends Pick<ReportQrrInput, 'id' | 'name' | 'communes' | 'qpvCodes' | 'population' | 'archived'> {
   readonly deleguePrefet: string;
   readonly securityZoneLabel: string | null;
   readonly completeness: Ratio;
