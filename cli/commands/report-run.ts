@@ -135,7 +135,8 @@ async function produceAndPrint(args: ReportArgs, { databasePath, periodCode, tar
   if (createHash('sha256').update(bytes).digest('hex') !== produced.sha256) {
     throw new DomainError('INTERNAL', `Le fichier « ${target} » ne correspond pas au rapport produit (empreinte différente).`);
   }
-  const verdict = signing ? await verifyReportPdf(bytes, { trustedRoots: signing.trustedRoots }) : null;
+  // The signature's verdict only: the attachments were just written from the model (a national report carries ~240 Mo).
+  const verdict = signing ? await verifyReportPdf(bytes, { trustedRoots: signing.trustedRoots, readAttachments: false }) : null;
 
   out(`Rapport du ${periodLabel(periodCode)} enregistré : ${target}`);
   out(line('Pages', formatInteger(produced.pages)));
