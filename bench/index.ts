@@ -20,6 +20,7 @@ import { benchConsolidation } from './consolidate';
 import { benchExchange } from './exchange';
 import { benchCli } from './cli';
 import { benchGrids } from './grids';
+import { gridDatabase } from './grid-databases';
 
 async function main(): Promise<void> {
   console.log('== Ligne de commande');
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   console.log('== Grilles de suivi, 3 / 62 / 400 / 1 600 quartiers (56 indicateurs × 8 trimestres)');
   await benchGrids();
   console.log('\n== Rapport trimestriel signé, un département');
-  await benchReport();
+  // The national report runs on the 1,600-quartier grid database (built in seconds, kept in the temp folder).
+  await benchReport(console.log, { nationalDatabase: await gridDatabase(1600) });
   console.log("\n== Fichier d'échange, un département");
   await benchExchange();
   console.log('\n== Synthèse nationale, 100 départements');

@@ -5,8 +5,9 @@
  *
  * Then the whole command line (`report`, signed, a fresh process each run),
  * and the baseline: LibreOffice printing an equivalent workbook to PDF (when
- * installed: apt-get install libreoffice-calc-nogui). Not measured here (yet):
- * the national-scale report.
+ * installed: apt-get install libreoffice-calc-nogui). At national scale (when
+ * the grids' national database exists): the same command, its peak memory
+ * (bench/national-report.ts).
  *
  * Plain Node, never imports electron. The signing certificate is a throwaway
  * self-made chain (RSA 3072), generated before timing starts.
@@ -17,6 +18,7 @@ import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchFolder, COMMUNES_FILE } from './support';
+import { benchNationalReport } from './national-report';
 import forge from 'node-forge';
 import { generateDemo } from '../electron/services/demo';
 import { createGeography } from '../electron/services/geography';
@@ -188,7 +190,7 @@ function cliReportMs(databasePath: string, period: string, p12File: string, out:
   return median(times);
 }
 
-export async function benchReport(log: (line: string) => void = console.log): Promise<ReportBenchResult> {
+export async function benchReport(log: (line: string) => void = console.log, options: { readonly nationalDatabase?: string } = {}): Promise<ReportBenchResult> {
   const now = new Date();
   const folder = benchFolder('qrr-bench-rapport-');
   const dir = folder.dir;
@@ -252,6 +254,7 @@ export async function benchReport(log: (line: string) => void = console.log): Pr
           `en processus ×${formatFixedFr(lo.ms / ms.total!, 1)}`,
       );
     }
+    if (options.nationalDatabase && fs.existsSync(options.nationalDatabase)) benchNationalReport(options.nationalDatabase, period, p12File, PASSWORD, log);
     return { pages, bytes: signed.length, ms: ms as ReportBenchResult['ms'] };
   } finally {
     core.close(); // again when the measure failed before closing it (a no-op otherwise)

@@ -8,63 +8,15 @@
  * variables named by --password-env / --pin-env, never from the command line
  * (shell history, process list).
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
-import { createGeography } from '../../electron/services/geography';
-import { getPeriod } from '../../electron/services/periods';
-import { openSigner, produceReport, type OpenedSigner, type ProducedReport, type SignatureSource } from '../../electron/services/report/report-service';
-import { signReportPdf } from '../../electron/services/report/sign';
-import { verifyReportPdf } from '../../electron/services/report/verify';
-import { describeTimestamp } from '../../electron/services/report/timestamp-verify';
-import { parseTsaUrl, TimestampError } from '../../electron/services/report/tsa-client';
-import { createTsaSettings } from '../../electron/services/tsa-settings';
-import { PERIOD_STATE_LABELS, parsePeriodCode, periodLabel } from '../../shared/domain/period';
-import type { Period } from '../../shared/domain/types';
-import { formatDateTime, formatInteger } from '../../shared/format/fr';
+import { parseTsaUrl } from '../../electron/services/report/tsa-client';
+import { parsePeriodCode } from '../../shared/domain/period';
 import { DomainError } from '../../shared/ipc/result';
-import {
-  APP_VERSION,
-  COMMUNES_FILE,
-  formatSize,
-  line,
-  osUserName,
-  out,
-  readTrustedRoots,
-  requireDb,
-  requireFile,
-  UsageError,
-  withCore,
-  yesNo,
-} from './shared';
+import { readTrustedRoots, requireDb, requireFile, UsageError } from './shared';
+import type { Prepared, ReportArgs, Signing } from './report-run';
 
-export interface ReportArgs {
-  readonly db?: string;
-  readonly period?: string;
-  readonly out?: string;
-  readonly p12?: string;
-  readonly passwordEnv?: string;
-  readonly pkcs11?: string;
-  readonly slot?: string;
-  readonly certLabel?: string;
-  readonly pinEnv?: string;
-  readonly trust?: readonly string[];
-  readonly transmit?: boolean;
-  /** Time-stamp authority; default: the one configured beside the database (Paramètres). */
-  readonly tsa?: string;
-  /** Sign without a time-stamp, even when a TSA is configured: the user's explicit choice. */
-  readonly withoutTimestamp?: boolean;
-  /** With --transmit: transmit although something is missing (the app's confirmation). */
-  readonly confirmIncomplete?: boolean;
-}
-
-interface Signing {
-  readonly source: SignatureSource;
-  readonly trustedRoots: readonly string[];
-  /** null: not time-stamped. */
-  readonly tsaUrl: string | null;
-}
+export type { ReportArgs } from './report-run';
 
 /** A secret (password, PIN) from the environment variable the user named. */
 function secretFrom(variable: string, what: string): string {
@@ -108,7 +60,8 @@ function checkSigningOptions(args: ReportArgs, trust: readonly string[]): void {
 }
 
 /** Checks the whole command line and reads the inputs before anything is produced. */
-function prepare(args: ReportArgs): { databasePath: string; periodCode: string; target: string; signing: Signing | null } {
+
+async function prepare(args: ReportArgs): Promise<Prepared> {
   const databasePath = requireDb(args.db, 'report', true);
   if (!args.period) throw new UsageError("L'option --period TRIMESTRE est obligatoire pour la commande report (par exemple --period 2026-T4).");
   if (!parsePeriodCode(args.period)) throw new UsageError(`« ${args.period} » n'est pas un trimestre (format attendu : 2026-T4).`);
@@ -131,21 +84,21 @@ function prepare(args: ReportArgs): { databasePath: string; periodCode: string; 
   if (args.p12 && args.passwordEnv) {
     const p12File = requireFile(args.p12, 'Le certificat');
     const password = secretFrom(args.passwordEnv, `le mot de passe du certificat « ${path.basename(p12File)} »`);
-    signing = { source: { p12: new Uint8Array(fs.readFileSync(p12File)), password }, trustedRoots: readTrustedRoots(trust), tsaUrl: timestampChoice(args, databasePath) };
+    signing = { source: { p12: new Uint8Array(fs.readFileSync(p12File)), password }, trustedRoots: readTrustedRoots(trust), tsaUrl: await timestampChoice(args, databasePath) };
   } else if (args.pkcs11 && args.pinEnv) {
     const modulePath = path.resolve(process.cwd(), args.pkcs11);
     const pin = secretFrom(args.pinEnv, 'le code PIN de la carte');
     signing = {
       source: { token: { modulePath, ...(slot !== undefined ? { slot } : {}), ...(args.certLabel ? { certificateLabel: args.certLabel } : {}) }, pin },
       trustedRoots: readTrustedRoots(trust),
-      tsaUrl: timestampChoice(args, databasePath),
+      tsaUrl: await timestampChoice(args, databasePath),
     };
   }
   return { databasePath, periodCode: args.period, target, signing };
 }
 
 /** The TSA of this signature: --tsa, else the database's (Paramètres); none with --without-timestamp. */
-function timestampChoice(args: ReportArgs, databasePath: string): string | null {
+async function timestampChoice(args: ReportArgs, databasePath: string): Promise<string | null> {
   if (args.tsa && args.withoutTimestamp) throw new UsageError("Choisissez entre --tsa (horodater la signature) et --without-timestamp (signer sans horodatage).");
   if (args.withoutTimestamp) return null;
   if (args.tsa) {
@@ -155,105 +108,12 @@ function timestampChoice(args: ReportArgs, databasePath: string): string | null 
       throw new UsageError(`--tsa : ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  const { createTsaSettings } = await import('../../electron/services/tsa-settings');
   return createTsaSettings(path.dirname(databasePath)).get().tsaUrl;
 }
 
-/**
- * With --trust, before anything is written or transmitted: a one-page probe
- * signed with the certificate must verify as trusted, by the same verifier as
- * the `verify` command. Also refuses a wrong password or an expired certificate.
- */
-async function requireTrusted(identity: OpenedSigner, trustedRoots: readonly string[], at: Date): Promise<void> {
-  const probe = await PDFDocument.create();
-  probe.addPage();
-  const signed = await signReportPdf(await probe.save(), { identity, signingTime: at });
-  const verdict = await verifyReportPdf(signed, { trustedRoots });
-  if (!verdict.trusted) {
-    const why = verdict.problems.filter((p) => /confiance|certificat/i.test(p));
-    throw new DomainError(
-      'VALIDATION',
-      [
-        `Le certificat de « ${verdict.signer?.commonName ?? verdict.signer?.text ?? '?'} » ne remonte à aucune autorité de confiance fournie (--trust) : aucun rapport n'a été produit.`,
-        ...why,
-      ].join('\n'),
-    );
-  }
-}
-
 export async function report(args: ReportArgs): Promise<void> {
-  const { databasePath, periodCode, target, signing } = prepare(args);
-  const now = new Date();
-  // With --trust the signer is opened first (the probe), then used for the report: one .p12 decryption, one PIN.
-  const opened = signing && signing.trustedRoots.length > 0 ? await openSigner(signing.source, now) : null;
-  try {
-    if (opened && signing) await requireTrusted(opened, signing.trustedRoots, now);
-    await produceAndPrint(args, { databasePath, periodCode, target, signing: signing && opened ? { ...signing, source: { opened } } : signing });
-  } finally {
-    opened?.close();
-  }
-}
-
-async function produceAndPrint(args: ReportArgs, { databasePath, periodCode, target, signing }: ReturnType<typeof prepare>): Promise<void> {
-  const { produced, period } = await withCore(databasePath, 'cli', async (core) => {
-    const ctx = { db: core.db, now: () => new Date(), osUser: osUserName(), origin: 'cli' };
-    // Written in a private folder beside the target, then renamed (same file system): never half a file at --out.
-    const temp = fs.mkdtempSync(path.join(path.dirname(target), '.rapport-qrr-'));
-    let result: ProducedReport;
-    try {
-      result = await produceReport(ctx, createGeography(COMMUNES_FILE), {
-        periodCode,
-        outputDir: temp,
-        // The name recorded in the database is the one the user asked for.
-        fileName: path.basename(target),
-        appVersion: APP_VERSION,
-        ...(signing ? { signature: { ...signing.source, visible: true, tsaUrl: signing.tsaUrl } } : {}),
-        transmit: args.transmit === true,
-        confirmIncomplete: args.confirmIncomplete === true,
-      });
-    } catch (error) {
-      fs.rmSync(temp, { recursive: true, force: true });
-      if (error instanceof TimestampError) {
-        throw new DomainError('VALIDATION', `${error.message}\nAucun rapport n'a été produit. Pour signer sans horodatage, relancez avec --without-timestamp.`);
-      }
-      throw error;
-    }
-    try {
-      fs.renameSync(result.path, target);
-    } catch (error) {
-      // Recorded (and maybe transmitted) already: the file is kept where it is.
-      throw new DomainError(
-        'INTERNAL',
-        `Le rapport a été produit${result.transmitted ? ' et le trimestre transmis' : ''}, mais il n'a pas pu être enregistré sous « ${target} » (${error instanceof Error ? error.message : String(error)}) : il se trouve dans « ${result.path} ».`,
-      );
-    }
-    fs.rmSync(temp, { recursive: true, force: true });
-    return { produced: result, period: getPeriod(ctx, periodCode) };
-  });
-
-  // What was written is what was recorded.
-  const bytes = fs.readFileSync(target);
-  if (createHash('sha256').update(bytes).digest('hex') !== produced.sha256) {
-    throw new DomainError('INTERNAL', `Le fichier « ${target} » ne correspond pas au rapport produit (empreinte différente).`);
-  }
-  const verdict = signing ? await verifyReportPdf(bytes, { trustedRoots: signing.trustedRoots }) : null;
-
-  out(`Rapport du ${periodLabel(periodCode)} enregistré : ${target}`);
-  out(line('Pages', formatInteger(produced.pages)));
-  out(line('Taille', formatSize(produced.sizeBytes)));
-  out(line('SHA-256', produced.sha256));
-  out(line('Signé par', produced.signed ? produced.signer : 'non signé'));
-  if (verdict && signing && signing.trustedRoots.length > 0) out(line('Certificat de confiance', yesNo(verdict.trusted)));
-  if (verdict) out(line('Horodatage', verdict.timestamp ? describeTimestamp(verdict.timestamp) : 'aucun (heure déclarée par le signataire)'));
-  out(line('Trimestre transmis', transmittedText(period, produced.transmitted)));
-  if (verdict && !(verdict.intact && verdict.coversWholeFile)) {
-    throw new DomainError('INTERNAL', ['La signature du rapport produit ne se vérifie pas :', ...verdict.problems].join('\n'));
-  }
-}
-
-function transmittedText(period: Period, justNow: boolean): string {
-  if (period.state === 'transmitted') {
-    const when = period.transmittedAt ? ` le ${formatDateTime(period.transmittedAt)}` : '';
-    return justNow ? `oui, transmis${when} avec ce rapport` : `oui (déjà transmis${when})`;
-  }
-  return `non (${PERIOD_STATE_LABELS[period.state]})`;
+  const prepared = await prepare(args);
+  const { runReport } = await import('./report-run');
+  await runReport(args, prepared);
 }

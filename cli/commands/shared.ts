@@ -101,6 +101,22 @@ export async function withCore<T>(databasePath: string, origin: string, run: (co
   }
 }
 
+/**
+ * The connection alone, opened as the application opens it (migrated and its
+ * référentiel updated, backups first: db/open-session.ts), for commands that
+ * call services directly (report): no handler is loaded, so the command starts
+ * without the code of every other service (the workbook library among them).
+ */
+export async function withDatabase<T>(databasePath: string, run: (db: Database) => Promise<T>): Promise<T> {
+  const { openDatabaseSession } = await import('../../electron/services/db/open-session');
+  const { db } = await openDatabaseSession({ file: databasePath, backupDir: backupDirOf(databasePath), now: () => new Date(), osUser: osUserName() });
+  try {
+    return await run(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** What the read-only commands need: the connection and the application's dispatcher over it. */
 export interface ReadOnlyCore {
   readonly db: Database;

@@ -4,16 +4,15 @@ import type { Database } from 'better-sqlite3';
 import type { BackupInfo } from '../../shared/domain/types';
 import { DomainError } from '../../shared/ipc/result';
 import type { ServiceContext } from './context';
-import { backupDatabase, type BackupReason } from './db/backup';
-import { listBackups, pruneBackups, restoreBackupInto } from './db/backups';
+import type { BackupReason } from './db/backup';
+import { listBackups, restoreBackupInto } from './db/backups';
 import type { MigrationReport } from './db/migrate';
-import { openAppDatabase } from './db/open-app-database';
+import { backupAndPrune, openDatabaseSession } from './db/open-session';
 import { createGeography, type Geography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
 import type { BackupService } from './ipc/handler-kit';
 import { createHandlers } from './ipc/handlers';
 import { DEMO_DEPARTEMENT_STEPS, generateDemo } from './demo';
-import { referentialUpgradePending, storedReferentialVersion, syncReferential } from './referential';
 import { createOpenedFileQueue, type OpenedFileQueue } from './desktop/open-file';
 import { recordAudit } from './audit';
 import { createTransferService } from './transfer/service';
@@ -79,11 +78,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return { name: entry.name, at: entry.at, reason: entry.reason, sizeBytes: entry.sizeBytes };
   };
   /** Every backup the application makes goes through here, so the folder never grows without bound. */
-  const backup = async (db: Database, reason: BackupReason): Promise<string> => {
-    const file = await backupDatabase(db, options.backupDir, reason, now());
-    pruneBackups(options.backupDir, now(), undefined, [file]);
-    return file;
-  };
+  const backup = (db: Database, reason: BackupReason): Promise<string> => backupAndPrune(db, options.backupDir, reason, now());
 
   // Restores replace the connection: requests wait for the one in progress.
   let restoring: Promise<unknown> | null = null;
@@ -138,7 +133,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   });
 
   async function openSession(): Promise<Session> {
-    const { db, migration } = await openAppDatabase({
+    const { db, migration } = await openDatabaseSession({
       file: options.databasePath,
       backupDir: options.backupDir,
       now,
@@ -146,14 +141,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...binding,
     });
     const ctx: ServiceContext = { db, now, osUser: options.osUser, origin: options.origin };
-    try {
-      // A référentiel upgrade rewrites labels (never values): an existing database is backed up first.
-      if (referentialUpgradePending(db) && storedReferentialVersion(db) !== null) await backup(db, 'avant-migration');
-      syncReferential({ ...ctx, origin: 'migration' });
-    } catch (error) {
-      db.close();
-      throw error;
-    }
     const handlers = createHandlers({
       ctx,
       geography,

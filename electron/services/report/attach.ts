@@ -66,7 +66,14 @@ export function reportDataEnvelope(model: ReportModel, generatedAt: string): Rep
 }
 
 /** The envelope's bytes: UTF-8, indented, key order fixed by the model (deterministic). */
-export const serializeEnvelope = (envelope: ReportDataEnvelope): Uint8Array => new TextEncoder().encode(`${JSON.stringify(envelope, null, 2)}\n`);
+export function serializeEnvelope(envelope: ReportDataEnvelope): Uint8Array {
+  // Encoded straight into one buffer (the text + "\n" would be copied whole first: ~400 Mo for a national report).
+  const json = JSON.stringify(envelope, null, 2);
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json, 'utf8') + 1);
+  bytes.write(json, 0, 'utf8');
+  bytes[bytes.length - 1] = 0x0a;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
 
 /** Checks the envelope's header (not the whole model); null when it is not one of ours. */
 export function parseReportDataEnvelope(value: unknown): ReportDataEnvelope | null {

@@ -20,6 +20,7 @@
  */
 import zlib from 'node:zlib';
 import { jsPDF } from 'jspdf';
+import { parsedBaseOf } from './jspdf-font-cache';
 
 interface Filtered {
   data: string;
@@ -60,30 +61,54 @@ const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufe
 const hasArabic = (text: unknown): boolean =>
   typeof text === 'string' ? ARABIC.test(text) : Array.isArray(text) ? text.some((t) => hasArabic(Array.isArray(t) ? t[0] : t)) : false;
 
-function memo<K, V>(compute: (key: K) => V): (key: K) => V {
+/** `compute` cached by key; past `limit` entries the cache starts again (a long-lived process measures many texts). */
+function memo<K, V>(compute: (key: K) => V, limit = Number.POSITIVE_INFINITY): (key: K) => V {
   const cache = new Map<K, V>();
   return (key) => {
     let value = cache.get(key);
     if (value === undefined) {
       value = compute(key);
+      if (cache.size >= limit) cache.clear();
       cache.set(key, value);
     }
     return value;
   };
 }
 
+/** Texts whose width is kept per font (shared by the documents of the process). */
+const TEXT_WIDTHS_KEPT = 100_000;
+
+interface FontMemos {
+  readonly glyphOf: (code: number) => number;
+  readonly widthOf: (glyph: number) => number;
+  readonly unitSum: (text: string) => number;
+}
+/** By parsed font (jspdf-font-cache.ts): glyphs and widths depend on the font alone, so documents share them. */
+const fontMemos = new WeakMap<object, FontMemos>();
+
+function memosOf(metadata: TtfMetadata): FontMemos {
+  const base = parsedBaseOf(metadata);
+  let memos = base ? fontMemos.get(base) : undefined;
+  if (!memos) {
+    const glyphOf = memo(metadata.characterToGlyph.bind(metadata));
+    const widthOf = memo(metadata.widthOfGlyph.bind(metadata));
+    // jsPDF's own loop (same additions in the same order: the same float), summed once per text.
+    const unitSum = memo((text: string): number => {
+      let width = 0;
+      for (let i = 0; i < text.length; i++) width += widthOf(glyphOf(text.charCodeAt(i))) || 0;
+      return width;
+    }, TEXT_WIDTHS_KEPT);
+    memos = { glyphOf, widthOf, unitSum };
+    if (base) fontMemos.set(base, memos);
+  }
+  return memos;
+}
+
 /** Glyph lookups and string widths of one embedded TrueType font, cached; its used-glyph list without duplicates. */
 function speedUpFont(metadata: TtfMetadata): void {
-  const glyphOf = memo(metadata.characterToGlyph.bind(metadata));
-  const widthOf = memo(metadata.widthOfGlyph.bind(metadata));
+  const { glyphOf, widthOf, unitSum } = memosOf(metadata);
   metadata.characterToGlyph = glyphOf;
   metadata.widthOfGlyph = widthOf;
-  // jsPDF's own loop (same additions in the same order: the same float), summed once per text.
-  const unitSum = memo((text: string): number => {
-    let width = 0;
-    for (let i = 0; i < text.length; i++) width += widthOf(glyphOf(text.charCodeAt(i))) || 0;
-    return width;
-  });
   const widthOfString = metadata.widthOfString.bind(metadata);
   metadata.widthOfString = (text, size, charSpace) => (charSpace ? widthOfString(text, size, charSpace) : unitSum(`${text}`) * (size / 1000));
 
@@ -174,6 +199,23 @@ function memoizeTextEncoding(events: PubSub): void {
 }
 
 /**
+ * Each finished page kept as one string (its operators joined, as jsPDF joins
+ * them when it writes the file) instead of an array of hundreds of small
+ * strings: the national report has ~15,000 pages. Whatever is drawn on a page
+ * later (header, footer, « page x / y ») is appended after it, as before.
+ */
+function compactFinishedPages(doc: jsPDF, events: PubSub): void {
+  const pages = (doc.internal as unknown as { pages: (string[] | undefined)[] }).pages;
+  let next = 1;
+  events.subscribe('addPage', () => {
+    for (; next < pages.length - 1; next++) {
+      const page = pages[next];
+      if (page && page.length > 1) page.splice(0, page.length, page.join('\n'));
+    }
+  });
+}
+
+/**
  * Applies the caches to `doc`, once its fonts are added (they are looked up by
  * family and style). Call before drawing anything.
  */
@@ -201,6 +243,7 @@ export function speedUpDocument(doc: jsPDF, fonts: readonly (readonly [family: s
     }
   }
   memoizeTextEncoding(internal.events);
+  compactFinishedPages(doc, internal.events);
 
   // Widths: jsPDF's getStringUnitWidth, with the same Arabic guard (widths themselves are cached per font).
   const unitWidth = doc.getStringUnitWidth.bind(doc);

@@ -34,7 +34,7 @@ export function departementCommentsSection(w: Writer, model: NationalModel): voi
   const nameOf = (code: string): string => departementText(model.departements.find((d) => d.code === code) ?? { code, nom: code });
   const count = (n: number): string => (n === 0 ? '—' : formatInteger(n));
   w.table({
-    head: [['Engagement', 'Départements', 'Quartiers', ...TYPED_COMMENT_KINDS.map((k) => TYPED_COMMENT_LABELS[k])]],
+    head: ['Engagement', 'Départements', 'Quartiers', ...TYPED_COMMENT_KINDS.map((k) => TYPED_COMMENT_LABELS[k])],
     body: model.results.comments.map((e) => [
       `${e.engagementCode} — ${e.title}`,
       count(e.departements.length),

@@ -11,7 +11,6 @@
  * Every text is French; numbers and dates go through shared/format.
  */
 import { createHash } from 'node:crypto';
-import type { CellInput, RowInput } from 'jspdf-autotable';
 import { METEOS, METEO_LABELS, type Meteo } from '../../../shared/domain/types';
 import { departementText, type FipdTotals, type MeteoCounts, type NationalModel } from '../../../shared/exchange/consolidate';
 import { formatDate, formatDateTime, formatInteger, plural } from '../../../shared/format/fr';
@@ -19,6 +18,7 @@ import { formatEurosFromCents } from '../../../shared/format/number-fr';
 import { formatRatioPercent } from '../../../shared/report/report-model';
 import {
   barChart,
+  blocMarque,
   coverKeyFigures,
   BLUE,
   CONTENT_W,
@@ -30,9 +30,9 @@ import {
   percentText,
   RED,
   stampPages,
-  TEXT,
   Writer,
   type ReportFonts,
+  type TableCell,
 } from './pdf-kit';
 import { engagementLinesTable, indicatorResultsTable } from './pdf-simple';
 import { departementResultsSection } from './national-results-pdf';
@@ -59,17 +59,7 @@ const euros = (cents: number): string => formatEurosFromCents(cents);
 const capitalised = (s: string): string => s.replace(/^./, (c) => c.toUpperCase());
 
 function cover(w: Writer, model: NationalModel, options: RenderNationalOptions): void {
-  const { doc } = w;
-  // Bloc-marque (text only, as the report: the Marianne logo is not shipped).
-  w.font('bold', 11, TEXT);
-  doc.text(['RÉPUBLIQUE', 'FRANÇAISE'], MARGIN_X, 24);
-  w.font('normal', 7, MUTED);
-  doc.text('Liberté\nÉgalité\nFraternité', MARGIN_X, 35);
-  doc.setDrawColor(BLUE[0], BLUE[1], BLUE[2]);
-  doc.setLineWidth(0.8);
-  doc.line(MARGIN_X, 47, MARGIN_X + 12, 47);
-  doc.setDrawColor(RED[0], RED[1], RED[2]);
-  doc.line(MARGIN_X + 12, 47, MARGIN_X + 24, 47);
+  blocMarque(w, null);
 
   w.y = 80;
   w.paragraph(NATIONAL_TITLE, 22, { style: 'bold', colour: BLUE, after: 4 });
@@ -109,14 +99,14 @@ function departementsSection(w: Writer, model: NationalModel): void {
     { after: 3 },
   );
   w.table({
-    head: [['Département', 'Fichier', 'Exporté le', 'Expéditeur', 'Quartiers', 'Trimestre', 'Complétude', 'Mise en œuvre']],
-    body: model.departements.map((d): RowInput => [
+    head: ['Département', 'Fichier', 'Exporté le', 'Expéditeur', 'Quartiers', 'Trimestre', 'Complétude', 'Mise en œuvre'],
+    body: model.departements.map((d): TableCell[] => [
       departementText(d),
       d.fileName,
       formatDateTime(d.exportedAt),
       d.sender.name || d.sender.osUser || '—',
       formatInteger(d.qrrCount),
-      { content: d.periodStateLabel, styles: d.counted ? {} : { textColor: [RED[0], RED[1], RED[2]] } } as CellInput,
+      { content: d.periodStateLabel, styles: d.counted ? {} : { textColor: [RED[0], RED[1], RED[2]] } } as TableCell,
       d.counted ? formatRatioPercent(d.completeness) : 'non compté',
       d.counted ? formatRatioPercent(d.implementation) : 'non compté',
     ]),
@@ -140,9 +130,9 @@ function engagementsSection(w: Writer, model: NationalModel): void {
   // 52 + 15 + 20 + 24 + 4 × 13 + 17 = 180 mm, the content width; « renseignée » fits in 17 mm at 6,5 pt with narrow padding.
   const meteoColumns = Object.fromEntries(METEOS.map((m, i) => [i + 4, { halign: 'right' as const, cellWidth: m === 'non_renseignee' ? 17 : 13 }]));
   w.table({
-    head: [['Engagement', 'QRR concernés', 'Complétude', 'Mise en œuvre', ...METEOS.map((m) => METEO_LABELS[m].replace(' ', '\n'))]],
+    head: ['Engagement', 'QRR concernés', 'Complétude', 'Mise en œuvre', ...METEOS.map((m) => METEO_LABELS[m].replace(' ', '\n'))],
     body: [
-      ...model.engagements.map((e): RowInput => [
+      ...model.engagements.map((e): TableCell[] => [
         `${e.code} — ${e.title}`,
         `${formatInteger(e.concernedQrrs)} / ${formatInteger(e.qrrs)}`,
         percentText(e.completeness),
@@ -150,7 +140,7 @@ function engagementsSection(w: Writer, model: NationalModel): void {
         ...meteoCells(e.meteoCounts),
       ]),
       [
-        { content: 'Ensemble', styles: { fontStyle: 'bold' } } as CellInput,
+        { content: 'Ensemble', styles: { fontStyle: 'bold' } } as TableCell,
         '',
         percentText(t.completeness),
         implementationText(t.implementation),
@@ -189,8 +179,8 @@ function qrrsSection(w: Writer, model: NationalModel): void {
     }
     const first = 3;
     w.table({
-      head: [['Quartier', 'Complétude', 'Mise en œuvre', ...codes]],
-      body: rows.map((q): RowInput => [
+      head: ['Quartier', 'Complétude', 'Mise en œuvre', ...codes],
+      body: rows.map((q): TableCell[] => [
         q.name,
         percentText(q.completeness),
         implementationText(q.implementation),
@@ -203,17 +193,17 @@ function qrrsSection(w: Writer, model: NationalModel): void {
         2: { cellWidth: 30 },
         ...Object.fromEntries(codes.map((_, i) => [i + first, { cellWidth: (CONTENT_W - 96) / codes.length, halign: 'right' as const }])),
       },
-      didDrawCell: (data) => {
-        if (data.section === 'body' && data.column.index >= first) {
-          const meteo = rows[data.row.index]?.engagements[data.column.index - first]?.meteo;
-          if (meteo) w.meteoDot(meteo, data.cell.x + 2.4, data.cell.y + 2.6, 1.2);
+      didDrawCell: (cell) => {
+        if (cell.column >= first) {
+          const meteo = rows[cell.row]?.engagements[cell.column - first]?.meteo;
+          if (meteo) w.meteoDot(meteo, cell.x + 2.4, cell.y + 2.6, 1.2);
         }
       },
     });
   }
 }
 
-function fipdRow(label: CellInput, t: FipdTotals): RowInput {
+function fipdRow(label: TableCell, t: FipdTotals): TableCell[] {
   return [label, euros(t.delegatedCents), euros(t.committedCents), euros(t.paidCents), euros(t.remainingCents), euros(t.toPayCents), formatInteger(t.subsidies)];
 }
 
@@ -232,7 +222,7 @@ function fipdSection(w: Writer, model: NationalModel): void {
   );
   const withFipd = model.departements.filter((d) => d.fipd !== null);
   w.table({
-    head: [['Département', 'Délégué', 'Engagé', 'Payé', 'Reste à engager', 'Reste à payer', 'Subventions']],
+    head: ['Département', 'Délégué', 'Engagé', 'Payé', 'Reste à engager', 'Reste à payer', 'Subventions'],
     body: [
       ...withFipd.map((d) => fipdRow(departementText(d), d.fipd!)),
       fipdRow({ content: 'Total', styles: { fontStyle: 'bold' } }, f.totals),

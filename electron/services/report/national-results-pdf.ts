@@ -7,10 +7,9 @@
  * beneficiaries of « opérations + bénéficiaires »…): the sums and ratios of
  * sums are those of shared/exchange/consolidate-results.ts.
  */
-import type { CellInput, RowInput } from 'jspdf-autotable';
 import { departementText, type NationalModel } from '../../../shared/exchange/consolidate';
 import type { IndicatorResult } from '../../../shared/report/results-model';
-import { BLUE, CONTENT_W, MUTED, type Writer } from './pdf-kit';
+import { BLUE, CONTENT_W, MUTED, type TableCell, type Writer } from './pdf-kit';
 
 /** Départements per table: 6 columns of about 17 mm beside code, label and national figure. */
 export const DEPARTEMENTS_PER_TABLE = 6;
@@ -50,23 +49,23 @@ export function departementResultsSection(w: Writer, model: NationalModel): void
     if (departements.length > DEPARTEMENTS_PER_TABLE) {
       w.heading(`Départements ${start + 1} à ${start + chunk.length} sur ${departements.length}`, 3);
     }
-    const rows: RowInput[] = [];
+    const rows: TableCell[][] = [];
     for (const line of model.results.lines) {
       rows.push([
         {
           content: `${line.code} — ${line.title}`,
           colSpan: 3 + chunk.length,
           styles: { fontStyle: 'bold', fillColor: [238, 238, 248], textColor: [BLUE[0], BLUE[1], BLUE[2]] },
-        } as CellInput,
+        } as TableCell,
       ]);
       for (const r of national.filter((x) => x.engagementCode === line.code)) {
-        rows.push([r.code, `${clip(r.label, 58)} (${RULE_LABELS[r.rule]})`, { content: cellText(r), styles: { fontStyle: 'bold' } } as CellInput, ...chunk.map((d) => cellText(d.results.get(r.code)))]);
+        rows.push([r.code, `${clip(r.label, 58)} (${RULE_LABELS[r.rule]})`, { content: cellText(r), styles: { fontStyle: 'bold' } } as TableCell, ...chunk.map((d) => cellText(d.results.get(r.code)))]);
       }
     }
     // The columns fill the width (autotable warns about a table narrower than the page when every width is fixed).
     const deptW = (CONTENT_W - fixedW) / chunk.length;
     w.table({
-      head: [['Code', 'Indicateur (règle)', 'National', ...chunk.map((d) => d.name)]],
+      head: ['Code', 'Indicateur (règle)', 'National', ...chunk.map((d) => d.name)],
       body: rows,
       styles: { fontSize: 6.2, cellPadding: 0.8 },
       headStyles: { fontSize: 6 },

@@ -11,11 +11,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsPDF } from 'jspdf';
-import { autoTable, type UserOptions } from 'jspdf-autotable';
+import { preparseFont } from './jspdf-font-cache';
 import { speedUpDocument } from './jspdf-speed';
 import type { Meteo } from '../../../shared/domain/types';
+import { BLUE, BOTTOM, CONTENT_W, FONT, GREEN, LIGHT, MARGIN_X, METEO_COLOURS, MUTED, PAGE_H, PAGE_W, RED, RULE, TEXT, TOP, type Rgb } from './pdf-geometry';
+import { drawTable, wrapText, type TableOptions } from './pdf-table';
+import { writeLines } from './pdf-text';
 import { formatInteger } from '../../../shared/format/fr';
 import { formatRatioCount, formatRatioPercent, type Implementation, type Ratio } from '../../../shared/report/report-model';
+
+// The geometry and colours live in pdf-geometry.ts (shared with the tables); importable from here as before.
+export * from './pdf-geometry';
+export type { CellStyles, DrawnCell, TableCell, TableOptions } from './pdf-table';
 
 // ---------------------------------------------------------------------------
 // Fonts
@@ -26,7 +33,6 @@ export interface ReportFonts {
 }
 
 export const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
-export const FONT = 'DejaVuSans';
 
 /**
  * Where the fonts are: `seeds/fonts/` in the repository (tsx, vitest, CLI), or
@@ -48,38 +54,12 @@ export function loadReportFonts(dir: string = defaultFontDir()): ReportFonts {
     if (!fs.existsSync(full)) throw new Error(`Police introuvable pour le rapport PDF : ${full}`);
     return new Uint8Array(fs.readFileSync(full));
   };
-  return { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
+  const fonts = { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
+  // Parsed here, once per process (jspdf-font-cache.ts): every document then starts from the parse.
+  preparseFont(fonts.regular);
+  preparseFont(fonts.bold);
+  return fonts;
 }
-
-// ---------------------------------------------------------------------------
-// Page geometry (millimetres, A4 portrait)
-
-export const MM_TO_PT = 72 / 25.4;
-export const PAGE_W = 210;
-export const PAGE_H = 297;
-export const MARGIN_X = 15;
-export const CONTENT_W = PAGE_W - 2 * MARGIN_X;
-export const TOP = 22;
-export const BOTTOM = 277;
-
-// ---------------------------------------------------------------------------
-// Colours (DSFR)
-
-export type Rgb = readonly [number, number, number];
-export const BLUE: Rgb = [0, 0, 145];
-export const RED: Rgb = [225, 0, 15];
-export const TEXT: Rgb = [30, 30, 30];
-export const MUTED: Rgb = [102, 102, 102];
-export const RULE: Rgb = [200, 200, 200];
-export const LIGHT: Rgb = [238, 238, 248];
-export const GREEN: Rgb = [24, 117, 60];
-export const METEO_COLOURS: Readonly<Record<Meteo, Rgb>> = {
-  soleil: [255, 196, 0],
-  couvert: [160, 180, 215],
-  nuage: [120, 120, 120],
-  orage: [106, 27, 118],
-  non_renseignee: [255, 255, 255],
-};
 
 // ---------------------------------------------------------------------------
 // Drawing context
@@ -111,11 +91,11 @@ export class Writer {
   paragraph(text: string, size: number, options: { style?: 'normal' | 'bold'; colour?: Rgb; x?: number; width?: number; after?: number } = {}): void {
     const x = options.x ?? MARGIN_X;
     this.font(options.style ?? 'normal', size, options.colour ?? TEXT);
-    const lines = this.doc.splitTextToSize(text, options.width ?? CONTENT_W - (x - MARGIN_X)) as string[];
+    const lines = wrapText(this.doc, text, options.width ?? CONTENT_W - (x - MARGIN_X), size, options.style === 'bold');
     const lh = this.lineHeight(size);
     for (const line of lines) {
       this.ensure(lh);
-      this.doc.text(line, x, this.y + lh * 0.8);
+      writeLines(this.doc, [line], x, this.y + lh * 0.8, options.style ?? 'normal', size, options.colour ?? TEXT);
       this.y += lh;
     }
     this.y += options.after ?? 1.5;
@@ -131,29 +111,9 @@ export class Writer {
       this.y += 3;
     }
   }
-  table(options: Omit<UserOptions, 'startY' | 'margin'>): void {
-    autoTable(this.doc, {
-      theme: 'grid',
-      startY: this.y,
-      margin: { top: TOP, bottom: PAGE_H - BOTTOM, left: MARGIN_X, right: MARGIN_X },
-      rowPageBreak: 'avoid',
-      ...options,
-      styles: {
-        font: FONT,
-        fontStyle: 'normal',
-        fontSize: 7.5,
-        cellPadding: 1.3,
-        overflow: 'linebreak',
-        textColor: [TEXT[0], TEXT[1], TEXT[2]],
-        lineColor: [RULE[0], RULE[1], RULE[2]],
-        lineWidth: 0.15,
-        valign: 'top',
-        ...options.styles,
-      },
-      headStyles: { fillColor: [BLUE[0], BLUE[1], BLUE[2]], textColor: [255, 255, 255], fontStyle: 'bold', ...options.headStyles },
-    });
-    const finalY = (this.doc as unknown as { lastAutoTable?: { finalY?: number } }).lastAutoTable?.finalY;
-    this.y = (finalY ?? this.y) + 4;
+  /** A table at the cursor (pdf-table.ts), breaking pages as needed; the cursor goes below it. */
+  table(options: TableOptions): void {
+    this.y = drawTable(this.doc, this.y, options) + 4;
   }
   meteoDot(meteo: Meteo, x: number, y: number, r = 1.4): void {
     const c = METEO_COLOURS[meteo];
@@ -232,7 +192,24 @@ export function barChart(w: Writer, title: string, rows: readonly { label: strin
 // ---------------------------------------------------------------------------
 // Document
 
-/** PDF date `D:20261126100000+00'00'` (UTC: the same bytes whatever the machine's zone). */
+/** The cover's bloc-marque (text only: the Marianne logo is not shipped), and the issuing authority under it. */
+export function blocMarque(w: Writer, authority: string | null): void {
+  const { doc } = w;
+  w.font('bold', 11, TEXT);
+  doc.text(['RÉPUBLIQUE', 'FRANÇAISE'], MARGIN_X, 24);
+  w.font('normal', 7, MUTED);
+  doc.text('Liberté\nÉgalité\nFraternité', MARGIN_X, 35);
+  doc.setDrawColor(BLUE[0], BLUE[1], BLUE[2]);
+  doc.setLineWidth(0.8);
+  doc.line(MARGIN_X, 47, MARGIN_X + 12, 47);
+  doc.setDrawColor(RED[0], RED[1], RED[2]);
+  doc.line(MARGIN_X + 12, 47, MARGIN_X + 24, 47);
+  if (authority !== null) {
+    w.font('bold', 13, TEXT);
+    doc.text(authority, MARGIN_X, 57);
+  }
+}
+
 /** The cover's three key figures in boxes (value large, label under), then the plan's reference; the cover ends there. */
 export function coverKeyFigures(w: Writer, boxes: readonly [label: string, value: string][], referentialVersion: number): void {
   const doc = w.doc;
@@ -256,6 +233,7 @@ export function coverKeyFigures(w: Writer, boxes: readonly [label: string, value
   );
 }
 
+/** PDF date `D:20261126100000+00'00'` (UTC: the same bytes whatever the machine's zone). */
 export function pdfDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`Date de génération invalide : ${iso}`);
@@ -265,7 +243,8 @@ export function pdfDate(iso: string): string {
 
 /** A4 portrait document with the DejaVu fonts registered and a fixed creation date (same input, same bytes). */
 export function createPdfDocument(fonts: ReportFonts, generatedAt: string): jsPDF {
-  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true });
+  // Coordinates to a thousandth of a point (jsPDF writes 16 decimals by default): a third of the page content to compress and write.
+  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true, floatPrecision: 3 });
   // A binary string starting with the TrueType tag: jsPDF takes it as is (base64 would be encoded here and decoded there).
   doc.addFileToVFS(FONT_FILES.regular, Buffer.from(fonts.regular).toString('latin1'));
   doc.addFont(FONT_FILES.regular, FONT, 'normal');

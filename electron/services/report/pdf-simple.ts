@@ -7,10 +7,9 @@
  * small chart of the last 8 quarters. Shared by the département report
  * (pdf.ts) and the national synthesis (national-pdf.ts).
  */
-import type { CellInput, RowInput } from 'jspdf-autotable';
 import type { Implementation, Ratio } from '../../../shared/report/report-model';
 import type { EngagementLine, IndicatorResult } from '../../../shared/report/results-model';
-import { BLUE, CONTENT_W, GREEN, MUTED, RULE, Writer, implementationText, percentText } from './pdf-kit';
+import { BLUE, CONTENT_W, GREEN, MUTED, RULE, Writer, implementationText, percentText, type TableCell } from './pdf-kit';
 
 const SOURCE_MARK = ' (SI national)';
 
@@ -31,8 +30,8 @@ export function engagementLinesTable(
   statsOf: (code: string) => { readonly implementation: Implementation; readonly completeness: Ratio },
 ): void {
   w.table({
-    head: [['Engagement', 'Météo', 'Tendance', 'Mise en œuvre', 'Résultats clés (évolution ; cible, progression)', 'Synthèse']],
-    body: lines.map((l): RowInput => {
+    head: ['Engagement', 'Météo', 'Tendance', 'Mise en œuvre', 'Résultats clés (évolution ; cible, progression)', 'Synthèse'],
+    body: lines.map((l): TableCell[] => {
       const stats = statsOf(l.code);
       const typed = [
         ...l.successes.map((t) => `Réussite : ${t}`),
@@ -57,10 +56,10 @@ export function engagementLinesTable(
       4: { cellWidth: 50 },
       5: { cellWidth: CONTENT_W - 141 },
     },
-    didDrawCell: (data) => {
-      if (data.section === 'body' && data.column.index === 1) {
-        const meteo = lines[data.row.index]?.meteo;
-        if (meteo) w.meteoDot(meteo, data.cell.x + 2.2, data.cell.y + 2.4, 1.2);
+    didDrawCell: (cell) => {
+      if (cell.column === 1) {
+        const meteo = lines[cell.row]?.meteo;
+        if (meteo) w.meteoDot(meteo, cell.x + 2.2, cell.y + 2.4, 1.2);
       }
     },
   });
@@ -96,10 +95,10 @@ function sparkline(w: Writer, values: readonly (number | null)[], x: number, y: 
 
 /** The figure of every indicator, grouped by engagement. `scope` names whose figure it is (« du département »). */
 export function indicatorResultsTable(w: Writer, results: readonly IndicatorResult[], lines: readonly EngagementLine[], periodLabel: string): void {
-  const rows: RowInput[] = [];
+  const rows: TableCell[][] = [];
   const rowResults: (IndicatorResult | null)[] = [];
   for (const l of lines) {
-    rows.push([{ content: `${l.code} — ${l.title}`, colSpan: 9, styles: { fontStyle: 'bold', fillColor: [238, 238, 248], textColor: [BLUE[0], BLUE[1], BLUE[2]] } } as CellInput]);
+    rows.push([{ content: `${l.code} — ${l.title}`, colSpan: 9, styles: { fontStyle: 'bold', fillColor: [238, 238, 248], textColor: [BLUE[0], BLUE[1], BLUE[2]] } } as TableCell]);
     rowResults.push(null);
     for (const r of results.filter((x) => x.engagementCode === l.code)) {
       const none = r.applicable === 0;
@@ -107,7 +106,7 @@ export function indicatorResultsTable(w: Writer, results: readonly IndicatorResu
         r.code,
         clip(r.label, 95) + (r.source === 'national' ? SOURCE_MARK : ''),
         r.natureLabel.replace(' (vacances scolaires)', '').replace(' en fin de trimestre', '').replace(' du trimestre', ''),
-        { content: none ? 'Sans objet' : r.figure.text, styles: none ? { textColor: [MUTED[0], MUTED[1], MUTED[2]] } : {} } as CellInput,
+        { content: none ? 'Sans objet' : r.figure.text, styles: none ? { textColor: [MUTED[0], MUTED[1], MUTED[2]] } : {} } as TableCell,
         r.evolution.text === '—' ? '—' : `${r.evolution.text}\n(${r.comparison.periodLabel ?? ''})`,
         r.yearToDate ? r.yearToDate.text : '—',
         r.target ? r.target.text : '—',
@@ -118,7 +117,7 @@ export function indicatorResultsTable(w: Writer, results: readonly IndicatorResu
     }
   }
   w.table({
-    head: [['Code', 'Indicateur', 'Nature', periodLabel.replace(/^./, (c) => c.toUpperCase()), 'Évolution', 'Cumul de l\'année', 'Cible', 'Progr.', '8 trim.']],
+    head: ['Code', 'Indicateur', 'Nature', periodLabel.replace(/^./, (c) => c.toUpperCase()), 'Évolution', 'Cumul de l\'année', 'Cible', 'Progr.', '8 trim.'],
     body: rows,
     styles: { fontSize: 6.3, cellPadding: 0.8 },
     columnStyles: {
@@ -132,10 +131,10 @@ export function indicatorResultsTable(w: Writer, results: readonly IndicatorResu
       7: { cellWidth: 11 },
       8: { cellWidth: CONTENT_W - 166 },
     },
-    didDrawCell: (data) => {
-      if (data.section === 'body' && data.column.index === 8) {
-        const r = rowResults[data.row.index];
-        if (r) sparkline(w, r.series.map((s) => s.headline), data.cell.x + 1.2, data.cell.y + 1.2, data.cell.width - 2.4, Math.min(4, data.cell.height - 2.4));
+    didDrawCell: (cell) => {
+      if (cell.column === 8) {
+        const r = rowResults[cell.row];
+        if (r) sparkline(w, r.series.map((s) => s.headline), cell.x + 1.2, cell.y + 1.2, cell.width - 2.4, Math.min(4, cell.height - 2.4));
       }
     },
   });

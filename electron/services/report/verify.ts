@@ -46,6 +46,12 @@ export interface VerifyReportOptions {
    * is then checked at that time instead of the signer's claimed /M.
    */
   readonly provenSigningTime?: (signedData: pkijs.SignedData) => Promise<Date | null>;
+  /**
+   * Read the attached report data and exchange file (default true). The CLI's
+   * check of the report it has just produced only needs the signature's
+   * verdict: a national report carries ~240 Mo of attached data.
+   */
+  readonly readAttachments?: boolean;
 }
 
 export interface SignerCertificateCheck extends CertificateUse {
@@ -133,6 +139,9 @@ function readAttachments(catalog: PDFDict | null): Attachments {
     return { envelope: null, name: found.name, exchange, problems: [`La pièce jointe « ${found.name} » n'est pas un fichier JSON lisible.`] };
   }
 }
+
+/** What `readAttachments: false` reports: nothing read, nothing to say about it. */
+const NOT_READ: Attachments = { envelope: null, name: null, exchange: null, problems: [] };
 
 /** The attachments of the file's last revision, as a PDF reader would show them: for display only. */
 async function latestAttachments(bytes: Uint8Array): Promise<Attachments> {
@@ -275,7 +284,7 @@ export async function verifyReportPdf(bytes: Uint8Array, options: VerifyReportOp
   if (status === 'invalid' || !structure.ok) return invalid(problems, details);
 
   // Valid: the signed revision is the whole file; its attachments are the report's.
-  const found = readAttachments(structure.signed.revision.catalog);
+  const found = options.readAttachments === false ? NOT_READ : readAttachments(structure.signed.revision.catalog);
   return {
     ...details,
     status,
