@@ -7,7 +7,9 @@ import { diffFipd, fipdConsistencyProblem, type LocalFipdData } from './diff-fip
 import type { Indicator } from '../referential/types';
 import { canonicalEqual, type ExchangeDocument } from './format';
 import { PreviewLines } from './preview-lines';
-import { diffResults, NO_LOCAL_RESULTS, RESULTS_PERIOD, resultsConsistencyProblem, type LocalResultsData, type ResultsTable } from './diff-results';
+import { FOLLOWUP_TABLES, type CellSide, type ExchangeTable, type FollowupTable, type LineKind, type LockReason } from './line-types';
+export { FIPD_TABLES, FOLLOWUP_TABLES, LINE_KINDS, type CellSide, type ExchangeLine, type ExchangeTable, type FollowupTable, type LineKind, type LockReason } from './line-types';
+import { diffResults, NO_LOCAL_RESULTS, RESULTS_PERIOD, resultsConsistencyProblem, type LocalResultsData } from './diff-results';
 
 /*
  * The preview of an import, pure: given what this database holds and an
@@ -27,11 +29,6 @@ import { diffResults, NO_LOCAL_RESULTS, RESULTS_PERIOD, resultsConsistencyProble
  * import never erases what is here.
  */
 
-/** The follow-up of a quarter; FIPD lines (by budget year) are in diff-fipd.ts. */
-export const FOLLOWUP_TABLES = ['indicator_value', 'action_status', 'assessment'] as const;
-export type FollowupTable = (typeof FOLLOWUP_TABLES)[number];
-export const FIPD_TABLES = ['fipd_envelope', 'subsidy', 'subsidy_payment'] as const;
-export type ExchangeTable = FollowupTable | (typeof FIPD_TABLES)[number] | ResultsTable;
 
 export const EXCHANGE_FIELDS: Readonly<Record<FollowupTable, readonly string[]>> = {
   indicator_value: ['value', 'target', 'comment', 'source'],
@@ -46,9 +43,6 @@ export const fieldName = (field: string): string => {
   return /^[A-Z]{2,}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
 };
 
-export type LineKind = 'new' | 'identical' | 'conflict' | 'locked' | 'refused';
-export const LINE_KINDS: readonly LineKind[] = ['new', 'identical', 'conflict', 'locked', 'refused'];
-export type LockReason = 'period_transmitted' | 'qrr_archived' | 'computed';
 
 /** The indicator computed here from the FIPD credits while its quarter is open: never imported as a typed value. */
 export const COMPUTED_INDICATOR_CODE = '05-02';
@@ -84,37 +78,6 @@ export interface LocalExchangeData {
   readonly results?: LocalResultsData;
 }
 
-export interface CellSide {
-  readonly value: unknown;
-  readonly updatedAt: string | null;
-  readonly updatedBy: string;
-}
-
-export interface ExchangeLine {
-  /** `table|qrrKey|code|period|field`: the key of per-line decisions. */
-  readonly key: string;
-  readonly table: ExchangeTable;
-  readonly qrrKey: string;
-  readonly qrrName: string;
-  /** The QRR here, null when the import will create it. */
-  readonly qrrId: number | null;
-  /** Indicator, action or engagement code; FIPD: the source of an envelope, the uid of a subsidy or payment. */
-  readonly code: string;
-  /** The quarter; FIPD lines: the budget year (`2026`). */
-  readonly periodCode: string;
-  readonly field: string;
-  readonly kind: LineKind;
-  readonly lockReason?: LockReason;
-  /** Kind `refused`: why, in French. */
-  readonly refusedReason?: string;
-  /** Null when nothing is here. */
-  readonly mine: CellSide | null;
-  readonly theirs: CellSide;
-  /** FIPD lines: what the line is about, in French (beneficiary and title…). */
-  readonly summary?: string;
-  /** A payment's line: the uid of its subsidy. */
-  readonly parent?: string;
-}
 
 export interface ExchangePreview {
   readonly departement: { readonly code: string; readonly nom: string };

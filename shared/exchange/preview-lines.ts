@@ -1,4 +1,4 @@
-import type { ExchangeLine, ExchangeTable, LineKind, LockReason } from './diff';
+import type { ExchangeLine, ExchangeTable, LineKind, LockReason } from './line-types';
 
 /*
  * The lines of an import preview, stored compactly: a national quarter
