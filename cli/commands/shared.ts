@@ -129,13 +129,16 @@ const refuseWrite = (): never => {
 
 /** The schema (and, when asked, the référentiel) must be this version's: a read never migrates. */
 async function requireCurrent(db: Database, databasePath: string, referential: boolean): Promise<void> {
-  const [{ schemaVersionOf }, { LATEST_SCHEMA_VERSION }, { referentialUpgradePending, SEED_REFERENTIAL, storedReferentialVersion }] = await Promise.all([
-    import('../../electron/services/db/migrate'),
-    import('../../electron/services/db/migrations'),
-    import('../../electron/services/referential'),
-  ]);
+  const [{ schemaVersionOf }, { LATEST_SCHEMA_VERSION }, { referentialUpgradePending, SEED_REFERENTIAL, storedReferentialVersion }, { readDb }, { selectTableExists }] =
+    await Promise.all([
+      import('../../electron/services/db/migrate'),
+      import('../../electron/services/db/migrations'),
+      import('../../electron/services/referential'),
+      import('../../electron/services/db/query'),
+      import('../../electron/services/db/tables/sqlite-schema'),
+    ]);
   const version = schemaVersionOf(db);
-  const hasSettings = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'settings'`).get() !== undefined;
+  const hasSettings = readDb(db).get(selectTableExists, 'settings') !== undefined;
   if (version < 1 || !hasSettings) {
     throw new DomainError('VALIDATION', `Le fichier « ${databasePath} » n'est pas une base du Tableau de bord QRR (ou n'a jamais été ouvert par l'application).`);
   }

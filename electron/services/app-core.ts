@@ -7,6 +7,7 @@ import type { ServiceContext } from './context';
 import type { BackupReason } from './db/backup';
 import { listBackups, restoreBackupInto } from './db/backups';
 import type { MigrationReport } from './db/migrate';
+import { writeTransaction } from './db/query';
 import { backupAndPrune, openDatabaseSession } from './db/open-session';
 import { createGeography, type Geography } from './geography';
 import { createDispatcher, type Dispatch, type DispatchLog } from './ipc/dispatch';
@@ -128,7 +129,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     trustedFingerprints: () => createTrustStore(dataFolders(options.databasePath).trustedRoots).list().map((r) => r.fingerprint),
     audit: (entries) => {
       const ctx: ServiceContext = { db: session.db, now, osUser: options.osUser, origin: options.origin };
-      session.db.transaction(() => recordAudit(ctx, entries)).immediate();
+      writeTransaction(ctx, () => recordAudit(ctx, entries));
     },
   });
 

@@ -18,6 +18,8 @@ import type { ActionStatus, Meteo, QrrWave, Trend } from '../../shared/domain/ty
 import type { ChannelName, RequestOf, ResponseOf } from '../../shared/ipc/contract';
 import { formatInteger, plural } from '../../shared/format/fr';
 import { DomainError, type Result } from '../../shared/ipc/result';
+import { readDb } from './db/query';
+import { countActionStatuses, countAssessments, countAuditEntries, countIndicatorValues } from './db/tables/row-counts';
 import { generateDemoCredits } from './demo-credits';
 import { COMPUTED_INDICATOR } from './followup';
 import type { Engagement } from '../../shared/referential/types';
@@ -455,8 +457,8 @@ export async function describeDatabase(core: DemoCore & { readonly db: Database 
   const referential = await value('getReferential', undefined);
   const qrrs = await value('listQrrs', { includeArchived: true });
   const periods = await value('listPeriods', undefined);
-  const count = (table: 'indicator_value' | 'action_status' | 'assessment' | 'audit_log'): number =>
-    core.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  const counts = { indicator_value: countIndicatorValues, action_status: countActionStatuses, assessment: countAssessments, audit_log: countAuditEntries };
+  const count = (table: keyof typeof counts): number => readDb(core.db).get(counts[table]) ?? 0;
   const size = (file: string): number => (fs.existsSync(file) ? fs.statSync(file).size : 0);
   return {
     schemaVersion: info.schemaVersion,

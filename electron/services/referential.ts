@@ -4,12 +4,24 @@ import type { ActionMeasure, Engagement, Indicator, IndicatorMeasure, Referentia
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
+import { readDb, writeTransaction } from './db/query';
+import {
+  retireActionsNotIn,
+  retireIndicatorsNotIn,
+  selectActiveActions,
+  selectActiveIndicators,
+  selectEngagements,
+  selectReferentialVersion,
+  upsertAction,
+  upsertEngagement,
+  upsertIndicator,
+  upsertReferentialVersion,
+} from './db/tables/referential';
 
 /** The référentiel shipped with this version of the application (seeds/referential.json). */
 export const SEED_REFERENTIAL = seed as unknown as Referential;
 
-export const storedReferentialVersion = (db: Database): number | null =>
-  (db.prepare('SELECT version FROM referential_meta WHERE id = 1').pluck().get() as number | undefined) ?? null;
+export const storedReferentialVersion = (db: Database): number | null => readDb(db).get(selectReferentialVersion) ?? null;
 
 /** True when start-up will rewrite the référentiel tables (so a backup is due first). */
 export function referentialUpgradePending(db: Database, referential: Referential = SEED_REFERENTIAL): boolean {
@@ -24,9 +36,8 @@ export function referentialUpgradePending(db: Database, referential: Referential
  * and entered values are not touched. One transaction, one audit entry.
  */
 export function syncReferential(ctx: ServiceContext, referential: Referential = SEED_REFERENTIAL): 'loaded' | 'upgraded' | 'current' {
-  const { db } = ctx;
-  return db.transaction(() => {
-    const stored = storedReferentialVersion(db);
+  return writeTransaction(ctx, (db) => {
+    const stored = storedReferentialVersion(ctx.db);
     if (stored !== null && stored > referential.version) {
       throw new DomainError(
         'DATABASE_TOO_NEW',
@@ -36,30 +47,12 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
     }
     if (stored === referential.version) return 'current';
 
-    const upsertEngagement = db.prepare(
-      `INSERT INTO engagement (code, position, title, objectives, levers) VALUES (@code, @position, @title, @objectives, @levers)
-       ON CONFLICT (code) DO UPDATE SET position = excluded.position, title = excluded.title,
-         objectives = excluded.objectives, levers = excluded.levers`,
-    );
-    const upsertAction = db.prepare(
-      `INSERT INTO action (code, engagement_code, position, label, measure, retired_in_version)
-       VALUES (@code, @engagement, @position, @label, @measure, NULL)
-       ON CONFLICT (code) DO UPDATE SET engagement_code = excluded.engagement_code, position = excluded.position,
-         label = excluded.label, measure = excluded.measure, retired_in_version = NULL`,
-    );
-    const upsertIndicator = db.prepare(
-      `INSERT INTO indicator (code, engagement_code, position, label, kind, unit, parts, measure, retired_in_version)
-       VALUES (@code, @engagement, @position, @label, @kind, @unit, @parts, @measure, NULL)
-       ON CONFLICT (code) DO UPDATE SET engagement_code = excluded.engagement_code, position = excluded.position,
-         label = excluded.label, kind = excluded.kind, unit = excluded.unit, parts = excluded.parts,
-         measure = excluded.measure, retired_in_version = NULL`,
-    );
     const actionCodes: string[] = [];
     const indicatorCodes: string[] = [];
     let actionPosition = 0;
     let indicatorPosition = 0;
     referential.engagements.forEach((e, index) => {
-      upsertEngagement.run({
+      db.run(upsertEngagement, {
         code: e.code,
         position: index + 1,
         title: e.title,
@@ -67,7 +60,7 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
         levers: JSON.stringify(e.levers),
       });
       for (const a of e.actions) {
-        upsertAction.run({
+        db.run(upsertAction, {
           code: a.code,
           engagement: e.code,
           position: ++actionPosition,
@@ -77,7 +70,7 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
         actionCodes.push(a.code);
       }
       for (const i of e.indicators) {
-        upsertIndicator.run({
+        db.run(upsertIndicator, {
           code: i.code,
           engagement: e.code,
           position: ++indicatorPosition,
@@ -90,35 +83,14 @@ export function syncReferential(ctx: ServiceContext, referential: Referential = 
         indicatorCodes.push(i.code);
       }
     });
-    const retire = (table: 'action' | 'indicator', kept: string[]) =>
-      db
-        .prepare(
-          `UPDATE ${table} SET retired_in_version = ? WHERE retired_in_version IS NULL
-           AND code NOT IN (SELECT value FROM json_each(?))`,
-        )
-        .run(referential.version, JSON.stringify(kept));
-    retire('action', actionCodes);
-    retire('indicator', indicatorCodes);
-
-    db.prepare(
-      `INSERT INTO referential_meta (id, version, loaded_at) VALUES (1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET version = excluded.version, loaded_at = excluded.loaded_at`,
-    ).run(referential.version, isoNow(ctx));
+    db.run(retireActionsNotIn, referential.version, JSON.stringify(actionCodes));
+    db.run(retireIndicatorsNotIn, referential.version, JSON.stringify(indicatorCodes));
+    db.run(upsertReferentialVersion, referential.version, isoNow(ctx));
     recordAudit(ctx, [
       { entity: 'referential', entityId: 1, action: 'migrate', field: 'version', oldValue: stored, newValue: referential.version },
     ]);
     return stored === null ? 'loaded' : 'upgraded';
-  }).immediate();
-}
-
-interface IndicatorRow {
-  code: string;
-  engagementCode: string;
-  label: string;
-  kind: Indicator['kind'];
-  unit: string | null;
-  parts: string;
-  measure: string;
+  });
 }
 
 const cache = new WeakMap<Database, { version: number; referential: { version: number; engagements: Engagement[] } }>();
@@ -137,18 +109,10 @@ export function readReferential(db: Database): { version: number; engagements: E
 }
 
 function loadReferential(db: Database): { version: number; engagements: Engagement[] } {
-  const engagements = db
-    .prepare('SELECT code, title, objectives, levers FROM engagement ORDER BY position')
-    .all() as { code: string; title: string; objectives: string; levers: string }[];
-  const actions = db
-    .prepare(`SELECT code, engagement_code AS engagementCode, label, measure FROM action WHERE retired_in_version IS NULL ORDER BY position`)
-    .all() as { code: string; engagementCode: string; label: string; measure: string }[];
-  const indicators = db
-    .prepare(
-      `SELECT code, engagement_code AS engagementCode, label, kind, unit, parts, measure FROM indicator
-       WHERE retired_in_version IS NULL ORDER BY position`,
-    )
-    .all() as IndicatorRow[];
+  const read = readDb(db);
+  const engagements = read.all(selectEngagements);
+  const actions = read.all(selectActiveActions);
+  const indicators = read.all(selectActiveIndicators);
   return {
     version: storedReferentialVersion(db) ?? 0,
     engagements: engagements.map((e) => ({

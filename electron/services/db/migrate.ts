@@ -17,6 +17,16 @@ export interface MigrationReport {
 
 export const schemaVersionOf = (db: Database): number => db.pragma('user_version', { simple: true }) as number;
 
+/**
+ * The schema of `version` built in an empty database, in one transaction: no
+ * audit, no user_version (what transfer/schema-check compares a restored file with).
+ */
+export function buildSchema(db: Database, migrations: readonly Migration[], version: number): void {
+  db.transaction(() => {
+    for (const step of migrations.slice(0, version)) step.up(db);
+  })();
+}
+
 /** Refuses gaps and reordering, so a mistake in the list fails the first test, not a user's database. */
 export function assertWellFormed(migrations: readonly Migration[]): void {
   migrations.forEach((m, index) => {

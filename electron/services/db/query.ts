@@ -120,6 +120,15 @@ export function writeTransaction<T>(source: Connection, work: (db: WritableDb) =
   }
 }
 
+/**
+ * Runs `reads` in one read transaction (DEFERRED: it takes no write lock), so
+ * every read sees the same snapshot even while another connection writes.
+ */
+export function readTransaction<T>(source: Connection, reads: (db: ReadonlyDb) => T): T {
+  const db = connectionOf(source);
+  return db.transaction(() => reads(readDb(db)))();
+}
+
 const joined = new WeakMap<Database, WritableDb>();
 
 /**

@@ -26,6 +26,11 @@ export const enableWal = (db: Database.Database): void => {
   db.pragma('journal_mode = WAL');
 };
 
+/** Rollback journal: a copy that must be complete on its own, with no side file (transfer archives). */
+export const disableWal = (db: Database.Database): void => {
+  db.pragma('journal_mode = DELETE');
+};
+
 export function openSqlite(file: string, options: SqliteOptions = {}): Database.Database {
   let db: Database.Database;
   try {

@@ -10,6 +10,7 @@ import { previousPeriod } from '../../../shared/domain/period';
 import { DomainError } from '../../../shared/ipc/result';
 import { EMPTY_FIPD, type ReportFipdInput, type ReportFollowup, type ReportInput } from '../../../shared/report/report-model';
 import type { ServiceContext } from '../context';
+import { readTransaction } from '../db/query';
 import { listActionStatuses, listAssessments, listIndicatorValues } from '../followup';
 import { findDepartement, type Geography } from '../geography';
 import { getPeriod, listPeriods } from '../periods';
@@ -41,7 +42,7 @@ const followupOf = (ctx: ServiceContext, periodCode: string): ReportFollowup => 
  * the period was never opened.
  */
 export function loadReportData(ctx: ServiceContext, periodCode: string, options: LoadReportDataOptions): ReportInput {
-  return ctx.db.transaction((): ReportInput => {
+  return readTransaction(ctx, (): ReportInput => {
     const settings = getSettings(ctx);
     if (!settings) throw new DomainError('NOT_CONFIGURED', "Choisissez d'abord le département dans les paramètres.");
     const departement = findDepartement(settings.departementCode);
@@ -92,5 +93,5 @@ export function loadReportData(ctx: ServiceContext, periodCode: string, options:
       targets: listTargets(ctx),
       signer: options.signer ?? null,
     };
-  })();
+  });
 }

@@ -7,6 +7,8 @@ import { reportModelFor } from './report-model-for';
 import { recordAudit } from '../audit';
 import { writeFileAtomic } from '../atomic-write';
 import { isoNow, type ServiceContext } from '../context';
+import { readDb, writeTransaction } from '../db/query';
+import { fromRow, insertReport, selectReport, selectReports } from '../db/tables/report';
 import type { Geography } from '../geography';
 import { freezeComputedValues } from '../followup';
 import { getPeriod, transmitPeriod } from '../periods';
@@ -154,13 +156,18 @@ async function produceWith(
   writeFileAtomic(file, bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
-  const record = recordOrRemove(file, () => ctx.db.transaction(() => {
-    const { lastInsertRowid } = ctx.db
-      .prepare(
-        `INSERT INTO report (period_code, generated_at, file_name, sha256, size_bytes, signed, signer, transmitted, generated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(period.code, isoNow(ctx), fileName, sha256, bytes.length, identity ? 1 : 0, signer, options.transmit ? 1 : 0, ctx.osUser);
+  const record = recordOrRemove(file, () => writeTransaction(ctx, (db) => {
+    const { lastInsertRowid } = db.run(insertReport, {
+      periodCode: period.code,
+      generatedAt: isoNow(ctx),
+      fileName,
+      sha256,
+      sizeBytes: bytes.length,
+      signed: identity ? 1 : 0,
+      signer,
+      transmitted: options.transmit ? 1 : 0,
+      generatedBy: ctx.osUser,
+    });
     recordAudit(ctx, [
       {
         entity: 'report',
@@ -170,8 +177,8 @@ async function produceWith(
       },
     ]);
     if (options.transmit) transmitQuarter(ctx, period.code, { missing: missing?.count ?? 0, report: { fileName, sha256 } });
-    return listReports(ctx).find((r) => r.id === Number(lastInsertRowid))!;
-  }).immediate());
+    return fromRow(db.get(selectReport, Number(lastInsertRowid))!);
+  }));
   return { ...record, path: file, pages: pageCount(bytes) };
 }
 
@@ -188,11 +195,11 @@ function exchangeOfReport(ctx: ServiceContext, periodCode: string, transmit: boo
   if (!transmit) return exportExchange(ctx, { periods: [periodCode] });
   let document: ExchangeDocument | null = null;
   try {
-    ctx.db.transaction(() => {
+    writeTransaction(ctx, () => {
       transmitPeriod(ctx, periodCode, () => freezeComputedValues(ctx, periodCode));
       document = exportExchange(ctx, { periods: [periodCode] });
       throw WHAT_IF;
-    }).immediate();
+    });
   } catch (error) {
     if (error !== WHAT_IF) throw error;
   }
@@ -210,13 +217,5 @@ function recordOrRemove<T>(file: string, record: () => T): T {
 }
 
 export function listReports(ctx: ServiceContext, periodCode?: string): ReportRecord[] {
-  return (
-    ctx.db
-      .prepare(
-        `SELECT id, period_code AS periodCode, generated_at AS generatedAt, file_name AS fileName, sha256, size_bytes AS sizeBytes,
-                signed, signer, transmitted, generated_by AS generatedBy
-         FROM report WHERE (@period IS NULL OR period_code = @period) ORDER BY id DESC`,
-      )
-      .all({ period: periodCode ?? null }) as (Omit<ReportRecord, 'signed' | 'transmitted'> & { signed: 0 | 1; transmitted: 0 | 1 })[]
-  ).map((r) => ({ ...r, signed: r.signed === 1, transmitted: r.transmitted === 1 }));
+  return readDb(ctx).all(selectReports, { period: periodCode ?? null }).map(fromRow);
 }

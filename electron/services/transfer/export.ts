@@ -6,7 +6,11 @@ import type { Database } from 'better-sqlite3';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { DomainError } from '../../../shared/ipc/result';
 import type { TransferExportDto } from '../../../shared/transfer/transfer';
-import { openSqlite } from '../db/sqlite';
+import { readDb } from '../db/query';
+import { disableWal, openSqlite } from '../db/sqlite';
+import { selectReferentialVersion } from '../db/tables/referential';
+import { selectDepartementCode } from '../db/tables/settings';
+import { selectSchemaVersion, selectTableExists } from '../db/tables/sqlite-schema';
 import { findDepartement } from '../geography';
 import { DATA_FOLDERS } from '../paths';
 import {
@@ -99,16 +103,12 @@ export async function exportEverything(options: ExportEverythingOptions): Promis
     let meta: Pick<TransferManifest, 'schemaVersion' | 'referentialVersion'> & { departementCode: string | null };
     try {
       // The copy keeps the WAL flag of its source; in rollback mode it is complete on its own, with no side file.
-      snapshot.pragma('journal_mode = DELETE');
-      const hasTable = (name: string) =>
-        snapshot.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+      disableWal(snapshot);
+      const read = readDb(snapshot);
       meta = {
-        schemaVersion: snapshot.pragma('user_version', { simple: true }) as number,
-        referentialVersion: hasTable('referential_meta')
-          ? ((snapshot.prepare('SELECT version FROM referential_meta WHERE id = 1').pluck().get() as number | undefined) ?? null)
-          : null,
-        departementCode:
-          (snapshot.prepare('SELECT departement_code FROM settings WHERE id = 1').pluck().get() as string | undefined) ?? null,
+        schemaVersion: read.get(selectSchemaVersion) ?? 0,
+        referentialVersion: read.get(selectTableExists, 'referential_meta') ? (read.get(selectReferentialVersion) ?? null) : null,
+        departementCode: read.get(selectDepartementCode)?.departement_code ?? null,
       };
     } finally {
       snapshot.close();

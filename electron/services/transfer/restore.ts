@@ -7,7 +7,12 @@ import { formatDateTime, plural } from '../../../shared/format/fr';
 import type { TransferOfferedRoot, TransferRestoreDto } from '../../../shared/transfer/transfer';
 import { DATA_FOLDERS } from '../paths';
 import { inspectDatabaseFile, type DatabaseInspection } from '../db/backups';
+import { readDb } from '../db/query';
 import { openSqlite } from '../db/sqlite';
+import { countQrrs } from '../db/tables/qrr';
+import { selectReferentialVersion } from '../db/tables/referential';
+import { selectDepartementCode } from '../db/tables/settings';
+import { selectTableExists } from '../db/tables/sqlite-schema';
 import { findDepartement } from '../geography';
 import { SEED_REFERENTIAL } from '../referential';
 import { extractTransferArchive, refusal, type ExtractedArchive } from './read-archive';
@@ -21,9 +26,8 @@ export interface CurrentData {
 }
 
 export function currentData(db: Database): CurrentData {
-  const departementCode = (db.prepare('SELECT departement_code FROM settings WHERE id = 1').pluck().get() as string | undefined) ?? null;
-  const qrrCount = db.prepare('SELECT count(*) FROM qrr').pluck().get() as number;
-  return { departementCode, qrrCount };
+  const read = readDb(db);
+  return { departementCode: read.get(selectDepartementCode)?.departement_code ?? null, qrrCount: read.get(countQrrs) ?? 0 };
 }
 
 export interface PreparedRestore extends ExtractedArchive {
@@ -102,8 +106,8 @@ export function prepareRestore(
 function readReferentialVersion(file: string, binding: { nativeBinding?: string }): number | null {
   const db = openSqlite(file, { readonly: true, ...binding });
   try {
-    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'referential_meta'`).get() !== undefined;
-    return hasMeta ? ((db.prepare('SELECT version FROM referential_meta WHERE id = 1').pluck().get() as number | undefined) ?? null) : null;
+    const read = readDb(db);
+    return read.get(selectTableExists, 'referential_meta') ? (read.get(selectReferentialVersion) ?? null) : null;
   } finally {
     db.close();
   }

@@ -1,7 +1,10 @@
-import Database from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { DomainError } from '../../../shared/ipc/result';
+import { buildSchema } from '../db/migrate';
 import { MIGRATIONS } from '../db/migrations';
+import { readDb } from '../db/query';
 import { openSqlite } from '../db/sqlite';
+import { selectSchemaObjects, type SchemaObjectRow } from '../db/tables/sqlite-schema';
 
 /*
  * A transfer archive's hashes prove its integrity, not its origin: its
@@ -13,28 +16,23 @@ import { openSqlite } from '../db/sqlite';
  * create for its version, built here in memory.
  */
 
-type SchemaObject = { type: string; name: string; tbl_name: string; sql: string | null };
+type SchemaObject = SchemaObjectRow;
 
 const KIND_LABELS: Readonly<Record<string, string>> = { table: 'table', index: 'index', trigger: 'déclencheur', view: 'vue' };
 
 /** SQLite keeps the CREATE text as written (ALTER TABLE edits it in place): compared with whitespace folded. */
 const normalise = (sql: string | null): string => (sql ?? '').replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
 
-function objectsOf(db: Database.Database): Map<string, SchemaObject> {
-  const rows = db
-    .prepare(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name`)
-    .all() as SchemaObject[];
-  return new Map(rows.map((r) => [`${r.type}|${r.name}`, r]));
+function objectsOf(db: Database): Map<string, SchemaObject> {
+  return new Map(readDb(db).all(selectSchemaObjects).map((r) => [`${r.type}|${r.name}`, r]));
 }
 
 /** The schema the migrations create for `version`, in a throw-away in-memory database. */
 export function referenceSchema(version: number, binding: { nativeBinding?: string } = {}): Map<string, SchemaObject> {
-  const db = new Database(':memory:', binding.nativeBinding ? { nativeBinding: binding.nativeBinding } : {});
+  // openSqlite enforces foreign keys, as the migrations expect.
+  const db = openSqlite(':memory:', { wal: false, ...binding });
   try {
-    db.pragma('foreign_keys = ON');
-    db.transaction(() => {
-      for (const step of MIGRATIONS.slice(0, version)) step.up(db);
-    })();
+    buildSchema(db, MIGRATIONS, version);
     return objectsOf(db);
   } finally {
     db.close();
