@@ -5,7 +5,9 @@ import { DomainError } from '../../../shared/ipc/result';
 import { backupDatabase, backupFileName } from './backup';
 import { COMPANION_SUFFIXES } from './backup-folder';
 import { bindingOf, openCheckedCopy, type DatabaseInspection, type SqliteBinding } from './backup-inspection';
-import { openSqlite } from './sqlite';
+import { readDb } from './query';
+import { checkpointWal, openSqlite } from './sqlite';
+import { quickCheck, selectSchemaVersion } from './tables/sqlite-schema';
 
 /**
  * Putting a backup back in place of the live database, after a safety backup
@@ -112,7 +114,7 @@ async function saveCurrentState(
   }
   if (live) {
     try {
-      live.pragma('wal_checkpoint(TRUNCATE)');
+      checkpointWal(live);
       const safetyBackup = await backupDatabase(live, backupDir, 'avant-restauration', at);
       return { safetyBackup, openedCleanly: true };
     } catch {
@@ -183,8 +185,9 @@ export async function restoreBackupInto(options: RestoreOptions): Promise<Restor
       await source.backup(tmpPath);
       const check = openSqlite(tmpPath, { wal: false, ...bindingOf(options) });
       try {
-        const quick = check.pragma('quick_check', { simple: true });
-        const version = check.pragma('user_version', { simple: true });
+        const read = readDb(check);
+        const quick = read.get(quickCheck);
+        const version = read.get(selectSchemaVersion);
         if (quick !== 'ok' || version !== restored.schemaVersion) {
           throw new Error(`copie temporaire incohérente (contrôle : ${String(quick)}, schéma ${String(version)})`);
         }

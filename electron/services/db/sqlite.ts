@@ -31,6 +31,11 @@ export const disableWal = (db: Database.Database): void => {
   db.pragma('journal_mode = DELETE');
 };
 
+/** Copies the WAL's pages into the database file and empties the WAL, so the file alone is the whole database. */
+export const checkpointWal = (db: Database.Database): void => {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+};
+
 export function openSqlite(file: string, options: SqliteOptions = {}): Database.Database {
   let db: Database.Database;
   try {

@@ -6,6 +6,9 @@ export const selectTableExists = query<{ 1: number }, [name: string]>(`SELECT 1 
 /** `PRAGMA user_version`: the schema version the migrations reached. */
 export const selectSchemaVersion = scalar<number, []>('PRAGMA user_version');
 
+/** `PRAGMA quick_check`: 'ok', or the first problem (a faster integrity_check, for a file just written). */
+export const quickCheck = scalar<string, []>('PRAGMA quick_check');
+
 /** `PRAGMA integrity_check(20)`: one row 'ok', or up to 20 problems. */
 export const checkIntegrity = scalar<string, []>('PRAGMA integrity_check(20)');
 
