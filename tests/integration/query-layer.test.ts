@@ -7,6 +7,7 @@ import {
   joinTransaction,
   query,
   readDb,
+  readTransaction,
   scalar,
   selectList,
   writeTransaction,
@@ -114,6 +115,22 @@ describe('at run time', () => {
       ).toThrow('refusé');
     });
     expect(readNotes(readDb(db))).toEqual(['gardée']);
+  });
+
+  it('readTransaction reads one snapshot: a write committed meanwhile by another connection is not seen', () => {
+    writeTransaction(db, (w) => addNote(w, 'avant'));
+    const other = openSqlite(db.name);
+    try {
+      const seen = readTransaction(db, (ro) => {
+        const first = readNotes(ro);
+        writeTransaction(other, (w) => addNote(w, 'pendant'));
+        return { first, second: readNotes(ro) };
+      });
+      expect(seen).toEqual({ first: ['avant'], second: ['avant'] });
+      expect(readNotes(readDb(db))).toEqual(['avant', 'pendant']);
+    } finally {
+      other.close();
+    }
   });
 
   it('joinTransaction works only inside a transaction opened elsewhere', () => {

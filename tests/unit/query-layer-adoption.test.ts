@@ -3,13 +3,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/paths';
 
+/** The TypeScript files directly in a folder. */
+const tsFilesIn = (dir: string): string[] =>
+  fs
+    .readdirSync(path.join(REPO_ROOT, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${dir}/${f}`);
+
 /*
  * The services converted to the query layer (issue 17) run no SQL of their
  * own: their statements live in the table modules (electron/services/db/tables/),
  * reads go through a ReadonlyDb and writes through writeTransaction /
  * joinTransaction. A raw `db.prepare` or `db.transaction` coming back into one
  * of these files would bypass the read-only types and the statement cache.
- * (The exchange and the follow-up's values and statuses adopt the layer next.)
  */
 const CONVERTED = [
   'electron/services/settings.ts',
@@ -29,20 +35,11 @@ const CONVERTED = [
   'electron/services/app-core.ts',
   'electron/services/report/report-service.ts',
   'electron/services/report/load-report-data.ts',
-  ...fs
-    .readdirSync(path.join(REPO_ROOT, 'electron/services/transfer'))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => `electron/services/transfer/${f}`),
+  ...tsFilesIn('electron/services/transfer'),
   'cli/demo-leftover.ts',
   'cli/commands/shared.ts',
-  ...fs
-    .readdirSync(path.join(REPO_ROOT, 'electron/services/fipd'))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => `electron/services/fipd/${f}`),
-  ...fs
-    .readdirSync(path.join(REPO_ROOT, 'electron/services/db/tables'))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => `electron/services/db/tables/${f}`),
+  ...tsFilesIn('electron/services/fipd'),
+  ...tsFilesIn('electron/services/db/tables'),
 ];
 
 /** Calls that reach the raw connection: preparing, running SQL, opening a transaction. */
