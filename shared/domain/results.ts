@@ -192,10 +192,22 @@ export function yearToDate(
   code: string,
   valueOf: (periodCode: string) => IndicatorValuePayload | null | undefined,
 ): IndicatorValuePayload | null {
-  const quarters = quartersToDate(code);
+  return yearToDateOver(indicator, quartersToDate(code), valueOf);
+}
+
+/**
+ * yearToDate over quarters already listed (`quartersToDate(code)`, oldest
+ * first, left untouched): a report asks it for every quartier of the same
+ * quarter, 1,600 times per indicator nationally.
+ */
+export function yearToDateOver(
+  indicator: Indicator,
+  quarters: readonly string[],
+  valueOf: (periodCode: string) => IndicatorValuePayload | null | undefined,
+): IndicatorValuePayload | null {
   if (measureOf(indicator).overYear === 'sum') return sumValues(indicator, quarters.map(valueOf));
-  for (const q of quarters.reverse()) {
-    const v = valueOf(q);
+  for (let i = quarters.length - 1; i >= 0; i--) {
+    const v = valueOf(quarters[i]!);
     if (v && isIndicatorValueComplete(indicator, v)) return v;
   }
   return null;

@@ -11,7 +11,7 @@
  *
  * Pure: imports only shared/.
  */
-import { indexSansObjet, sansObjetStates, type SansObjetDecision } from '../domain/sans-objet';
+import { sansObjetLookup, type SansObjetDecision } from '../domain/sans-objet';
 import type { IndicatorTarget } from '../domain/targets';
 import type { IndicatorValuePayload, Meteo } from '../domain/types';
 import type { Engagement } from '../referential/types';
@@ -69,16 +69,14 @@ export function nationalResults(
     }
   }
   const zoneOf = new Map(documents.flatMap((doc) => doc.qrrs.map((q) => [`${doc.departement.code}\u0000${q.key}`, q.securityZone] as const)));
-  const sansObjet = indexSansObjet(
-    sansObjetStates(
-      engagements,
-      units.map((u) => ({ id: u.id, securityZone: zoneOf.get(`${u.departementCode}\u0000${u.key}`) ?? null })),
-      documents.flatMap((doc) =>
-        (doc.results?.sansObjet ?? []).flatMap((d): SansObjetDecision[] => {
-          const id = idOf.get(`${doc.departement.code}\u0000${d.qrrKey}`);
-          return id === undefined ? [] : [{ qrrId: id, itemType: d.itemType, code: d.code, applies: d.sansObjet, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy }];
-        }),
-      ),
+  const sansObjet = sansObjetLookup(
+    engagements,
+    units.map((u) => ({ id: u.id, securityZone: zoneOf.get(`${u.departementCode}\u0000${u.key}`) ?? null })),
+    documents.flatMap((doc) =>
+      (doc.results?.sansObjet ?? []).flatMap((d): SansObjetDecision[] => {
+        const id = idOf.get(`${doc.departement.code}\u0000${d.qrrKey}`);
+        return id === undefined ? [] : [{ qrrId: id, itemType: d.itemType, code: d.code, applies: d.sansObjet, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy }];
+      }),
     ),
   );
   const targetsOf = (doc: ExchangeDocument): IndicatorTarget[] =>

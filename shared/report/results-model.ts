@@ -20,7 +20,9 @@ import {
   measureOf,
   NATURE_LABELS,
   progressToTarget,
-  yearToDate,
+  quartersToDate,
+  yearToDateOver,
+  type AggregateFigure,
 } from '../domain/results';
 import type { SansObjetIndex } from '../domain/sans-objet';
 import type { IndicatorTarget } from '../domain/targets';
@@ -161,15 +163,30 @@ function targetSummary(indicator: Indicator, targets: readonly IndicatorTarget[]
 /** Every indicator's result for the units, in the référentiel's order. */
 export function indicatorResults(input: ResultsInput): IndicatorResult[] {
   const series = seriesPeriods(input.periodCode);
+  const yearQuarters = quartersToDate(input.periodCode);
   return input.engagements.flatMap((e) =>
     e.indicators.map((indicator): IndicatorResult => {
       const m = measureOf(indicator);
       const applicable = input.units.filter((u) => !input.sansObjet.isSansObjet(u.id, 'indicator', indicator.code));
+      // Each unit's key built once and each quarter read once, then reused by the figure, the comparison,
+      // the series and the year to date (nationally: 1,600 units × up to 12 quarter reads per indicator).
+      const keys = applicable.map((u) => key(u.id, indicator.code));
+      const valuesByCode = new Map<string | null, (IndicatorValuePayload | null)[]>();
       const valuesAt = (code: string | null): (IndicatorValuePayload | null)[] => {
-        const quarter = code ? input.quarters.get(code) : undefined;
-        return quarter ? applicable.map((u) => quarter.get(key(u.id, indicator.code)) ?? null) : [];
+        let values = valuesByCode.get(code);
+        if (!values) {
+          const quarter = code ? input.quarters.get(code) : undefined;
+          values = quarter ? keys.map((k) => quarter.get(k) ?? null) : [];
+          valuesByCode.set(code, values);
+        }
+        return values;
       };
-      const aggregate = (code: string | null) => aggregateAcross(indicator, valuesAt(code));
+      const aggregates = new Map<string | null, AggregateFigure>();
+      const aggregate = (code: string | null): AggregateFigure => {
+        let figure = aggregates.get(code);
+        if (!figure) aggregates.set(code, (figure = aggregateAcross(indicator, valuesAt(code))));
+        return figure;
+      };
       const now = aggregate(input.periodCode);
       const comparisonCode = comparisonPeriod(m.nature, input.periodCode);
       const before = aggregate(comparisonCode);
@@ -177,7 +194,7 @@ export function indicatorResults(input: ResultsInput): IndicatorResult[] {
       const ytd = hasYearToDate(indicator)
         ? aggregateAcross(
             indicator,
-            applicable.map((u) => yearToDate(indicator, input.periodCode, (code) => input.quarters.get(code)?.get(key(u.id, indicator.code)) ?? null)),
+            applicable.map((_, i) => yearToDateOver(indicator, yearQuarters, (code) => valuesAt(code)[i] ?? null)),
           )
         : null;
       const rule = now.rule;
