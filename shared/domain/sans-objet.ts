@@ -98,3 +98,62 @@ export function indexSansObjet(states: readonly SansObjetState[]): SansObjetInde
 }
 
 export const NO_SANS_OBJET: SansObjetIndex = { reasonOf: () => null, isSansObjet: () => false };
+
+type ItemReasons = ReadonlyMap<SansObjetItemType, ReadonlyMap<string, string>>;
+
+/**
+ * The same lookup as `indexSansObjet(sansObjetStates(engagements, qrrs, decisions))`,
+ * without listing every item of every QRR: a proposal depends only on the QRR's
+ * zone, so proposals are computed once per zone, and decisions are looked up
+ * per QRR. The national consolidation asks it about 1,600 quartiers × 186
+ * items several times; listing them all then indexing them by strings cost
+ * more than the figures themselves.
+ */
+export function sansObjetLookup(
+  engagements: readonly Engagement[],
+  qrrs: readonly QrrCharacteristics[],
+  decisions: readonly SansObjetDecision[],
+): SansObjetIndex {
+  const items: [SansObjetItemType, string, readonly SansObjetRule[] | undefined][] = engagements.flatMap((e) => [
+    ...e.indicators.map((i): [SansObjetItemType, string, readonly SansObjetRule[] | undefined] => ['indicator', i.code, i.measure?.sansObjet]),
+    ...e.actions.map((a): [SansObjetItemType, string, readonly SansObjetRule[] | undefined] => ['action', a.code, a.measure?.sansObjet]),
+  ]);
+  const known = new Map<SansObjetItemType, Set<string>>(SANS_OBJET_ITEM_TYPES.map((t) => [t, new Set(items.filter(([type]) => type === t).map(([, code]) => code))]));
+  // Per zone, the reason proposed for each item (the last item of that code wins, as in indexSansObjet).
+  const proposals = new Map<SecurityZone | null, ItemReasons>();
+  const proposalsOf = (securityZone: SecurityZone | null): ItemReasons => {
+    let reasons = proposals.get(securityZone);
+    if (!reasons) {
+      const byType = new Map<SansObjetItemType, Map<string, string>>(SANS_OBJET_ITEM_TYPES.map((t) => [t, new Map()]));
+      for (const [itemType, code, rules] of items) {
+        const rule = proposedRule(rules, { id: 0, securityZone });
+        if (rule) byType.get(itemType)!.set(code, rule.reason);
+      }
+      proposals.set(securityZone, (reasons = byType));
+    }
+    return reasons;
+  };
+  // A QRR id listed twice (never in practice) keeps every zone: the last one proposing an item wins, as in indexSansObjet.
+  const zones = new Map<number, (SecurityZone | null)[]>();
+  for (const q of qrrs) {
+    const list = zones.get(q.id);
+    if (list) list.push(q.securityZone);
+    else zones.set(q.id, [q.securityZone]);
+  }
+  const decided = new Map<number, Map<string, SansObjetDecision>>();
+  for (const d of decisions) {
+    const inner = decided.get(d.qrrId);
+    if (inner) inner.set(`${d.itemType}|${d.code}`, d);
+    else decided.set(d.qrrId, new Map([[`${d.itemType}|${d.code}`, d]]));
+  }
+  const reasonOf = (qrrId: number, itemType: SansObjetItemType, code: string): string | null => {
+    const qrrZones = zones.get(qrrId);
+    if (!qrrZones || !known.get(itemType)?.has(code)) return null;
+    const decision = decided.get(qrrId)?.get(`${itemType}|${code}`);
+    if (decision) return decision.applies ? decision.reason : null;
+    let reason: string | null = null;
+    for (const zone of qrrZones) reason = proposalsOf(zone).get(itemType)!.get(code) ?? reason;
+    return reason;
+  };
+  return { reasonOf, isSansObjet: (qrrId, itemType, code) => reasonOf(qrrId, itemType, code) !== null };
+}

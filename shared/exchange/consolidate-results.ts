@@ -11,11 +11,11 @@
  *
  * Pure: imports only shared/.
  */
-import { indexSansObjet, sansObjetStates, type SansObjetDecision } from '../domain/sans-objet';
+import { sansObjetLookup, type SansObjetDecision } from '../domain/sans-objet';
 import type { IndicatorTarget } from '../domain/targets';
 import type { IndicatorValuePayload, Meteo } from '../domain/types';
 import type { Engagement } from '../referential/types';
-import { engagementLine, indicatorResults, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
+import { engagementLine, indicatorResultsByGroup, seriesPeriods, type EngagementLine, type IndicatorResult, type QuarterValues } from '../report/results-model';
 import { commentsCountText, departementComments, type EngagementComments } from './consolidate-comments';
 import type { ExchangeDocument } from './format';
 
@@ -69,16 +69,14 @@ export function nationalResults(
     }
   }
   const zoneOf = new Map(documents.flatMap((doc) => doc.qrrs.map((q) => [`${doc.departement.code}\u0000${q.key}`, q.securityZone] as const)));
-  const sansObjet = indexSansObjet(
-    sansObjetStates(
-      engagements,
-      units.map((u) => ({ id: u.id, securityZone: zoneOf.get(`${u.departementCode}\u0000${u.key}`) ?? null })),
-      documents.flatMap((doc) =>
-        (doc.results?.sansObjet ?? []).flatMap((d): SansObjetDecision[] => {
-          const id = idOf.get(`${doc.departement.code}\u0000${d.qrrKey}`);
-          return id === undefined ? [] : [{ qrrId: id, itemType: d.itemType, code: d.code, applies: d.sansObjet, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy }];
-        }),
-      ),
+  const sansObjet = sansObjetLookup(
+    engagements,
+    units.map((u) => ({ id: u.id, securityZone: zoneOf.get(`${u.departementCode}\u0000${u.key}`) ?? null })),
+    documents.flatMap((doc) =>
+      (doc.results?.sansObjet ?? []).flatMap((d): SansObjetDecision[] => {
+        const id = idOf.get(`${doc.departement.code}\u0000${d.qrrKey}`);
+        return id === undefined ? [] : [{ qrrId: id, itemType: d.itemType, code: d.code, applies: d.sansObjet, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy }];
+      }),
     ),
   );
   const targetsOf = (doc: ExchangeDocument): IndicatorTarget[] =>
@@ -90,11 +88,16 @@ export function nationalResults(
   const targets = documents.flatMap(targetsOf);
   const departementOf = new Map(units.map((u) => [u.id, u.departementCode] as const));
   const targetsByDepartement = groupBy(targets, (t) => departementOf.get(t.qrrId)!);
-  const resultsFor = (selected: readonly Unit[], targetsOf: readonly IndicatorTarget[]): IndicatorResult[] =>
-    indicatorResults({ engagements, units: selected, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets: targetsOf });
-  const results = resultsFor(units, targets);
-  // Each département's figures read its own units and targets only (grouped once, not filtered 100 times).
+  // Each département's figures read its own units and targets only (grouped once, not filtered 100 times),
+  // computed with the nation's from the same reading of each quartier's values.
   const unitsByDepartement = groupBy(units, (u) => u.departementCode);
+  const { all: results, groups: departementResults } = indicatorResultsByGroup(
+    { engagements, units, periodCode, quarters: quarters as ReadonlyMap<string, QuarterValues>, sansObjet, targets },
+    documents.map((doc) => ({
+      units: unitsByDepartement.get(doc.departement.code) ?? [],
+      targets: targetsByDepartement.get(doc.departement.code) ?? [],
+    })),
+  );
   const meteoOf = new Map<string, Meteo>();
   for (const doc of documents) {
     for (const a of doc.assessments) {
@@ -120,10 +123,7 @@ export function nationalResults(
   return {
     results,
     lines,
-    byDepartement: documents.map((doc) => ({
-      departementCode: doc.departement.code,
-      results: resultsFor(unitsByDepartement.get(doc.departement.code) ?? [], targetsByDepartement.get(doc.departement.code) ?? []),
-    })),
+    byDepartement: documents.map((doc, i) => ({ departementCode: doc.departement.code, results: departementResults[i]! })),
     comments,
   };
 }

@@ -41,7 +41,7 @@
  *   counted.
  */
 import { indicatorCompleteness } from '../domain/completeness';
-import { indexSansObjet, sansObjetStates } from '../domain/sans-objet';
+import { sansObjetLookup } from '../domain/sans-objet';
 import { CAPPED_SOURCE, isCommitted, ledgerTotals } from '../domain/fipd';
 import { PERIOD_STATE_LABELS, comparePeriods, periodLabel, type PeriodState } from '../domain/period';
 import { METEOS, type ActionStatus, type IndicatorValuePayload, type Meteo } from '../domain/types';
@@ -69,7 +69,14 @@ const sumRatios = (items: readonly Ratio[]): Ratio =>
 
 function sumImplementations(items: readonly Implementation[]): Implementation {
   const byStatus: Record<ActionStatus | 'non_renseigne', number> = { non_engagee: 0, en_cours: 0, realisee: 0, sans_objet: 0, non_renseigne: 0 };
-  for (const i of items) for (const k of Object.keys(byStatus) as (keyof typeof byStatus)[]) byStatus[k] += i.byStatus[k];
+  // Named fields, not Object.keys per item: called for every QRR, département and engagement (1,600 × 20 and more).
+  for (const { byStatus: b } of items) {
+    byStatus.non_engagee += b.non_engagee;
+    byStatus.en_cours += b.en_cours;
+    byStatus.realisee += b.realisee;
+    byStatus.sans_objet += b.sans_objet;
+    byStatus.non_renseigne += b.non_renseigne;
+  }
   return { ...sumRatios(items), byStatus };
 }
 
@@ -264,7 +271,7 @@ function departementQrrs(doc: ExchangeDocument, engagements: readonly Engagement
   }
 
   // « Sans objet » as the départements propose it from each QRR's zone (decisions are not exchanged).
-  const sansObjet = indexSansObjet(sansObjetStates(engagements, doc.qrrs.map((q, i) => ({ id: i + 1, securityZone: q.securityZone })), []));
+  const sansObjet = sansObjetLookup(engagements, doc.qrrs.map((q, i) => ({ id: i + 1, securityZone: q.securityZone })), []);
   const qrrs = doc.qrrs.map((q, qrrIndex): NationalQrr => {
     const id = qrrIndex + 1;
     const qrrValues = values.get(q.key);
@@ -421,13 +428,16 @@ export function consolidateExchanges(input: ConsolidationInput): NationalModel {
   }
 
   const countedCodes = counted.map((d) => d.code);
+  // Grouped once, not filtered per engagement and département (20 × 100 passes over 1,600 quartiers).
+  const qrrsByDepartement = new Map<string, NationalQrr[]>(countedCodes.map((code) => [code, []]));
+  for (const q of qrrs) qrrsByDepartement.get(q.departementCode)?.push(q);
   const nationalEngagements = engagements.map((e, index): NationalEngagement => ({
     code: e.code,
     title: e.title,
     actionCount: e.actions.length,
     indicatorCount: e.indicators.length,
     ...engagementFigures(qrrs, index),
-    byDepartement: countedCodes.map((code) => ({ departementCode: code, ...engagementFigures(qrrs.filter((q) => q.departementCode === code), index) })),
+    byDepartement: countedCodes.map((code) => ({ departementCode: code, ...engagementFigures(qrrsByDepartement.get(code)!, index) })),
   }));
 
   const periodCounts = new Map<string, number>();

@@ -112,32 +112,61 @@ export function migrateExchangeDocument(v1: ExchangeDocumentV1, sha256: Sha256Fa
   return sealExchangeDocument({ ...rest, version: EXCHANGE_VERSION, fipdEnvelopes: [], subsidies: [] }, sha256);
 }
 
+/** An object being scanned by findDuplicateKey; reused for every object at the same depth. */
+interface ObjectFrame {
+  expectKey: boolean;
+  /** The keys so far, while they come in increasing order (as the application writes them). */
+  readonly ordered: string[];
+  /** Every key so far once they stopped coming in order (then `ordered` is left as it was). */
+  seen: Set<string> | null;
+}
+
 /**
  * The first key that appears twice in the same object, or null. Runs only on
  * text JSON.parse accepted (so the syntax is known valid); iterative, so deep
  * nesting cannot overflow the stack.
+ *
+ * Files written by the application have their keys sorted: while an object's
+ * keys keep increasing none can repeat, so no set is built for it (a national
+ * file has ~100,000 objects); the first key out of order switches that object
+ * to a set of its keys.
  */
 export function findDuplicateKey(jsonText: string): string | null {
-  const stack: ({ keys: Set<string>; expectKey: boolean } | null)[] = [];
+  const frames: ObjectFrame[] = [];
+  /** Per depth: the object's frame, or null inside an array. */
+  const open: (ObjectFrame | null)[] = [];
+  let depth = 0;
   // Char codes and indexOf rather than one-character strings: a national file is ~50 M characters.
   for (let i = 0; i < jsonText.length; i++) {
     const ch = jsonText.charCodeAt(i);
-    if (ch === 0x7b /* { */) stack.push({ keys: new Set(), expectKey: true });
-    else if (ch === 0x5b /* [ */) stack.push(null);
-    else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) stack.pop();
+    if (ch === 0x7b /* { */) {
+      let frame = frames[depth];
+      if (frame) {
+        frame.expectKey = true;
+        frame.ordered.length = 0;
+        frame.seen = null;
+      } else frames[depth] = frame = { expectKey: true, ordered: [], seen: null };
+      open[depth++] = frame;
+    } else if (ch === 0x5b /* [ */) open[depth++] = null;
+    else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) depth--;
     else if (ch === 0x2c /* , */) {
-      const top = stack[stack.length - 1];
+      const top = depth > 0 ? open[depth - 1] : null;
       if (top) top.expectKey = true;
     } else if (ch === 0x22 /* " */) {
       let end = jsonText.indexOf('"', i + 1);
       while (end !== -1 && escapedAt(jsonText, end)) end = jsonText.indexOf('"', end + 1);
       if (end === -1) return null;
-      const top = stack[stack.length - 1];
+      const top = depth > 0 ? open[depth - 1] : null;
       if (top && top.expectKey) {
         const raw = jsonText.slice(i + 1, end);
         const key = raw.includes('\\') ? (JSON.parse(jsonText.slice(i, end + 1)) as string) : raw;
-        if (top.keys.has(key)) return key;
-        top.keys.add(key);
+        const { ordered } = top;
+        if (top.seen === null && (ordered.length === 0 || key > ordered[ordered.length - 1]!)) ordered.push(key);
+        else {
+          top.seen ??= new Set(ordered);
+          if (top.seen.has(key)) return key;
+          top.seen.add(key);
+        }
         top.expectKey = false;
       }
       i = end;

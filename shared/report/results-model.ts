@@ -20,7 +20,9 @@ import {
   measureOf,
   NATURE_LABELS,
   progressToTarget,
-  yearToDate,
+  quartersToDate,
+  yearToDateOver,
+  type AggregateFigure,
 } from '../domain/results';
 import type { SansObjetIndex } from '../domain/sans-objet';
 import type { IndicatorTarget } from '../domain/targets';
@@ -160,58 +162,116 @@ function targetSummary(indicator: Indicator, targets: readonly IndicatorTarget[]
 
 /** Every indicator's result for the units, in the référentiel's order. */
 export function indicatorResults(input: ResultsInput): IndicatorResult[] {
+  return indicatorResultsByGroup(input, []).all;
+}
+
+/** Some of the units, with their own targets (a département among the nation's quartiers). */
+export interface ResultsGroup {
+  readonly units: readonly { readonly id: number; readonly name: string }[];
+  readonly targets: readonly IndicatorTarget[];
+}
+
+/**
+ * indicatorResults for all the units and for each group of them (each group's
+ * units are among `input.units`, same ids): the figures are those of
+ * indicatorResults called on the group, but each unit's values are read once
+ * (the national consolidation: the nation, then each of its 100 départements,
+ * over 1,600 quartiers).
+ */
+export function indicatorResultsByGroup(
+  input: ResultsInput,
+  groups: readonly ResultsGroup[],
+): { readonly all: IndicatorResult[]; readonly groups: IndicatorResult[][] } {
   const series = seriesPeriods(input.periodCode);
-  return input.engagements.flatMap((e) =>
-    e.indicators.map((indicator): IndicatorResult => {
-      const m = measureOf(indicator);
-      const applicable = input.units.filter((u) => !input.sansObjet.isSansObjet(u.id, 'indicator', indicator.code));
-      const valuesAt = (code: string | null): (IndicatorValuePayload | null)[] => {
-        const quarter = code ? input.quarters.get(code) : undefined;
-        return quarter ? applicable.map((u) => quarter.get(key(u.id, indicator.code)) ?? null) : [];
-      };
-      const aggregate = (code: string | null) => aggregateAcross(indicator, valuesAt(code));
-      const now = aggregate(input.periodCode);
-      const comparisonCode = comparisonPeriod(m.nature, input.periodCode);
-      const before = aggregate(comparisonCode);
-      const delta = now.headline !== null && before.headline !== null ? now.headline - before.headline : null;
-      const ytd = hasYearToDate(indicator)
-        ? aggregateAcross(
-            indicator,
-            applicable.map((u) => yearToDate(indicator, input.periodCode, (code) => input.quarters.get(code)?.get(key(u.id, indicator.code)) ?? null)),
-          )
-        : null;
-      const rule = now.rule;
-      const current = ytd?.headline ?? now.headline;
-      // A Set, not applicable.some() per target: 1,600 quartiers × their targets (national consolidation).
-      const applicableIds = new Set(applicable.map((u) => u.id));
-      const targets = input.targets.filter((t) => t.indicatorCode === indicator.code && applicableIds.has(t.qrrId));
-      return {
-        code: indicator.code,
-        label: indicator.label,
-        engagementCode: e.code,
-        nature: m.nature,
-        natureLabel: NATURE_LABELS[m.nature],
-        rule,
-        source: m.source,
-        applicable: applicable.length,
-        reporting: now.contributors,
-        sansObjet: input.units.length - applicable.length,
-        figure: figureOf(indicator, now.text, now.headline),
-        comparison: {
-          periodCode: comparisonCode,
-          periodLabel: comparisonCode ? periodLabel(comparisonCode) : null,
-          figure: figureOf(indicator, before.text, before.headline),
-        },
-        evolution: {
-          delta,
-          text: rule === 'none' ? (now.text === before.text || before.contributors === 0 ? '—' : 'Modifié') : formatHeadlineDelta(indicator, delta),
-        },
-        yearToDate: ytd ? figureOf(indicator, ytd.text, ytd.headline) : null,
-        target: targetSummary(indicator, targets, current, rule),
-        series: series.map((code) => ({ periodCode: code, headline: aggregate(code).headline })),
-      };
+  const yearQuarters = quartersToDate(input.periodCode);
+  const positionOf = new Map(input.units.map((u, i) => [u.id, i] as const));
+  const allPositions = input.units.map((_, i) => i);
+  const groupPositions = groups.map((g) =>
+    g.units.map((u) => {
+      const p = positionOf.get(u.id);
+      if (p === undefined) throw new Error(`indicatorResultsByGroup: unit ${u.id} is not among the units`);
+      return p;
     }),
   );
+  const all: IndicatorResult[] = [];
+  const byGroup: IndicatorResult[][] = groups.map(() => []);
+  for (const e of input.engagements) {
+    for (const indicator of e.indicators) {
+      const m = measureOf(indicator);
+      const applies = input.units.map((u) => !input.sansObjet.isSansObjet(u.id, 'indicator', indicator.code));
+      // Each unit's key built once and each quarter read once, then shared by the figure, the comparison,
+      // the series and the year to date of every group (null: the quarter was never opened).
+      const keys = input.units.map((u, i) => (applies[i] ? key(u.id, indicator.code) : ''));
+      const unitValues = new Map<string | null, (IndicatorValuePayload | null)[] | null>();
+      const unitValuesAt = (code: string | null): (IndicatorValuePayload | null)[] | null => {
+        let values = unitValues.get(code);
+        if (values === undefined) {
+          const quarter = code ? input.quarters.get(code) : undefined;
+          values = quarter ? keys.map((k, i) => (applies[i] ? (quarter.get(k) ?? null) : null)) : null;
+          unitValues.set(code, values);
+        }
+        return values;
+      };
+      let unitYearToDate: (IndicatorValuePayload | null)[] | undefined;
+      const yearToDateAt = (p: number): IndicatorValuePayload | null => {
+        unitYearToDate ??= input.units.map((_, i) =>
+          applies[i] ? yearToDateOver(indicator, yearQuarters, (code) => unitValuesAt(code)?.[i] ?? null) : null,
+        );
+        return unitYearToDate[p]!;
+      };
+      const resultOver = (positions: readonly number[], groupTargets: readonly IndicatorTarget[]): IndicatorResult => {
+        const applicable = positions.filter((p) => applies[p]);
+        const valuesAt = (code: string | null): (IndicatorValuePayload | null)[] => {
+          const values = unitValuesAt(code);
+          return values ? applicable.map((p) => values[p]!) : [];
+        };
+        const aggregates = new Map<string | null, AggregateFigure>();
+        const aggregate = (code: string | null): AggregateFigure => {
+          let figure = aggregates.get(code);
+          if (!figure) aggregates.set(code, (figure = aggregateAcross(indicator, valuesAt(code))));
+          return figure;
+        };
+        const now = aggregate(input.periodCode);
+        const comparisonCode = comparisonPeriod(m.nature, input.periodCode);
+        const before = aggregate(comparisonCode);
+        const delta = now.headline !== null && before.headline !== null ? now.headline - before.headline : null;
+        const ytd = hasYearToDate(indicator) ? aggregateAcross(indicator, applicable.map(yearToDateAt)) : null;
+        const rule = now.rule;
+        const current = ytd?.headline ?? now.headline;
+        // A Set, not applicable.some() per target: 1,600 quartiers × their targets (national consolidation).
+        const applicableIds = new Set(applicable.map((p) => input.units[p]!.id));
+        const targets = groupTargets.filter((t) => t.indicatorCode === indicator.code && applicableIds.has(t.qrrId));
+        return {
+          code: indicator.code,
+          label: indicator.label,
+          engagementCode: e.code,
+          nature: m.nature,
+          natureLabel: NATURE_LABELS[m.nature],
+          rule,
+          source: m.source,
+          applicable: applicable.length,
+          reporting: now.contributors,
+          sansObjet: positions.length - applicable.length,
+          figure: figureOf(indicator, now.text, now.headline),
+          comparison: {
+            periodCode: comparisonCode,
+            periodLabel: comparisonCode ? periodLabel(comparisonCode) : null,
+            figure: figureOf(indicator, before.text, before.headline),
+          },
+          evolution: {
+            delta,
+            text: rule === 'none' ? (now.text === before.text || before.contributors === 0 ? '—' : 'Modifié') : formatHeadlineDelta(indicator, delta),
+          },
+          yearToDate: ytd ? figureOf(indicator, ytd.text, ytd.headline) : null,
+          target: targetSummary(indicator, targets, current, rule),
+          series: series.map((code) => ({ periodCode: code, headline: aggregate(code).headline })),
+        };
+      };
+      all.push(resultOver(allPositions, input.targets));
+      groups.forEach((g, gi) => byGroup[gi]!.push(resultOver(groupPositions[gi]!, g.targets)));
+    }
+  }
+  return { all, groups: byGroup };
 }
 
 const METEO_SEVERITY: readonly Meteo[] = ['orage', 'nuage', 'couvert', 'soleil'];

@@ -200,6 +200,18 @@ describe('parseExchangeText', () => {
     expect(findDuplicateKey('{"x":[{"k":1,"k":2}]}')).toBe('k');
   });
 
+  it('finds duplicate keys whether an object\'s keys come sorted or not, sibling objects apart', () => {
+    // Sorted keys (the application's layout) take a path without a set; the first key out of order switches to one.
+    expect(findDuplicateKey('{"a":1,"b":2,"c":{"a":1,"b":2},"d":3}')).toBeNull();
+    expect(findDuplicateKey('{"b":1,"a":2,"c":3}')).toBeNull();
+    expect(findDuplicateKey('{"b":1,"a":2,"c":3,"a":4}')).toBe('a');
+    expect(findDuplicateKey('{"a":1,"c":2,"b":3,"c":4}')).toBe('c');
+    expect(findDuplicateKey('[{"b":1},{"a":1,"b":2},{"b":1,"a":2}]')).toBeNull();
+    expect(findDuplicateKey('[{"b":1,"a":1},{"a":1,"a":2}]')).toBe('a');
+    expect(findDuplicateKey('{"a":{"b":{"c":1}},"b":{"b":{"c":1,"c":2}}}')).toBe('c');
+    expect(findDuplicateKey('{"z":[1,{"y":2}],"z":0}')).toBe('z');
+  });
+
   it('any mutation of a valid file is parsed to the same document or refused, never thrown', () => {
     const doc = sample();
     // As the application writes files now (compact, hash last) and as earlier versions did (indented).
