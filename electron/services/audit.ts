@@ -45,7 +45,7 @@ export function recordAudit(ctx: ServiceContext, entries: readonly AuditEntry[])
 
 /**
  * Runs `write` (inside the caller's transaction) with its audit rows inserted
- * together at the end, 64 per statement: a batch of thousands of cells
+ * together at the end, a thousand per statement: a batch of thousands of cells
  * (paste, import) writes its trail at database speed. Same rows, same order,
  * same timestamps as one insert per entry. `write` must not read the audit
  * trail (its own rows are not there yet).
@@ -66,9 +66,11 @@ export function withAuditBatch<T>(ctx: ServiceContext, write: () => T): T {
 }
 
 function insertAll(db: WritableDb, rows: readonly AuditRowValues[]): void {
-  let i = 0;
-  for (; i + AUDIT_BULK <= rows.length; i += AUDIT_BULK) db.run(insertAuditRows, ...rows.slice(i, i + AUDIT_BULK).flat());
-  for (; i < rows.length; i++) db.run(insertAuditRow, ...rows[i]!);
+  if (rows.length === 1) {
+    db.run(insertAuditRow, ...rows[0]!);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += AUDIT_BULK) db.run(insertAuditRows, JSON.stringify(rows.slice(i, i + AUDIT_BULK)));
 }
 
 /** Field-by-field differences between two records, for `update` entries. */

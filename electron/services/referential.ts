@@ -4,12 +4,14 @@ import type { ActionMeasure, Engagement, Indicator, IndicatorMeasure, Referentia
 import { DomainError } from '../../shared/ipc/result';
 import { recordAudit } from './audit';
 import { isoNow, type ServiceContext } from './context';
+import { prepared } from './db/statement-cache';
 
 /** The référentiel shipped with this version of the application (seeds/referential.json). */
 export const SEED_REFERENTIAL = seed as unknown as Referential;
 
+// Prepared once per connection: every save asks (readReferential), an import thousands of times.
 export const storedReferentialVersion = (db: Database): number | null =>
-  (db.prepare('SELECT version FROM referential_meta WHERE id = 1').pluck().get() as number | undefined) ?? null;
+  (prepared(db, 'SELECT version FROM referential_meta WHERE id = 1', { pluck: true }).get() as number | undefined) ?? null;
 
 /** True when start-up will rewrite the référentiel tables (so a backup is due first). */
 export function referentialUpgradePending(db: Database, referential: Referential = SEED_REFERENTIAL): boolean {
