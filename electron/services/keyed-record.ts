@@ -41,6 +41,8 @@ interface KeyedSql {
   readonly selectMany: Query<Record<string, unknown>, [{ readonly keys: string }]>;
   readonly remove: Command<KeyParams>;
   readonly upsert: Command<[Record<string, unknown>]>;
+  /** upsert for a JSON list of rows, each the values of `upsert`'s columns in order. */
+  readonly upsertMany: Command<[{ readonly rows: string }]>;
 }
 
 /** The SQL of a table and key columns, built once (then prepared once per connection by the query layer, db/query.ts). */
@@ -69,6 +71,10 @@ function keyedSql(spec: KeyedTable<Record<string, unknown>>, keyColumns: readonl
     ),
     remove: command(`DELETE FROM ${spec.table} WHERE ${where}`),
     upsert: command(`INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${values.join(', ')})
+         ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`),
+    // `WHERE true`: SQLite's parser needs it before ON CONFLICT after a SELECT.
+    upsertMany: command(`INSERT INTO ${spec.table} (${columns.join(', ')})
+         SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(@rows) WHERE true ORDER BY key
          ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates}`),
   };
   bySpec.set(signature, sql);
@@ -122,19 +128,28 @@ export function writeKeyedBatch<F extends Record<string, unknown>>(
   items: readonly KeyedPatch<F>[],
 ): { readonly changed: (keyof F)[][]; readonly rows: ReadonlyMap<string, KeyedRowAfter<F>> } {
   if (!ctx.db.inTransaction) throw new Error('writeKeyedBatch must run inside a transaction.');
+  const shape = items[0] ? Object.keys(items[0].write.key).join(',') : '';
+  if (items.some((i) => Object.keys(i.write.key).join(',') !== shape)) throw new Error('writeKeyedBatch: every key of a batch has the same columns.');
   const rows = readKeyedRows(ctx, spec, items.map((i) => i.write));
-  const changed = withAuditBatch(ctx, () =>
-    items.map(({ write, patch }) => {
+  // Rows to upsert, by key: the last state of each, written together in one statement at the end.
+  const upserts = new Map<string, unknown[]>();
+  const changed = withAuditBatch(ctx, () => {
+    const out = items.map(({ write, patch }) => {
       const id = keyId(write);
       const before = rows.get(id);
-      const result = applyPatch(ctx, spec, write, before?.fields ?? null, patch);
+      const result = applyPatch(ctx, spec, write, before?.fields ?? null, patch, (values) => {
+        if (values === null) upserts.delete(id);
+        else upserts.set(id, values);
+      });
       if (result.changed.length > 0) {
         if (result.after === null) rows.delete(id);
         else rows.set(id, { fields: result.after, updatedAt: result.at!, updatedBy: ctx.osUser });
       }
       return result.changed;
-    }),
-  );
+    });
+    if (upserts.size > 0) joinTransaction(ctx).run(sqlOf(spec, items[0]!.write).upsertMany, { rows: JSON.stringify([...upserts.values()]) });
+    return out;
+  });
   return { changed, rows };
 }
 
@@ -177,6 +192,8 @@ function applyPatch<F extends Record<string, unknown>>(
   write: KeyedWrite,
   before: F | null,
   patch: Partial<F>,
+  /** Batches: takes the row's values (null: deleted) instead of an upsert run at once. */
+  defer?: (values: unknown[] | null) => void,
 ): { changed: (keyof F)[]; after: F | null; at: string | null } {
   const current = before ?? spec.empty;
   const next = { ...current } as F;
@@ -193,15 +210,23 @@ function applyPatch<F extends Record<string, unknown>>(
   const isEmpty = (Object.keys(spec.columns) as (keyof F)[]).every((f) => same(next[f], spec.empty[f]));
   let at: string | null = null;
   if (isEmpty) {
+    // A row deleted in a batch is deleted now: the batch's upsert (at its end) no longer holds it.
+    defer?.(null);
     db.run(sql.remove, write.key);
   } else {
     at = isoNow(ctx);
-    const params: Record<string, unknown> = { ...write.key, updated_at: at, updated_by: ctx.osUser };
-    for (const field of Object.keys(spec.columns) as (keyof F)[]) {
+    const fields = (Object.keys(spec.columns) as (keyof F)[]).map((field) => {
       const encode = spec.encode?.[field] as ((v: unknown) => unknown) | undefined;
-      params[`f_${String(field)}`] = encode ? encode(next[field]) : next[field];
+      return encode ? encode(next[field]) : next[field];
+    });
+    if (defer) {
+      // upsert's columns in order: the key, the fields, updated_at, updated_by.
+      defer([...Object.values(write.key), ...fields, at, ctx.osUser]);
+    } else {
+      const params: Record<string, unknown> = { ...write.key, updated_at: at, updated_by: ctx.osUser };
+      Object.keys(spec.columns).forEach((field, i) => (params[`f_${field}`] = fields[i]));
+      db.run(sql.upsert, params);
     }
-    db.run(sql.upsert, params);
   }
   recordAudit(
     ctx,

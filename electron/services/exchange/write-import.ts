@@ -1,6 +1,7 @@
 import type { Meteo, Trend, ActionStatus } from '../../../shared/domain/types';
 import { FOLLOWUP_TABLES, type ExchangeLine, type ExchangePreview } from '../../../shared/exchange/diff';
 import type { ExchangeAssessment, ExchangeDocument } from '../../../shared/exchange/format';
+import { withoutAuditTrail } from '../audit';
 import type { ServiceContext } from '../context';
 import {
   saveActionStatuses,
@@ -253,7 +254,8 @@ export function trialWrite(
   let refused: ReadonlyMap<string, string> = new Map();
   try {
     ctx.db.transaction(() => {
-      refused = writeImport(ctx, document, preview, take, geography).refused;
+      // Rolled back whatever happens: no audit trail to build (audit.ts, withoutAuditTrail).
+      refused = withoutAuditTrail(ctx, () => writeImport(ctx, document, preview, take, geography)).refused;
       throw ROLLBACK;
     }).immediate();
   } catch (error) {
