@@ -245,16 +245,16 @@ const valueWrite = (qrrId: number, indicatorCode: string, periodCode: string): K
  * whose row was emptied (and so deleted) is absent.
  */
 function rowsAfter<F, R>(writes: readonly { write: KeyedWrite }[], rows: ReadonlyMap<string, KeyedRowAfter<F>>, toRecord: (write: KeyedWrite, row: KeyedRowAfter<F>) => R): R[] {
-  const seen = new Map<string, KeyedWrite>();
-  for (const { write } of writes) seen.set(keyId(write), write);
-  const keys = [...seen.values()].sort((a, b) => {
-    const [qa, ca] = Object.values(a.key) as [number, string];
-    const [qb, cb] = Object.values(b.key) as [number, string];
-    return qa - qb || (ca < cb ? -1 : ca > cb ? 1 : 0);
-  });
+  // Each key's text, quartier and code computed once (not in the sort's comparisons).
+  const keys = new Map<string, { write: KeyedWrite; qrrId: number; code: string }>();
+  for (const { write } of writes) {
+    const [qrrId, code] = Object.values(write.key) as [number, string];
+    keys.set(keyId(write), { write, qrrId, code });
+  }
+  const sorted = [...keys].sort(([, a], [, b]) => a.qrrId - b.qrrId || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const out: R[] = [];
-  for (const write of keys) {
-    const row = rows.get(keyId(write));
+  for (const [id, { write }] of sorted) {
+    const row = rows.get(id);
     if (row) out.push(toRecord(write, row));
   }
   return out;
