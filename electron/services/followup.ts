@@ -224,14 +224,7 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
     const writes = patches.map(({ change, patch }) => ({ write: valueWrite(change.qrrId, change.indicatorCode, periodCode), patch }));
     const { rows } = writeKeyedBatch(ctx, INDICATOR_VALUES, writes);
     // The rows written to, as they are now (a save must not cost more as the quarter fills up): no read back.
-    return rowsAfter(writes, rows, (write, row) => ({
-      qrrId: write.key.qrr_id as number,
-      indicatorCode: write.key.indicator_code as string,
-      periodCode,
-      ...row.fields,
-      updatedAt: row.updatedAt,
-      updatedBy: row.updatedBy,
-    }));
+    return rowsAfter<IndicatorValueRecord>(writes, rows, 'indicatorCode', periodCode);
   }).immediate();
 }
 
@@ -244,7 +237,12 @@ const valueWrite = (qrrId: number, indicatorCode: string, periodCode: string): K
  * The rows of a batch's keys after it, ordered by quartier then code (as the lists are); a key
  * whose row was emptied (and so deleted) is absent.
  */
-function rowsAfter<F, R>(writes: readonly { write: KeyedWrite }[], rows: ReadonlyMap<string, KeyedRowAfter<F>>, toRecord: (write: KeyedWrite, row: KeyedRowAfter<F>) => R): R[] {
+function rowsAfter<R>(
+  writes: readonly { write: KeyedWrite }[],
+  rows: ReadonlyMap<string, KeyedRowAfter<object>>,
+  codeField: 'indicatorCode' | 'actionCode',
+  periodCode: string,
+): R[] {
   // Each key's text, quartier and code computed once (not in the sort's comparisons).
   const keys = new Map<string, { write: KeyedWrite; qrrId: number; code: string }>();
   for (const { write } of writes) {
@@ -252,12 +250,12 @@ function rowsAfter<F, R>(writes: readonly { write: KeyedWrite }[], rows: Readonl
     keys.set(keyId(write), { write, qrrId, code });
   }
   const sorted = [...keys].sort(([, a], [, b]) => a.qrrId - b.qrrId || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  const out: R[] = [];
-  for (const [id, { write }] of sorted) {
+  const out: Record<string, unknown>[] = [];
+  for (const [id, { qrrId, code }] of sorted) {
     const row = rows.get(id);
-    if (row) out.push(toRecord(write, row));
+    if (row) out.push({ qrrId, [codeField]: code, periodCode, ...row.fields, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
   }
-  return out;
+  return out as R[];
 }
 
 const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
@@ -303,14 +301,7 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
       return { write: { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch };
     });
     const { rows } = writeKeyedBatch(ctx, ACTION_STATUSES, writes);
-    return rowsAfter(writes, rows, (write, row) => ({
-      qrrId: write.key.qrr_id as number,
-      actionCode: write.key.action_code as string,
-      periodCode,
-      ...row.fields,
-      updatedAt: row.updatedAt,
-      updatedBy: row.updatedBy,
-    }));
+    return rowsAfter<ActionStatusRecord>(writes, rows, 'actionCode', periodCode);
   }).immediate();
 }
 
