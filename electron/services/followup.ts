@@ -14,8 +14,9 @@ import type {
 import type { Indicator } from '../../shared/referential/types';
 import { DomainError, type FieldIssue } from '../../shared/ipc/result';
 import { isoNow, type ServiceContext } from './context';
-import { writeKeyed, type KeyedTable } from './keyed-record';
-import { withAuditBatch } from './audit';
+import { keyId, readKeyedRows, writeKeyed, writeKeyedBatch, type KeyedRowAfter, type KeyedWrite } from './keyed-record';
+import { INDICATOR_VALUES, type IndicatorValueFields } from './db/tables/indicator-value';
+import { ACTION_STATUSES, type ActionStatusFields } from './db/tables/action-status';
 import { prepared } from './db/statement-cache';
 import { readDb, writeTransaction } from './db/query';
 import { ASSESSMENTS, selectAssessmentsOfPeriod, selectAssessmentsOfQrr, type AssessmentFields } from './db/tables/assessment';
@@ -30,26 +31,10 @@ import { getSettings } from './settings';
  * nothing and names the bad cell.
  */
 
-const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 const unjson = (v: unknown): IndicatorValuePayload | null => (v === null ? null : (JSON.parse(v as string) as IndicatorValuePayload));
 
-type ValueFields = { value: IndicatorValuePayload | null; target: IndicatorValuePayload | null; comment: string; source: string };
-const VALUES: KeyedTable<ValueFields> = {
-  table: 'indicator_value',
-  entity: 'indicator_value',
-  columns: { value: 'value', target: 'target', comment: 'comment', source: 'source' },
-  empty: { value: null, target: null, comment: '', source: '' },
-  encode: { value: json, target: json },
-  decode: { value: unjson, target: unjson },
-};
-
-type StatusFields = { status: ActionStatus | null; comment: string; referent: string };
-const STATUSES: KeyedTable<StatusFields> = {
-  table: 'action_status',
-  entity: 'action_status',
-  columns: { status: 'status', comment: 'comment', referent: 'referent' },
-  empty: { status: null, comment: '', referent: '' },
-};
+type ValueFields = IndicatorValueFields;
+type StatusFields = ActionStatusFields;
 
 export const valueEntityId = (qrrId: number, code: string, period: string): string => `${qrrId}|${code}|${period}`;
 
@@ -109,7 +94,7 @@ export function freezeComputedValues(ctx: ServiceContext, periodCode: string): v
   for (const [qrrId, value] of computed0502(ctx, periodCode)) {
     writeKeyed(
       ctx,
-      VALUES,
+      INDICATOR_VALUES,
       {
         key: { qrr_id: qrrId, indicator_code: COMPUTED_INDICATOR, period_code: periodCode },
         entityId: valueEntityId(qrrId, COMPUTED_INDICATOR, periodCode),
@@ -235,57 +220,46 @@ export function saveIndicatorValues(ctx: ServiceContext, periodCode: string, cha
       patches.push({ change, patch });
     });
     refuseIfIssues(issues);
-    // The batch's audit rows go in together at the end (a 1,000-cell paste, an import).
-    withAuditBatch(ctx, () => {
-      for (const { change, patch } of patches) {
-        writeKeyed(
-          ctx,
-          VALUES,
-          {
-            key: { qrr_id: change.qrrId, indicator_code: change.indicatorCode, period_code: periodCode },
-            entityId: valueEntityId(change.qrrId, change.indicatorCode, periodCode),
-          },
-          patch,
-        );
-      }
-    });
-    // Read back only the rows written to (by key, one statement): a save must not cost more as the quarter fills up.
-    return readBack(ctx, 'indicator_value', 'indicator_code', periodCode, changes.map((c) => [c.qrrId, c.indicatorCode])).map(
-      (r) => ({ ...r, value: unjson(r.value), target: unjson(r.target) }) as IndicatorValueRecord,
-    );
+    // Read in one statement, written with statements prepared once, audited in multi-row inserts (a 1,000-cell paste, an import).
+    const writes = patches.map(({ change, patch }) => ({ write: valueWrite(change.qrrId, change.indicatorCode, periodCode), patch }));
+    const { rows } = writeKeyedBatch(ctx, INDICATOR_VALUES, writes);
+    // The rows written to, as they are now (a save must not cost more as the quarter fills up): no read back.
+    return rowsAfter<IndicatorValueRecord>(writes, rows, 'indicatorCode', periodCode);
   }).immediate();
+}
+
+const valueWrite = (qrrId: number, indicatorCode: string, periodCode: string): KeyedWrite => ({
+  key: { qrr_id: qrrId, indicator_code: indicatorCode, period_code: periodCode },
+  entityId: valueEntityId(qrrId, indicatorCode, periodCode),
+});
+
+/**
+ * The rows of a batch's keys after it, ordered by quartier then code (as the lists are); a key
+ * whose row was emptied (and so deleted) is absent.
+ */
+function rowsAfter<R>(
+  writes: readonly { write: KeyedWrite }[],
+  rows: ReadonlyMap<string, KeyedRowAfter<object>>,
+  codeField: 'indicatorCode' | 'actionCode',
+  periodCode: string,
+): R[] {
+  // Each key's text, quartier and code computed once (not in the sort's comparisons).
+  const keys = new Map<string, { write: KeyedWrite; qrrId: number; code: string }>();
+  for (const { write } of writes) {
+    const [qrrId, code] = Object.values(write.key) as [number, string];
+    keys.set(keyId(write), { write, qrrId, code });
+  }
+  const sorted = [...keys].sort(([, a], [, b]) => a.qrrId - b.qrrId || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const out: Record<string, unknown>[] = [];
+  for (const [id, { qrrId, code }] of sorted) {
+    const row = rows.get(id);
+    if (row) out.push({ qrrId, [codeField]: code, periodCode, ...row.fields, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
+  }
+  return out as R[];
 }
 
 const isAllNull = (value: IndicatorValuePayload): boolean => Object.values(value).every((v) => v === null || v === '');
 const lowerFirst = (s: string): string => (/^[A-ZÀ-Ý][a-zà-ÿ]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
-
-/** The columns a follow-up list reads, per table (raw: values and targets still JSON text). */
-const READ_BACK_COLUMNS = {
-  indicator_value: `qrr_id AS qrrId, indicator_code AS indicatorCode, period_code AS periodCode, value, target, comment, source,
-              updated_at AS updatedAt, updated_by AS updatedBy`,
-  action_status: `qrr_id AS qrrId, action_code AS actionCode, period_code AS periodCode, status, comment, referent,
-              updated_at AS updatedAt, updated_by AS updatedBy`,
-} as const;
-
-/**
- * The rows of these (quartier, code) keys after a save, in the list's order; a key whose row was
- * emptied (and so deleted) is absent. Looked up by primary key from a JSON list: one statement.
- */
-function readBack(
-  ctx: ServiceContext,
-  table: keyof typeof READ_BACK_COLUMNS,
-  codeColumn: 'indicator_code' | 'action_code',
-  periodCode: string,
-  keys: readonly (readonly [number, string])[],
-): Record<string, unknown>[] {
-  return prepared(
-    ctx.db,
-    `SELECT ${READ_BACK_COLUMNS[table]} FROM ${table}
-       WHERE period_code = @periodCode
-         AND (qrr_id, ${codeColumn}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@keys))
-       ORDER BY qrr_id, ${codeColumn}`,
-  ).all({ periodCode, keys: JSON.stringify(keys) }) as Record<string, unknown>[];
-}
 
 export interface ActionStatusChange {
   readonly qrrId: number;
@@ -319,16 +293,15 @@ export function saveActionStatuses(ctx: ServiceContext, periodCode: string, chan
       issues.push(...textIssues(index, { comment: c.comment, referent: c.referent }));
     });
     refuseIfIssues(issues);
-    withAuditBatch(ctx, () => {
-      for (const c of changes) {
-        const patch: Partial<StatusFields> = {};
-        if (c.status !== undefined) patch.status = c.status;
-        if (c.comment !== undefined) patch.comment = c.comment.trim();
-        if (c.referent !== undefined) patch.referent = c.referent.trim();
-        writeKeyed(ctx, STATUSES, { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch);
-      }
+    const writes = changes.map((c) => {
+      const patch: Partial<StatusFields> = {};
+      if (c.status !== undefined) patch.status = c.status;
+      if (c.comment !== undefined) patch.comment = c.comment.trim();
+      if (c.referent !== undefined) patch.referent = c.referent.trim();
+      return { write: { key: { qrr_id: c.qrrId, action_code: c.actionCode, period_code: periodCode }, entityId: valueEntityId(c.qrrId, c.actionCode, periodCode) }, patch };
     });
-    return readBack(ctx, 'action_status', 'action_code', periodCode, changes.map((c) => [c.qrrId, c.actionCode])) as unknown as ActionStatusRecord[];
+    const { rows } = writeKeyedBatch(ctx, ACTION_STATUSES, writes);
+    return rowsAfter<ActionStatusRecord>(writes, rows, 'actionCode', periodCode);
   }).immediate();
 }
 
@@ -351,43 +324,68 @@ export function listAssessments(ctx: ServiceContext, periodCode: string, qrrId?:
 
 /** A changed synthesis comment is signed and dated automatically (PILOTE: « commentaire daté avec son auteur »). */
 export function saveAssessment(ctx: ServiceContext, periodCode: string, change: AssessmentChange): AssessmentRecord | null {
+  return saveAssessments(ctx, periodCode, [change])[0] ?? null;
+}
+
+/**
+ * Several assessments of a quarter in one transaction (an import): checked as saveAssessment
+ * checks one, all or nothing, the rows read once and written in one batch. Answers each
+ * change's row after the batch (null when it is empty), in the changes' order.
+ */
+export function saveAssessments(ctx: ServiceContext, periodCode: string, changes: readonly AssessmentChange[]): (AssessmentRecord | null)[] {
   return writeTransaction(ctx, () => {
     requireWritablePeriod(ctx, periodCode);
-    refuseIfIssues(requireActiveQrrs(ctx, [change.qrrId], () => 'qrrId'));
-    if (!readReferential(ctx.db).engagements.some((e) => e.code === change.engagementCode)) {
-      refuseIfIssues([{ path: 'engagementCode', message: `L'engagement « ${change.engagementCode} » n'existe pas.` }]);
-    }
+    refuseIfIssues(requireActiveQrrs(ctx, changes.map((c) => c.qrrId), () => 'qrrId'));
+    const engagements = new Set(readReferential(ctx.db).engagements.map((e) => e.code));
+    const unknown = changes.find((c) => !engagements.has(c.engagementCode));
+    if (unknown) refuseIfIssues([{ path: 'engagementCode', message: `L'engagement « ${unknown.engagementCode} » n'existe pas.` }]);
     const texts = [['comment', 'assessmentComment'] as const, ...TYPED_COMMENTS.map((t) => [t, t] as const)];
     refuseIfIssues(
-      texts.flatMap(([field, kind]) => {
-        const value = change[field];
-        const problem = value === undefined ? null : followupTextProblem(kind, value);
-        return problem ? [{ path: field, message: problem }] : [];
-      }),
+      changes.flatMap((change) =>
+        texts.flatMap(([field, kind]) => {
+          const value = change[field];
+          const problem = value === undefined ? null : followupTextProblem(kind, value);
+          return problem ? [{ path: field, message: problem }] : [];
+        }),
+      ),
     );
-    const patch: Partial<AssessmentFields> = {};
-    if (change.meteo !== undefined) patch.meteo = change.meteo;
-    if (change.trend !== undefined) patch.trend = change.trend;
-    for (const typed of TYPED_COMMENTS) {
-      if (change[typed] !== undefined) patch[typed] = change[typed].trim();
+    const author = changes.some((c) => c.comment !== undefined && c.comment.trim() !== '') ? getSettings(ctx)?.coordinatorName || ctx.osUser : '';
+    const writes = changes.map((change) => ({ write: assessmentWrite(change, periodCode), patch: assessmentPatch(ctx, change, author) }));
+    // Re-saving the same comment must not re-sign it (the rows as they are before the batch, read in one statement).
+    const current = readKeyedRows(ctx, ASSESSMENTS, writes.map((w) => w.write));
+    for (const { write, patch } of writes) {
+      if (patch.comment !== undefined && patch.comment === current.get(keyId(write))?.fields.comment) {
+        delete patch.comment;
+        delete patch.commentAuthor;
+        delete patch.commentDate;
+      }
     }
-    if (change.comment !== undefined) {
-      patch.comment = change.comment.trim();
-      patch.commentAuthor = patch.comment === '' ? '' : getSettings(ctx)?.coordinatorName || ctx.osUser;
-      patch.commentDate = patch.comment === '' ? null : isoNow(ctx);
-    }
-    const write = {
-      key: { qrr_id: change.qrrId, engagement_code: change.engagementCode, period_code: periodCode },
-      entityId: valueEntityId(change.qrrId, change.engagementCode, periodCode),
-    };
-    // Re-saving the same comment must not re-sign it.
-    const current = listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode);
-    if (current && patch.comment === current.comment) {
-      delete patch.comment;
-      delete patch.commentAuthor;
-      delete patch.commentDate;
-    }
-    writeKeyed(ctx, ASSESSMENTS, write, patch);
-    return listAssessments(ctx, periodCode, change.qrrId).find((a) => a.engagementCode === change.engagementCode) ?? null;
+    const { rows } = writeKeyedBatch(ctx, ASSESSMENTS, writes);
+    return writes.map(({ write }) => {
+      const row = rows.get(keyId(write));
+      return row
+        ? { qrrId: write.key.qrr_id as number, engagementCode: write.key.engagement_code as string, periodCode, ...row.fields, updatedAt: row.updatedAt, updatedBy: row.updatedBy }
+        : null;
+    });
   });
+}
+
+const assessmentWrite = (change: AssessmentChange, periodCode: string): KeyedWrite => ({
+  key: { qrr_id: change.qrrId, engagement_code: change.engagementCode, period_code: periodCode },
+  entityId: valueEntityId(change.qrrId, change.engagementCode, periodCode),
+});
+
+function assessmentPatch(ctx: ServiceContext, change: AssessmentChange, author: string): Partial<AssessmentFields> {
+  const patch: Partial<AssessmentFields> = {};
+  if (change.meteo !== undefined) patch.meteo = change.meteo;
+  if (change.trend !== undefined) patch.trend = change.trend;
+  for (const typed of TYPED_COMMENTS) {
+    if (change[typed] !== undefined) patch[typed] = change[typed].trim();
+  }
+  if (change.comment !== undefined) {
+    patch.comment = change.comment.trim();
+    patch.commentAuthor = patch.comment === '' ? '' : author;
+    patch.commentDate = patch.comment === '' ? null : isoNow(ctx);
+  }
+  return patch;
 }

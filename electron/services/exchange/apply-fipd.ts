@@ -8,6 +8,7 @@ import { listEnvelopes, setEnvelope } from '../fipd/envelopes';
 import { addPayment, PAYMENT_ENTITY } from '../fipd/payments';
 import { saveSubsidy, SUBSIDY_ENTITY } from '../fipd/subsidies';
 import type { Attempt } from './attempt';
+import { prepared } from '../db/statement-cache';
 
 /*
  * Applying the FIPD lines taken from an import, inside the import's
@@ -29,14 +30,14 @@ const paymentOrder = (a: ExchangePayment, b: ExchangePayment): number =>
 
 function setUid(ctx: ServiceContext, table: 'subsidy' | 'subsidy_payment', id: number, uid: string): void {
   const entity = table === 'subsidy' ? SUBSIDY_ENTITY : PAYMENT_ENTITY;
-  const previous = ctx.db.prepare(`SELECT uid FROM ${table} WHERE id = ?`).pluck().get(id) as string;
-  ctx.db.prepare(`UPDATE ${table} SET uid = ? WHERE id = ?`).run(uid, id);
+  const previous = prepared(ctx.db, `SELECT uid FROM ${table} WHERE id = ?`, { pluck: true }).get(id) as string;
+  prepared(ctx.db, `UPDATE ${table} SET uid = ? WHERE id = ?`).run(uid, id);
   recordAudit(ctx, [{ entity, entityId: id, action: 'update', field: 'uid', oldValue: previous, newValue: uid }]);
 }
 
 function addOnePayment(ctx: ServiceContext, subsidyId: number, p: ExchangePayment): void {
   addPayment(ctx, { subsidyId, paidOn: p.paidOn, amountCents: p.amountCents, kind: p.kind, comment: p.comment });
-  const id = ctx.db.prepare('SELECT max(id) FROM subsidy_payment WHERE subsidy_id = ?').pluck().get(subsidyId) as number;
+  const id = prepared(ctx.db, 'SELECT max(id) FROM subsidy_payment WHERE subsidy_id = ?', { pluck: true }).get(subsidyId) as number;
   setUid(ctx, 'subsidy_payment', id, p.uid);
 }
 
@@ -44,7 +45,7 @@ function addPayments(ctx: ServiceContext, subsidyId: number, payments: readonly 
   for (const p of [...payments].sort(paymentOrder)) addOnePayment(ctx, subsidyId, p);
 }
 
-const statusOf = (ctx: ServiceContext, id: number): SubsidyStatus => ctx.db.prepare('SELECT status FROM subsidy WHERE id = ?').pluck().get(id) as SubsidyStatus;
+const statusOf = (ctx: ServiceContext, id: number): SubsidyStatus => prepared(ctx.db, 'SELECT status FROM subsidy WHERE id = ?', { pluck: true }).get(id) as SubsidyStatus;
 
 /** A subsidy unknown here, with its payments. */
 function createSubsidy(ctx: ServiceContext, qrrId: number, s: ExchangeSubsidy): void {
@@ -139,7 +140,7 @@ export function applyFipdLines(
       updates.set(l.code, u);
     }
   }
-  const idOf = (uid: string): number => ctx.db.prepare('SELECT id FROM subsidy WHERE uid = ?').pluck().get(uid) as number;
+  const idOf = (uid: string): number => prepared(ctx.db, 'SELECT id FROM subsidy WHERE uid = ?', { pluck: true }).get(uid) as number;
   const pendingStatus = new Map<number, { status: SubsidyStatus; key: string }>();
   let subsidiesUpdated = 0;
   for (const [uid, { fields, keys }] of updates) {

@@ -9,6 +9,7 @@ import type { Geography } from '../geography';
 import { chosen, chosenLines, diffPreview, previewImport, type Choice, type LineChoices } from './preview';
 import { boundHeap } from './heap-guard';
 import { writeImport } from './write-import';
+import { prepared } from '../db/statement-cache';
 
 /*
  * Applying an import: a backup first, then ONE transaction that writes the new
@@ -68,6 +69,16 @@ function refusedTaken(preview: ExchangePreview, decisions: ImportDecisions): num
   return refused;
 }
 
+/**
+ * Changes since: `data_version` moves when another connection commits, `total_changes()` when this
+ * one writes (rolled back or not).
+ */
+function changeStamp(ctx: ServiceContext): string {
+  const version = prepared(ctx.db, 'PRAGMA data_version', { pluck: true }).get() as number;
+  const changes = prepared(ctx.db, 'SELECT total_changes()', { pluck: true }).get() as number;
+  return `${version}|${changes}`;
+}
+
 export async function applyImport(
   ctx: ServiceContext,
   document: ExchangeDocument,
@@ -76,12 +87,16 @@ export async function applyImport(
 ): Promise<ImportSummary> {
   const importCtx: ServiceContext = { ...ctx, origin: `import:${options.fileName}` };
   // Refusals (another département, unknown codes, cells the application refuses…) come before the backup: nothing at all happens.
-  refuseRefused(previewImport(importCtx, document, options.geography, decisions), decisions);
+  const checked = previewImport(importCtx, document, options.geography, decisions);
+  refuseRefused(checked, decisions);
+  const before = changeStamp(ctx);
   const backupFile = await options.backup();
 
   return ctx.db.transaction((): ImportSummary => {
-    // Computed again inside the transaction: the database may have changed during the backup.
-    const preview = diffPreview(importCtx, document);
+    // The database may have changed during the backup: then the diff is computed again inside the
+    // transaction. Unchanged (no commit by another connection, no write by this one), the check's diff
+    // is the same one — unless lines were marked refused in it (the user left them out): computed again.
+    const preview = checked.counts.refused === 0 && changeStamp(ctx) === before ? checked : diffPreview(importCtx, document);
     boundHeap();
     const { take, keptMine } = chosenLines(preview, decisions);
     const written = writeImport(importCtx, document, preview, take, options.geography);

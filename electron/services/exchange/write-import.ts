@@ -1,17 +1,18 @@
 import type { Meteo, Trend, ActionStatus } from '../../../shared/domain/types';
 import { FOLLOWUP_TABLES, type ExchangeLine, type ExchangePreview } from '../../../shared/exchange/diff';
 import type { ExchangeAssessment, ExchangeDocument } from '../../../shared/exchange/format';
+import { withoutAuditTrail } from '../audit';
 import type { ServiceContext } from '../context';
 import {
   saveActionStatuses,
-  saveAssessment,
+  saveAssessments,
   saveIndicatorValues,
   valueEntityId,
   type ActionStatusChange,
   type IndicatorValueChange,
 } from '../followup';
 import type { Geography } from '../geography';
-import { writeKeyed, type KeyedTable } from '../keyed-record';
+import { writeKeyedBatch, type KeyedTable } from '../keyed-record';
 import { openPeriod, transmitPeriod } from '../periods';
 import { createQrrService } from '../qrr';
 import { applyFipdLines, type FipdApplied } from './apply-fipd';
@@ -179,9 +180,8 @@ export function writeImport(
       .filter((r) => r.line.table === 'action_status')
       .map((r) => ({ qrrId: r.qrrId, actionCode: r.line.code, ...(r.fields as { status?: ActionStatus; comment?: string; referent?: string }) }));
     if (statuses.length > 0) saveActionStatuses(ctx, period, statuses);
-    for (const r of list.filter((x) => x.line.table === 'assessment')) {
-      writeAssessment(ctx, assessments.get(`${r.line.qrrKey}|${r.line.code}|${period}`)!, period, r);
-    }
+    const rows = list.filter((x) => x.line.table === 'assessment');
+    if (rows.length > 0) writeAssessments(ctx, period, rows.map((r) => ({ row: r, incoming: assessments.get(`${r.line.qrrKey}|${r.line.code}|${period}`)! })));
   };
   for (const period of [...followup.keys()].sort()) {
     const byQrr = followup.get(period)!;
@@ -222,15 +222,22 @@ export function writeImport(
   return { refused, qrrIds, qrrsCreated, periodsOpened, periodsTransmitted, fipd };
 }
 
-function writeAssessment(ctx: ServiceContext, incoming: ExchangeAssessment, period: string, r: Row): void {
-  const fields = r.fields as { meteo?: Meteo; trend?: Trend; comment?: string };
-  saveAssessment(ctx, period, { qrrId: r.qrrId, engagementCode: r.line.code, ...fields });
-  if (fields.comment === undefined) return;
-  writeKeyed(
+/** The assessments of a quarter, in one batch, then their comments signed as the sender signed them. */
+function writeAssessments(ctx: ServiceContext, period: string, items: readonly { row: Row; incoming: ExchangeAssessment }[]): void {
+  saveAssessments(
+    ctx,
+    period,
+    items.map(({ row }) => ({ qrrId: row.qrrId, engagementCode: row.line.code, ...(row.fields as { meteo?: Meteo; trend?: Trend; comment?: string }) })),
+  );
+  const signed = items.filter(({ row }) => row.fields.comment !== undefined);
+  if (signed.length === 0) return;
+  writeKeyedBatch(
     ctx,
     SIGNATURE,
-    { key: { qrr_id: r.qrrId, engagement_code: r.line.code, period_code: period }, entityId: valueEntityId(r.qrrId, r.line.code, period) },
-    { commentAuthor: incoming.commentAuthor || incoming.updatedBy, commentDate: incoming.commentDate ?? incoming.updatedAt },
+    signed.map(({ row, incoming }) => ({
+      write: { key: { qrr_id: row.qrrId, engagement_code: row.line.code, period_code: period }, entityId: valueEntityId(row.qrrId, row.line.code, period) },
+      patch: { commentAuthor: incoming.commentAuthor || incoming.updatedBy, commentDate: incoming.commentDate ?? incoming.updatedAt },
+    })),
   );
 }
 
@@ -247,7 +254,8 @@ export function trialWrite(
   let refused: ReadonlyMap<string, string> = new Map();
   try {
     ctx.db.transaction(() => {
-      refused = writeImport(ctx, document, preview, take, geography).refused;
+      // Rolled back whatever happens: no audit trail to build (audit.ts, withoutAuditTrail).
+      refused = withoutAuditTrail(ctx, () => writeImport(ctx, document, preview, take, geography)).refused;
       throw ROLLBACK;
     }).immediate();
   } catch (error) {

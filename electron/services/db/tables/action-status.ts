@@ -6,9 +6,9 @@ import { pickColumns, query, selectList } from '../query';
  * Table `action_status`: one row per QRR × action × quarter; no row means
  * nothing entered. The stored row is the record (nothing to decode).
  *
- * Ready for the follow-up's load and save (services/followup.ts still runs
- * its own SQL): read with `selectStatusesOfPeriod` / `selectStatusesOfQrr`,
- * write through keyed-record with `ACTION_STATUSES`.
+ * The follow-up's saves write through keyed-record with `ACTION_STATUSES`
+ * (services/followup.ts; its lists still run their own SQL): read with
+ * `selectStatusesOfPeriod` / `selectStatusesOfQrr`.
  */
 export const ACTION_STATUS_COLUMNS = {
   qrrId: 'qrr_id',

@@ -40,13 +40,17 @@ export type AuditRowValues = readonly [string, string, string, string, string, s
 
 const INSERT_COLUMNS = '(at, os_user, origin, entity, entity_id, action, field, old_value, new_value)';
 const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** Rows per multi-row INSERT (9 parameters each, far below SQLite's limit). */
-export const AUDIT_BULK = 64;
+/** Rows per multi-row INSERT (one JSON text each: a national import's trail never makes one huge string). */
+export const AUDIT_BULK = 1000;
 
 export const insertAuditRow = command<AuditRowValues>(`INSERT INTO audit_log ${INSERT_COLUMNS} VALUES ${ROW}`);
-/** AUDIT_BULK rows at once: their values flattened, row after row. */
-export const insertAuditRows = command<unknown[]>(
-  `INSERT INTO audit_log ${INSERT_COLUMNS} VALUES ${Array.from({ length: AUDIT_BULK }, () => ROW).join(', ')}`,
+/**
+ * Any number of rows at once, as a JSON list of AuditRowValues: one statement whatever the count (a
+ * batch's last rows too), in the list's order. `->>` gives each JSON string back as the SQL text it
+ * holds (old and new values are JSON texts) and null as NULL.
+ */
+export const insertAuditRows = command<[rowsJson: string]>(
+  `INSERT INTO audit_log ${INSERT_COLUMNS} SELECT ${Array.from({ length: 9 }, (_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) ORDER BY key`,
 );
 
 export interface AuditFilterParams {

@@ -6,9 +6,9 @@ import { pickColumns, query, selectList } from '../query';
  * Table `indicator_value`: one row per QRR × indicator × quarter; no row means
  * nothing entered. `value` and `target` are JSON (an indicator's parts).
  *
- * Ready for the follow-up's load and save (services/followup.ts still runs
- * its own SQL): read with `selectValuesOfPeriod` / `selectValuesOfQrr` and
- * `fromRow`, write through keyed-record with `INDICATOR_VALUES`.
+ * The follow-up's saves write through keyed-record with `INDICATOR_VALUES`
+ * (services/followup.ts; its lists still run their own SQL): read with
+ * `selectValuesOfPeriod` / `selectValuesOfQrr` and `fromRow`.
  */
 export const INDICATOR_VALUE_COLUMNS = {
   qrrId: 'qrr_id',
